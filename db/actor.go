@@ -1,0 +1,53 @@
+package db
+
+// Actor is who performs an operation: the signed-in user, the permissions
+// of their role (read fresh on every request), the account they act in and,
+// when an admin uses "log in as", the admin behind them.
+type Actor struct {
+	UserID        int64
+	Email         string
+	Name          string
+	IsOwner       bool
+	RoleID        int64
+	HomeAccountID int64
+	AccountID     int64 // the account acted in
+	Perms         map[Permission]bool
+
+	ImpersonatorID    int64
+	ImpersonatorEmail string
+
+	SessionHash string // the session acted through, if any
+	IP          string
+
+	system bool // the operator at the command line
+}
+
+// Can reports whether the actor holds permission p. The owner holds all.
+func (a Actor) Can(p Permission) bool {
+	return a.IsOwner || a.system || a.Perms[p]
+}
+
+// Valid reports whether a is a signed-in user rather than the zero Actor.
+func (a Actor) Valid() bool { return a.UserID != 0 || a.system }
+
+// require returns EFORBIDDEN unless the actor holds p.
+func (a Actor) require(p Permission) error {
+	if !a.Valid() {
+		return errUnauthorized
+	}
+	if !a.Can(p) {
+		return errForbidden
+	}
+	return nil
+}
+
+// System is the actor for work started by the operator on the command line
+// (kadra init, kadra user reset-password): it holds every permission and is
+// audited as "system".
+func System() Actor {
+	perms := map[Permission]bool{}
+	for _, p := range AllPermissions() {
+		perms[p] = true
+	}
+	return Actor{Email: "system", Perms: perms, system: true}
+}

@@ -1,0 +1,123 @@
+// Package db is the only door to kadra's data. Every rule of SPEC.md lives
+// here: each exported operation takes an Actor, checks permission and account
+// scope, validates, writes and audits in one transaction.
+package db
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"net/url"
+	"runtime"
+	"time"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+
+	"kadra/db/internal/sqlcdb"
+)
+
+// Options tune a DB. The zero value is usable: it gives production settings.
+type Options struct {
+	// Hash sets the argon2id cost; tests pass a cheap one.
+	Hash HashParams
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// SessionIdle and SessionMax bound how long a session lives.
+	SessionIdle time.Duration
+	SessionMax  time.Duration
+}
+
+// DB holds a read pool and a one-connection write pool on one SQLite file.
+type DB struct {
+	path   string
+	read   *sql.DB
+	write  *sql.DB
+	rq     *sqlcdb.Queries
+	hasher *Hasher
+	now    func() time.Time
+	idle   time.Duration
+	maxAge time.Duration
+}
+
+// dsn is the connection string every pool uses: busy_timeout first, so that
+// setting WAL can wait for another process; synchronous FULL, so that nothing
+// acknowledged is lost; _txlock=immediate, so that writers queue instead of
+// failing with "database is locked" on upgrade.
+func dsn(path string) string {
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout(5000)")
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Add("_pragma", "synchronous(FULL)")
+	q.Set("_txlock", "immediate")
+	return "file:" + path + "?" + q.Encode()
+}
+
+// Open opens (creating if needed) the database file at path and applies the
+// embedded migrations. It refuses a file made by a newer kadra.
+func Open(ctx context.Context, path string, opt Options) (*DB, error) {
+	write, err := sql.Open("sqlite", dsn(path))
+	if err != nil {
+		return nil, err
+	}
+	write.SetMaxOpenConns(1)
+	write.SetMaxIdleConns(1)
+	write.SetConnMaxLifetime(0)
+	if err := migrate(ctx, write); err != nil {
+		write.Close()
+		return nil, err
+	}
+	read, err := sql.Open("sqlite", dsn(path))
+	if err != nil {
+		write.Close()
+		return nil, err
+	}
+	n := max(4, runtime.NumCPU()*2)
+	read.SetMaxOpenConns(n)
+	read.SetMaxIdleConns(n)
+
+	d := &DB{path: path, read: read, write: write, rq: sqlcdb.New(read), now: opt.Now,
+		idle: opt.SessionIdle, maxAge: opt.SessionMax}
+	if d.now == nil {
+		d.now = time.Now
+	}
+	if d.idle == 0 {
+		d.idle = 8 * time.Hour
+	}
+	if d.maxAge == 0 {
+		d.maxAge = 7 * 24 * time.Hour
+	}
+	if opt.Hash == (HashParams{}) {
+		opt.Hash = DefaultHashParams
+	}
+	d.hasher = NewHasher(opt.Hash)
+	return d, nil
+}
+
+// Path is the file the DB was opened on.
+func (d *DB) Path() string { return d.path }
+
+// Close checkpoints the WAL into the main file, so that the file alone is a
+// full copy, and closes both pools.
+func (d *DB) Close() error {
+	_, cerr := d.write.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
+	rerr := d.read.Close()
+	werr := d.write.Close()
+	for _, err := range []error{cerr, rerr, werr} {
+		if err != nil {
+			return fmt.Errorf("close database: %w", err)
+		}
+	}
+	return nil
+}
+
+// Ping answers whether both pools reach the file; /healthz uses it.
+func (d *DB) Ping(ctx context.Context) error {
+	var one int
+	if err := d.read.QueryRowContext(ctx, "SELECT 1").Scan(&one); err != nil {
+		return err
+	}
+	return d.write.PingContext(ctx)
+}
+
+func (d *DB) unix() int64 { return d.now().Unix() }

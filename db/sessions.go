@@ -1,0 +1,362 @@
+package db
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"time"
+
+	"kadra/db/internal/sqlcdb"
+)
+
+// Login throttling: after loginFreeFailures failures for one e-mail within
+// loginWindow, each attempt waits twice as long as the one before (at most
+// loginMaxWait); after loginLockFailures the address is locked until the
+// window passes. The same counts apply to any address, existing or not, so
+// that nothing tells them apart. Per IP, loginIPLockFailures lock the IP.
+const (
+	loginWindow         = 15 * time.Minute
+	loginFreeFailures   = 3
+	loginLockFailures   = 10
+	loginIPLockFailures = 50
+	loginMaxWait        = time.Minute
+	touchEvery          = time.Minute
+)
+
+// LoginInput is the sign-in form.
+type LoginInput struct {
+	Email     string `form:"email" json:"email"`
+	Password  string `form:"password" json:"password"`
+	IP        string `form:"-" json:"-"`
+	UserAgent string `form:"-" json:"-"`
+}
+
+// newSecret returns a random 256-bit secret, URL-safe, and its SHA-256 hash
+// (hex), which is all the database keeps.
+func newSecret(prefix string) (raw, hash string, err error) {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return "", "", err
+	}
+	raw = prefix + base64.RawURLEncoding.EncodeToString(b)
+	return raw, hashSecret(raw), nil
+}
+
+func hashSecret(raw string) string {
+	sum := sha256.Sum256([]byte(raw))
+	return hex.EncodeToString(sum[:])
+}
+
+// Login checks an e-mail and password and opens a new session, returning its
+// id (for the cookie). Wrong e-mail and wrong password give the same
+// EUNAUTHORIZED; too many failures give ETOOMANY, for any address alike.
+func (d *DB) Login(ctx context.Context, in LoginInput) (string, error) {
+	email := normalEmail(in.Email)
+	if err := d.throttle(ctx, email, in.IP); err != nil {
+		return "", err
+	}
+	u, err := d.rq.GetUserByEmail(ctx, email)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return "", err
+	}
+	ok, rehash, err := d.hasher.Verify(ctx, u.PasswordHash, in.Password)
+	if err != nil {
+		return "", err
+	}
+	if !ok || u.ID == 0 || (u.Status != StatusActive && u.Status != StatusBlocked) {
+		return "", d.loginFailed(ctx, email, in.IP)
+	}
+	if u.Status == StatusBlocked {
+		// Only someone holding the right password learns of the block.
+		return "", Errorf(EFORBIDDEN, "login.blocked")
+	}
+	var newHash string
+	if rehash {
+		if newHash, err = d.hasher.Hash(ctx, in.Password); err != nil {
+			return "", err
+		}
+	}
+	raw, hash, err := newSecret("")
+	if err != nil {
+		return "", err
+	}
+	a := Actor{UserID: u.ID, Email: u.Email, AccountID: u.AccountID, IP: in.IP}
+	err = d.update(ctx, a, func(t *tx) ([]change, error) {
+		now := d.unix()
+		if err := t.ClearEmailFailures(ctx, email); err != nil {
+			return nil, err
+		}
+		if newHash != "" {
+			if err := t.SetUserPassword(ctx, sqlcdb.SetUserPasswordParams{ID: u.ID,
+				PasswordHash: newHash, UpdatedAt: now}); err != nil {
+				return nil, err
+			}
+		}
+		if err := t.SetUserLastLogin(ctx, sqlcdb.SetUserLastLoginParams{ID: u.ID,
+			LastLoginAt: sql.NullInt64{Int64: now, Valid: true}}); err != nil {
+			return nil, err
+		}
+		if err := t.CreateSession(ctx, sqlcdb.CreateSessionParams{IDHash: hash, UserID: u.ID,
+			ActingAccountID: u.AccountID, CreatedAt: now, ExpiresAt: now + int64(d.maxAge/time.Second),
+			Ip: in.IP, UserAgent: truncate(in.UserAgent, 300)}); err != nil {
+			return nil, err
+		}
+		return one(change{Action: "user.login", TargetType: "user", TargetID: u.ID, TargetLabel: u.Email}), nil
+	})
+	return raw, err
+}
+
+// throttle refuses a sign-in attempt that comes too soon after failures for
+// this e-mail or from this IP.
+func (d *DB) throttle(ctx context.Context, email, ip string) error {
+	now := d.now()
+	since := now.Add(-loginWindow).Unix()
+	byEmail, err := d.rq.EmailFailuresSince(ctx, sqlcdb.EmailFailuresSinceParams{Email: email, Since: since})
+	if err != nil {
+		return err
+	}
+	byIP, err := d.rq.IPFailuresSince(ctx, sqlcdb.IPFailuresSinceParams{Ip: ip, Since: since})
+	if err != nil {
+		return err
+	}
+	for _, f := range []struct{ n, last, lock int64 }{
+		{byEmail.N, byEmail.LastAt, loginLockFailures},
+		{byIP.N, byIP.LastAt, loginIPLockFailures},
+	} {
+		if f.n >= f.lock {
+			until := time.Unix(f.last, 0).Add(loginWindow)
+			return Errorf(ETOOMANY, "login.locked", "Count", minutesUntil(now, until))
+		}
+	}
+	if n := byEmail.N; n >= loginFreeFailures {
+		wait := min(time.Second<<(n-loginFreeFailures), loginMaxWait)
+		if next := time.Unix(byEmail.LastAt, 0).Add(wait); now.Before(next) {
+			return Errorf(ETOOMANY, "login.wait", "Count", int(next.Sub(now).Seconds())+1)
+		}
+	}
+	return nil
+}
+
+func minutesUntil(now, until time.Time) int {
+	return max(1, int(until.Sub(now).Minutes()+0.999))
+}
+
+func (d *DB) loginFailed(ctx context.Context, email, ip string) error {
+	now := d.unix()
+	q := sqlcdb.New(d.write)
+	err := q.AddLoginFailure(ctx, sqlcdb.AddLoginFailureParams{Email: truncate(email, 254), Ip: ip, At: now})
+	if err == nil {
+		err = q.DeleteOldLoginFailures(ctx, now-int64(24*time.Hour/time.Second))
+	}
+	if err != nil {
+		return err
+	}
+	return Errorf(EUNAUTHORIZED, "login.failed")
+}
+
+// SessionActor returns the Actor behind a session id from a cookie. It reads
+// the session, the user and the role's permissions on every call, so that a
+// block, a delete, a sign-out or a permission taken away act on the very
+// next request (R-ROLE-7, R-USER-8). Returns EUNAUTHORIZED when the session
+// is unknown, expired, idle too long, or its user may no longer sign in.
+func (d *DB) SessionActor(ctx context.Context, raw, ip string) (Actor, error) {
+	if raw == "" {
+		return Actor{}, errUnauthorized
+	}
+	hash := hashSecret(raw)
+	s, err := d.rq.GetSession(ctx, hash)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Actor{}, errUnauthorized
+	} else if err != nil {
+		return Actor{}, err
+	}
+	now := d.now()
+	if now.Unix() >= s.ExpiresAt || now.Sub(time.Unix(s.LastSeenAt, 0)) > d.idle {
+		_ = sqlcdb.New(d.write).DeleteSession(ctx, hash)
+		return Actor{}, errUnauthorized
+	}
+	a, err := d.actorFor(ctx, s.UserID, s.ActingAccountID, s.ImpersonatorID.Int64)
+	if err != nil {
+		if ErrorCode(err) == EUNAUTHORIZED {
+			_ = sqlcdb.New(d.write).DeleteSession(ctx, hash)
+		}
+		return Actor{}, err
+	}
+	a.SessionHash, a.IP = hash, ip
+	if now.Sub(time.Unix(s.LastSeenAt, 0)) > touchEvery {
+		if err := sqlcdb.New(d.write).TouchSession(ctx, sqlcdb.TouchSessionParams{
+			IDHash: hash, LastSeenAt: now.Unix()}); err != nil {
+			return Actor{}, err
+		}
+	}
+	return a, nil
+}
+
+// actorFor loads a user and their role's permissions, refusing users who may
+// not sign in.
+func (d *DB) actorFor(ctx context.Context, userID, accountID, impersonatorID int64) (Actor, error) {
+	u, err := d.rq.GetUser(ctx, userID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Actor{}, errUnauthorized
+	} else if err != nil {
+		return Actor{}, err
+	}
+	if u.Status != StatusActive {
+		return Actor{}, errUnauthorized
+	}
+	perms, err := d.rq.RolePermissions(ctx, u.RoleID)
+	if err != nil {
+		return Actor{}, err
+	}
+	a := Actor{UserID: u.ID, Email: u.Email, Name: u.FullName, IsOwner: u.IsOwner == 1,
+		RoleID: u.RoleID, HomeAccountID: u.AccountID, AccountID: accountID,
+		Perms: make(map[Permission]bool, len(perms))}
+	for _, p := range perms {
+		a.Perms[Permission(p)] = true
+	}
+	if a.AccountID == 0 {
+		a.AccountID = u.AccountID
+	}
+	if impersonatorID != 0 {
+		imp, err := d.rq.GetUser(ctx, impersonatorID)
+		if err != nil || imp.Status != StatusActive {
+			return Actor{}, errUnauthorized
+		}
+		a.ImpersonatorID, a.ImpersonatorEmail = imp.ID, imp.Email
+	}
+	return a, nil
+}
+
+// Logout ends the actor's current session.
+func (d *DB) Logout(ctx context.Context, a Actor) error {
+	if a.SessionHash == "" {
+		return nil
+	}
+	return d.update(ctx, a, func(t *tx) ([]change, error) {
+		return one(change{Action: "user.logout", TargetType: "user", TargetID: a.UserID,
+			TargetLabel: a.Email}), t.DeleteSession(ctx, a.SessionHash)
+	})
+}
+
+// SignOutEverywhere ends every session of the actor, this one included.
+func (d *DB) SignOutEverywhere(ctx context.Context, a Actor) error {
+	if a.UserID == 0 {
+		return errUnauthorized
+	}
+	return d.update(ctx, a, func(t *tx) ([]change, error) {
+		n, err := t.DeleteUserSessions(ctx, a.UserID)
+		return one(change{Action: "user.sign_out_everywhere", TargetType: "user", TargetID: a.UserID,
+			TargetLabel: a.Email, After: map[string]int64{"sessions_ended": n}}), err
+	})
+}
+
+// PasswordChange is the profile's change-password form.
+type PasswordChange struct {
+	Current string `form:"current_password" json:"current_password"`
+	New     string `form:"new_password" json:"new_password"`
+	Confirm string `form:"new_password_confirm" json:"new_password_confirm"`
+}
+
+// ChangeOwnPassword sets the actor's password after checking the current
+// one and the policy (R-USER-4), and ends the actor's other sessions
+// (R-USER-10). Returns EINVALID per field.
+func (d *DB) ChangeOwnPassword(ctx context.Context, a Actor, in PasswordChange) error {
+	if a.UserID == 0 {
+		return errUnauthorized
+	}
+	if a.ImpersonatorID != 0 {
+		return Errorf(EFORBIDDEN, "profile.password.impersonating")
+	}
+	u, err := d.rq.GetUser(ctx, a.UserID)
+	if err != nil {
+		return notFound(err)
+	}
+	policy, err := d.PasswordPolicy(ctx)
+	if err != nil {
+		return err
+	}
+	var v ValidationError
+	if in.Current == "" {
+		v.Add("current_password", M("error.required"))
+	} else if ok, _, err := d.hasher.Verify(ctx, u.PasswordHash, in.Current); err != nil {
+		return err
+	} else if !ok {
+		v.Add("current_password", M("profile.password.wrong"))
+	}
+	checkNewPassword(&v, policy, "new_password", in.New, "new_password_confirm", in.Confirm)
+	if err := v.Err(); err != nil {
+		return err
+	}
+	hash, err := d.hasher.Hash(ctx, in.New)
+	if err != nil {
+		return err
+	}
+	return d.update(ctx, a, func(t *tx) ([]change, error) {
+		if err := t.SetUserPassword(ctx, sqlcdb.SetUserPasswordParams{ID: a.UserID,
+			PasswordHash: hash, UpdatedAt: d.unix()}); err != nil {
+			return nil, err
+		}
+		n, err := t.DeleteUserSessionsExcept(ctx, sqlcdb.DeleteUserSessionsExceptParams{
+			UserID: a.UserID, KeepIDHash: a.SessionHash})
+		return one(change{Action: "user.password_change", TargetType: "user", TargetID: a.UserID,
+			TargetLabel: a.Email, After: map[string]int64{"other_sessions_ended": n}}), err
+	})
+}
+
+// ResetPasswordByOperator sets a user's password from the command line (for
+// a locked-out owner): it activates an invited user, clears the sign-in
+// failures of the address and ends every session of the user. An empty
+// password generates one, which is returned.
+func (d *DB) ResetPasswordByOperator(ctx context.Context, email, password string) (string, error) {
+	email = normalEmail(email)
+	u, err := d.rq.GetUserByEmail(ctx, email)
+	if err != nil {
+		return "", Errorf(ENOTFOUND, "error.user_not_found")
+	}
+	if password == "" {
+		password = GeneratePassword()
+	}
+	policy, err := d.PasswordPolicy(ctx)
+	if err != nil {
+		return "", err
+	}
+	var v ValidationError
+	checkNewPassword(&v, policy, "password", password, "", "")
+	if err := v.Err(); err != nil {
+		return "", err
+	}
+	hash, err := d.hasher.Hash(ctx, password)
+	if err != nil {
+		return "", err
+	}
+	err = d.update(ctx, System(), func(t *tx) ([]change, error) {
+		if err := t.SetUserPassword(ctx, sqlcdb.SetUserPasswordParams{ID: u.ID, PasswordHash: hash,
+			UpdatedAt: d.unix()}); err != nil {
+			return nil, err
+		}
+		if u.Status == StatusInvited || u.Status == StatusInactive {
+			if err := t.SetUserStatus(ctx, sqlcdb.SetUserStatusParams{ID: u.ID, Status: StatusActive,
+				UpdatedAt: d.unix()}); err != nil {
+				return nil, err
+			}
+		}
+		if err := t.ClearEmailFailures(ctx, u.Email); err != nil {
+			return nil, err
+		}
+		_, err := t.DeleteUserSessions(ctx, u.ID)
+		return one(change{Action: "user.password_reset_cli", TargetType: "user", TargetID: u.ID,
+			TargetLabel: u.Email, AccountID: u.AccountID}), err
+	})
+	return password, err
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n]
+}

@@ -1,0 +1,7 @@
+-- name: CreateGroup :one
+INSERT INTO groups (account_id, parent_id, name, builtin_position, created_at)
+VALUES (sqlc.arg(account_id), sqlc.narg(parent_id), sqlc.arg(name), sqlc.arg(builtin_position), sqlc.arg(created_at))
+RETURNING *;
+
+-- name: GetGroup :one
+SELECT * FROM groups WHERE id = sqlc.arg(id) AND account_id = sqlc.arg(account_id);

@@ -1,0 +1,26 @@
+-- name: CreateSession :exec
+INSERT INTO sessions (id_hash, user_id, acting_account_id, impersonator_id, created_at,
+                      last_seen_at, expires_at, ip, user_agent)
+VALUES (sqlc.arg(id_hash), sqlc.arg(user_id), sqlc.arg(acting_account_id), sqlc.narg(impersonator_id),
+        sqlc.arg(created_at), sqlc.arg(created_at), sqlc.arg(expires_at), sqlc.arg(ip), sqlc.arg(user_agent));
+
+-- name: GetSession :one
+SELECT * FROM sessions WHERE id_hash = sqlc.arg(id_hash);
+
+-- name: TouchSession :exec
+UPDATE sessions SET last_seen_at = sqlc.arg(last_seen_at) WHERE id_hash = sqlc.arg(id_hash);
+
+-- name: DeleteSession :exec
+DELETE FROM sessions WHERE id_hash = sqlc.arg(id_hash);
+
+-- name: DeleteUserSessions :execrows
+DELETE FROM sessions WHERE user_id = sqlc.arg(user_id);
+
+-- name: DeleteUserSessionsExcept :execrows
+DELETE FROM sessions WHERE user_id = sqlc.arg(user_id) AND id_hash <> sqlc.arg(keep_id_hash);
+
+-- name: DeleteExpiredSessions :execrows
+DELETE FROM sessions WHERE expires_at < sqlc.arg(now) OR last_seen_at < sqlc.arg(idle_before);
+
+-- name: CountUserSessions :one
+SELECT count(*) FROM sessions WHERE user_id = sqlc.arg(user_id);

@@ -1,0 +1,12 @@
+-- name: CreateToken :exec
+INSERT INTO tokens (id_hash, user_id, kind, name, created_at, expires_at)
+VALUES (sqlc.arg(id_hash), sqlc.arg(user_id), sqlc.arg(kind), sqlc.arg(name), sqlc.arg(created_at), sqlc.narg(expires_at));
+
+-- name: GetToken :one
+SELECT * FROM tokens WHERE id_hash = sqlc.arg(id_hash) AND kind = sqlc.arg(kind);
+
+-- name: TouchToken :exec
+UPDATE tokens SET last_used_at = sqlc.arg(last_used_at) WHERE id_hash = sqlc.arg(id_hash);
+
+-- name: ListUserTokens :many
+SELECT * FROM tokens WHERE user_id = sqlc.arg(user_id) AND kind = sqlc.arg(kind) ORDER BY created_at DESC;

@@ -1,0 +1,33 @@
+-- name: CreateUser :one
+INSERT INTO users (account_id, email, notify_email, full_name, work_phone, status, password_hash,
+                   role_id, position_id, is_owner, created_at, updated_at)
+VALUES (sqlc.arg(account_id), sqlc.arg(email), sqlc.arg(notify_email), sqlc.arg(full_name),
+        sqlc.arg(work_phone), sqlc.arg(status), sqlc.arg(password_hash), sqlc.arg(role_id),
+        sqlc.narg(position_id), sqlc.arg(is_owner), sqlc.arg(created_at), sqlc.arg(created_at))
+RETURNING *;
+
+-- name: GetUser :one
+SELECT * FROM users WHERE id = sqlc.arg(id);
+
+-- name: GetUserByEmail :one
+SELECT * FROM users WHERE email = sqlc.arg(email);
+
+-- name: GetOwner :one
+SELECT * FROM users WHERE is_owner = 1;
+
+-- name: SetUserPassword :exec
+UPDATE users SET password_hash = sqlc.arg(password_hash), updated_at = sqlc.arg(updated_at)
+WHERE id = sqlc.arg(id);
+
+-- name: SetUserLastLogin :exec
+UPDATE users SET last_login_at = sqlc.arg(last_login_at) WHERE id = sqlc.arg(id);
+
+-- name: AddGroupMember :exec
+INSERT INTO group_members (group_id, user_id) VALUES (sqlc.arg(group_id), sqlc.arg(user_id))
+ON CONFLICT DO NOTHING;
+
+-- name: OpenSeat :exec
+INSERT INTO seat_history (account_id, user_id, from_at) VALUES (sqlc.arg(account_id), sqlc.arg(user_id), sqlc.arg(from_at));
+
+-- name: SetUserStatus :exec
+UPDATE users SET status = sqlc.arg(status), updated_at = sqlc.arg(updated_at) WHERE id = sqlc.arg(id);
