@@ -360,3 +360,14 @@ func truncate(s string, n int) string {
 	}
 	return s[:n]
 }
+
+// Prune deletes expired sessions and sign-in failures older than a day.
+func (d *DB) Prune(ctx context.Context) error {
+	q := sqlcdb.New(d.write)
+	now := d.now()
+	if _, err := q.DeleteExpiredSessions(ctx, sqlcdb.DeleteExpiredSessionsParams{Now: now.Unix(),
+		IdleBefore: now.Add(-d.idle).Unix()}); err != nil {
+		return err
+	}
+	return q.DeleteOldLoginFailures(ctx, now.Add(-24*time.Hour).Unix())
+}

@@ -1,0 +1,119 @@
+package handlers
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"kadra/db"
+)
+
+// apiMeBody is GET /api/v1/me: the user, their permissions and account.
+type apiMeBody struct {
+	db.User
+	Permissions []db.Permission `json:"permissions"`
+	Account     db.Account      `json:"account"`
+}
+
+func (s *Server) apiMe(c echo.Context) error {
+	ctx := c.Request().Context()
+	a := actor(c)
+	me, err := s.db.Me(ctx, a)
+	if err != nil {
+		return err
+	}
+	acc, err := s.db.CurrentAccount(ctx, a)
+	if err != nil {
+		return err
+	}
+	perms := []db.Permission{}
+	for _, p := range db.AllPermissions() {
+		if a.Can(p) {
+			perms = append(perms, p)
+		}
+	}
+	return c.JSON(http.StatusOK, apiMeBody{User: me, Permissions: perms, Account: acc})
+}
+
+func (s *Server) apiMePassword(c echo.Context) error {
+	var in db.PasswordChange
+	if err := bindJSON(c, &in); err != nil {
+		return err
+	}
+	if err := s.db.ChangeOwnPassword(c.Request().Context(), actor(c), in); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
+type apiSetupBody struct {
+	db.SetupInput
+	Token string `json:"token"`
+}
+
+// apiSetup is first-run setup for scripts; it takes the same one-time token.
+func (s *Server) apiSetup(c echo.Context) error {
+	var in apiSetupBody
+	if err := bindJSON(c, &in); err != nil {
+		return err
+	}
+	ok, err := s.setupAllowed(c, in.Token)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return db.Errorf(db.ECONFLICT, "setup.done")
+	}
+	u, err := s.db.Setup(c.Request().Context(), in.SetupInput, c.RealIP())
+	if err != nil {
+		return err
+	}
+	s.setupToken = ""
+	return c.JSON(http.StatusCreated, u)
+}
+
+type apiAuditQuery struct {
+	Actor   string `query:"actor"`
+	Action  string `query:"action"`
+	Target  string `query:"target"`
+	From    string `query:"from"` // RFC 3339 or YYYY-MM-DD
+	To      string `query:"to"`
+	Page    int    `query:"page"`
+	PerPage int    `query:"per_page"`
+}
+
+func parseAPITime(v *db.ValidationError, field, s string) time.Time {
+	if s == "" {
+		return time.Time{}
+	}
+	for _, layout := range []string{time.RFC3339, "2006-01-02"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t
+		}
+	}
+	v.Add(field, db.M("error.date"))
+	return time.Time{}
+}
+
+func (s *Server) apiAudit(c echo.Context) error {
+	var q apiAuditQuery
+	if err := (&echo.DefaultBinder{}).BindQueryParams(c, &q); err != nil {
+		return db.Errorf(db.EINVALID, "error.bad_request")
+	}
+	var v db.ValidationError
+	f := db.AuditFilter{Actor: q.Actor, Action: q.Action, Target: q.Target, Page: q.Page, PerPage: q.PerPage,
+		From: parseAPITime(&v, "from", q.From), To: parseAPITime(&v, "to", q.To)}
+	if err := v.Err(); err != nil {
+		return err
+	}
+	page, err := s.db.SearchAudit(c.Request().Context(), actor(c), f)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, page)
+}
+
+func (s *Server) apiNotFound(c echo.Context) error {
+	return db.Errorf(db.ENOTFOUND, "error.not_found")
+}

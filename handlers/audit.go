@@ -1,0 +1,88 @@
+package handlers
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"kadra/db"
+)
+
+type auditQuery struct {
+	Actor  string `query:"actor"`
+	Action string `query:"action"`
+	Target string `query:"target"`
+	From   string `query:"from"`
+	To     string `query:"to"`
+	Page   int    `query:"page"`
+}
+
+type auditPage struct {
+	Q      auditQuery
+	Result db.Page[db.AuditEntry]
+	Errors map[string]string
+}
+
+func (auditPage) nav() string { return "audit" }
+
+// Pager links the pages of the search.
+func (p auditPage) Pager() pager {
+	return newPager(p.Result.Page, p.Result.Pages(), p.pageURL)
+}
+
+func (p auditPage) pageURL(n int) string {
+	v := url.Values{}
+	for k, s := range map[string]string{"actor": p.Q.Actor, "action": p.Q.Action, "target": p.Q.Target,
+		"from": p.Q.From, "to": p.Q.To} {
+		if s != "" {
+			v.Set(k, s)
+		}
+	}
+	v.Set("page", strconv.Itoa(n))
+	return "/audit?" + v.Encode()
+}
+
+// filter turns the query into a db filter; dates are YYYY-MM-DD, "to"
+// inclusive of its whole day.
+func (q auditQuery) filter() (db.AuditFilter, error) {
+	f := db.AuditFilter{Actor: q.Actor, Action: q.Action, Target: q.Target, Page: q.Page}
+	var v db.ValidationError
+	if q.From != "" {
+		t, err := time.Parse("2006-01-02", q.From)
+		if err != nil {
+			v.Add("from", db.M("error.date"))
+		}
+		f.From = t
+	}
+	if q.To != "" {
+		t, err := time.Parse("2006-01-02", q.To)
+		if err != nil {
+			v.Add("to", db.M("error.date"))
+		}
+		f.To = t.AddDate(0, 0, 1)
+	}
+	return f, v.Err()
+}
+
+func (s *Server) auditList(c echo.Context) error {
+	var q auditQuery
+	if err := (&echo.DefaultBinder{}).BindQueryParams(c, &q); err != nil {
+		return db.Errorf(db.EINVALID, "error.bad_request")
+	}
+	p := auditPage{Q: q}
+	f, err := q.filter()
+	if err != nil {
+		p.Errors = s.tr(c).Fields(db.AsError(err).Fields)
+		return s.render(c, http.StatusUnprocessableEntity, "audit", p)
+	}
+	if p.Result, err = s.db.SearchAudit(c.Request().Context(), actor(c), f); err != nil {
+		return err
+	}
+	if c.Request().Header.Get("HX-Request") == "true" {
+		return s.render(c, http.StatusOK, "audit#results", p)
+	}
+	return s.render(c, http.StatusOK, "audit", p)
+}

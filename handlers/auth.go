@@ -1,0 +1,116 @@
+package handlers
+
+import (
+	"crypto/subtle"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"kadra/db"
+)
+
+type setupForm struct {
+	db.SetupInput
+	Token string `form:"token"`
+}
+
+func (s *Server) setupAllowed(c echo.Context, token string) (bool, error) {
+	need, err := s.db.NeedsSetup(c.Request().Context())
+	if err != nil || !need {
+		return false, err
+	}
+	if s.setupToken == "" || subtle.ConstantTimeCompare([]byte(token), []byte(s.setupToken)) != 1 {
+		return false, db.Errorf(db.ENOTFOUND, "setup.bad_token")
+	}
+	return true, nil
+}
+
+func (s *Server) setupForm(c echo.Context) error {
+	ok, err := s.setupAllowed(c, c.QueryParam("token"))
+	if err != nil {
+		return err
+	}
+	if !ok {
+		s.flash(c, "setup.done")
+		return c.Redirect(http.StatusSeeOther, "/login")
+	}
+	return s.render(c, http.StatusOK, "setup", formPage[setupForm]{Form: setupForm{Token: c.QueryParam("token")}})
+}
+
+func (s *Server) setupSubmit(c echo.Context) error {
+	var f setupForm
+	if err := bindForm(c, &f); err != nil {
+		return err
+	}
+	ok, err := s.setupAllowed(c, f.Token)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		s.flash(c, "setup.done")
+		return c.Redirect(http.StatusSeeOther, "/login")
+	}
+	if _, err := s.db.Setup(c.Request().Context(), f.SetupInput, c.RealIP()); err != nil {
+		f.Password, f.PasswordConfirm = "", ""
+		return refuse(s, c, "setup", formPage[setupForm]{Form: f}, err)
+	}
+	s.setupToken = ""
+	s.log.Info("setup done", "account", f.AccountName, "owner", f.Email)
+	s.flash(c, "setup.created")
+	return c.Redirect(http.StatusSeeOther, "/login")
+}
+
+type loginForm struct {
+	Email    string `form:"email"`
+	Password string `form:"password"`
+	Next     string `form:"next"`
+}
+
+func (s *Server) loginForm(c echo.Context) error {
+	if need, err := s.db.NeedsSetup(c.Request().Context()); err != nil {
+		return err
+	} else if need {
+		return s.render(c, http.StatusOK, "setup-pending", nil)
+	}
+	if actor(c).Valid() {
+		return c.Redirect(http.StatusSeeOther, localPath(c.QueryParam("next")))
+	}
+	return s.render(c, http.StatusOK, "login", formPage[loginForm]{Form: loginForm{Next: c.QueryParam("next")}})
+}
+
+func (s *Server) loginSubmit(c echo.Context) error {
+	var f loginForm
+	if err := bindForm(c, &f); err != nil {
+		return err
+	}
+	sid, err := s.db.Login(c.Request().Context(), db.LoginInput{Email: f.Email, Password: f.Password,
+		IP: c.RealIP(), UserAgent: c.Request().UserAgent()})
+	if err != nil {
+		f.Password = ""
+		return refuse(s, c, "login", formPage[loginForm]{Form: f}, err)
+	}
+	if err := s.startSession(c, sid); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, localPath(f.Next))
+}
+
+func (s *Server) logout(c echo.Context) error {
+	if err := s.db.Logout(c.Request().Context(), actor(c)); err != nil {
+		return err
+	}
+	s.clearSession(c)
+	s.flash(c, "login.signed_out")
+	return c.Redirect(http.StatusSeeOther, "/login")
+}
+
+// langSet remembers the chosen language in a cookie and goes back.
+func (s *Server) langSet(c echo.Context) error {
+	lang := c.FormValue("lang")
+	if lang != "pl" && lang != "en" {
+		return db.Errorf(db.EINVALID, "error.bad_request")
+	}
+	c.SetCookie(&http.Cookie{Name: langCookie, Value: lang, Path: "/", MaxAge: 365 * 24 * 3600,
+		HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode})
+	return c.Redirect(http.StatusSeeOther, localPath(c.FormValue("next")))
+}

@@ -1,0 +1,183 @@
+package handlers_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"kadra/db"
+	"kadra/db/dbtest"
+	"kadra/handlers"
+)
+
+// app is a real kadra server on a fresh database, reached through
+// httptest.
+type app struct {
+	t   *testing.T
+	db  *db.DB
+	srv *handlers.Server
+	ts  *httptest.Server
+}
+
+// newApp serves a fresh database that has not been set up.
+func newApp(t *testing.T) *app {
+	t.Helper()
+	return serve(t, dbtest.Open(t))
+}
+
+// newSetupApp serves a database with the main account and its owner
+// (owner@example.pl / dbtest.OwnerPassword).
+func newSetupApp(t *testing.T) *app {
+	t.Helper()
+	d, _ := dbtest.Setup(t)
+	return serve(t, d)
+}
+
+func serve(t *testing.T, d *db.DB) *app {
+	t.Helper()
+	srv, err := handlers.New(context.Background(), handlers.Config{DB: d, Version: "test", Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv)
+	t.Cleanup(ts.Close)
+	return &app{t: t, db: d, srv: srv, ts: ts}
+}
+
+// client is one browser: a cookie jar, no automatic redirects, and the
+// CSRF token of the last page it read.
+type client struct {
+	a    *app
+	http *http.Client
+	csrf string
+}
+
+func (a *app) client() *client {
+	jar, _ := cookiejar.New(nil)
+	return &client{a: a, http: &http.Client{Jar: jar,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+}
+
+// ownerClient is a client signed in as the owner.
+func (a *app) ownerClient() *client {
+	c := a.client()
+	c.login("owner@example.pl", dbtest.OwnerPassword)
+	return c
+}
+
+type response struct {
+	Status int
+	Header http.Header
+	Body   string
+}
+
+var csrfRe = regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
+
+func (c *client) do(req *http.Request) response {
+	c.a.t.Helper()
+	res, err := c.http.Do(req)
+	if err != nil {
+		c.a.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	// R-SEC-1: no input produces a 500, anywhere in the suite.
+	if res.StatusCode >= 500 {
+		c.a.t.Fatalf("%s %s: status %d\n%s", req.Method, req.URL, res.StatusCode, b)
+	}
+	if m := csrfRe.FindSubmatch(b); m != nil {
+		c.csrf = string(m[1])
+	}
+	return response{Status: res.StatusCode, Header: res.Header, Body: string(b)}
+}
+
+func (c *client) get(path string) response {
+	c.a.t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, c.a.ts.URL+path, nil)
+	return c.do(req)
+}
+
+// post sends a form with the CSRF token read from the last page; when no
+// page was read yet, it reads /login first.
+func (c *client) post(path string, form url.Values) response {
+	c.a.t.Helper()
+	if c.csrf == "" {
+		c.get("/login")
+	}
+	f := url.Values{}
+	for k, v := range form {
+		f[k] = v
+	}
+	f.Set("_csrf", c.csrf)
+	return c.postRaw(path, f)
+}
+
+// postRaw sends a form as is, without adding a CSRF token.
+func (c *client) postRaw(path string, form url.Values) response {
+	c.a.t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, c.a.ts.URL+path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return c.do(req)
+}
+
+func (c *client) login(email, password string) response {
+	c.a.t.Helper()
+	c.get("/login")
+	r := c.post("/login", url.Values{"email": {email}, "password": {password}})
+	if r.Status != http.StatusSeeOther {
+		c.a.t.Fatalf("login %s: status %d\n%s", email, r.Status, r.Body)
+	}
+	return r
+}
+
+// api calls the JSON API with a bearer token (empty for none).
+func (a *app) api(method, path, token string, body any) (int, map[string]any) {
+	a.t.Helper()
+	var rd io.Reader
+	if body != nil {
+		b, _ := json.Marshal(body)
+		rd = strings.NewReader(string(b))
+	}
+	req, _ := http.NewRequest(method, a.ts.URL+path, rd)
+	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	if res.StatusCode >= 500 {
+		b, _ := io.ReadAll(res.Body)
+		a.t.Fatalf("%s %s: status %d\n%s", method, path, res.StatusCode, b)
+	}
+	var out map[string]any
+	_ = json.NewDecoder(res.Body).Decode(&out)
+	return res.StatusCode, out
+}
+
+// token creates an API token for the user with the given e-mail.
+func (a *app) token(email string) string {
+	a.t.Helper()
+	tok, err := a.db.CreateAPIToken(context.Background(), db.System(), email, "test")
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	return tok
+}
+
+// apiFields returns the per-field messages of an API error body.
+func apiFields(body map[string]any) map[string]any {
+	e, _ := body["error"].(map[string]any)
+	f, _ := e["fields"].(map[string]any)
+	return f
+}

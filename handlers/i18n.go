@@ -1,0 +1,106 @@
+package handlers
+
+import (
+	"fmt"
+	"io/fs"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+	"github.com/nicksnyder/go-i18n/v2/i18n"
+	"golang.org/x/text/language"
+
+	"kadra/assets"
+	"kadra/db"
+)
+
+// Languages offered by the switcher, in its order.
+var Languages = []struct{ Tag, Name string }{{"pl", "Polski"}, {"en", "English"}}
+
+func newBundle() (*i18n.Bundle, error) {
+	b := i18n.NewBundle(language.English)
+	b.RegisterUnmarshalFunc("toml", toml.Unmarshal)
+	files, err := fs.Glob(assets.I18n, "i18n/*.toml")
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range files {
+		if _, err := b.LoadMessageFileFS(assets.I18n, f); err != nil {
+			return nil, fmt.Errorf("load %s: %w", f, err)
+		}
+	}
+	return b, nil
+}
+
+// translator localizes messages into one language.
+type translator struct {
+	lang string
+	loc  *i18n.Localizer
+}
+
+func (s *Server) translator(lang string, acceptLanguage string) translator {
+	if lang != "pl" && lang != "en" {
+		lang = ""
+	}
+	return translator{lang: pickLang(lang, acceptLanguage), loc: i18n.NewLocalizer(s.bundle, lang, acceptLanguage, "en")}
+}
+
+func pickLang(cookie, accept string) string {
+	if cookie != "" {
+		return cookie
+	}
+	tags, _, _ := language.ParseAcceptLanguage(accept)
+	for _, t := range tags {
+		base, _ := t.Base()
+		if base.String() == "pl" {
+			return "pl"
+		}
+		if base.String() == "en" {
+			return "en"
+		}
+	}
+	return "en"
+}
+
+// Lang is the language tag of the page.
+func (tr translator) Lang() string { return tr.lang }
+
+// T translates a message ID with key/value template data; a "Count" key
+// selects the CLDR plural form. A missing ID shows itself, so that a gap is
+// visible rather than fatal (a test checks both files have every ID).
+func (tr translator) T(id string, kv ...any) string {
+	return tr.Msg(db.M(id, kv...))
+}
+
+// Msg translates a domain message. Data values that are messages (or lists
+// of them) are translated first; lists are joined with commas.
+func (tr translator) Msg(m db.Msg) string {
+	data := make(map[string]any, len(m.Data))
+	for k, v := range m.Data {
+		switch v := v.(type) {
+		case db.Msg:
+			data[k] = tr.Msg(v)
+		case []db.Msg:
+			parts := make([]string, len(v))
+			for i, p := range v {
+				parts[i] = tr.Msg(p)
+			}
+			data[k] = strings.Join(parts, ", ")
+		default:
+			data[k] = v
+		}
+	}
+	out, err := tr.loc.Localize(&i18n.LocalizeConfig{MessageID: m.ID, TemplateData: data, PluralCount: m.Count})
+	if err != nil && out == "" {
+		return m.ID
+	}
+	return out
+}
+
+// Fields translates per-field messages.
+func (tr translator) Fields(fields map[string]db.Msg) map[string]string {
+	out := make(map[string]string, len(fields))
+	for k, m := range fields {
+		out[k] = tr.Msg(m)
+	}
+	return out
+}

@@ -1,0 +1,109 @@
+package handlers
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+)
+
+// openAPI describes the JSON API as it exists; a test checks that every
+// route under /api/v1 is here and nothing else is.
+func (s *Server) openAPI() map[string]any {
+	errorRef := map[string]any{"$ref": "#/components/schemas/Error"}
+	resp := func(desc string, schema any) map[string]any {
+		r := map[string]any{"description": desc}
+		if schema != nil {
+			r["content"] = map[string]any{"application/json": map[string]any{"schema": schema}}
+		}
+		return r
+	}
+	errs := map[string]any{
+		"400": resp("Invalid input, with a message per field", errorRef),
+		"401": resp("Missing or invalid bearer token", errorRef),
+		"403": resp("Not allowed", errorRef),
+		"429": resp("Too many requests", errorRef),
+	}
+	op := func(summary string, ok map[string]any, body any, params ...map[string]any) map[string]any {
+		o := map[string]any{"summary": summary, "responses": merge(ok, errs)}
+		if body != nil {
+			o["requestBody"] = map[string]any{"required": true,
+				"content": map[string]any{"application/json": map[string]any{"schema": body}}}
+		}
+		if len(params) > 0 {
+			o["parameters"] = params
+		}
+		return o
+	}
+	query := func(name, desc string, typ string) map[string]any {
+		return map[string]any{"name": name, "in": "query", "description": desc, "schema": map[string]any{"type": typ}}
+	}
+	obj := func(props map[string]string, required ...string) map[string]any {
+		p := map[string]any{}
+		for k, t := range props {
+			p[k] = map[string]any{"type": t}
+		}
+		o := map[string]any{"type": "object", "properties": p}
+		if len(required) > 0 {
+			o["required"] = required
+		}
+		return o
+	}
+	return map[string]any{
+		"openapi": "3.1.0",
+		"info": map[string]any{"title": "kadra API", "version": s.version,
+			"description": "Users, roles, groups, SIP accounts and sub-accounts of a kadra installation. " +
+				"Authenticate with `Authorization: Bearer <token>` (kadra token create); cookies are ignored."},
+		"servers": []any{map[string]any{"url": "/api/v1"}},
+		"components": map[string]any{
+			"securitySchemes": map[string]any{"bearer": map[string]any{"type": "http", "scheme": "bearer"}},
+			"schemas": map[string]any{
+				"Error": map[string]any{"type": "object", "properties": map[string]any{
+					"error": obj(map[string]string{"code": "string", "message": "string", "fields": "object"}, "code", "message"),
+				}},
+				"User": obj(map[string]string{"id": "integer", "account_id": "integer", "email": "string",
+					"notify_email": "string", "full_name": "string", "work_phone": "string", "status": "string",
+					"role_id": "integer", "position_id": "integer", "sip_account_id": "integer",
+					"last_login_at": "string", "created_at": "string"}),
+				"AuditPage": obj(map[string]string{"items": "array", "total": "integer", "page": "integer", "per_page": "integer"}),
+			},
+		},
+		"security": []any{map[string]any{"bearer": []any{}}},
+		"paths": map[string]any{
+			"/openapi.json": map[string]any{"get": map[string]any{"summary": "This document", "security": []any{},
+				"responses": map[string]any{"200": resp("OpenAPI 3.1 document", nil)}}},
+			"/setup": map[string]any{"post": merge(op("First-run setup with the one-time token from the server log",
+				map[string]any{"201": resp("The owner", map[string]any{"$ref": "#/components/schemas/User"}),
+					"409": resp("Setup is already done", errorRef)},
+				obj(map[string]string{"token": "string", "account_name": "string", "full_name": "string",
+					"email": "string", "password": "string", "password_confirm": "string", "sip_domain": "string"},
+					"token", "account_name", "email", "password", "password_confirm")),
+				map[string]any{"security": []any{}})},
+			"/me": map[string]any{"get": op("The token's user, permissions and account",
+				map[string]any{"200": resp("The user", map[string]any{"$ref": "#/components/schemas/User"})}, nil)},
+			"/me/password": map[string]any{"post": op("Change one's own password; ends every session",
+				map[string]any{"204": resp("Changed", nil)},
+				obj(map[string]string{"current_password": "string", "new_password": "string",
+					"new_password_confirm": "string"}, "current_password", "new_password", "new_password_confirm"))},
+			"/audit": map[string]any{"get": op("Search the audit log of the acting account (audit.view)",
+				map[string]any{"200": resp("A page of entries, newest first", map[string]any{"$ref": "#/components/schemas/AuditPage"})},
+				nil, query("actor", "actor e-mail, substring", "string"), query("action", "action prefix", "string"),
+				query("target", "target id or label", "string"), query("from", "RFC 3339 or YYYY-MM-DD", "string"),
+				query("to", "exclusive; RFC 3339 or YYYY-MM-DD", "string"), query("page", "from 1", "integer"),
+				query("per_page", "1..200", "integer"))},
+		},
+	}
+}
+
+func merge(maps ...map[string]any) map[string]any {
+	out := map[string]any{}
+	for _, m := range maps {
+		for k, v := range m {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+func (s *Server) apiOpenAPI(c echo.Context) error {
+	return c.JSON(http.StatusOK, s.openAPI())
+}

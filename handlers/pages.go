@@ -1,0 +1,76 @@
+package handlers
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"kadra/db"
+)
+
+// navItem is one entry of the main navigation.
+type navItem struct {
+	Key  string // i18n "nav.<key>" and the active marker
+	Path string
+	Perm string // shown only with this permission; "" for everyone
+}
+
+var navItems = []navItem{
+	{"users", "/users", "users.view"},
+	{"roles", "/roles", ""},
+	{"groups", "/groups", ""},
+	{"sip", "/sip", "sip.manage"},
+	{"accounts", "/accounts", "accounts.manage"},
+	{"licenses", "/licenses", "licenses.manage"},
+	{"audit", "/audit", "audit.view"},
+	{"settings", "/settings", ""},
+}
+
+// comingPage is a section whose issue has not landed yet: it shows in the
+// navigation and says what it will hold.
+type comingPage struct {
+	key, path string
+	perm      db.Permission
+}
+
+var comingPages = []comingPage{
+	{"users", "/users", db.PermUsersView},
+	{"roles", "/roles", ""},
+	{"groups", "/groups", ""},
+	{"sip", "/sip", db.PermSIPManage},
+	{"numbers", "/numbers", db.PermNumbersManage},
+	{"accounts", "/accounts", db.PermAccountsManage},
+	{"licenses", "/licenses", db.PermLicensesManage},
+	{"usage", "/usage", db.PermAccountsManage},
+}
+
+type pageData struct {
+	active string
+	Key    string
+}
+
+func (p pageData) nav() string { return p.active }
+
+func (s *Server) coming(p comingPage) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if p.perm != "" && !actor(c).Can(p.perm) {
+			return db.Errorf(db.EFORBIDDEN, "error.forbidden")
+		}
+		return s.render(c, http.StatusOK, "coming", pageData{active: p.key, Key: p.key})
+	}
+}
+
+type dashboardPage struct {
+	Me   db.User
+	Role string
+}
+
+func (dashboardPage) nav() string { return "" }
+
+func (s *Server) dashboard(c echo.Context) error {
+	me, err := s.db.Me(c.Request().Context(), actor(c))
+	if err != nil {
+		return err
+	}
+	return s.render(c, http.StatusOK, "dashboard", dashboardPage{Me: me})
+}

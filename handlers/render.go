@@ -1,0 +1,235 @@
+package handlers
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"mime"
+	"net/http"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"kadra/assets"
+	"kadra/db"
+)
+
+// pages holds one parsed template set per page: the layout, the partials
+// and the page, parsed once at start.
+type pages struct {
+	byName map[string]*template.Template
+}
+
+var templateFuncs = template.FuncMap{
+	"join": strings.Join,
+	"add":  func(a, b int) int { return a + b },
+	"deref": func(t *time.Time) time.Time {
+		if t == nil {
+			return time.Time{}
+		}
+		return *t
+	},
+	"dict": func(kv ...any) (map[string]any, error) {
+		if len(kv)%2 != 0 {
+			return nil, fmt.Errorf("dict: odd arguments")
+		}
+		m := make(map[string]any, len(kv)/2)
+		for i := 0; i < len(kv); i += 2 {
+			k, ok := kv[i].(string)
+			if !ok {
+				return nil, fmt.Errorf("dict: key %v is not a string", kv[i])
+			}
+			m[k] = kv[i+1]
+		}
+		return m, nil
+	},
+	"seq": func(n int) []int {
+		out := make([]int, n)
+		for i := range out {
+			out[i] = i + 1
+		}
+		return out
+	},
+}
+
+func parsePages() (*pages, error) {
+	base, err := template.New("layout.html").Funcs(templateFuncs).ParseFS(assets.Templates,
+		"templates/layout.html", "templates/partials/*.html")
+	if err != nil {
+		return nil, err
+	}
+	files, err := fs.Glob(assets.Templates, "templates/pages/*.html")
+	if err != nil {
+		return nil, err
+	}
+	p := &pages{byName: map[string]*template.Template{}}
+	for _, f := range files {
+		t, err := template.Must(base.Clone()).ParseFS(assets.Templates, f)
+		if err != nil {
+			return nil, fmt.Errorf("template %s: %w", f, err)
+		}
+		p.byName[strings.TrimSuffix(path.Base(f), ".html")] = t
+	}
+	return p, nil
+}
+
+// view is what every page template receives.
+type view struct {
+	translator
+	Actor       db.Actor
+	AccountName string
+	CSRF        string
+	Path        string
+	Flashes     []string
+	Nav         string // the active navigation entry
+	Data        any
+	static      *staticFiles
+}
+
+// Asset is the content-hashed URL of a static file.
+func (v view) Asset(name string) string { return v.static.url(name) }
+
+// Can reports whether the actor holds a permission, for hiding what is not
+// allowed (the server refuses it anyway).
+func (v view) Can(p string) bool { return v.Actor.Can(db.Permission(p)) }
+
+// Langs lists the languages of the switcher.
+func (v view) Langs() any { return Languages }
+
+// NavItems is the main navigation.
+func (v view) NavItems() []navItem { return navItems }
+
+// Date formats a time for a person, in UTC.
+func (v view) Date(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format("2006-01-02 15:04")
+}
+
+// Coming says whether a navigation entry's issue has not landed yet.
+func (v view) Coming(key string) bool {
+	for _, p := range comingPages {
+		if p.key == key {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *Server) tr(c echo.Context) translator {
+	lang := ""
+	if ck, err := c.Cookie(langCookie); err == nil {
+		lang = ck.Value
+	}
+	return s.translator(lang, c.Request().Header.Get("Accept-Language"))
+}
+
+// render executes a page into a buffer first, so that a template error
+// never sends half a page. "page#block" renders only that block of the
+// page, for htmx requests.
+func (s *Server) render(c echo.Context, status int, page string, data any) error {
+	page, block, _ := strings.Cut(page, "#")
+	if block == "" {
+		block = "layout"
+	}
+	t, ok := s.pages.byName[page]
+	if !ok {
+		return fmt.Errorf("no page template %q", page)
+	}
+	a := actor(c)
+	v := view{translator: s.tr(c), Actor: a, Path: c.Request().URL.Path, Data: data, static: s.static,
+		Flashes: s.takeFlashes(c)}
+	v.CSRF, _ = c.Get("csrf").(string)
+	if nav, ok := data.(interface{ nav() string }); ok {
+		v.Nav = nav.nav()
+	}
+	if a.Valid() {
+		v.AccountName = s.accountName(c, a)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, block, v); err != nil {
+		return fmt.Errorf("render %s: %w", page, err)
+	}
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return c.HTMLBlob(status, buf.Bytes())
+}
+
+func (s *Server) accountName(c echo.Context, a db.Actor) string {
+	acc, err := s.db.CurrentAccount(c.Request().Context(), a)
+	if err != nil {
+		return ""
+	}
+	return acc.Name
+}
+
+// staticFiles serves assets/static under URLs carrying a content hash, so
+// that browsers may cache them forever.
+type staticFiles struct {
+	hash map[string]string
+}
+
+func newStaticFiles() (*staticFiles, error) {
+	st := &staticFiles{hash: map[string]string{}}
+	err := fs.WalkDir(assets.Static, "static", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := assets.Static.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		sum := sha256.Sum256(b)
+		st.hash[strings.TrimPrefix(p, "static/")] = hex.EncodeToString(sum[:6])
+		return nil
+	})
+	return st, err
+}
+
+func (st *staticFiles) url(name string) string {
+	return "/static/" + st.hash[name] + "/" + name
+}
+
+func (s *Server) staticFile(c echo.Context) error {
+	name := c.Param("name")
+	h, ok := s.static.hash[name]
+	if !ok {
+		return echo.ErrNotFound
+	}
+	b, err := assets.Static.ReadFile("static/" + name)
+	if err != nil {
+		return echo.ErrNotFound
+	}
+	if c.Param("hash") == h {
+		c.Response().Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+	} else {
+		c.Response().Header().Set("Cache-Control", "no-cache")
+	}
+	ct := mime.TypeByExtension(path.Ext(name))
+	if ct == "" {
+		ct = "application/octet-stream"
+	}
+	return c.Blob(http.StatusOK, ct, b)
+}
+
+// pager is the data of the "pager" partial.
+type pager struct {
+	Page, Pages int
+	Prev, Next  string
+}
+
+func newPager(page, pages int, url func(int) string) pager {
+	p := pager{Page: page, Pages: pages}
+	if page > 1 {
+		p.Prev = url(page - 1)
+	}
+	if page < pages {
+		p.Next = url(page + 1)
+	}
+	return p
+}

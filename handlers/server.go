@@ -1,0 +1,156 @@
+// Package handlers is kadra's HTTP layer: the HTML pages, the JSON API and
+// the operational endpoints. Handlers parse input, call one db function and
+// render; the rules live in package db.
+package handlers
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/gorilla/sessions"
+	"github.com/labstack/echo/v4"
+	"github.com/nicksnyder/go-i18n/v2/i18n"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"kadra/db"
+)
+
+// Config wires a Server; main fills it from flags and the environment.
+type Config struct {
+	DB      *db.DB
+	Logger  *slog.Logger
+	BaseURL string // e.g. https://panel.example.pl; empty means http://localhost
+	Version string
+	// Registry receives the HTTP metrics; nil makes a fresh one.
+	Registry *prometheus.Registry
+}
+
+// Server is kadra's HTTP application.
+type Server struct {
+	db         *db.DB
+	log        *slog.Logger
+	echo       *echo.Echo
+	bundle     *i18n.Bundle
+	pages      *pages
+	static     *staticFiles
+	store      *sessions.CookieStore
+	secure     bool
+	baseURL    string
+	version    string
+	registry   *prometheus.Registry
+	metrics    *httpMetrics
+	setupToken string
+}
+
+// New builds the server, parsing every template once and failing fast on a
+// broken one. When the database has no main account yet, it makes the
+// one-time setup token (see SetupURL).
+func New(ctx context.Context, cfg Config) (*Server, error) {
+	s := &Server{db: cfg.DB, log: cfg.Logger, baseURL: strings.TrimRight(cfg.BaseURL, "/"),
+		version: cfg.Version, registry: cfg.Registry}
+	if s.log == nil {
+		s.log = slog.Default()
+	}
+	if s.baseURL == "" {
+		s.baseURL = "http://localhost:8080"
+	}
+	if u, err := url.Parse(s.baseURL); err == nil && u.Scheme == "https" {
+		s.secure = true
+	}
+	if s.registry == nil {
+		s.registry = prometheus.NewRegistry()
+	}
+	var err error
+	if s.bundle, err = newBundle(); err != nil {
+		return nil, err
+	}
+	if s.static, err = newStaticFiles(); err != nil {
+		return nil, err
+	}
+	if s.pages, err = parsePages(); err != nil {
+		return nil, err
+	}
+	key, err := s.db.SessionKey(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s.store = newCookieStore(key, s.secure)
+	if need, err := s.db.NeedsSetup(ctx); err != nil {
+		return nil, err
+	} else if need {
+		b := make([]byte, 24)
+		if _, err := rand.Read(b); err != nil {
+			return nil, err
+		}
+		s.setupToken = hex.EncodeToString(b)
+	}
+	s.metrics = newHTTPMetrics(s.registry)
+	s.echo = s.routes()
+	return s, nil
+}
+
+// SetupURL is the one-time first-run address, or "" once setup is done.
+func (s *Server) SetupURL() string {
+	if s.setupToken == "" {
+		return ""
+	}
+	return s.baseURL + "/setup?token=" + s.setupToken
+}
+
+// ServeHTTP makes the Server an http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.echo.ServeHTTP(w, r) }
+
+// Echo exposes the router, for tests that list its routes.
+func (s *Server) Echo() *echo.Echo { return s.echo }
+
+// routes lists every route of kadra, top to bottom.
+func (s *Server) routes() *echo.Echo {
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.HTTPErrorHandler = s.handleError
+	e.IPExtractor = echo.ExtractIPDirect()
+	s.middleware(e)
+
+	// Operations; public by design (see README).
+	e.GET("/healthz", s.healthz)
+	e.GET("/metrics", s.metricsHandler())
+	e.GET("/static/:hash/:name", s.staticFile)
+	e.POST("/lang", s.langSet)
+
+	// First run and signing in.
+	e.GET("/setup", s.setupForm)
+	e.POST("/setup", s.setupSubmit)
+	e.GET("/login", s.loginForm)
+	e.POST("/login", s.loginSubmit)
+	e.POST("/logout", s.logout, s.requireUser)
+
+	// The panel.
+	ui := e.Group("", s.requireUser)
+	ui.GET("/", s.dashboard)
+	ui.GET("/profile", s.profile)
+	ui.POST("/profile/password", s.profilePassword)
+	ui.POST("/profile/sign-out-everywhere", s.profileSignOutEverywhere)
+	ui.GET("/audit", s.auditList)
+	ui.GET("/settings", s.settingsShow)
+	ui.POST("/settings/password-policy", s.settingsPasswordPolicy)
+	ui.GET("/settings/backup", s.settingsBackup)
+	for _, p := range comingPages {
+		ui.GET(p.path, s.coming(p))
+	}
+
+	// The JSON API: bearer tokens only, never cookies.
+	api := e.Group("/api/v1")
+	api.GET("/openapi.json", s.apiOpenAPI)
+	api.POST("/setup", s.apiSetup)
+	authed := api.Group("", s.requireToken)
+	authed.GET("/me", s.apiMe)
+	authed.POST("/me/password", s.apiMePassword)
+	authed.GET("/audit", s.apiAudit)
+	api.Any("/*", s.apiNotFound)
+	return e
+}

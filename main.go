@@ -1,0 +1,406 @@
+// Command kadra manages the people on an office's phone system and office
+// software: users, roles, groups, SIP extensions and sub-accounts, in one
+// SQLite file. Run "kadra help" for the commands.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"runtime/debug"
+	"strings"
+	"syscall"
+	"time"
+
+	"kadra/db"
+	"kadra/handlers"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = ""
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr))
+}
+
+const usage = `kadra: users, roles, groups, SIP extensions and sub-accounts in one SQLite file.
+
+Usage:
+  kadra [serve] [flags]                 serve the panel and API (default)
+  kadra init --account NAME --owner-email E --owner-password P
+                                        set up without the browser
+  kadra backup FILE                     write a consistent copy of the database
+  kadra token create --user E --name N  print a new API token once
+  kadra user reset-password E [--password P]
+                                        set a password (generated if omitted)
+  kadra version                         print the version
+  kadra help                            this text
+
+Every command takes --db FILE (KADRA_DB, default kadra.db). Every flag has an
+environment twin: --base-url is KADRA_BASE_URL. "kadra COMMAND --help" lists
+a command's flags.
+`
+
+// run is main without the process: tests call it with their own arguments.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	cmd := "serve"
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		cmd, args = args[0], args[1:]
+	}
+	var err error
+	switch cmd {
+	case "serve":
+		err = cmdServe(ctx, args, stderr)
+	case "init":
+		err = cmdInit(ctx, args, stdout, stderr)
+	case "backup":
+		err = cmdBackup(ctx, args, stdout, stderr)
+	case "token":
+		err = cmdToken(ctx, args, stdout, stderr)
+	case "user":
+		err = cmdUser(ctx, args, stdout, stderr)
+	case "version":
+		fmt.Fprintln(stdout, "kadra", versionString(), "schema", db.SchemaVersion())
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+	default:
+		fmt.Fprintf(stderr, "kadra: unknown command %q\n\n%s", cmd, usage)
+		return 2
+	}
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "kadra:", explain(err))
+		return 1
+	}
+	return 0
+}
+
+// explain turns a domain error into a line for the operator.
+func explain(err error) string {
+	e := db.AsError(err)
+	if e == nil {
+		return err.Error()
+	}
+	msg := map[string]string{
+		"setup.done":           "kadra is already set up",
+		"error.user_not_found": "no user has this e-mail address",
+	}[e.Msg.ID]
+	if msg == "" {
+		msg = string(e.Code)
+	}
+	for _, k := range fieldOrder(e.Fields) {
+		msg += fmt.Sprintf("\n  %s: %s", k, describe(e.Fields[k]))
+	}
+	return msg
+}
+
+func describe(m db.Msg) string {
+	s := m.ID
+	for k, v := range m.Data {
+		switch v := v.(type) {
+		case []db.Msg:
+			var ids []string
+			for _, x := range v {
+				ids = append(ids, x.ID)
+			}
+			s += fmt.Sprintf(" %s=[%s]", k, strings.Join(ids, ", "))
+		default:
+			s += fmt.Sprintf(" %s=%v", k, v)
+		}
+	}
+	return s
+}
+
+func fieldOrder(m map[string]db.Msg) []string {
+	var keys []string
+	for k := range m {
+		keys = append(keys, k)
+	}
+	for i := 1; i < len(keys); i++ {
+		for j := i; j > 0 && keys[j] < keys[j-1]; j-- {
+			keys[j], keys[j-1] = keys[j-1], keys[j]
+		}
+	}
+	return keys
+}
+
+func versionString() string {
+	if version != "" {
+		return version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "dev"
+}
+
+// flags makes a command's flag set; parse fills unset flags from their
+// KADRA_* environment twins first.
+type flags struct {
+	*flag.FlagSet
+	dbPath *string
+}
+
+func newFlags(name string, stderr io.Writer, synopsis string) *flags {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "Usage: kadra %s\n\nFlags (each also read from the environment variable shown):\n", synopsis)
+		fs.VisitAll(func(f *flag.Flag) {
+			fmt.Fprintf(stderr, "  --%s (%s)\n    \t%s", f.Name, envName(f.Name), f.Usage)
+			if f.DefValue != "" {
+				fmt.Fprintf(stderr, " (default %q)", f.DefValue)
+			}
+			fmt.Fprintln(stderr)
+		})
+	}
+	return &flags{FlagSet: fs, dbPath: fs.String("db", "kadra.db", "SQLite database file")}
+}
+
+func envName(flagName string) string {
+	return "KADRA_" + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
+}
+
+func (f *flags) parse(args []string) error {
+	var err error
+	f.VisitAll(func(fl *flag.Flag) {
+		if v, ok := os.LookupEnv(envName(fl.Name)); ok && err == nil {
+			if serr := f.Set(fl.Name, v); serr != nil {
+				err = fmt.Errorf("%s: %w", envName(fl.Name), serr)
+			}
+		}
+	})
+	if err != nil {
+		return err
+	}
+	return f.Parse(args)
+}
+
+func openDB(ctx context.Context, path string, opt db.Options) (*db.DB, error) {
+	d, err := db.Open(ctx, path, opt)
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	return d, nil
+}
+
+func newLogger(w io.Writer, format, level string) *slog.Logger {
+	var lv slog.Level
+	_ = lv.UnmarshalText([]byte(level))
+	opts := &slog.HandlerOptions{Level: lv}
+	if format == "auto" {
+		format = "json"
+		if f, ok := w.(*os.File); ok {
+			if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
+				format = "text"
+			}
+		}
+	}
+	if format == "text" {
+		return slog.New(slog.NewTextHandler(w, opts))
+	}
+	return slog.New(slog.NewJSONHandler(w, opts))
+}
+
+func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
+	f := newFlags("serve", stderr, "serve [flags]")
+	addr := f.String("addr", ":8080", "address to listen on")
+	baseURL := f.String("base-url", "", "public address of the panel, e.g. https://panel.example.pl (https turns on Secure cookies)")
+	logFormat := f.String("log-format", "auto", "log format: auto (JSON unless a terminal), json or text")
+	logLevel := f.String("log-level", "info", "log level: debug, info, warn, error")
+	idle := f.Duration("session-idle", 8*time.Hour, "sign out after this long without a request")
+	maxAge := f.Duration("session-max", 7*24*time.Hour, "sign out this long after sign-in, whatever happens")
+	if err := f.parse(args); err != nil {
+		return err
+	}
+	log := newLogger(stderr, *logFormat, *logLevel)
+	d, err := openDB(ctx, *f.dbPath, db.Options{SessionIdle: *idle, SessionMax: *maxAge})
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err := d.Close(); err != nil {
+			log.Error("close database", "err", err)
+		}
+	}()
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	if *baseURL == "" {
+		*baseURL = "http://" + displayAddr(ln.Addr().String())
+	}
+	srv, err := handlers.New(ctx, handlers.Config{DB: d, Logger: log, BaseURL: *baseURL, Version: versionString()})
+	if err != nil {
+		return err
+	}
+	if u := srv.SetupURL(); u != "" {
+		log.Warn("first run: open this one-time address to create the main account and its owner", "url", u)
+	}
+	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute,
+		WriteTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute,
+		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	go pruneLoop(ctx, d, log)
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	log.Info("kadra serving", "addr", ln.Addr().String(), "db", *f.dbPath, "version", versionString())
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	return hs.Shutdown(sctx)
+}
+
+func displayAddr(a string) string {
+	host, port, err := net.SplitHostPort(a)
+	if err != nil || host == "::" || host == "0.0.0.0" || host == "" {
+		return "localhost:" + port
+	}
+	return net.JoinHostPort(host, port)
+}
+
+// pruneLoop deletes expired sessions and old sign-in failures hourly.
+func pruneLoop(ctx context.Context, d *db.DB, log *slog.Logger) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		if err := d.Prune(ctx); err != nil && ctx.Err() == nil {
+			log.Warn("prune", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+func cmdInit(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	f := newFlags("init", stderr, "init --account NAME --owner-email E --owner-password P [flags]")
+	account := f.String("account", "", "name of the main account")
+	email := f.String("owner-email", "", "owner's login e-mail")
+	password := f.String("owner-password", "", "owner's password (prefer the environment variable)")
+	name := f.String("owner-name", "", "owner's full name")
+	domain := f.String("sip-domain", "", "SIP domain (realm) of the main account; default localhost")
+	if err := f.parse(args); err != nil {
+		return err
+	}
+	d, err := openDB(ctx, *f.dbPath, db.Options{})
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	u, err := d.Setup(ctx, db.SetupInput{AccountName: *account, FullName: *name, Email: *email,
+		Password: *password, PasswordConfirm: *password, SIPDomain: *domain}, "cli")
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "Created the account %q with owner %s.\n", *account, u.Email)
+	return nil
+}
+
+func cmdBackup(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	f := newFlags("backup", stderr, "backup [--db FILE] OUT.db")
+	if err := f.parse(args); err != nil {
+		return err
+	}
+	if f.NArg() != 1 {
+		f.Usage()
+		return errors.New("backup: name one output file")
+	}
+	d, err := openDB(ctx, *f.dbPath, db.Options{})
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	if err := d.Backup(ctx, f.Arg(0)); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "Wrote %s.\n", f.Arg(0))
+	return nil
+}
+
+func cmdToken(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] != "create" {
+		fmt.Fprintln(stderr, "Usage: kadra token create --user EMAIL --name NAME")
+		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
+			return flag.ErrHelp
+		}
+		return errors.New("token: unknown subcommand")
+	}
+	f := newFlags("token create", stderr, "token create --user EMAIL --name NAME")
+	user := f.String("user", "", "e-mail of the user the token acts as")
+	name := f.String("name", "", "a name to recognise the token by")
+	if err := f.parse(args[1:]); err != nil {
+		return err
+	}
+	d, err := openDB(ctx, *f.dbPath, db.Options{})
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	tok, err := d.CreateAPIToken(ctx, db.System(), *user, *name)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, tok)
+	return nil
+}
+
+func cmdUser(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] != "reset-password" {
+		fmt.Fprintln(stderr, "Usage: kadra user reset-password EMAIL [--password P]")
+		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
+			return flag.ErrHelp
+		}
+		return errors.New("user: unknown subcommand")
+	}
+	f := newFlags("user reset-password", stderr, "user reset-password EMAIL [--password P]")
+	password := f.String("password", "", "the new password; generated and printed when omitted")
+	rest := args[1:]
+	var email string
+	if len(rest) > 0 && !strings.HasPrefix(rest[0], "-") {
+		email, rest = rest[0], rest[1:]
+	}
+	if err := f.parse(rest); err != nil {
+		return err
+	}
+	if email == "" && f.NArg() == 1 {
+		email = f.Arg(0)
+	}
+	if email == "" {
+		f.Usage()
+		return errors.New("user reset-password: name the user's e-mail")
+	}
+	d, err := openDB(ctx, *f.dbPath, db.Options{})
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	pw, err := d.ResetPasswordByOperator(ctx, email, *password)
+	if err != nil {
+		return err
+	}
+	if *password == "" {
+		fmt.Fprintf(stdout, "New password for %s: %s\n", email, pw)
+	} else {
+		fmt.Fprintf(stdout, "Password set for %s.\n", email)
+	}
+	fmt.Fprintln(stdout, "Their sessions were ended and sign-in failures cleared.")
+	return nil
+}
