@@ -5,3 +5,12 @@ RETURNING *;
 
 -- name: GetGroup :one
 SELECT * FROM groups WHERE id = sqlc.arg(id) AND account_id = sqlc.arg(account_id);
+
+-- name: PositionRoot :one
+SELECT * FROM groups WHERE account_id = sqlc.arg(account_id) AND builtin_position = 1;
+
+-- name: FirstPosition :one
+SELECT g.* FROM groups g
+JOIN groups r ON r.id = g.parent_id AND r.builtin_position = 1
+WHERE g.account_id = sqlc.arg(account_id)
+ORDER BY g.id LIMIT 1;

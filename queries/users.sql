@@ -31,3 +31,6 @@ INSERT INTO seat_history (account_id, user_id, from_at) VALUES (sqlc.arg(account
 
 -- name: SetUserStatus :exec
 UPDATE users SET status = sqlc.arg(status), updated_at = sqlc.arg(updated_at) WHERE id = sqlc.arg(id);
+
+-- name: UserEmailTaken :one
+SELECT count(*) FROM users WHERE email = sqlc.arg(email) AND id <> sqlc.arg(except_id);

@@ -52,3 +52,24 @@ func Login(t testing.TB, d *db.DB, email, password string) db.Actor {
 	}
 	return a
 }
+
+// AddUser creates an active user (password dbtest.OwnerPassword) in the
+// actor's account with the Staff member role and the first position.
+func AddUser(t testing.TB, d *db.DB, a db.Actor, email string) db.User {
+	t.Helper()
+	ctx := context.Background()
+	role, err := d.BuiltinRoleID(ctx, db.BuiltinStaff)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pos, err := d.DefaultPositionID(ctx, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := d.CreateUser(ctx, a, db.UserInput{Email: email, FullName: "User " + email,
+		Password: OwnerPassword, PasswordConfirm: OwnerPassword, RoleID: role, PositionID: pos})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}

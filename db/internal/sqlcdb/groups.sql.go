@@ -44,6 +44,27 @@ func (q *Queries) CreateGroup(ctx context.Context, arg CreateGroupParams) (Group
 	return i, err
 }
 
+const firstPosition = `-- name: FirstPosition :one
+SELECT g.id, g.account_id, g.parent_id, g.name, g.builtin_position, g.created_at FROM groups g
+JOIN groups r ON r.id = g.parent_id AND r.builtin_position = 1
+WHERE g.account_id = ?1
+ORDER BY g.id LIMIT 1
+`
+
+func (q *Queries) FirstPosition(ctx context.Context, accountID int64) (Group, error) {
+	row := q.db.QueryRowContext(ctx, firstPosition, accountID)
+	var i Group
+	err := row.Scan(
+		&i.ID,
+		&i.AccountID,
+		&i.ParentID,
+		&i.Name,
+		&i.BuiltinPosition,
+		&i.CreatedAt,
+	)
+	return i, err
+}
+
 const getGroup = `-- name: GetGroup :one
 SELECT id, account_id, parent_id, name, builtin_position, created_at FROM groups WHERE id = ?1 AND account_id = ?2
 `
@@ -55,6 +76,24 @@ type GetGroupParams struct {
 
 func (q *Queries) GetGroup(ctx context.Context, arg GetGroupParams) (Group, error) {
 	row := q.db.QueryRowContext(ctx, getGroup, arg.ID, arg.AccountID)
+	var i Group
+	err := row.Scan(
+		&i.ID,
+		&i.AccountID,
+		&i.ParentID,
+		&i.Name,
+		&i.BuiltinPosition,
+		&i.CreatedAt,
+	)
+	return i, err
+}
+
+const positionRoot = `-- name: PositionRoot :one
+SELECT id, account_id, parent_id, name, builtin_position, created_at FROM groups WHERE account_id = ?1 AND builtin_position = 1
+`
+
+func (q *Queries) PositionRoot(ctx context.Context, accountID int64) (Group, error) {
+	row := q.db.QueryRowContext(ctx, positionRoot, accountID)
 	var i Group
 	err := row.Scan(
 		&i.ID,

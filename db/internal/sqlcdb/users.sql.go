@@ -235,3 +235,19 @@ func (q *Queries) SetUserStatus(ctx context.Context, arg SetUserStatusParams) er
 	_, err := q.db.ExecContext(ctx, setUserStatus, arg.Status, arg.UpdatedAt, arg.ID)
 	return err
 }
+
+const userEmailTaken = `-- name: UserEmailTaken :one
+SELECT count(*) FROM users WHERE email = ?1 AND id <> ?2
+`
+
+type UserEmailTakenParams struct {
+	Email    string
+	ExceptID int64
+}
+
+func (q *Queries) UserEmailTaken(ctx context.Context, arg UserEmailTakenParams) (int64, error) {
+	row := q.db.QueryRowContext(ctx, userEmailTaken, arg.Email, arg.ExceptID)
+	var count int64
+	err := row.Scan(&count)
+	return count, err
+}
