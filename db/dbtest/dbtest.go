@@ -4,7 +4,9 @@ package dbtest
 import (
 	"context"
 	"path/filepath"
+	"sync"
 	"testing"
+	"time"
 
 	"kadra/db"
 )
@@ -16,8 +18,14 @@ const OwnerPassword = "Owner-pass1!"
 // cheap password hashing, closed when the test ends.
 func Open(t testing.TB) *db.DB {
 	t.Helper()
-	d, err := db.Open(context.Background(), filepath.Join(t.TempDir(), "kadra.db"),
-		db.Options{Hash: db.TestHashParams})
+	return OpenWith(t, db.Options{})
+}
+
+// OpenWith is Open with options, e.g. a Clock; hashing stays cheap.
+func OpenWith(t testing.TB, opt db.Options) *db.DB {
+	t.Helper()
+	opt.Hash = db.TestHashParams
+	d, err := db.Open(context.Background(), filepath.Join(t.TempDir(), "kadra.db"), opt)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -29,7 +37,12 @@ func Open(t testing.TB) *db.DB {
 // owner's Actor, as the owner's session would see it.
 func Setup(t testing.TB) (*db.DB, db.Actor) {
 	t.Helper()
-	d := Open(t)
+	return SetupDB(t, Open(t))
+}
+
+// SetupDB runs first-run setup on d and signs the owner in.
+func SetupDB(t testing.TB, d *db.DB) (*db.DB, db.Actor) {
+	t.Helper()
 	ctx := context.Background()
 	if _, err := d.Setup(ctx, db.SetupInput{AccountName: "Biuro", FullName: "Ola Owner",
 		Email: "owner@example.pl", Password: OwnerPassword, PasswordConfirm: OwnerPassword}, "127.0.0.1"); err != nil {
@@ -72,4 +85,27 @@ func AddUser(t testing.TB, d *db.DB, a db.Actor, email string) db.User {
 		t.Fatal(err)
 	}
 	return u
+}
+
+// Clock is a settable clock for db.Options.Now.
+type Clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+// NewClock starts a clock at a fixed moment.
+func NewClock() *Clock { return &Clock{now: time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)} }
+
+// Now is the clock's time.
+func (c *Clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+// Advance moves the clock forward.
+func (c *Clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
 }

@@ -1,0 +1,105 @@
+package handlers_test
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"kadra/db/dbtest"
+)
+
+// R-USER-4, R-USER-10, R-SEC-1: changing one's password checks the current
+// one and the policy, names each unmet condition, and ends the other
+// sessions but not this one.
+func TestProfilePassword(t *testing.T) {
+	a := newSetupApp(t)
+	other := a.ownerClient()
+	c := a.ownerClient()
+	c.get("/profile")
+	r := c.post("/profile/password", url.Values{"current_password": {"wrong"},
+		"new_password": {"abc"}, "new_password_confirm": {"abd"}})
+	if r.Status != http.StatusUnprocessableEntity {
+		t.Fatalf("status %d", r.Status)
+	}
+	for _, want := range []string{"The current password is wrong.",
+		"The password needs at least 8 characters, an uppercase letter, a digit, a special character",
+		"The passwords do not match."} {
+		if !strings.Contains(r.Body, want) {
+			t.Errorf("missing %q", want)
+		}
+	}
+	r = c.post("/profile/password", url.Values{"current_password": {dbtest.OwnerPassword},
+		"new_password": {"Brand-new1"}, "new_password_confirm": {"Brand-new1"}})
+	if r.Status != http.StatusSeeOther {
+		t.Fatalf("change: %d %s", r.Status, r.Body)
+	}
+	if r := c.get("/profile"); r.Status != http.StatusOK || !strings.Contains(r.Body, "Password changed") {
+		t.Fatalf("this session after the change: %d", r.Status)
+	}
+	if r := other.get("/"); r.Status != http.StatusSeeOther {
+		t.Fatalf("the other session survived: %d", r.Status)
+	}
+	a.client().login("owner@example.pl", "Brand-new1")
+}
+
+func TestSignOutEverywhere(t *testing.T) {
+	a := newSetupApp(t)
+	c1, c2 := a.ownerClient(), a.ownerClient()
+	c1.get("/profile")
+	if r := c1.post("/profile/sign-out-everywhere", nil); r.Status != http.StatusSeeOther {
+		t.Fatal(r.Status)
+	}
+	for i, c := range []*client{c1, c2} {
+		if r := c.get("/"); r.Status != http.StatusSeeOther {
+			t.Errorf("client %d still signed in", i)
+		}
+	}
+}
+
+// The owner tightens the policy (R-USER-4); it cannot go below the
+// default; others may not change it.
+func TestPasswordPolicySetting(t *testing.T) {
+	a := newSetupApp(t)
+	c := a.ownerClient()
+	c.get("/settings")
+	r := c.post("/settings/password-policy", url.Values{"min_length": {"5"}})
+	if r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "from 8 to 64") || !strings.Contains(r.Body, `value="5"`) {
+		t.Fatalf("too low: %d", r.Status)
+	}
+	if r := c.post("/settings/password-policy", url.Values{"min_length": {"12"}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("save: %d", r.Status)
+	}
+	c.get("/profile")
+	r = c.post("/profile/password", url.Values{"current_password": {dbtest.OwnerPassword},
+		"new_password": {"Short-pw1"}, "new_password_confirm": {"Short-pw1"}})
+	if !strings.Contains(r.Body, "at least 12 characters") {
+		t.Fatalf("tightened policy not applied")
+	}
+	dbtest.AddUser(t, a.db, ownerActor(t, a), "staff@example.pl")
+	s := a.client()
+	s.login("staff@example.pl", dbtest.OwnerPassword)
+	if r := s.get("/settings"); r.Status != http.StatusForbidden {
+		t.Fatalf("staff on settings: %d", r.Status)
+	}
+	if r := s.post("/settings/password-policy", url.Values{"min_length": {"20"}}); r.Status != http.StatusForbidden {
+		t.Fatalf("staff changed the policy: %d", r.Status)
+	}
+}
+
+// The owner downloads a backup: a real SQLite file; nobody else may.
+func TestBackupDownload(t *testing.T) {
+	a := newSetupApp(t)
+	c := a.ownerClient()
+	r := c.get("/settings/backup")
+	if r.Status != http.StatusOK || !strings.HasPrefix(r.Body, "SQLite format 3\x00") ||
+		!strings.Contains(r.Header.Get("Content-Disposition"), "attachment") {
+		t.Fatalf("backup: %d %q", r.Status, r.Header.Get("Content-Disposition"))
+	}
+	dbtest.AddUser(t, a.db, ownerActor(t, a), "staff@example.pl")
+	s := a.client()
+	s.login("staff@example.pl", dbtest.OwnerPassword)
+	if r := s.get("/settings/backup"); r.Status != http.StatusForbidden {
+		t.Fatalf("staff downloaded a backup: %d", r.Status)
+	}
+}
