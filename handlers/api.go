@@ -69,7 +69,7 @@ func (s *Server) apiSetup(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	s.setupToken = ""
+	s.setupToken.Store(nil)
 	return c.JSON(http.StatusCreated, u)
 }
 

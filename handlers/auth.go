@@ -19,7 +19,8 @@ func (s *Server) setupAllowed(c echo.Context, token string) (bool, error) {
 	if err != nil || !need {
 		return false, err
 	}
-	if s.setupToken == "" || subtle.ConstantTimeCompare([]byte(token), []byte(s.setupToken)) != 1 {
+	want := s.setupToken.Load()
+	if want == nil || subtle.ConstantTimeCompare([]byte(token), []byte(*want)) != 1 {
 		return false, db.Errorf(db.ENOTFOUND, "setup.bad_token")
 	}
 	return true, nil
@@ -54,7 +55,7 @@ func (s *Server) setupSubmit(c echo.Context) error {
 		f.Password, f.PasswordConfirm = "", ""
 		return refuse(s, c, "setup", formPage[setupForm]{Form: f}, err)
 	}
-	s.setupToken = ""
+	s.setupToken.Store(nil)
 	s.log.Info("setup done", "account", f.AccountName, "owner", f.Email)
 	s.flash(c, "setup.created")
 	return c.Redirect(http.StatusSeeOther, "/login")

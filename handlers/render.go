@@ -48,13 +48,6 @@ var templateFuncs = template.FuncMap{
 		}
 		return m, nil
 	},
-	"seq": func(n int) []int {
-		out := make([]int, n)
-		for i := range out {
-			out[i] = i + 1
-		}
-		return out
-	},
 }
 
 func parsePages() (*pages, error) {

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
 
 	"github.com/gorilla/sessions"
 	"github.com/labstack/echo/v4"
@@ -44,7 +45,7 @@ type Server struct {
 	version    string
 	registry   *prometheus.Registry
 	metrics    *httpMetrics
-	setupToken string
+	setupToken atomic.Pointer[string] // nil once setup is done
 }
 
 // New builds the server, parsing every template once and failing fast on a
@@ -87,7 +88,8 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		if _, err := rand.Read(b); err != nil {
 			return nil, err
 		}
-		s.setupToken = hex.EncodeToString(b)
+		tok := hex.EncodeToString(b)
+		s.setupToken.Store(&tok)
 	}
 	s.metrics = newHTTPMetrics(s.registry)
 	s.echo = s.routes()
@@ -96,10 +98,11 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 
 // SetupURL is the one-time first-run address, or "" once setup is done.
 func (s *Server) SetupURL() string {
-	if s.setupToken == "" {
+	tok := s.setupToken.Load()
+	if tok == nil {
 		return ""
 	}
-	return s.baseURL + "/setup?token=" + s.setupToken
+	return s.baseURL + "/setup?token=" + *tok
 }
 
 // ServeHTTP makes the Server an http.Handler.
