@@ -246,6 +246,9 @@ func (b *browser) docScreenshot(name string) {
 	if !screenshotsWanted() {
 		return
 	}
+	// Show the top of the page, without the focus ring of the last field.
+	b.do("scroll to the top", chromedp.Evaluate[chromedp.Void](
+		`document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0)`))
 	png, err := chromedp.Run(b.ctx, chromedp.CaptureScreenshot())
 	if err != nil {
 		b.t.Fatalf("screenshot %s: %v", name, err)
