@@ -53,7 +53,7 @@ a command's flags.
 // run is main without the process: tests call it with their own arguments.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	cmd := "serve"
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+	if len(args) > 0 && (!strings.HasPrefix(args[0], "-") || args[0] == "-h" || args[0] == "--help") {
 		cmd, args = args[0], args[1:]
 	}
 	var err error
@@ -86,40 +86,18 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-// explain turns a domain error into a line for the operator.
+// explain turns a domain error into lines for the operator, in English,
+// with one line per refused field.
 func explain(err error) string {
 	e := db.AsError(err)
 	if e == nil {
 		return err.Error()
 	}
-	msg := map[string]string{
-		"setup.done":           "kadra is already set up",
-		"error.user_not_found": "no user has this e-mail address",
-	}[e.Msg.ID]
-	if msg == "" {
-		msg = string(e.Code)
-	}
+	msg := handlers.Translate("en", e.Msg)
 	for _, k := range fieldOrder(e.Fields) {
-		msg += fmt.Sprintf("\n  %s: %s", k, describe(e.Fields[k]))
+		msg += fmt.Sprintf("\n  %s: %s", k, handlers.Translate("en", e.Fields[k]))
 	}
 	return msg
-}
-
-func describe(m db.Msg) string {
-	s := m.ID
-	for k, v := range m.Data {
-		switch v := v.(type) {
-		case []db.Msg:
-			var ids []string
-			for _, x := range v {
-				ids = append(ids, x.ID)
-			}
-			s += fmt.Sprintf(" %s=[%s]", k, strings.Join(ids, ", "))
-		default:
-			s += fmt.Sprintf(" %s=%v", k, v)
-		}
-	}
-	return s
 }
 
 func fieldOrder(m map[string]db.Msg) []string {
@@ -185,6 +163,23 @@ func (f *flags) parse(args []string) error {
 		return err
 	}
 	return f.Parse(args)
+}
+
+// parseArgs is parse for commands with operands: flags may come before,
+// between or after them ("kadra backup out.db --db x.db"), which the flag
+// package alone stops reading at the first operand.
+func (f *flags) parseArgs(args []string) ([]string, error) {
+	if err := f.parse(args); err != nil {
+		return nil, err
+	}
+	var operands []string
+	for f.NArg() > 0 {
+		operands = append(operands, f.Arg(0))
+		if err := f.Parse(f.Args()[1:]); err != nil {
+			return nil, err
+		}
+	}
+	return operands, nil
 }
 
 func openDB(ctx context.Context, path string, opt db.Options) (*db.DB, error) {
@@ -316,10 +311,11 @@ func cmdInit(ctx context.Context, args []string, stdout, stderr io.Writer) error
 
 func cmdBackup(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	f := newFlags("backup", stderr, "backup [--db FILE] OUT.db")
-	if err := f.parse(args); err != nil {
+	out, err := f.parseArgs(args)
+	if err != nil {
 		return err
 	}
-	if f.NArg() != 1 {
+	if len(out) != 1 {
 		f.Usage()
 		return errors.New("backup: name one output file")
 	}
@@ -328,19 +324,19 @@ func cmdBackup(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	defer d.Close()
-	if err := d.Backup(ctx, f.Arg(0)); err != nil {
+	if err := d.Backup(ctx, out[0]); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "Wrote %s.\n", f.Arg(0))
+	fmt.Fprintf(stdout, "Wrote %s.\n", out[0])
 	return nil
 }
 
 func cmdToken(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
+		args = []string{"create", "--help"} // the only subcommand: show its flags
+	}
 	if len(args) == 0 || args[0] != "create" {
 		fmt.Fprintln(stderr, "Usage: kadra token create --user EMAIL --name NAME")
-		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
-			return flag.ErrHelp
-		}
 		return errors.New("token: unknown subcommand")
 	}
 	f := newFlags("token create", stderr, "token create --user EMAIL --name NAME")
@@ -363,30 +359,24 @@ func cmdToken(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 }
 
 func cmdUser(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
+		args = []string{"reset-password", "--help"} // the only subcommand: show its flags
+	}
 	if len(args) == 0 || args[0] != "reset-password" {
 		fmt.Fprintln(stderr, "Usage: kadra user reset-password EMAIL [--password P]")
-		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
-			return flag.ErrHelp
-		}
 		return errors.New("user: unknown subcommand")
 	}
 	f := newFlags("user reset-password", stderr, "user reset-password EMAIL [--password P]")
 	password := f.String("password", "", "the new password; generated and printed when omitted")
-	rest := args[1:]
-	var email string
-	if len(rest) > 0 && !strings.HasPrefix(rest[0], "-") {
-		email, rest = rest[0], rest[1:]
-	}
-	if err := f.parse(rest); err != nil {
+	operands, err := f.parseArgs(args[1:])
+	if err != nil {
 		return err
 	}
-	if email == "" && f.NArg() == 1 {
-		email = f.Arg(0)
-	}
-	if email == "" {
+	if len(operands) != 1 {
 		f.Usage()
-		return errors.New("user reset-password: name the user's e-mail")
+		return errors.New("user reset-password: name one user's e-mail")
 	}
+	email := operands[0]
 	d, err := openDB(ctx, *f.dbPath, db.Options{})
 	if err != nil {
 		return err

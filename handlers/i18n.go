@@ -104,3 +104,13 @@ func (tr translator) Fields(fields map[string]db.Msg) map[string]string {
 	}
 	return out
 }
+
+// Translate renders a domain message in English or Polish ("en", "pl") for
+// callers outside a request, such as the CLI's error lines.
+func Translate(lang string, m db.Msg) string {
+	b, err := newBundle()
+	if err != nil {
+		return m.ID
+	}
+	return translator{lang: lang, loc: i18n.NewLocalizer(b, lang, "en")}.Msg(m)
+}
