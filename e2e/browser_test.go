@@ -7,15 +7,18 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
 	"kadra/db"
@@ -78,6 +81,10 @@ type browser struct {
 	t    *testing.T
 	ctx  context.Context
 	base string
+	// dismiss makes the browser answer confirm() with Cancel instead of
+	// OK; dialogs receives the message of every dialog answered.
+	dismiss atomic.Bool
+	dialogs chan string
 }
 
 // newBrowser starts a fresh headless chromium (own profile in t.TempDir())
@@ -112,9 +119,51 @@ func newBrowser(t *testing.T, base string) *browser {
 	}
 	ctx, cancel := context.WithTimeout(tabCtx, 2*time.Minute)
 	t.Cleanup(cancel)
-	b := &browser{t: t, ctx: ctx, base: base}
+	b := &browser{t: t, ctx: ctx, base: base, dialogs: make(chan string, 16)}
 	t.Cleanup(b.screenshotOnFailure)
+	go b.answerDialogs()
 	return b
+}
+
+// answerDialogs answers every dialog (the data-confirm of a destructive
+// form) with OK, or Cancel while b.dismiss is set. A dialog blocks the click
+// that opened it until it is answered.
+func (b *browser) answerDialogs() {
+	for ev, err := range chromedp.Events(b.ctx, page.JavascriptDialogOpening) {
+		if err != nil {
+			return
+		}
+		select {
+		case b.dialogs <- ev.Message:
+		default:
+		}
+		_, _ = chromedp.Call(b.ctx, page.HandleJavaScriptDialog,
+			page.HandleJavaScriptDialogParams{Accept: !b.dismiss.Load()})
+	}
+}
+
+// dialog returns the message of the dialog the last action opened, failing
+// the test when none opened.
+func (b *browser) dialog() string {
+	b.t.Helper()
+	select {
+	case m := <-b.dialogs:
+		return m
+	case <-time.After(5 * time.Second):
+		b.t.Fatal("no dialog opened")
+		return ""
+	}
+}
+
+// signIn signs in through the form and waits for the page it leads to.
+func (b *browser) signIn(email, password string) {
+	b.t.Helper()
+	b.open("/login")
+	b.fill("f-email", email)
+	b.fill("f-password", password)
+	if st := b.submit(`form[action="/login"] button[type=submit]`); st != http.StatusOK {
+		b.t.Fatalf("sign in as %s answered %d", email, st)
+	}
 }
 
 var unsafeName = regexp.MustCompile(`[^A-Za-z0-9_.-]+`)

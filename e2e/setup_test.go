@@ -118,3 +118,29 @@ func TestBrowserSetupRefusesWeakPassword(t *testing.T) {
 	b.wantPath("/login")
 	b.wantText(".flash", "The account is ready")
 }
+
+// "Sign out everywhere" asks first (app.js's data-confirm, which must run
+// under the strict CSP): Cancel keeps the session, OK ends it.
+func TestBrowserSignOutEverywhereAsksFirst(t *testing.T) {
+	d, _ := dbtest.Setup(t)
+	s := serve(t, d)
+	b := newBrowser(t, s.URL)
+	b.signIn("owner@example.pl", dbtest.OwnerPassword)
+	b.open("/profile")
+
+	const button = `form[action="/profile/sign-out-everywhere"] button[type=submit]`
+	b.dismiss.Store(true)
+	b.click(button)
+	if msg := b.dialog(); msg == "" {
+		t.Fatal("the confirmation has no text")
+	}
+	b.open("/profile")
+	b.wantPath("/profile")
+
+	b.dismiss.Store(false)
+	b.submit(button)
+	b.dialog()
+	b.wantPath("/login")
+	b.open("/")
+	b.wantPath("/login")
+}
