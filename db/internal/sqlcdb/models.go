@@ -136,6 +136,7 @@ type SipAccount struct {
 	Ha1b      string
 	Enabled   int64
 	CreatedAt int64
+	Realm     string
 }
 
 type SmsSender struct {
