@@ -44,6 +44,8 @@ type Page[T any] struct {
 	Total   int `json:"total"`
 	Page    int `json:"page"`
 	PerPage int `json:"per_page"`
+	// TotalCapped says Total is a lower bound: the list stopped counting.
+	TotalCapped bool `json:"total_capped,omitempty"`
 }
 
 // Pages is the number of pages.
@@ -65,15 +67,17 @@ func normalPage(page, perPage, def int) (int, int) {
 	return page, min(perPage, 200)
 }
 
-// likeEscape makes s safe inside a LIKE pattern with ESCAPE-less matching by
-// dropping the wildcard characters a person would not mean literally.
+// likeEscaper makes a person's text literal inside a LIKE pattern written
+// with ESCAPE '!' (not a backslash, which sqlc's SQLite parser misreads).
+var likeEscaper = strings.NewReplacer("!", "!!", "%", "!%", "_", "!_")
+
+// likeContains matches values containing s; empty s matches everything.
 func likeContains(s string) sql.NullString {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return sql.NullString{}
 	}
-	s = strings.NewReplacer("%", "", "_", "").Replace(s)
-	return sql.NullString{String: "%" + s + "%", Valid: true}
+	return sql.NullString{String: "%" + likeEscaper.Replace(s) + "%", Valid: true}
 }
 
 // SearchAudit returns a page of the acting account's audit log, newest
@@ -85,7 +89,7 @@ func (d *DB) SearchAudit(ctx context.Context, a Actor, f AuditFilter) (Page[Audi
 	f.Page, f.PerPage = normalPage(f.Page, f.PerPage, 50)
 	p := sqlcdb.SearchAuditParams{AccountID: nullID(a.AccountID), Actor: likeContains(f.Actor)}
 	if act := strings.TrimSpace(f.Action); act != "" {
-		p.Action = sql.NullString{String: strings.NewReplacer("%", "", "_", "").Replace(act) + "%", Valid: true}
+		p.Action = sql.NullString{String: likeEscaper.Replace(act) + "%", Valid: true}
 	}
 	if tgt := strings.TrimSpace(f.Target); tgt != "" {
 		if id, ok := parseID(tgt); ok {

@@ -34,7 +34,6 @@ type comingPage struct {
 }
 
 var comingPages = []comingPage{
-	{"users", "/users", db.PermUsersView},
 	{"roles", "/roles", ""},
 	{"groups", "/groups", ""},
 	{"sip", "/sip", db.PermSIPManage},

@@ -28,6 +28,7 @@ type pages struct {
 var templateFuncs = template.FuncMap{
 	"join": strings.Join,
 	"add":  func(a, b int) int { return a + b },
+	"list": func(s ...string) []string { return s },
 	"deref": func(t *time.Time) time.Time {
 		if t == nil {
 			return time.Time{}

@@ -46,6 +46,7 @@ type Server struct {
 	registry   *prometheus.Registry
 	metrics    *httpMetrics
 	setupToken atomic.Pointer[string] // nil once setup is done
+	secrets    *onceSecrets           // SIP passwords between their POST and the page that shows them
 }
 
 // New builds the server, parsing every template once and failing fast on a
@@ -53,7 +54,7 @@ type Server struct {
 // one-time setup token (see SetupURL).
 func New(ctx context.Context, cfg Config) (*Server, error) {
 	s := &Server{db: cfg.DB, log: cfg.Logger, baseURL: strings.TrimRight(cfg.BaseURL, "/"),
-		version: cfg.Version, registry: cfg.Registry}
+		version: cfg.Version, registry: cfg.Registry, secrets: newOnceSecrets()}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
@@ -142,6 +143,13 @@ func (s *Server) routes() *echo.Echo {
 	ui.GET("/settings", s.settingsShow)
 	ui.POST("/settings/password-policy", s.settingsPasswordPolicy)
 	ui.GET("/settings/backup", s.settingsBackup)
+	ui.GET("/users", s.usersList)
+	ui.POST("/users/bulk", s.usersBulk)
+	ui.POST("/users/:id/block", s.userAction(s.usersBlock))
+	ui.POST("/users/:id/unblock", s.userAction(s.usersUnblock))
+	ui.POST("/users/:id/delete", s.userAction(s.usersDelete))
+	ui.POST("/users/:id/impersonate", s.usersImpersonate)
+	ui.POST("/impersonation/stop", s.impersonationStop)
 	for _, p := range comingPages {
 		ui.GET(p.path, s.coming(p))
 	}
@@ -154,6 +162,11 @@ func (s *Server) routes() *echo.Echo {
 	authed.GET("/me", s.apiMe)
 	authed.POST("/me/password", s.apiMePassword)
 	authed.GET("/audit", s.apiAudit)
+	authed.GET("/users", s.apiUsersList)
+	authed.GET("/users/:id", s.apiUsersGet)
+	authed.DELETE("/users/:id", s.apiUsersDelete)
+	authed.POST("/users/:id/block", s.apiUsersBlock)
+	authed.POST("/users/:id/unblock", s.apiUsersUnblock)
 	api.Any("/*", s.apiNotFound)
 	return e
 }

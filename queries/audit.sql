@@ -8,10 +8,10 @@ VALUES (sqlc.arg(at), sqlc.narg(actor_id), sqlc.arg(actor_email), sqlc.narg(impe
 -- name: SearchAudit :many
 SELECT * FROM audit_log
 WHERE (account_id = sqlc.narg(account_id) OR sqlc.narg(account_id) IS NULL)
-  AND (actor_email LIKE sqlc.narg(actor) OR impersonator_email LIKE sqlc.narg(actor) OR sqlc.narg(actor) IS NULL)
-  AND (action LIKE sqlc.narg(action) OR sqlc.narg(action) IS NULL)
+  AND ((actor_email LIKE sqlc.narg(actor) ESCAPE '!') OR (impersonator_email LIKE sqlc.narg(actor) ESCAPE '!') OR sqlc.narg(actor) IS NULL)
+  AND ((action LIKE sqlc.narg(action) ESCAPE '!') OR sqlc.narg(action) IS NULL)
   AND (target_type = sqlc.narg(target_type) OR sqlc.narg(target_type) IS NULL)
-  AND (target_id = sqlc.narg(target_id) OR target_label LIKE sqlc.narg(target_label) OR (sqlc.narg(target_id) IS NULL AND sqlc.narg(target_label) IS NULL))
+  AND (target_id = sqlc.narg(target_id) OR (target_label LIKE sqlc.narg(target_label) ESCAPE '!') OR (sqlc.narg(target_id) IS NULL AND sqlc.narg(target_label) IS NULL))
   AND (at >= sqlc.narg(from_at) OR sqlc.narg(from_at) IS NULL)
   AND (at < sqlc.narg(to_at) OR sqlc.narg(to_at) IS NULL)
 ORDER BY id DESC
@@ -20,9 +20,9 @@ LIMIT sqlc.arg(lim) OFFSET sqlc.arg(off);
 -- name: CountAudit :one
 SELECT count(*) FROM audit_log
 WHERE (account_id = sqlc.narg(account_id) OR sqlc.narg(account_id) IS NULL)
-  AND (actor_email LIKE sqlc.narg(actor) OR impersonator_email LIKE sqlc.narg(actor) OR sqlc.narg(actor) IS NULL)
-  AND (action LIKE sqlc.narg(action) OR sqlc.narg(action) IS NULL)
+  AND ((actor_email LIKE sqlc.narg(actor) ESCAPE '!') OR (impersonator_email LIKE sqlc.narg(actor) ESCAPE '!') OR sqlc.narg(actor) IS NULL)
+  AND ((action LIKE sqlc.narg(action) ESCAPE '!') OR sqlc.narg(action) IS NULL)
   AND (target_type = sqlc.narg(target_type) OR sqlc.narg(target_type) IS NULL)
-  AND (target_id = sqlc.narg(target_id) OR target_label LIKE sqlc.narg(target_label) OR (sqlc.narg(target_id) IS NULL AND sqlc.narg(target_label) IS NULL))
+  AND (target_id = sqlc.narg(target_id) OR (target_label LIKE sqlc.narg(target_label) ESCAPE '!') OR (sqlc.narg(target_id) IS NULL AND sqlc.narg(target_label) IS NULL))
   AND (at >= sqlc.narg(from_at) OR sqlc.narg(from_at) IS NULL)
   AND (at < sqlc.narg(to_at) OR sqlc.narg(to_at) IS NULL);

@@ -34,3 +34,19 @@ UPDATE users SET status = sqlc.arg(status), updated_at = sqlc.arg(updated_at) WH
 
 -- name: UserEmailTaken :one
 SELECT count(*) FROM users WHERE email = sqlc.arg(email) AND id <> sqlc.arg(except_id);
+
+-- name: GetAccountUser :one
+SELECT * FROM users WHERE id = sqlc.arg(id) AND account_id = sqlc.arg(account_id);
+
+-- name: DeleteUser :exec
+DELETE FROM users WHERE id = sqlc.arg(id);
+
+-- name: CloseSeat :exec
+UPDATE seat_history SET to_at = sqlc.arg(to_at) WHERE user_id = sqlc.arg(user_id) AND to_at IS NULL;
+
+-- name: UserGroupNames :many
+SELECT g.name FROM group_members gm JOIN groups g ON g.id = gm.group_id
+WHERE gm.user_id = sqlc.arg(user_id) ORDER BY g.name;
+
+-- name: SIPExtension :one
+SELECT extension FROM sip_accounts WHERE id = sqlc.arg(id);

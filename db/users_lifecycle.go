@@ -1,0 +1,199 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+
+	"kadra/db/internal/sqlcdb"
+)
+
+// accountUser reads a user of the acting account inside t; ENOTFOUND for
+// users of other accounts, so their ids reveal nothing (R-ACC-5).
+func (t *tx) accountUser(id int64) (sqlcdb.User, error) {
+	u, err := t.GetAccountUser(t.ctx, sqlcdb.GetAccountUserParams{ID: id, AccountID: t.a.AccountID})
+	if errors.Is(err, sql.ErrNoRows) {
+		return u, Errorf(ENOTFOUND, "error.user_not_found")
+	}
+	return u, err
+}
+
+// refuseOwnerOrSelf is the common refusal of block and delete: nobody
+// blocks or deletes the owner, and nobody themselves.
+func refuseOwnerOrSelf(a Actor, u sqlcdb.User, action string) error {
+	if u.IsOwner == 1 {
+		return Errorf(EFORBIDDEN, "user."+action+".owner")
+	}
+	if u.ID == a.UserID || u.ID == a.ImpersonatorID {
+		return Errorf(EFORBIDDEN, "user."+action+".self")
+	}
+	return nil
+}
+
+// BlockUser stops a user signing in to the panel and ends every session and
+// API use of theirs on the next request, while their SIP account keeps
+// registering (R-USER-8). Needs users.block.
+// Returns EFORBIDDEN for the owner or oneself, ENOTFOUND outside the account.
+func (d *DB) BlockUser(ctx context.Context, a Actor, id int64) (User, error) {
+	if err := a.require(PermUsersBlock); err != nil {
+		return User{}, err
+	}
+	var out sqlcdb.User
+	err := d.update(ctx, a, func(t *tx) ([]change, error) {
+		u, err := t.accountUser(id)
+		if err != nil {
+			return nil, err
+		}
+		if err := refuseOwnerOrSelf(a, u, "block"); err != nil {
+			return nil, err
+		}
+		if u.Status == StatusBlocked {
+			out = u
+			return nil, nil
+		}
+		if err := t.SetUserStatus(ctx, sqlcdb.SetUserStatusParams{ID: u.ID, Status: StatusBlocked, UpdatedAt: d.unix()}); err != nil {
+			return nil, err
+		}
+		n, err := t.DeleteUserSessions(ctx, u.ID)
+		if err != nil {
+			return nil, err
+		}
+		out = u
+		out.Status = StatusBlocked
+		return one(change{Action: "user.block", TargetType: "user", TargetID: u.ID, TargetLabel: u.Email,
+			Before: map[string]string{"status": u.Status},
+			After:  map[string]any{"status": StatusBlocked, "sessions_ended": n}}), nil
+	})
+	return userFrom(out), err
+}
+
+// UnblockUser restores panel access (R-USER-8): active again, or invited
+// when the user never set a password. Needs users.block.
+func (d *DB) UnblockUser(ctx context.Context, a Actor, id int64) (User, error) {
+	if err := a.require(PermUsersBlock); err != nil {
+		return User{}, err
+	}
+	var out sqlcdb.User
+	err := d.update(ctx, a, func(t *tx) ([]change, error) {
+		u, err := t.accountUser(id)
+		if err != nil {
+			return nil, err
+		}
+		out = u
+		if u.Status != StatusBlocked {
+			return nil, nil
+		}
+		out.Status = StatusActive
+		if u.PasswordHash == "" {
+			out.Status = StatusInvited
+		}
+		if err := t.SetUserStatus(ctx, sqlcdb.SetUserStatusParams{ID: u.ID, Status: out.Status, UpdatedAt: d.unix()}); err != nil {
+			return nil, err
+		}
+		return one(change{Action: "user.unblock", TargetType: "user", TargetID: u.ID, TargetLabel: u.Email,
+			Before: map[string]string{"status": u.Status}, After: map[string]string{"status": out.Status}}), nil
+	})
+	return userFrom(out), err
+}
+
+// DeleteUser removes a user for good (R-USER-9): sign-in, sessions, tokens,
+// memberships and licence seats go; their SIP account is disabled and freed
+// at once, so the registrar refuses it; the billed seat is closed now and
+// counts until the end of the current period; the audit log keeps who
+// deleted whom. Needs users.delete.
+// Returns EFORBIDDEN for the owner or oneself, ENOTFOUND outside the account.
+func (d *DB) DeleteUser(ctx context.Context, a Actor, id int64) error {
+	if err := a.require(PermUsersDelete); err != nil {
+		return err
+	}
+	return d.update(ctx, a, func(t *tx) ([]change, error) {
+		u, err := t.accountUser(id)
+		if err != nil {
+			return nil, err
+		}
+		if err := refuseOwnerOrSelf(a, u, "delete"); err != nil {
+			return nil, err
+		}
+		var changes []change
+		if u.SipAccountID.Valid {
+			c, err := disableAndFreeSIP(ctx, t, u.SipAccountID.Int64)
+			if err != nil {
+				return nil, err
+			}
+			changes = append(changes, c)
+		}
+		groups, err := t.UserGroupNames(ctx, u.ID)
+		if err != nil {
+			return nil, err
+		}
+		if err := t.CloseSeat(ctx, sqlcdb.CloseSeatParams{UserID: u.ID, ToAt: sql.NullInt64{Int64: d.unix(), Valid: true}}); err != nil {
+			return nil, err
+		}
+		if err := t.DeleteUser(ctx, u.ID); err != nil {
+			return nil, err
+		}
+		before := map[string]any{"user": userFrom(u), "groups": groups}
+		return append(changes, change{Action: "user.delete", TargetType: "user", TargetID: u.ID,
+			TargetLabel: u.Email, Before: before}), nil
+	})
+}
+
+// Impersonate starts a session in which the actor acts as user id (R-USER-14)
+// and returns its id for the cookie. The actor needs users.impersonate and
+// every permission the user has; nobody acts as the owner, as themselves,
+// or as a user who cannot sign in. Audited; everything done in the new
+// session is audited with both names.
+func (d *DB) Impersonate(ctx context.Context, a Actor, id int64) (string, error) {
+	if err := a.require(PermUsersImpersonate); err != nil {
+		return "", err
+	}
+	if a.ImpersonatorID != 0 {
+		return "", Errorf(EFORBIDDEN, "user.impersonate.nested")
+	}
+	raw, hash, err := newSecret("")
+	if err != nil {
+		return "", err
+	}
+	err = d.update(ctx, a, func(t *tx) ([]change, error) {
+		u, err := t.accountUser(id)
+		if err != nil {
+			return nil, err
+		}
+		switch {
+		case u.IsOwner == 1:
+			return nil, Errorf(EFORBIDDEN, "user.impersonate.owner")
+		case u.ID == a.UserID:
+			return nil, Errorf(EFORBIDDEN, "user.impersonate.self")
+		case u.Status != StatusActive:
+			return nil, Errorf(EFORBIDDEN, "user.impersonate.inactive")
+		}
+		perms, err := t.RolePermissions(ctx, u.RoleID)
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range perms {
+			if !a.Can(Permission(p)) {
+				return nil, Errorf(EFORBIDDEN, "user.impersonate.more_rights", "Permission", p)
+			}
+		}
+		now := d.unix()
+		if err := t.CreateSession(ctx, sqlcdb.CreateSessionParams{IDHash: hash, UserID: u.ID,
+			ActingAccountID: a.AccountID, ImpersonatorID: nullID(a.UserID), CreatedAt: now,
+			ExpiresAt: now + int64(min(d.maxAge, d.idle).Seconds()), Ip: a.IP}); err != nil {
+			return nil, err
+		}
+		return one(change{Action: "user.impersonate", TargetType: "user", TargetID: u.ID, TargetLabel: u.Email}), nil
+	})
+	return raw, err
+}
+
+// StopImpersonating ends the "log in as" session the actor is in.
+func (d *DB) StopImpersonating(ctx context.Context, a Actor) error {
+	if a.ImpersonatorID == 0 || a.SessionHash == "" {
+		return Errorf(EINVALID, "user.impersonate.not_active")
+	}
+	return d.update(ctx, a, func(t *tx) ([]change, error) {
+		return one(change{Action: "user.impersonate_end", TargetType: "user", TargetID: a.UserID,
+			TargetLabel: a.Email}), t.DeleteSession(ctx, a.SessionHash)
+	})
+}

@@ -1,0 +1,170 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+)
+
+// UserFilter is the user list's search, filters, sort and page (R-USER-16).
+// Field names are the list's query parameters.
+type UserFilter struct {
+	Q       string `query:"q" json:"q"`
+	Status  string `query:"status" json:"status"`
+	RoleID  int64  `query:"role_id" json:"role_id"`
+	GroupID int64  `query:"group_id" json:"group_id"` // a group or position, with its subgroups
+	Sort    string `query:"sort" json:"sort"`         // a key of userSorts, "-" first for descending
+	Page    int    `query:"page" json:"page"`
+	PerPage int    `query:"per_page" json:"per_page"`
+}
+
+// UserRow is a user as the list shows it.
+type UserRow struct {
+	User
+	Extension string `json:"extension"`
+	RoleName  string `json:"role_name"`
+	Position  string `json:"position"`
+}
+
+// userSorts are the sortable columns; each sort ends with u.id so that pages
+// never overlap.
+var userSorts = map[string]string{
+	"name":       "u.full_name COLLATE NOCASE",
+	"email":      "u.email COLLATE NOCASE",
+	"extension":  "s.extension",
+	"role":       "r.name COLLATE NOCASE",
+	"position":   "p.name COLLATE NOCASE",
+	"status":     "u.status",
+	"last_login": "u.last_login_at",
+}
+
+// UserSortKeys lists the sortable columns, for the API's documentation.
+func UserSortKeys() []string {
+	return []string{"name", "email", "extension", "role", "position", "status", "last_login"}
+}
+
+// countCap bounds how many matches a list counts: beyond it the list says
+// "more than N" instead of paying for an exact count on every keystroke.
+const countCap = 10000
+
+// ListUsers returns a page of the acting account's users. Search looks in
+// name, e-mail and work phone through a trigram index (3+ characters; fewer
+// match as a prefix) and in extensions by prefix. Needs users.view.
+//
+// The query is composed here from fixed fragments, because sqlc cannot vary
+// ORDER BY or leave out filters; every value is a placeholder.
+func (d *DB) ListUsers(ctx context.Context, a Actor, f UserFilter) (Page[UserRow], error) {
+	if err := a.require(PermUsersView); err != nil {
+		return Page[UserRow]{}, err
+	}
+	f.Page, f.PerPage = normalPage(f.Page, f.PerPage, 50)
+	var v ValidationError
+	if f.Status != "" && !validStatus(f.Status) {
+		v.Add("status", M("user.status_unknown"))
+	}
+	key, desc := strings.TrimPrefix(f.Sort, "-"), strings.HasPrefix(f.Sort, "-")
+	if key == "" {
+		key = "name"
+	}
+	order, ok := userSorts[key]
+	if !ok {
+		v.Add("sort", M("error.sort_unknown"))
+	}
+	if utf8.RuneCountInString(f.Q) > 100 {
+		v.Add("q", M("error.too_long", "Max", 100))
+	}
+	if err := v.Err(); err != nil {
+		return Page[UserRow]{}, err
+	}
+
+	var where []string
+	args := []any{a.AccountID}
+	where = append(where, "u.account_id = ?")
+	if f.Status != "" {
+		where, args = append(where, "u.status = ?"), append(args, f.Status)
+	}
+	if f.RoleID != 0 {
+		where, args = append(where, "u.role_id = ?"), append(args, f.RoleID)
+	}
+	with := ""
+	if f.GroupID != 0 {
+		with = `WITH RECURSIVE sub AS (
+			SELECT id FROM groups WHERE id = ? AND account_id = ?
+			UNION ALL SELECT g.id FROM groups g JOIN sub ON g.parent_id = sub.id) `
+		args = append([]any{f.GroupID, a.AccountID}, args...)
+		where = append(where, "(u.position_id IN (SELECT id FROM sub) OR u.id IN "+
+			"(SELECT gm.user_id FROM group_members gm WHERE gm.group_id IN (SELECT id FROM sub)))")
+	}
+	if q := strings.TrimSpace(f.Q); q != "" {
+		prefix := likePrefix(q)
+		if utf8.RuneCountInString(q) >= 3 {
+			where = append(where, "(u.id IN (SELECT rowid FROM users_fts WHERE users_fts MATCH ?) OR "+
+				"u.sip_account_id IN (SELECT id FROM sip_accounts WHERE account_id = ? AND extension LIKE ? ESCAPE '!'))")
+			args = append(args, ftsPhrase(q), a.AccountID, prefix)
+		} else {
+			where = append(where, "((u.full_name LIKE ? ESCAPE '!') OR (u.email LIKE ? ESCAPE '!') OR (u.work_phone LIKE ? ESCAPE '!') OR (s.extension LIKE ? ESCAPE '!'))")
+			args = append(args, prefix, prefix, prefix, prefix)
+		}
+	}
+	from := ` FROM users u
+		JOIN roles r ON r.id = u.role_id
+		LEFT JOIN sip_accounts s ON s.id = u.sip_account_id
+		LEFT JOIN groups p ON p.id = u.position_id
+		WHERE ` + strings.Join(where, " AND ")
+
+	var total int
+	if err := d.read.QueryRowContext(ctx, with+"SELECT count(*) FROM (SELECT 1"+from+
+		fmt.Sprintf(" LIMIT %d)", countCap+1), args...).Scan(&total); err != nil {
+		return Page[UserRow]{}, err
+	}
+	dir := " ASC"
+	if desc {
+		dir = " DESC"
+	}
+	query := with + `SELECT u.id, u.account_id, u.email, u.notify_email, u.full_name, u.work_phone, u.status,
+		u.role_id, u.position_id, u.sip_account_id, u.call_number_id, u.sms_sender_id, u.is_owner,
+		u.last_login_at, u.created_at, coalesce(s.extension, ''), r.name, coalesce(p.name, '')` + from +
+		" ORDER BY " + order + dir + ", u.id" + dir + " LIMIT ? OFFSET ?"
+	rows, err := d.read.QueryContext(ctx, query, append(args, f.PerPage, (f.Page-1)*f.PerPage)...)
+	if err != nil {
+		return Page[UserRow]{}, err
+	}
+	defer rows.Close()
+	out := Page[UserRow]{Items: []UserRow{}, Total: min(total, countCap), TotalCapped: total > countCap,
+		Page: f.Page, PerPage: f.PerPage}
+	for rows.Next() {
+		var r UserRow
+		var pos, sip, call, sms, last sql.NullInt64
+		var owner, created int64
+		if err := rows.Scan(&r.ID, &r.AccountID, &r.Email, &r.NotifyEmail, &r.FullName, &r.WorkPhone,
+			&r.Status, &r.RoleID, &pos, &sip, &call, &sms, &owner, &last, &created,
+			&r.Extension, &r.RoleName, &r.Position); err != nil {
+			return Page[UserRow]{}, err
+		}
+		r.PositionID, r.SIPAccountID, r.CallNumberID, r.SMSSenderID = pos.Int64, sip.Int64, call.Int64, sms.Int64
+		r.IsOwner, r.CreatedAt, r.LastLoginAt = owner == 1, unixTime(created), unixTimePtr(last)
+		out.Items = append(out.Items, r)
+	}
+	return out, rows.Err()
+}
+
+func validStatus(s string) bool {
+	switch s {
+	case StatusInvited, StatusActive, StatusBlocked, StatusInactive:
+		return true
+	}
+	return false
+}
+
+// ftsPhrase quotes a search as one FTS5 phrase, so that its characters are
+// matched literally.
+func ftsPhrase(q string) string {
+	return `"` + strings.ReplaceAll(q, `"`, `""`) + `"`
+}
+
+// likePrefix matches values starting with q (with ESCAPE '!').
+func likePrefix(q string) string {
+	return likeEscaper.Replace(q) + "%"
+}

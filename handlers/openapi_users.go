@@ -1,0 +1,42 @@
+package handlers
+
+import "kadra/db"
+
+// openAPIUsers describes /users.
+func (s *Server) openAPIUsers() map[string]any {
+	filters := []map[string]any{
+		query("q", "search in name, e-mail, work phone (3+ characters: substring; fewer: prefix) and extension (prefix)", "string"),
+		query("status", "invited, active, blocked or inactive", "string"),
+		query("role_id", "role", "integer"), query("group_id", "group or position, with its subgroups", "integer"),
+		query("sort", "one of "+joinKeys(db.UserSortKeys())+"; prefix - for descending", "string"),
+		query("page", "from 1", "integer"), query("per_page", "1..200, default 50", "integer"),
+	}
+	user := map[string]any{"200": resp("The user", ref("User"))}
+	return map[string]any{
+		"/users": map[string]any{
+			"get": op("List the acting account's users (users.view)", map[string]any{"200": resp(
+				"A page of users; total_capped says total is a lower bound", ref("UserPage"))}, nil, filters...),
+		},
+		"/users/{id}": map[string]any{
+			"get":    op("One user (users.view, or oneself)", user, nil, idParam),
+			"delete": op("Delete a user for good; their SIP account stops at once (users.delete)", map[string]any{"204": resp("Deleted", nil)}, nil, idParam),
+		},
+		"/users/{id}/block": map[string]any{
+			"post": op("Block panel sign-in; sessions end, the phone keeps working (users.block)", user, nil, idParam),
+		},
+		"/users/{id}/unblock": map[string]any{
+			"post": op("Restore panel sign-in (users.block)", user, nil, idParam),
+		},
+	}
+}
+
+func joinKeys(keys []string) string {
+	out := ""
+	for i, k := range keys {
+		if i > 0 {
+			out += ", "
+		}
+		out += k
+	}
+	return out
+}

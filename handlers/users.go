@@ -1,0 +1,229 @@
+package handlers
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"kadra/db"
+)
+
+// usersPage is the user list (R-USER-7, R-USER-16): the URL holds the
+// search, filters, sort and page, so a filtered view can be bookmarked.
+type usersPage struct {
+	F      db.UserFilter
+	Result db.Page[db.UserRow]
+	Roles  []db.Role
+	Groups []db.Group
+	Errors map[string]string
+}
+
+func (usersPage) nav() string { return "users" }
+
+// Statuses lists the status filter's choices.
+func (usersPage) Statuses() []string {
+	return []string{db.StatusActive, db.StatusInvited, db.StatusBlocked, db.StatusInactive}
+}
+
+// query is the list's state as URL parameters, with some overridden.
+func (p usersPage) query(over map[string]string) string {
+	v := url.Values{}
+	set := func(k, val string) {
+		if o, ok := over[k]; ok {
+			val = o
+		}
+		if val != "" && val != "0" {
+			v.Set(k, val)
+		}
+	}
+	set("q", p.F.Q)
+	set("status", p.F.Status)
+	set("role_id", strconv.FormatInt(p.F.RoleID, 10))
+	set("group_id", strconv.FormatInt(p.F.GroupID, 10))
+	set("sort", p.F.Sort)
+	set("page", strconv.Itoa(p.F.Page))
+	if p.F.PerPage != 50 {
+		set("per_page", strconv.Itoa(p.F.PerPage))
+	}
+	if len(v) == 0 {
+		return "/users"
+	}
+	return "/users?" + v.Encode()
+}
+
+// SortURL is the address that sorts by key, toggling the direction when the
+// list is already sorted by it.
+func (p usersPage) SortURL(key string) string {
+	s := key
+	if p.F.Sort == key || (p.F.Sort == "" && key == "name") {
+		s = "-" + key
+	}
+	return p.query(map[string]string{"sort": s, "page": ""})
+}
+
+// SortMark is the arrow of the sorted column, and its aria-sort value.
+func (p usersPage) SortMark(key string) string {
+	switch p.F.Sort {
+	case key:
+		return "ascending"
+	case "-" + key:
+		return "descending"
+	case "":
+		if key == "name" {
+			return "ascending"
+		}
+	}
+	return ""
+}
+
+// Here is the current list's address, for forms that come back to it.
+func (p usersPage) Here() string { return p.query(nil) }
+
+// ExportURL is the CSV export of the filtered list.
+func (p usersPage) ExportURL() string {
+	q := p.query(map[string]string{"page": "", "per_page": "", "sort": ""})
+	return "/users/export.csv" + q[len("/users"):]
+}
+
+// Pager links the pages.
+func (p usersPage) Pager() pager {
+	return newPager(p.Result.Page, p.Result.Pages(), func(n int) string {
+		return p.query(map[string]string{"page": strconv.Itoa(n)})
+	})
+}
+
+func (s *Server) usersList(c echo.Context) error {
+	ctx := c.Request().Context()
+	a := actor(c)
+	var p usersPage
+	if err := (&echo.DefaultBinder{}).BindQueryParams(c, &p.F); err != nil {
+		return db.Errorf(db.EINVALID, "error.bad_request")
+	}
+	res, err := s.db.ListUsers(ctx, a, p.F)
+	status := http.StatusOK
+	if e := db.AsError(err); e != nil && e.Code == db.EINVALID {
+		p.Errors, status = s.tr(c).Fields(e.Fields), http.StatusUnprocessableEntity
+	} else if err != nil {
+		return err
+	}
+	p.Result = res
+	p.F.Page, p.F.PerPage = res.Page, res.PerPage
+	if c.Request().Header.Get("HX-Request") == "true" && c.Request().Header.Get("HX-Target") == "results" {
+		return s.render(c, status, "users#results", p)
+	}
+	if p.Roles, err = s.db.RoleOptions(ctx, a); err != nil {
+		return err
+	}
+	if p.Groups, err = s.db.GroupOptions(ctx, a); err != nil {
+		return err
+	}
+	return s.render(c, status, "users", p)
+}
+
+// userAction runs one row-menu action on a user and goes back to the list
+// (or where the form said) with a message.
+func (s *Server) userAction(do func(c echo.Context, id int64) (db.Msg, error)) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+		if err != nil {
+			return db.Errorf(db.ENOTFOUND, "error.user_not_found")
+		}
+		msg, err := do(c, id)
+		if err != nil {
+			return err
+		}
+		sess, _ := s.store.Get(c.Request(), flashCookie)
+		sess.AddFlash(s.tr(c).Msg(msg))
+		_ = sess.Save(c.Request(), c.Response())
+		return c.Redirect(http.StatusSeeOther, backTo(c, "/users"))
+	}
+}
+
+// backTo is the form's "back" field when it is a local path, else def.
+func backTo(c echo.Context, def string) string {
+	if b := c.FormValue("back"); b != "" {
+		return localPath(b)
+	}
+	return def
+}
+
+func (s *Server) usersBlock(c echo.Context, id int64) (db.Msg, error) {
+	u, err := s.db.BlockUser(c.Request().Context(), actor(c), id)
+	return db.M("user.blocked", "Email", u.Email), err
+}
+
+func (s *Server) usersUnblock(c echo.Context, id int64) (db.Msg, error) {
+	u, err := s.db.UnblockUser(c.Request().Context(), actor(c), id)
+	return db.M("user.unblocked", "Email", u.Email), err
+}
+
+func (s *Server) usersDelete(c echo.Context, id int64) (db.Msg, error) {
+	return db.M("user.deleted"), s.db.DeleteUser(c.Request().Context(), actor(c), id)
+}
+
+// usersImpersonate starts "log in as": the admin's own session id is kept
+// in the cookie, so that "back" returns to it.
+func (s *Server) usersImpersonate(c echo.Context) error {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil {
+		return db.Errorf(db.ENOTFOUND, "error.user_not_found")
+	}
+	sid, err := s.db.Impersonate(c.Request().Context(), actor(c), id)
+	if err != nil {
+		return err
+	}
+	sess, _ := s.store.Get(c.Request(), sessionCookie)
+	sess.Values["back_sid"] = sess.Values["sid"]
+	sess.Values["sid"] = sid
+	if err := sess.Save(c.Request(), c.Response()); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/")
+}
+
+func (s *Server) impersonationStop(c echo.Context) error {
+	if err := s.db.StopImpersonating(c.Request().Context(), actor(c)); err != nil {
+		return err
+	}
+	sess, _ := s.store.Get(c.Request(), sessionCookie)
+	back, _ := sess.Values["back_sid"].(string)
+	delete(sess.Values, "back_sid")
+	sess.Values["sid"] = back
+	if err := sess.Save(c.Request(), c.Response()); err != nil {
+		return err
+	}
+	s.flash(c, "user.impersonate.ended")
+	return c.Redirect(http.StatusSeeOther, "/users")
+}
+
+type bulkForm struct {
+	Action string  `form:"action"`
+	IDs    []int64 `form:"ids"`
+	RoleID int64   `form:"role_id"`
+	Group  int64   `form:"group_id"`
+	Back   string  `form:"back"`
+}
+
+// usersBulk applies one action to the selected users and reports what was
+// done and what was skipped, and why ("12 blocked, 1 skipped: the owner").
+func (s *Server) usersBulk(c echo.Context) error {
+	var f bulkForm
+	if err := bindForm(c, &f); err != nil {
+		return err
+	}
+	rep, err := s.db.BulkUsers(c.Request().Context(), actor(c), db.BulkInput{Action: f.Action, IDs: f.IDs,
+		RoleID: f.RoleID, GroupID: f.Group})
+	if err != nil {
+		return err
+	}
+	tr := s.tr(c)
+	sess, _ := s.store.Get(c.Request(), flashCookie)
+	sess.AddFlash(tr.Msg(rep.Summary()))
+	for _, sk := range rep.Skipped {
+		sess.AddFlash(sk.Label + ": " + tr.Msg(sk.Reason))
+	}
+	_ = sess.Save(c.Request(), c.Response())
+	return c.Redirect(http.StatusSeeOther, localPath(f.Back))
+}

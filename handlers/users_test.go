@@ -1,0 +1,153 @@
+package handlers_test
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"kadra/db/dbtest"
+)
+
+// R-USER-16, R-USER-7: the list searches, filters, sorts and pages with the
+// state in the URL, and each row offers its menu.
+func TestUsersListPage(t *testing.T) {
+	a := newSetupApp(t)
+	owner := ownerActor(t, a)
+	for i := 0; i < 55; i++ {
+		dbtest.AddUser(t, a.db, owner, fmt.Sprintf("user%02d@example.pl", i))
+	}
+	c := a.ownerClient()
+	r := c.get("/users")
+	if r.Status != http.StatusOK || !strings.Contains(r.Body, "56 users") || !strings.Contains(r.Body, "Page 1 of 2") {
+		t.Fatalf("list: %d", r.Status)
+	}
+	for _, item := range []string{"Edit", "Block", "Delete", "Reset password", "Log in as"} { // R-USER-7
+		if !strings.Contains(r.Body, ">"+item+"<") {
+			t.Errorf("row menu lacks %q", item)
+		}
+	}
+	r = c.get("/users?q=user05")
+	if !strings.Contains(r.Body, "1 user<") || !strings.Contains(r.Body, "user05@example.pl") {
+		t.Fatalf("search")
+	}
+	r = c.get("/users?sort=-email&per_page=5")
+	if !regexp.MustCompile(`(?s)<tbody>.*?user54@example.pl`).MatchString(r.Body) {
+		t.Fatalf("descending sort")
+	}
+	if !strings.Contains(r.Body, `href="/users?page=2&amp;per_page=5&amp;sort=-email"`) {
+		t.Errorf("pager does not keep the sort")
+	}
+	r = c.get("/users?sort=nope")
+	if r.Status != http.StatusUnprocessableEntity {
+		t.Fatalf("bad sort: %d", r.Status)
+	}
+	req, _ := http.NewRequest(http.MethodGet, a.ts.URL+"/users?q=user1", nil)
+	req.Header.Set("HX-Request", "true")
+	req.Header.Set("HX-Target", "results")
+	if r := c.do(req); strings.Contains(r.Body, "<html") || !strings.Contains(r.Body, "10 users") {
+		t.Fatalf("htmx search answers the results only")
+	}
+	s := a.client()
+	s.login("user01@example.pl", dbtest.OwnerPassword)
+	if r := s.get("/users"); r.Status != http.StatusForbidden {
+		t.Fatalf("staff on the list: %d", r.Status)
+	}
+}
+
+// R-USER-8: blocking from the row menu ends the user's open session on its
+// next request; unblocking lets them in again.
+func TestBlockFromList(t *testing.T) {
+	a := newSetupApp(t)
+	u := dbtest.AddUser(t, a.db, ownerActor(t, a), "anna@example.pl")
+	victim := a.client()
+	victim.login(u.Email, dbtest.OwnerPassword)
+	c := a.ownerClient()
+	c.get("/users")
+	r := c.post(fmt.Sprintf("/users/%d/block", u.ID), url.Values{"back": {"/users?q=anna"}})
+	if r.Status != http.StatusSeeOther || r.Header.Get("Location") != "/users?q=anna" {
+		t.Fatalf("block: %d %s", r.Status, r.Header.Get("Location"))
+	}
+	if r := victim.get("/"); r.Status != http.StatusSeeOther {
+		t.Fatalf("blocked user's session survived: %d", r.Status)
+	}
+	if r := c.get("/users"); !strings.Contains(r.Body, "anna@example.pl is blocked") {
+		t.Error("no message after blocking")
+	}
+	victim.get("/login")
+	if r := victim.post("/login", url.Values{"email": {u.Email}, "password": {dbtest.OwnerPassword}}); r.Status != http.StatusForbidden {
+		t.Fatalf("blocked sign-in: %d", r.Status)
+	}
+	c.post(fmt.Sprintf("/users/%d/unblock", u.ID), nil)
+	victim.login(u.Email, dbtest.OwnerPassword)
+	// The owner cannot be blocked; the refusal is a page, not a 500.
+	if r := c.post(fmt.Sprintf("/users/%d/block", ownerActor(t, a).UserID), nil); r.Status != http.StatusForbidden ||
+		!strings.Contains(r.Body, "The owner cannot be blocked.") {
+		t.Fatalf("blocking the owner: %d", r.Status)
+	}
+}
+
+// R-USER-9, R-USER-7: delete from the row menu; the bulk form reports what
+// it did and what it skipped ("2 blocked, 1 skipped").
+func TestDeleteAndBulk(t *testing.T) {
+	a := newSetupApp(t)
+	owner := ownerActor(t, a)
+	u1 := dbtest.AddUser(t, a.db, owner, "a1@example.pl")
+	u2 := dbtest.AddUser(t, a.db, owner, "a2@example.pl")
+	u3 := dbtest.AddUser(t, a.db, owner, "a3@example.pl")
+	c := a.ownerClient()
+	c.get("/users")
+	r := c.post("/users/bulk", url.Values{"action": {"block"}, "back": {"/users"},
+		"ids": {fmt.Sprint(u1.ID), fmt.Sprint(u2.ID), fmt.Sprint(owner.UserID)}})
+	if r.Status != http.StatusSeeOther {
+		t.Fatalf("bulk: %d", r.Status)
+	}
+	r = c.get("/users")
+	if !strings.Contains(r.Body, "2 blocked, 1 skipped.") || !strings.Contains(r.Body, "The owner cannot be blocked.") {
+		t.Fatalf("bulk report missing:\n%s", r.Body)
+	}
+	if r := c.post("/users/bulk", url.Values{"action": {"block"}}); r.Status != http.StatusBadRequest {
+		t.Fatalf("empty selection: %d", r.Status)
+	}
+	if r := c.post(fmt.Sprintf("/users/%d/delete", u3.ID), nil); r.Status != http.StatusSeeOther {
+		t.Fatalf("delete: %d", r.Status)
+	}
+	if r := c.get("/users?q=a3@"); strings.Contains(r.Body, "a3@example.pl") {
+		t.Fatal("deleted user still listed")
+	}
+	if r := c.post(fmt.Sprintf("/users/%d/delete", u3.ID), nil); r.Status != http.StatusNotFound {
+		t.Fatalf("deleting again: %d", r.Status)
+	}
+}
+
+// R-USER-14: log in as shows a banner with a way back; the owner cannot be
+// acted as.
+func TestImpersonateFlow(t *testing.T) {
+	a := newSetupApp(t)
+	u := dbtest.AddUser(t, a.db, ownerActor(t, a), "anna@example.pl")
+	c := a.ownerClient()
+	c.get("/users")
+	if r := c.post(fmt.Sprintf("/users/%d/impersonate", u.ID), nil); r.Status != http.StatusSeeOther {
+		t.Fatalf("impersonate: %d", r.Status)
+	}
+	r := c.get("/")
+	if !strings.Contains(r.Body, "You are acting as anna@example.pl (signed in as owner@example.pl)") {
+		t.Fatalf("no banner:\n%s", r.Body)
+	}
+	if r := c.get("/users"); r.Status != http.StatusForbidden {
+		t.Fatalf("acting as staff, the list should be refused: %d", r.Status)
+	}
+	c.get("/")
+	if r := c.post("/impersonation/stop", nil); r.Status != http.StatusSeeOther {
+		t.Fatalf("stop: %d", r.Status)
+	}
+	if r := c.get("/users"); r.Status != http.StatusOK || strings.Contains(r.Body, "You are acting as") {
+		t.Fatalf("not back as the owner: %d", r.Status)
+	}
+	page := c.get("/audit?action=user.impersonate")
+	if !strings.Contains(page.Body, "2 entries") {
+		t.Fatalf("impersonation not audited")
+	}
+}
