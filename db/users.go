@@ -2,6 +2,7 @@ package db
 
 import (
 	"context"
+	"database/sql"
 	"net/mail"
 	"strings"
 	"time"
@@ -35,6 +36,16 @@ type User struct {
 	IsOwner      bool       `json:"is_owner"`
 	LastLoginAt  *time.Time `json:"last_login_at"`
 	CreatedAt    time.Time  `json:"created_at"`
+}
+
+func unixTime(s int64) time.Time { return time.Unix(s, 0).UTC() }
+
+func unixTimePtr(s sql.NullInt64) *time.Time {
+	if !s.Valid {
+		return nil
+	}
+	t := unixTime(s.Int64)
+	return &t
 }
 
 func userFrom(u sqlcdb.User) User {

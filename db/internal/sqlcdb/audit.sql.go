@@ -13,10 +13,10 @@ import (
 const countAudit = `-- name: CountAudit :one
 SELECT count(*) FROM audit_log
 WHERE (account_id = ?1 OR ?1 IS NULL)
-  AND (actor_email LIKE ?2 OR impersonator_email LIKE ?2 OR ?2 IS NULL)
-  AND (action LIKE ?3 OR ?3 IS NULL)
+  AND ((actor_email LIKE ?2 ESCAPE '!') OR (impersonator_email LIKE ?2 ESCAPE '!') OR ?2 IS NULL)
+  AND ((action LIKE ?3 ESCAPE '!') OR ?3 IS NULL)
   AND (target_type = ?4 OR ?4 IS NULL)
-  AND (target_id = ?5 OR target_label LIKE ?6 OR (?5 IS NULL AND ?6 IS NULL))
+  AND (target_id = ?5 OR (target_label LIKE ?6 ESCAPE '!') OR (?5 IS NULL AND ?6 IS NULL))
   AND (at >= ?7 OR ?7 IS NULL)
   AND (at < ?8 OR ?8 IS NULL)
 `
@@ -94,10 +94,10 @@ func (q *Queries) InsertAudit(ctx context.Context, arg InsertAuditParams) error 
 const searchAudit = `-- name: SearchAudit :many
 SELECT id, at, actor_id, actor_email, impersonator_id, impersonator_email, account_id, "action", target_type, target_id, target_label, before_json, after_json, ip FROM audit_log
 WHERE (account_id = ?1 OR ?1 IS NULL)
-  AND (actor_email LIKE ?2 OR impersonator_email LIKE ?2 OR ?2 IS NULL)
-  AND (action LIKE ?3 OR ?3 IS NULL)
+  AND ((actor_email LIKE ?2 ESCAPE '!') OR (impersonator_email LIKE ?2 ESCAPE '!') OR ?2 IS NULL)
+  AND ((action LIKE ?3 ESCAPE '!') OR ?3 IS NULL)
   AND (target_type = ?4 OR ?4 IS NULL)
-  AND (target_id = ?5 OR target_label LIKE ?6 OR (?5 IS NULL AND ?6 IS NULL))
+  AND (target_id = ?5 OR (target_label LIKE ?6 ESCAPE '!') OR (?5 IS NULL AND ?6 IS NULL))
   AND (at >= ?7 OR ?7 IS NULL)
   AND (at < ?8 OR ?8 IS NULL)
 ORDER BY id DESC

@@ -187,6 +187,12 @@ type User struct {
 	UpdatedAt    int64
 }
 
+type UsersFt struct {
+	FullName  string
+	Email     string
+	WorkPhone string
+}
+
 type Version struct {
 	TableName    string
 	TableVersion int64

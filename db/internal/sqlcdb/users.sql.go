@@ -25,6 +25,20 @@ func (q *Queries) AddGroupMember(ctx context.Context, arg AddGroupMemberParams) 
 	return err
 }
 
+const closeSeat = `-- name: CloseSeat :exec
+UPDATE seat_history SET to_at = ?1 WHERE user_id = ?2 AND to_at IS NULL
+`
+
+type CloseSeatParams struct {
+	ToAt   sql.NullInt64
+	UserID int64
+}
+
+func (q *Queries) CloseSeat(ctx context.Context, arg CloseSeatParams) error {
+	_, err := q.db.ExecContext(ctx, closeSeat, arg.ToAt, arg.UserID)
+	return err
+}
+
 const createUser = `-- name: CreateUser :one
 INSERT INTO users (account_id, email, notify_email, full_name, work_phone, status, password_hash,
                    role_id, position_id, is_owner, created_at, updated_at)
@@ -62,6 +76,50 @@ func (q *Queries) CreateUser(ctx context.Context, arg CreateUserParams) (User, e
 		arg.IsOwner,
 		arg.CreatedAt,
 	)
+	var i User
+	err := row.Scan(
+		&i.ID,
+		&i.AccountID,
+		&i.Email,
+		&i.NotifyEmail,
+		&i.FullName,
+		&i.WorkPhone,
+		&i.Status,
+		&i.PasswordHash,
+		&i.RoleID,
+		&i.PositionID,
+		&i.SipAccountID,
+		&i.CallNumberID,
+		&i.SmsSenderID,
+		&i.TotpSecret,
+		&i.IsOwner,
+		&i.LastLoginAt,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+	)
+	return i, err
+}
+
+const deleteUser = `-- name: DeleteUser :exec
+DELETE FROM users WHERE id = ?1
+`
+
+func (q *Queries) DeleteUser(ctx context.Context, id int64) error {
+	_, err := q.db.ExecContext(ctx, deleteUser, id)
+	return err
+}
+
+const getAccountUser = `-- name: GetAccountUser :one
+SELECT id, account_id, email, notify_email, full_name, work_phone, status, password_hash, role_id, position_id, sip_account_id, call_number_id, sms_sender_id, totp_secret, is_owner, last_login_at, created_at, updated_at FROM users WHERE id = ?1 AND account_id = ?2
+`
+
+type GetAccountUserParams struct {
+	ID        int64
+	AccountID int64
+}
+
+func (q *Queries) GetAccountUser(ctx context.Context, arg GetAccountUserParams) (User, error) {
+	row := q.db.QueryRowContext(ctx, getAccountUser, arg.ID, arg.AccountID)
 	var i User
 	err := row.Scan(
 		&i.ID,
@@ -191,6 +249,17 @@ func (q *Queries) OpenSeat(ctx context.Context, arg OpenSeatParams) error {
 	return err
 }
 
+const sIPExtension = `-- name: SIPExtension :one
+SELECT extension FROM sip_accounts WHERE id = ?1
+`
+
+func (q *Queries) SIPExtension(ctx context.Context, id int64) (string, error) {
+	row := q.db.QueryRowContext(ctx, sIPExtension, id)
+	var extension string
+	err := row.Scan(&extension)
+	return extension, err
+}
+
 const setUserLastLogin = `-- name: SetUserLastLogin :exec
 UPDATE users SET last_login_at = ?1 WHERE id = ?2
 `
@@ -250,4 +319,32 @@ func (q *Queries) UserEmailTaken(ctx context.Context, arg UserEmailTakenParams) 
 	var count int64
 	err := row.Scan(&count)
 	return count, err
+}
+
+const userGroupNames = `-- name: UserGroupNames :many
+SELECT g.name FROM group_members gm JOIN groups g ON g.id = gm.group_id
+WHERE gm.user_id = ?1 ORDER BY g.name
+`
+
+func (q *Queries) UserGroupNames(ctx context.Context, userID int64) ([]string, error) {
+	rows, err := q.db.QueryContext(ctx, userGroupNames, userID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []string{}
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			return nil, err
+		}
+		items = append(items, name)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
 }
