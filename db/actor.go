@@ -18,6 +18,7 @@ type Actor struct {
 
 	SessionHash string // the session acted through, if any
 	IP          string
+	Lang        string // the request's language ("pl", "en"), for mail it causes
 
 	system bool // the operator at the command line
 }

@@ -25,6 +25,9 @@ type Options struct {
 	// SessionIdle and SessionMax bound how long a session lives.
 	SessionIdle time.Duration
 	SessionMax  time.Duration
+	// BaseURL is the panel's public address, for links in mail; empty means
+	// http://localhost:8080.
+	BaseURL string
 }
 
 // DB holds a read pool and a one-connection write pool on one SQLite file.
@@ -37,6 +40,8 @@ type DB struct {
 	now    func() time.Time
 	idle   time.Duration
 	maxAge time.Duration
+	mail   *mailState
+	counts groupCounts // member count snapshots of the groups page (groupcounts.go)
 }
 
 // dsn is the connection string every pool uses: busy_timeout first, so that
@@ -91,6 +96,7 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 		opt.Hash = DefaultHashParams
 	}
 	d.hasher = NewHasher(opt.Hash)
+	d.mail = newMailState(opt.BaseURL)
 	return d, nil
 }
 

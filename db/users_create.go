@@ -120,11 +120,19 @@ func (d *DB) CreateUser(ctx context.Context, a Actor, in UserInput) (User, error
 		if err := t.OpenSeat(ctx, sqlcdb.OpenSeatParams{AccountID: a.AccountID, UserID: u.ID, FromAt: now}); err != nil {
 			return nil, err
 		}
+		if status == StatusInvited { // the activation mail, in the outbox with the user (R-USER-11)
+			if _, err := t.sendTokenMail(u, mailActivation, ""); err != nil {
+				return nil, err
+			}
+		}
 		return one(change{Action: "user.create", TargetType: "user", TargetID: u.ID, TargetLabel: u.Email,
 			After: userFrom(u)}), nil
 	})
 	if err != nil {
 		return User{}, err
+	}
+	if status == StatusInvited {
+		d.wakeMailer()
 	}
 	return userFrom(u), nil
 }

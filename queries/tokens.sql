@@ -10,3 +10,14 @@ UPDATE tokens SET last_used_at = sqlc.arg(last_used_at) WHERE id_hash = sqlc.arg
 
 -- name: ListUserTokens :many
 SELECT * FROM tokens WHERE user_id = sqlc.arg(user_id) AND kind = sqlc.arg(kind) ORDER BY created_at DESC;
+
+-- name: DeleteUserTokensOfKind :exec
+DELETE FROM tokens WHERE user_id = sqlc.arg(user_id) AND kind = sqlc.arg(kind);
+
+-- name: UseToken :execrows
+UPDATE tokens SET used_at = sqlc.arg(used_at)
+WHERE id_hash = sqlc.arg(id_hash) AND kind = sqlc.arg(kind) AND used_at IS NULL;
+
+-- name: UseUserTokensOfKind :exec
+UPDATE tokens SET used_at = sqlc.arg(used_at)
+WHERE user_id = sqlc.arg(user_id) AND kind = sqlc.arg(kind) AND used_at IS NULL;

@@ -36,6 +36,20 @@ func (q *Queries) CreateToken(ctx context.Context, arg CreateTokenParams) error 
 	return err
 }
 
+const deleteUserTokensOfKind = `-- name: DeleteUserTokensOfKind :exec
+DELETE FROM tokens WHERE user_id = ?1 AND kind = ?2
+`
+
+type DeleteUserTokensOfKindParams struct {
+	UserID int64
+	Kind   string
+}
+
+func (q *Queries) DeleteUserTokensOfKind(ctx context.Context, arg DeleteUserTokensOfKindParams) error {
+	_, err := q.db.ExecContext(ctx, deleteUserTokensOfKind, arg.UserID, arg.Kind)
+	return err
+}
+
 const getToken = `-- name: GetToken :one
 SELECT id_hash, user_id, kind, name, created_at, expires_at, used_at, last_used_at FROM tokens WHERE id_hash = ?1 AND kind = ?2
 `
@@ -113,5 +127,40 @@ type TouchTokenParams struct {
 
 func (q *Queries) TouchToken(ctx context.Context, arg TouchTokenParams) error {
 	_, err := q.db.ExecContext(ctx, touchToken, arg.LastUsedAt, arg.IDHash)
+	return err
+}
+
+const useToken = `-- name: UseToken :execrows
+UPDATE tokens SET used_at = ?1
+WHERE id_hash = ?2 AND kind = ?3 AND used_at IS NULL
+`
+
+type UseTokenParams struct {
+	UsedAt sql.NullInt64
+	IDHash string
+	Kind   string
+}
+
+func (q *Queries) UseToken(ctx context.Context, arg UseTokenParams) (int64, error) {
+	result, err := q.db.ExecContext(ctx, useToken, arg.UsedAt, arg.IDHash, arg.Kind)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected()
+}
+
+const useUserTokensOfKind = `-- name: UseUserTokensOfKind :exec
+UPDATE tokens SET used_at = ?1
+WHERE user_id = ?2 AND kind = ?3 AND used_at IS NULL
+`
+
+type UseUserTokensOfKindParams struct {
+	UsedAt sql.NullInt64
+	UserID int64
+	Kind   string
+}
+
+func (q *Queries) UseUserTokensOfKind(ctx context.Context, arg UseUserTokensOfKindParams) error {
+	_, err := q.db.ExecContext(ctx, useUserTokensOfKind, arg.UsedAt, arg.UserID, arg.Kind)
 	return err
 }

@@ -1,0 +1,171 @@
+package db
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"strings"
+	"text/template"
+
+	"kadra/db/internal/sqlcdb"
+)
+
+// Mail is written to the outbox in the same transaction as the change that
+// causes it, so that it is never lost; package mail delivers it (or the
+// owner reads it at /outbox when no SMTP server is configured).
+
+// Kinds of mail, also the names of their templates in mailtemplates/.
+const (
+	mailActivation = "activation"
+	mailReset      = "reset"
+)
+
+// DefaultMailLang is the language of mail caused by an actor without one
+// (the command line): kadra serves Polish offices first.
+const DefaultMailLang = "pl"
+
+//go:embed mailtemplates/*.tmpl
+var mailTemplateFiles embed.FS
+
+// mailTemplates holds one parsed template per kind and language, e.g.
+// "activation.pl"; each defines "subject" and "body". Parsed once, at start,
+// failing fast on a broken file.
+var mailTemplates = parseMailTemplates()
+
+func parseMailTemplates() map[string]*template.Template {
+	out := map[string]*template.Template{}
+	for _, kind := range []string{mailActivation, mailReset} {
+		for _, lang := range []string{"pl", "en"} {
+			name := kind + "." + lang
+			t := template.Must(template.New(name).Funcs(template.FuncMap{"hours": hoursIn(lang)}).
+				ParseFS(mailTemplateFiles, "mailtemplates/"+name+".tmpl"))
+			out[name] = t
+		}
+	}
+	return out
+}
+
+// mailData is what a mail template receives.
+type mailData struct {
+	Name    string // the recipient's full name, or ""
+	Email   string // the login e-mail they sign in with
+	Account string // the account's name
+	Inviter string // the admin who caused the mail; "" for a self-service request
+	Link    string
+	Hours   int // how long the link works
+}
+
+// renderMail returns the subject and body of a mail of kind in lang.
+func renderMail(kind, lang string, data mailData) (subject, body string, err error) {
+	t, ok := mailTemplates[kind+"."+mailLang(lang)]
+	if !ok {
+		return "", "", fmt.Errorf("no mail template %s", kind)
+	}
+	var s, b bytes.Buffer
+	if err := t.ExecuteTemplate(&s, "subject", data); err != nil {
+		return "", "", err
+	}
+	if err := t.ExecuteTemplate(&b, "body", data); err != nil {
+		return "", "", err
+	}
+	// A subject is one line, whatever a name holds.
+	subject = strings.Join(strings.Fields(s.String()), " ")
+	return subject, b.String(), nil
+}
+
+// mailLang picks a language we have templates in.
+func mailLang(lang string) string {
+	if lang == "pl" || lang == "en" {
+		return lang
+	}
+	return DefaultMailLang
+}
+
+// hoursIn returns "72 hours" / "72 godziny", with the language's plural.
+func hoursIn(lang string) func(int) string {
+	if lang == "pl" {
+		return func(n int) string {
+			// Accusative after "za": 1 godzinę, 2-4 godziny, 5+ godzin
+			// (but 12-14 godzin, 22-24 godziny).
+			switch {
+			case n == 1:
+				return "1 godzinę"
+			case n%10 >= 2 && n%10 <= 4 && (n%100 < 12 || n%100 > 14):
+				return fmt.Sprintf("%d godziny", n)
+			default:
+				return fmt.Sprintf("%d godzin", n)
+			}
+		}
+	}
+	return func(n int) string {
+		if n == 1 {
+			return "1 hour"
+		}
+		return fmt.Sprintf("%d hours", n)
+	}
+}
+
+// mailTo is where a user's mail goes: the notification e-mail when set,
+// else the login e-mail (R-USER-3).
+func mailTo(u sqlcdb.User) string {
+	if u.NotifyEmail != "" {
+		return u.NotifyEmail
+	}
+	return u.Email
+}
+
+// mailState is what a DB keeps for mail: the base of links, the signal to
+// the sender, and the forgot-password limits.
+type mailState struct {
+	baseURL string
+	queued  chan struct{}
+	limits  *rateLimiter
+}
+
+func newMailState(baseURL string) *mailState {
+	baseURL = strings.TrimRight(baseURL, "/")
+	if baseURL == "" {
+		baseURL = "http://localhost:8080"
+	}
+	return &mailState{baseURL: baseURL, queued: make(chan struct{}, 1), limits: newRateLimiter()}
+}
+
+// MailQueued receives a value after a transaction that wrote mail to the
+// outbox commits (or a retry is asked for), so that the sender need not
+// wait for its next poll.
+func (d *DB) MailQueued() <-chan struct{} { return d.mail.queued }
+
+// wakeMailer signals MailQueued without blocking.
+func (d *DB) wakeMailer() {
+	select {
+	case d.mail.queued <- struct{}{}:
+	default:
+	}
+}
+
+// queueMail renders a mail of kind for user u and writes it to the outbox in
+// the transaction. The language is the actor's (the admin's request), else
+// lang when given (a self-service request's page), else DefaultMailLang.
+func (t *tx) queueMail(u sqlcdb.User, kind, lang, link string, hours int) error {
+	acc, err := t.GetAccount(t.ctx, u.AccountID)
+	if err != nil {
+		return err
+	}
+	data := mailData{Name: u.FullName, Email: u.Email, Account: acc.Name, Link: link, Hours: hours}
+	if t.a.UserID != 0 && t.a.UserID != u.ID {
+		data.Inviter = t.a.Name
+		if data.Inviter == "" {
+			data.Inviter = t.a.Email
+		}
+	}
+	if t.a.Lang != "" {
+		lang = t.a.Lang
+	}
+	subject, body, err := renderMail(kind, lang, data)
+	if err != nil {
+		return err
+	}
+	_, err = t.QueueMail(t.ctx, sqlcdb.QueueMailParams{AccountID: u.AccountID, ToAddr: mailTo(u),
+		Subject: subject, Body: body, CreatedAt: t.d.unix()})
+	return err
+}
