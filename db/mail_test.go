@@ -6,7 +6,9 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"regexp"
+	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -55,6 +57,12 @@ func lastMail(t *testing.T, d *db.DB, owner db.Actor, addr string) db.OutboxMail
 	return db.OutboxMail{}
 }
 
+var inviteExtension atomic.Int64
+
+// nextInviteExtension gives each user these tests create their own
+// extension (R-USER-6), apart from dbtest.AddUser's.
+func nextInviteExtension() string { return strconv.FormatInt(5000+inviteExtension.Add(1), 10) }
+
 func invite(t *testing.T, d *db.DB, a db.Actor, email, notify string) db.User {
 	t.Helper()
 	ctx := context.Background()
@@ -67,11 +75,12 @@ func invite(t *testing.T, d *db.DB, a db.Actor, email, notify string) db.User {
 		t.Fatal(err)
 	}
 	u, err := d.CreateUser(ctx, a, db.UserInput{Email: email, NotifyEmail: notify, FullName: "Iza Invited",
-		SendInvite: true, RoleID: role, PositionID: pos})
+		SendInvite: true, RoleID: role, PositionID: pos,
+		NewExtension: nextInviteExtension()})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return u
+	return u.User
 }
 
 // R-USER-11: an invited user gets a single-use link valid 72 h, stored only
@@ -383,7 +392,7 @@ func TestForgotPassword(t *testing.T) {
 		role, _ := d.BuiltinRoleID(ctx, db.BuiltinStaff)
 		pos, _ := d.DefaultPositionID(ctx, owner)
 		if _, err := d.CreateUser(ctx, owner, db.UserInput{Email: "idle@example.pl", FullName: "Idle",
-			RoleID: role, PositionID: pos}); err != nil {
+			RoleID: role, PositionID: pos, NewExtension: nextInviteExtension()}); err != nil {
 			t.Fatal(err)
 		}
 		before := len(outbox(t, d, owner))
