@@ -14,3 +14,108 @@ SELECT g.* FROM groups g
 JOIN groups r ON r.id = g.parent_id AND r.builtin_position = 1
 WHERE g.account_id = sqlc.arg(account_id)
 ORDER BY g.id LIMIT 1;
+
+-- name: AccountGroups :many
+-- Every group of an account; the caller builds and sorts the tree.
+SELECT id, parent_id, name, builtin_position FROM groups
+WHERE account_id = sqlc.arg(account_id);
+
+-- name: AccountMemberships :many
+-- Every (user, group) membership of an account's groups, for the member
+-- count snapshot (groupcounts.go).
+SELECT m.user_id, m.group_id
+FROM groups g
+JOIN group_members m ON m.group_id = g.id
+WHERE g.account_id = sqlc.arg(account_id);
+
+-- name: AuditHighWater :one
+-- The newest audit row: every change writes one (R-AUDIT-1), so a snapshot
+-- taken at this mark is current while the mark stays the same.
+SELECT CAST(ifnull(max(id), 0) AS INTEGER) AS mark FROM audit_log;
+
+-- name: PositionCounts :many
+-- Users holding each position of an account (users.position_id).
+SELECT g.id AS group_id, count(*) AS n
+FROM groups g
+JOIN users u ON u.position_id = g.id
+WHERE g.account_id = sqlc.arg(account_id)
+GROUP BY g.id;
+
+-- name: GroupSubtree :many
+-- A group and every group under it, parents before children.
+WITH RECURSIVE sub AS (
+    SELECT t.id AS id, t.parent_id AS parent_id, t.name AS name, 0 AS depth FROM groups t
+    WHERE t.id = sqlc.arg(id) AND t.account_id = sqlc.arg(account_id)
+    UNION ALL
+    SELECT g.id AS id, g.parent_id AS parent_id, g.name AS name, sub.depth + 1 AS depth
+    FROM groups g JOIN sub ON g.parent_id = sub.id
+)
+SELECT sub.id, sub.parent_id, sub.name, sub.depth,
+       (SELECT count(*) FROM group_members m WHERE m.group_id = sub.id) +
+       (SELECT count(*) FROM users u WHERE u.position_id = sub.id) AS members
+FROM sub
+ORDER BY sub.depth, sub.id;
+
+-- name: SiblingNamed :one
+-- How many other groups under the same parent already have this name.
+SELECT count(*) FROM groups
+WHERE account_id = sqlc.arg(account_id)
+  AND ifnull(parent_id, 0) = sqlc.arg(parent_id)
+  AND name = sqlc.arg(name) COLLATE NOCASE
+  AND id <> sqlc.arg(id);
+
+-- name: RenameGroup :exec
+UPDATE groups SET name = sqlc.arg(name) WHERE id = sqlc.arg(id) AND account_id = sqlc.arg(account_id);
+
+-- name: MoveGroup :exec
+UPDATE groups SET parent_id = sqlc.narg(parent_id) WHERE id = sqlc.arg(id) AND account_id = sqlc.arg(account_id);
+
+-- name: DeleteGroup :execrows
+DELETE FROM groups WHERE id = sqlc.arg(id) AND account_id = sqlc.arg(account_id);
+
+-- name: CountPositions :one
+SELECT count(*) FROM groups c JOIN groups r ON r.id = c.parent_id
+WHERE r.account_id = sqlc.arg(account_id) AND r.builtin_position = 1;
+
+-- name: GroupMembers :many
+-- A page of the users in a group (deep = 1: or in any of its subgroups),
+-- by membership or, for positions, by users.position_id.
+WITH RECURSIVE sub AS (
+    SELECT t.id AS id FROM groups t WHERE t.id = sqlc.arg(group_id) AND t.account_id = sqlc.arg(account_id)
+    UNION ALL
+    SELECT g.id AS id FROM groups g JOIN sub ON g.parent_id = sub.id WHERE sqlc.arg(deep) = 1
+)
+SELECT u.id, u.email, u.full_name, u.status, u.position_id
+FROM users u
+WHERE u.account_id = sqlc.arg(account_id)
+  AND (u.id IN (SELECT m.user_id FROM group_members m WHERE m.group_id IN (SELECT id FROM sub))
+       OR u.position_id IN (SELECT id FROM sub))
+  AND (u.full_name LIKE sqlc.narg(q) OR u.email LIKE sqlc.narg(q) OR sqlc.narg(q) IS NULL)
+ORDER BY u.full_name COLLATE NOCASE, u.email COLLATE NOCASE, u.id
+LIMIT sqlc.arg(lim) OFFSET sqlc.arg(off);
+
+-- name: CountGroupMembers :one
+WITH RECURSIVE sub AS (
+    SELECT t.id AS id FROM groups t WHERE t.id = sqlc.arg(group_id) AND t.account_id = sqlc.arg(account_id)
+    UNION ALL
+    SELECT g.id AS id FROM groups g JOIN sub ON g.parent_id = sub.id WHERE sqlc.arg(deep) = 1
+)
+SELECT count(*) FROM users u
+WHERE u.account_id = sqlc.arg(account_id)
+  AND (u.id IN (SELECT m.user_id FROM group_members m WHERE m.group_id IN (SELECT id FROM sub))
+       OR u.position_id IN (SELECT id FROM sub))
+  AND (u.full_name LIKE sqlc.narg(q) OR u.email LIKE sqlc.narg(q) OR sqlc.narg(q) IS NULL);
+
+-- name: UserGroupIDs :many
+SELECT group_id FROM group_members WHERE user_id = sqlc.arg(user_id) ORDER BY group_id;
+
+-- name: ClearUserGroups :exec
+DELETE FROM group_members WHERE user_id = sqlc.arg(user_id);
+
+-- name: JoinGroup :exec
+INSERT INTO group_members (group_id, user_id) VALUES (sqlc.arg(group_id), sqlc.arg(user_id))
+ON CONFLICT DO NOTHING;
+
+-- name: SetUserPositionID :exec
+UPDATE users SET position_id = sqlc.arg(position_id), updated_at = sqlc.arg(updated_at)
+WHERE id = sqlc.arg(id);

@@ -15,3 +15,68 @@ ON CONFLICT DO NOTHING;
 
 -- name: RolePermissions :many
 SELECT permission FROM role_permissions WHERE role_id = sqlc.arg(role_id) ORDER BY permission;
+
+-- name: ListRoles :many
+-- Every role matching q (name or description), with the number of users
+-- holding each; account_id NULL counts users of every account. Roles are
+-- few (defined once, by the owner), so the caller sorts and pages them.
+SELECT r.id, r.name, r.description, r.builtin,
+       (SELECT count(*) FROM users u
+        WHERE u.role_id = r.id
+          AND (u.account_id = sqlc.narg(account_id) OR sqlc.narg(account_id) IS NULL)) AS user_count
+FROM roles r
+WHERE (r.name LIKE sqlc.narg(q) OR r.description LIKE sqlc.narg(q) OR sqlc.narg(q) IS NULL)
+ORDER BY r.name COLLATE NOCASE, r.id;
+
+-- name: AllRolePermissions :many
+SELECT role_id, permission FROM role_permissions ORDER BY role_id, permission;
+
+-- name: RoleIDByName :one
+SELECT id FROM roles WHERE name = sqlc.arg(name);
+
+-- name: RoleUserCount :one
+-- Users of every account holding the role (R-ROLE-4 counts them all).
+SELECT count(*) FROM users WHERE role_id = sqlc.arg(role_id);
+
+-- name: UpdateRole :exec
+UPDATE roles SET name = sqlc.arg(name), description = sqlc.arg(description) WHERE id = sqlc.arg(id);
+
+-- name: ClearRolePermissions :exec
+DELETE FROM role_permissions WHERE role_id = sqlc.arg(role_id);
+
+-- name: DeleteRole :execrows
+DELETE FROM roles WHERE id = sqlc.arg(id);
+
+-- name: RoleHolders :many
+-- A page of the users holding a role; account_id NULL means every account.
+SELECT u.id, u.account_id, u.email, u.full_name, u.status, u.is_owner
+FROM users u
+WHERE u.role_id = sqlc.arg(role_id)
+  AND (u.account_id = sqlc.narg(account_id) OR sqlc.narg(account_id) IS NULL)
+  AND (u.full_name LIKE sqlc.narg(q) OR u.email LIKE sqlc.narg(q) OR sqlc.narg(q) IS NULL)
+ORDER BY u.full_name COLLATE NOCASE, u.email COLLATE NOCASE, u.id
+LIMIT sqlc.arg(lim) OFFSET sqlc.arg(off);
+
+-- name: CountRoleHolders :one
+SELECT count(*) FROM users u
+WHERE u.role_id = sqlc.arg(role_id)
+  AND (u.account_id = sqlc.narg(account_id) OR sqlc.narg(account_id) IS NULL)
+  AND (u.full_name LIKE sqlc.narg(q) OR u.email LIKE sqlc.narg(q) OR sqlc.narg(q) IS NULL);
+
+-- name: RoleCandidates :many
+-- The wizard's last step: users of one account with the role they hold now.
+SELECT u.id, u.email, u.full_name, u.status, u.is_owner, u.role_id, r.name AS role_name
+FROM users u
+JOIN roles r ON r.id = u.role_id
+WHERE u.account_id = sqlc.arg(account_id)
+  AND (u.full_name LIKE sqlc.narg(q) OR u.email LIKE sqlc.narg(q) OR sqlc.narg(q) IS NULL)
+ORDER BY u.full_name COLLATE NOCASE, u.email COLLATE NOCASE, u.id
+LIMIT sqlc.arg(lim) OFFSET sqlc.arg(off);
+
+-- name: CountRoleCandidates :one
+SELECT count(*) FROM users u
+WHERE u.account_id = sqlc.arg(account_id)
+  AND (u.full_name LIKE sqlc.narg(q) OR u.email LIKE sqlc.narg(q) OR sqlc.narg(q) IS NULL);
+
+-- name: MoveUserToRole :exec
+UPDATE users SET role_id = sqlc.arg(role_id), updated_at = sqlc.arg(updated_at) WHERE id = sqlc.arg(id);

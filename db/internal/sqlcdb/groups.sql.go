@@ -10,6 +10,150 @@ import (
 	"database/sql"
 )
 
+const accountGroups = `-- name: AccountGroups :many
+SELECT id, parent_id, name, builtin_position FROM groups
+WHERE account_id = ?1
+`
+
+type AccountGroupsRow struct {
+	ID              int64
+	ParentID        sql.NullInt64
+	Name            string
+	BuiltinPosition int64
+}
+
+// Every group of an account; the caller builds and sorts the tree.
+func (q *Queries) AccountGroups(ctx context.Context, accountID int64) ([]AccountGroupsRow, error) {
+	rows, err := q.db.QueryContext(ctx, accountGroups, accountID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []AccountGroupsRow{}
+	for rows.Next() {
+		var i AccountGroupsRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.ParentID,
+			&i.Name,
+			&i.BuiltinPosition,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const accountMemberships = `-- name: AccountMemberships :many
+SELECT m.user_id, m.group_id
+FROM groups g
+JOIN group_members m ON m.group_id = g.id
+WHERE g.account_id = ?1
+`
+
+type AccountMembershipsRow struct {
+	UserID  int64
+	GroupID int64
+}
+
+// Every (user, group) membership of an account's groups, for the member
+// count snapshot (groupcounts.go).
+func (q *Queries) AccountMemberships(ctx context.Context, accountID int64) ([]AccountMembershipsRow, error) {
+	rows, err := q.db.QueryContext(ctx, accountMemberships, accountID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []AccountMembershipsRow{}
+	for rows.Next() {
+		var i AccountMembershipsRow
+		if err := rows.Scan(&i.UserID, &i.GroupID); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const auditHighWater = `-- name: AuditHighWater :one
+SELECT CAST(ifnull(max(id), 0) AS INTEGER) AS mark FROM audit_log
+`
+
+// The newest audit row: every change writes one (R-AUDIT-1), so a snapshot
+// taken at this mark is current while the mark stays the same.
+func (q *Queries) AuditHighWater(ctx context.Context) (int64, error) {
+	row := q.db.QueryRowContext(ctx, auditHighWater)
+	var mark int64
+	err := row.Scan(&mark)
+	return mark, err
+}
+
+const clearUserGroups = `-- name: ClearUserGroups :exec
+DELETE FROM group_members WHERE user_id = ?1
+`
+
+func (q *Queries) ClearUserGroups(ctx context.Context, userID int64) error {
+	_, err := q.db.ExecContext(ctx, clearUserGroups, userID)
+	return err
+}
+
+const countGroupMembers = `-- name: CountGroupMembers :one
+WITH RECURSIVE sub AS (
+    SELECT t.id AS id FROM groups t WHERE t.id = ?3 AND t.account_id = ?1
+    UNION ALL
+    SELECT g.id AS id FROM groups g JOIN sub ON g.parent_id = sub.id WHERE ?4 = 1
+)
+SELECT count(*) FROM users u
+WHERE u.account_id = ?1
+  AND (u.id IN (SELECT m.user_id FROM group_members m WHERE m.group_id IN (SELECT id FROM sub))
+       OR u.position_id IN (SELECT id FROM sub))
+  AND (u.full_name LIKE ?2 OR u.email LIKE ?2 OR ?2 IS NULL)
+`
+
+type CountGroupMembersParams struct {
+	AccountID int64
+	Q         sql.NullString
+	GroupID   int64
+	Deep      interface{}
+}
+
+func (q *Queries) CountGroupMembers(ctx context.Context, arg CountGroupMembersParams) (int64, error) {
+	row := q.db.QueryRowContext(ctx, countGroupMembers,
+		arg.AccountID,
+		arg.Q,
+		arg.GroupID,
+		arg.Deep,
+	)
+	var count int64
+	err := row.Scan(&count)
+	return count, err
+}
+
+const countPositions = `-- name: CountPositions :one
+SELECT count(*) FROM groups c JOIN groups r ON r.id = c.parent_id
+WHERE r.account_id = ?1 AND r.builtin_position = 1
+`
+
+func (q *Queries) CountPositions(ctx context.Context, accountID int64) (int64, error) {
+	row := q.db.QueryRowContext(ctx, countPositions, accountID)
+	var count int64
+	err := row.Scan(&count)
+	return count, err
+}
+
 const createGroup = `-- name: CreateGroup :one
 INSERT INTO groups (account_id, parent_id, name, builtin_position, created_at)
 VALUES (?1, ?2, ?3, ?4, ?5)
@@ -42,6 +186,23 @@ func (q *Queries) CreateGroup(ctx context.Context, arg CreateGroupParams) (Group
 		&i.CreatedAt,
 	)
 	return i, err
+}
+
+const deleteGroup = `-- name: DeleteGroup :execrows
+DELETE FROM groups WHERE id = ?1 AND account_id = ?2
+`
+
+type DeleteGroupParams struct {
+	ID        int64
+	AccountID int64
+}
+
+func (q *Queries) DeleteGroup(ctx context.Context, arg DeleteGroupParams) (int64, error) {
+	result, err := q.db.ExecContext(ctx, deleteGroup, arg.ID, arg.AccountID)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected()
 }
 
 const firstPosition = `-- name: FirstPosition :one
@@ -88,6 +249,202 @@ func (q *Queries) GetGroup(ctx context.Context, arg GetGroupParams) (Group, erro
 	return i, err
 }
 
+const groupMembers = `-- name: GroupMembers :many
+WITH RECURSIVE sub AS (
+    SELECT t.id AS id FROM groups t WHERE t.id = ?5 AND t.account_id = ?1
+    UNION ALL
+    SELECT g.id AS id FROM groups g JOIN sub ON g.parent_id = sub.id WHERE ?6 = 1
+)
+SELECT u.id, u.email, u.full_name, u.status, u.position_id
+FROM users u
+WHERE u.account_id = ?1
+  AND (u.id IN (SELECT m.user_id FROM group_members m WHERE m.group_id IN (SELECT id FROM sub))
+       OR u.position_id IN (SELECT id FROM sub))
+  AND (u.full_name LIKE ?2 OR u.email LIKE ?2 OR ?2 IS NULL)
+ORDER BY u.full_name COLLATE NOCASE, u.email COLLATE NOCASE, u.id
+LIMIT ?4 OFFSET ?3
+`
+
+type GroupMembersParams struct {
+	AccountID int64
+	Q         sql.NullString
+	Off       int64
+	Lim       int64
+	GroupID   int64
+	Deep      interface{}
+}
+
+type GroupMembersRow struct {
+	ID         int64
+	Email      string
+	FullName   string
+	Status     string
+	PositionID sql.NullInt64
+}
+
+// A page of the users in a group (deep = 1: or in any of its subgroups),
+// by membership or, for positions, by users.position_id.
+func (q *Queries) GroupMembers(ctx context.Context, arg GroupMembersParams) ([]GroupMembersRow, error) {
+	rows, err := q.db.QueryContext(ctx, groupMembers,
+		arg.AccountID,
+		arg.Q,
+		arg.Off,
+		arg.Lim,
+		arg.GroupID,
+		arg.Deep,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []GroupMembersRow{}
+	for rows.Next() {
+		var i GroupMembersRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.Email,
+			&i.FullName,
+			&i.Status,
+			&i.PositionID,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const groupSubtree = `-- name: GroupSubtree :many
+WITH RECURSIVE sub AS (
+    SELECT t.id AS id, t.parent_id AS parent_id, t.name AS name, 0 AS depth FROM groups t
+    WHERE t.id = ?1 AND t.account_id = ?2
+    UNION ALL
+    SELECT g.id AS id, g.parent_id AS parent_id, g.name AS name, sub.depth + 1 AS depth
+    FROM groups g JOIN sub ON g.parent_id = sub.id
+)
+SELECT sub.id, sub.parent_id, sub.name, sub.depth,
+       (SELECT count(*) FROM group_members m WHERE m.group_id = sub.id) +
+       (SELECT count(*) FROM users u WHERE u.position_id = sub.id) AS members
+FROM sub
+ORDER BY sub.depth, sub.id
+`
+
+type GroupSubtreeParams struct {
+	ID        int64
+	AccountID int64
+}
+
+type GroupSubtreeRow struct {
+	ID       int64
+	ParentID sql.NullInt64
+	Name     string
+	Depth    int64
+	Members  int64
+}
+
+// A group and every group under it, parents before children.
+func (q *Queries) GroupSubtree(ctx context.Context, arg GroupSubtreeParams) ([]GroupSubtreeRow, error) {
+	rows, err := q.db.QueryContext(ctx, groupSubtree, arg.ID, arg.AccountID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []GroupSubtreeRow{}
+	for rows.Next() {
+		var i GroupSubtreeRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.ParentID,
+			&i.Name,
+			&i.Depth,
+			&i.Members,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const joinGroup = `-- name: JoinGroup :exec
+INSERT INTO group_members (group_id, user_id) VALUES (?1, ?2)
+ON CONFLICT DO NOTHING
+`
+
+type JoinGroupParams struct {
+	GroupID int64
+	UserID  int64
+}
+
+func (q *Queries) JoinGroup(ctx context.Context, arg JoinGroupParams) error {
+	_, err := q.db.ExecContext(ctx, joinGroup, arg.GroupID, arg.UserID)
+	return err
+}
+
+const moveGroup = `-- name: MoveGroup :exec
+UPDATE groups SET parent_id = ?1 WHERE id = ?2 AND account_id = ?3
+`
+
+type MoveGroupParams struct {
+	ParentID  sql.NullInt64
+	ID        int64
+	AccountID int64
+}
+
+func (q *Queries) MoveGroup(ctx context.Context, arg MoveGroupParams) error {
+	_, err := q.db.ExecContext(ctx, moveGroup, arg.ParentID, arg.ID, arg.AccountID)
+	return err
+}
+
+const positionCounts = `-- name: PositionCounts :many
+SELECT g.id AS group_id, count(*) AS n
+FROM groups g
+JOIN users u ON u.position_id = g.id
+WHERE g.account_id = ?1
+GROUP BY g.id
+`
+
+type PositionCountsRow struct {
+	GroupID int64
+	N       int64
+}
+
+// Users holding each position of an account (users.position_id).
+func (q *Queries) PositionCounts(ctx context.Context, accountID int64) ([]PositionCountsRow, error) {
+	rows, err := q.db.QueryContext(ctx, positionCounts, accountID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []PositionCountsRow{}
+	for rows.Next() {
+		var i PositionCountsRow
+		if err := rows.Scan(&i.GroupID, &i.N); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const positionRoot = `-- name: PositionRoot :one
 SELECT id, account_id, parent_id, name, builtin_position, created_at FROM groups WHERE account_id = ?1 AND builtin_position = 1
 `
@@ -104,4 +461,90 @@ func (q *Queries) PositionRoot(ctx context.Context, accountID int64) (Group, err
 		&i.CreatedAt,
 	)
 	return i, err
+}
+
+const renameGroup = `-- name: RenameGroup :exec
+UPDATE groups SET name = ?1 WHERE id = ?2 AND account_id = ?3
+`
+
+type RenameGroupParams struct {
+	Name      string
+	ID        int64
+	AccountID int64
+}
+
+func (q *Queries) RenameGroup(ctx context.Context, arg RenameGroupParams) error {
+	_, err := q.db.ExecContext(ctx, renameGroup, arg.Name, arg.ID, arg.AccountID)
+	return err
+}
+
+const setUserPositionID = `-- name: SetUserPositionID :exec
+UPDATE users SET position_id = ?1, updated_at = ?2
+WHERE id = ?3
+`
+
+type SetUserPositionIDParams struct {
+	PositionID sql.NullInt64
+	UpdatedAt  int64
+	ID         int64
+}
+
+func (q *Queries) SetUserPositionID(ctx context.Context, arg SetUserPositionIDParams) error {
+	_, err := q.db.ExecContext(ctx, setUserPositionID, arg.PositionID, arg.UpdatedAt, arg.ID)
+	return err
+}
+
+const siblingNamed = `-- name: SiblingNamed :one
+SELECT count(*) FROM groups
+WHERE account_id = ?1
+  AND ifnull(parent_id, 0) = ?2
+  AND name = ?3 COLLATE NOCASE
+  AND id <> ?4
+`
+
+type SiblingNamedParams struct {
+	AccountID int64
+	ParentID  sql.NullInt64
+	Name      string
+	ID        int64
+}
+
+// How many other groups under the same parent already have this name.
+func (q *Queries) SiblingNamed(ctx context.Context, arg SiblingNamedParams) (int64, error) {
+	row := q.db.QueryRowContext(ctx, siblingNamed,
+		arg.AccountID,
+		arg.ParentID,
+		arg.Name,
+		arg.ID,
+	)
+	var count int64
+	err := row.Scan(&count)
+	return count, err
+}
+
+const userGroupIDs = `-- name: UserGroupIDs :many
+SELECT group_id FROM group_members WHERE user_id = ?1 ORDER BY group_id
+`
+
+func (q *Queries) UserGroupIDs(ctx context.Context, userID int64) ([]int64, error) {
+	rows, err := q.db.QueryContext(ctx, userGroupIDs, userID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []int64{}
+	for rows.Next() {
+		var group_id int64
+		if err := rows.Scan(&group_id); err != nil {
+			return nil, err
+		}
+		items = append(items, group_id)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
 }

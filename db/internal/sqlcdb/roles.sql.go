@@ -7,6 +7,7 @@ package sqlcdb
 
 import (
 	"context"
+	"database/sql"
 )
 
 const addRolePermission = `-- name: AddRolePermission :exec
@@ -22,6 +23,80 @@ type AddRolePermissionParams struct {
 func (q *Queries) AddRolePermission(ctx context.Context, arg AddRolePermissionParams) error {
 	_, err := q.db.ExecContext(ctx, addRolePermission, arg.RoleID, arg.Permission)
 	return err
+}
+
+const allRolePermissions = `-- name: AllRolePermissions :many
+SELECT role_id, permission FROM role_permissions ORDER BY role_id, permission
+`
+
+func (q *Queries) AllRolePermissions(ctx context.Context) ([]RolePermission, error) {
+	rows, err := q.db.QueryContext(ctx, allRolePermissions)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []RolePermission{}
+	for rows.Next() {
+		var i RolePermission
+		if err := rows.Scan(&i.RoleID, &i.Permission); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const clearRolePermissions = `-- name: ClearRolePermissions :exec
+DELETE FROM role_permissions WHERE role_id = ?1
+`
+
+func (q *Queries) ClearRolePermissions(ctx context.Context, roleID int64) error {
+	_, err := q.db.ExecContext(ctx, clearRolePermissions, roleID)
+	return err
+}
+
+const countRoleCandidates = `-- name: CountRoleCandidates :one
+SELECT count(*) FROM users u
+WHERE u.account_id = ?1
+  AND (u.full_name LIKE ?2 OR u.email LIKE ?2 OR ?2 IS NULL)
+`
+
+type CountRoleCandidatesParams struct {
+	AccountID int64
+	Q         sql.NullString
+}
+
+func (q *Queries) CountRoleCandidates(ctx context.Context, arg CountRoleCandidatesParams) (int64, error) {
+	row := q.db.QueryRowContext(ctx, countRoleCandidates, arg.AccountID, arg.Q)
+	var count int64
+	err := row.Scan(&count)
+	return count, err
+}
+
+const countRoleHolders = `-- name: CountRoleHolders :one
+SELECT count(*) FROM users u
+WHERE u.role_id = ?1
+  AND (u.account_id = ?2 OR ?2 IS NULL)
+  AND (u.full_name LIKE ?3 OR u.email LIKE ?3 OR ?3 IS NULL)
+`
+
+type CountRoleHoldersParams struct {
+	RoleID    int64
+	AccountID sql.NullInt64
+	Q         sql.NullString
+}
+
+func (q *Queries) CountRoleHolders(ctx context.Context, arg CountRoleHoldersParams) (int64, error) {
+	row := q.db.QueryRowContext(ctx, countRoleHolders, arg.RoleID, arg.AccountID, arg.Q)
+	var count int64
+	err := row.Scan(&count)
+	return count, err
 }
 
 const createRole = `-- name: CreateRole :one
@@ -46,6 +121,18 @@ func (q *Queries) CreateRole(ctx context.Context, arg CreateRoleParams) (Role, e
 		&i.Builtin,
 	)
 	return i, err
+}
+
+const deleteRole = `-- name: DeleteRole :execrows
+DELETE FROM roles WHERE id = ?1
+`
+
+func (q *Queries) DeleteRole(ctx context.Context, id int64) (int64, error) {
+	result, err := q.db.ExecContext(ctx, deleteRole, id)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected()
 }
 
 const getBuiltinRole = `-- name: GetBuiltinRole :one
@@ -80,6 +167,215 @@ func (q *Queries) GetRole(ctx context.Context, id int64) (Role, error) {
 	return i, err
 }
 
+const listRoles = `-- name: ListRoles :many
+SELECT r.id, r.name, r.description, r.builtin,
+       (SELECT count(*) FROM users u
+        WHERE u.role_id = r.id
+          AND (u.account_id = ?1 OR ?1 IS NULL)) AS user_count
+FROM roles r
+WHERE (r.name LIKE ?2 OR r.description LIKE ?2 OR ?2 IS NULL)
+ORDER BY r.name COLLATE NOCASE, r.id
+`
+
+type ListRolesParams struct {
+	AccountID sql.NullInt64
+	Q         sql.NullString
+}
+
+type ListRolesRow struct {
+	ID          int64
+	Name        string
+	Description string
+	Builtin     string
+	UserCount   int64
+}
+
+// Every role matching q (name or description), with the number of users
+// holding each; account_id NULL counts users of every account. Roles are
+// few (defined once, by the owner), so the caller sorts and pages them.
+func (q *Queries) ListRoles(ctx context.Context, arg ListRolesParams) ([]ListRolesRow, error) {
+	rows, err := q.db.QueryContext(ctx, listRoles, arg.AccountID, arg.Q)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []ListRolesRow{}
+	for rows.Next() {
+		var i ListRolesRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.Name,
+			&i.Description,
+			&i.Builtin,
+			&i.UserCount,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const moveUserToRole = `-- name: MoveUserToRole :exec
+UPDATE users SET role_id = ?1, updated_at = ?2 WHERE id = ?3
+`
+
+type MoveUserToRoleParams struct {
+	RoleID    int64
+	UpdatedAt int64
+	ID        int64
+}
+
+func (q *Queries) MoveUserToRole(ctx context.Context, arg MoveUserToRoleParams) error {
+	_, err := q.db.ExecContext(ctx, moveUserToRole, arg.RoleID, arg.UpdatedAt, arg.ID)
+	return err
+}
+
+const roleCandidates = `-- name: RoleCandidates :many
+SELECT u.id, u.email, u.full_name, u.status, u.is_owner, u.role_id, r.name AS role_name
+FROM users u
+JOIN roles r ON r.id = u.role_id
+WHERE u.account_id = ?1
+  AND (u.full_name LIKE ?2 OR u.email LIKE ?2 OR ?2 IS NULL)
+ORDER BY u.full_name COLLATE NOCASE, u.email COLLATE NOCASE, u.id
+LIMIT ?4 OFFSET ?3
+`
+
+type RoleCandidatesParams struct {
+	AccountID int64
+	Q         sql.NullString
+	Off       int64
+	Lim       int64
+}
+
+type RoleCandidatesRow struct {
+	ID       int64
+	Email    string
+	FullName string
+	Status   string
+	IsOwner  int64
+	RoleID   int64
+	RoleName string
+}
+
+// The wizard's last step: users of one account with the role they hold now.
+func (q *Queries) RoleCandidates(ctx context.Context, arg RoleCandidatesParams) ([]RoleCandidatesRow, error) {
+	rows, err := q.db.QueryContext(ctx, roleCandidates,
+		arg.AccountID,
+		arg.Q,
+		arg.Off,
+		arg.Lim,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []RoleCandidatesRow{}
+	for rows.Next() {
+		var i RoleCandidatesRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.Email,
+			&i.FullName,
+			&i.Status,
+			&i.IsOwner,
+			&i.RoleID,
+			&i.RoleName,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const roleHolders = `-- name: RoleHolders :many
+SELECT u.id, u.account_id, u.email, u.full_name, u.status, u.is_owner
+FROM users u
+WHERE u.role_id = ?1
+  AND (u.account_id = ?2 OR ?2 IS NULL)
+  AND (u.full_name LIKE ?3 OR u.email LIKE ?3 OR ?3 IS NULL)
+ORDER BY u.full_name COLLATE NOCASE, u.email COLLATE NOCASE, u.id
+LIMIT ?5 OFFSET ?4
+`
+
+type RoleHoldersParams struct {
+	RoleID    int64
+	AccountID sql.NullInt64
+	Q         sql.NullString
+	Off       int64
+	Lim       int64
+}
+
+type RoleHoldersRow struct {
+	ID        int64
+	AccountID int64
+	Email     string
+	FullName  string
+	Status    string
+	IsOwner   int64
+}
+
+// A page of the users holding a role; account_id NULL means every account.
+func (q *Queries) RoleHolders(ctx context.Context, arg RoleHoldersParams) ([]RoleHoldersRow, error) {
+	rows, err := q.db.QueryContext(ctx, roleHolders,
+		arg.RoleID,
+		arg.AccountID,
+		arg.Q,
+		arg.Off,
+		arg.Lim,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []RoleHoldersRow{}
+	for rows.Next() {
+		var i RoleHoldersRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.AccountID,
+			&i.Email,
+			&i.FullName,
+			&i.Status,
+			&i.IsOwner,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const roleIDByName = `-- name: RoleIDByName :one
+SELECT id FROM roles WHERE name = ?1
+`
+
+func (q *Queries) RoleIDByName(ctx context.Context, name string) (int64, error) {
+	row := q.db.QueryRowContext(ctx, roleIDByName, name)
+	var id int64
+	err := row.Scan(&id)
+	return id, err
+}
+
 const rolePermissions = `-- name: RolePermissions :many
 SELECT permission FROM role_permissions WHERE role_id = ?1 ORDER BY permission
 `
@@ -105,4 +401,31 @@ func (q *Queries) RolePermissions(ctx context.Context, roleID int64) ([]string, 
 		return nil, err
 	}
 	return items, nil
+}
+
+const roleUserCount = `-- name: RoleUserCount :one
+SELECT count(*) FROM users WHERE role_id = ?1
+`
+
+// Users of every account holding the role (R-ROLE-4 counts them all).
+func (q *Queries) RoleUserCount(ctx context.Context, roleID int64) (int64, error) {
+	row := q.db.QueryRowContext(ctx, roleUserCount, roleID)
+	var count int64
+	err := row.Scan(&count)
+	return count, err
+}
+
+const updateRole = `-- name: UpdateRole :exec
+UPDATE roles SET name = ?1, description = ?2 WHERE id = ?3
+`
+
+type UpdateRoleParams struct {
+	Name        string
+	Description string
+	ID          int64
+}
+
+func (q *Queries) UpdateRole(ctx context.Context, arg UpdateRoleParams) error {
+	_, err := q.db.ExecContext(ctx, updateRole, arg.Name, arg.Description, arg.ID)
+	return err
 }
