@@ -11,9 +11,15 @@ import (
 
 // UserInput is the user form of R-USER-1, in its order: account settings,
 // basic information, additional information. Field names follow DESIGN.md.
+// The SIP account is either a free one (SIPAccountID) or one created on the
+// spot with a generated password (NewExtension) (R-SIP-2).
 type UserInput struct {
 	Email           string  `json:"email" form:"email"`
 	NotifyEmail     string  `json:"notify_email" form:"notify_email"`
+	SIPAccountID    int64   `json:"sip_account_id" form:"sip_account_id"`
+	NewExtension    string  `json:"extension" form:"new_extension"`
+	CallNumberID    int64   `json:"call_number_id" form:"call_number_id"`
+	SMSSenderID     int64   `json:"sms_sender_id" form:"sms_sender_id"`
 	Password        string  `json:"password" form:"password"`
 	PasswordConfirm string  `json:"password_confirm" form:"password_confirm"`
 	SendInvite      bool    `json:"send_invite" form:"send_invite"`
@@ -22,6 +28,13 @@ type UserInput struct {
 	RoleID          int64   `json:"role_id" form:"role_id"`
 	PositionID      int64   `json:"position_id" form:"position_id"`
 	GroupIDs        []int64 `json:"group_ids" form:"group_ids"`
+}
+
+// UserSaved is a created or edited user and, when an extension was created
+// on the spot, its SIP password, shown this once (R-SIP-3).
+type UserSaved struct {
+	User
+	SIP *SIPSecret `json:"sip,omitempty"`
 }
 
 // BuiltinRoleID returns the id of a built-in role (BuiltinAdministrator,
@@ -38,80 +51,45 @@ func (d *DB) DefaultPositionID(ctx context.Context, a Actor) (int64, error) {
 	return g.ID, notFound(err)
 }
 
-// CreateUser creates a user in the acting account (R-USER-1). With a
-// password the user is active; with SendInvite, invited (R-USER-11); with
-// neither, inactive and unable to sign in. Needs users.manage.
-// Returns EINVALID per field, ECONFLICT-free: a taken e-mail is a field
-// message (R-USER-2).
-func (d *DB) CreateUser(ctx context.Context, a Actor, in UserInput) (User, error) {
+// CreateUser creates a user in the acting account with everything of the
+// form (R-USER-1) in one transaction: nothing partial is saved (R-USER-13).
+// With a password the user is active; with SendInvite, invited and mailed
+// an activation link (R-USER-11); with neither, inactive and unable to sign
+// in. Every user gets exactly one SIP account, a free one or a new one
+// (R-USER-6, R-SIP-2). Needs users.manage.
+// Returns EINVALID with a message per field, all at once.
+func (d *DB) CreateUser(ctx context.Context, a Actor, in UserInput) (UserSaved, error) {
 	if err := a.require(PermUsersManage); err != nil {
-		return User{}, err
+		return UserSaved{}, err
 	}
-	in.Email, in.NotifyEmail = normalEmail(in.Email), normalEmail(in.NotifyEmail)
-	in.FullName, in.WorkPhone = strings.TrimSpace(in.FullName), strings.TrimSpace(in.WorkPhone)
-	policy, err := d.PasswordPolicy(ctx)
+	in = normalUserInput(in)
+	v, err := d.checkUserInput(ctx, a, in, sqlcdb.User{})
 	if err != nil {
-		return User{}, err
-	}
-	var v ValidationError
-	checkEmail(&v, "email", in.Email, true)
-	checkEmail(&v, "notify_email", in.NotifyEmail, false)
-	if in.Password != "" || in.PasswordConfirm != "" {
-		if in.SendInvite {
-			v.Add("password", M("user.password_or_invite"))
-		} else {
-			checkNewPassword(&v, policy, "password", in.Password, "password_confirm", in.PasswordConfirm)
-		}
-	}
-	checkName(&v, "full_name", in.FullName, 200)
-	checkPhone(&v, "work_phone", in.WorkPhone)
-	if in.RoleID == 0 {
-		v.Add("role_id", M("error.required"))
-	}
-	if in.PositionID == 0 {
-		v.Add("position_id", M("user.position_required"))
-	}
-	// Checks that need the data run even when others failed, so that every
-	// field's problem shows at once.
-	if !v.Has("email") {
-		if n, err := d.rq.UserEmailTaken(ctx, sqlcdb.UserEmailTakenParams{Email: in.Email}); err != nil {
-			return User{}, err
-		} else if n > 0 {
-			v.Add("email", M("user.email_taken"))
-		}
-	}
-	if in.RoleID != 0 {
-		if _, err := d.rq.GetRole(ctx, in.RoleID); errors.Is(err, sql.ErrNoRows) {
-			v.Add("role_id", M("user.role_unknown"))
-		} else if err != nil {
-			return User{}, err
-		}
-	}
-	if in.PositionID != 0 {
-		if ok, err := d.isPosition(ctx, a.AccountID, in.PositionID); err != nil {
-			return User{}, err
-		} else if !ok {
-			v.Add("position_id", M("user.position_unknown"))
-		}
+		return UserSaved{}, err
 	}
 	if err := v.Err(); err != nil {
-		return User{}, err
+		return UserSaved{}, err
 	}
 	status, hash := StatusInactive, ""
 	switch {
 	case in.Password != "":
 		status = StatusActive
 		if hash, err = d.hasher.Hash(ctx, in.Password); err != nil {
-			return User{}, err
+			return UserSaved{}, err
 		}
 	case in.SendInvite:
 		status = StatusInvited
 	}
-	var u sqlcdb.User
+	var out UserSaved
 	err = d.update(ctx, a, func(t *tx) ([]change, error) {
+		if ok, err := t.withinActor(in.RoleID); err != nil {
+			return nil, err
+		} else if !ok && !a.IsOwner && !a.system {
+			v.Add("role_id", M("role.above_own"))
+			return nil, v.Err()
+		}
 		now := d.unix()
-		var err error
-		u, err = t.CreateUser(ctx, sqlcdb.CreateUserParams{AccountID: a.AccountID, Email: in.Email,
+		u, err := t.CreateUser(ctx, sqlcdb.CreateUserParams{AccountID: a.AccountID, Email: in.Email,
 			NotifyEmail: in.NotifyEmail, FullName: in.FullName, WorkPhone: in.WorkPhone, Status: status,
 			PasswordHash: hash, RoleID: in.RoleID, PositionID: nullID(in.PositionID), CreatedAt: now})
 		if err != nil {
@@ -120,21 +98,201 @@ func (d *DB) CreateUser(ctx context.Context, a Actor, in UserInput) (User, error
 		if err := t.OpenSeat(ctx, sqlcdb.OpenSeatParams{AccountID: a.AccountID, UserID: u.ID, FromAt: now}); err != nil {
 			return nil, err
 		}
+		changes := []change{{Action: "user.create", TargetType: "user", TargetID: u.ID, TargetLabel: u.Email,
+			After: userFrom(u)}}
+		links, err := t.applyUserLinks(u, in, &out)
+		if err != nil {
+			return nil, err
+		}
 		if status == StatusInvited { // the activation mail, in the outbox with the user (R-USER-11)
 			if _, err := t.sendTokenMail(u, mailActivation, ""); err != nil {
 				return nil, err
 			}
 		}
-		return one(change{Action: "user.create", TargetType: "user", TargetID: u.ID, TargetLabel: u.Email,
-			After: userFrom(u)}), nil
+		if out.User, err = t.userNow(u.ID); err != nil {
+			return nil, err
+		}
+		return append(changes, links...), nil
 	})
 	if err != nil {
-		return User{}, err
+		return UserSaved{}, err
 	}
 	if status == StatusInvited {
 		d.wakeMailer()
 	}
-	return userFrom(u), nil
+	return out, nil
+}
+
+func normalUserInput(in UserInput) UserInput {
+	in.Email, in.NotifyEmail = normalEmail(in.Email), normalEmail(in.NotifyEmail)
+	in.FullName, in.WorkPhone = strings.TrimSpace(in.FullName), strings.TrimSpace(in.WorkPhone)
+	in.NewExtension = strings.TrimSpace(in.NewExtension)
+	return in
+}
+
+// checkUserInput validates the form's own fields; old is the user being
+// edited (zero when creating). Checks that need the data run even when
+// others failed, so that every field's problem shows at once.
+func (d *DB) checkUserInput(ctx context.Context, a Actor, in UserInput, old sqlcdb.User) (*ValidationError, error) {
+	v := &ValidationError{}
+	policy, err := d.PasswordPolicy(ctx)
+	if err != nil {
+		return nil, err
+	}
+	checkEmail(v, "email", in.Email, true)
+	checkEmail(v, "notify_email", in.NotifyEmail, false)
+	if in.Password != "" || in.PasswordConfirm != "" {
+		if in.SendInvite {
+			v.Add("password", M("user.password_or_invite"))
+		} else {
+			checkNewPassword(v, policy, "password", in.Password, "password_confirm", in.PasswordConfirm)
+		}
+	}
+	checkName(v, "full_name", in.FullName, 200)
+	checkPhone(v, "work_phone", in.WorkPhone)
+	if in.RoleID == 0 {
+		v.Add("role_id", M("error.required"))
+	}
+	if in.PositionID == 0 {
+		v.Add("position_id", M("user.position_required"))
+	}
+	if in.SIPAccountID == 0 && in.NewExtension == "" && (old.ID == 0 || !old.SipAccountID.Valid) {
+		v.Add("sip_account_id", M("user.sip_required")) // R-USER-6
+	}
+	if in.SIPAccountID != 0 && in.NewExtension != "" {
+		v.Add("new_extension", M("user.sip_one_choice"))
+	}
+	if !v.Has("email") {
+		if n, err := d.rq.UserEmailTaken(ctx, sqlcdb.UserEmailTakenParams{Email: in.Email, ExceptID: old.ID}); err != nil {
+			return nil, err
+		} else if n > 0 {
+			v.Add("email", M("user.email_taken"))
+		}
+	}
+	if in.RoleID != 0 {
+		if _, err := d.rq.GetRole(ctx, in.RoleID); errors.Is(err, sql.ErrNoRows) {
+			v.Add("role_id", M("user.role_unknown"))
+		} else if err != nil {
+			return nil, err
+		}
+	}
+	if in.PositionID != 0 {
+		if ok, err := d.isPosition(ctx, a.AccountID, in.PositionID); err != nil {
+			return nil, err
+		} else if !ok {
+			v.Add("position_id", M("user.position_unknown"))
+		}
+	}
+	return v, nil
+}
+
+// applyUserLinks sets what the form links to a user inside t: the role
+// (within the actor's own rights), the SIP account, caller ID, SMS sender
+// and groups. Refusals of the helpers become messages on their fields,
+// collected so that all show at once; any refusal rolls back everything.
+func (t *tx) applyUserLinks(u sqlcdb.User, in UserInput, out *UserSaved) ([]change, error) {
+	var v ValidationError
+	var changes []change
+	// keep records a helper's outcome: its change, or its refusal as a
+	// message on field; unexpected errors stop everything.
+	keep := func(field string, c change, err error) error {
+		if err == nil {
+			changes = append(changes, c)
+			return nil
+		}
+		e := AsError(err)
+		if e == nil || e.Code == EINTERNAL {
+			return err
+		}
+		if len(e.Fields) > 0 {
+			for k, m := range e.Fields {
+				if k == "extension" {
+					k = "new_extension"
+				}
+				v.Add(k, m)
+			}
+			return nil
+		}
+		v.Add(field, e.Msg)
+		return nil
+	}
+	on := func(field string) func(change, error) error {
+		return func(c change, err error) error { return keep(field, c, err) }
+	}
+	if err := on("role_id")(t.setRoleForForm(u, in.RoleID)); err != nil {
+		return nil, err
+	}
+	switch {
+	case in.SIPAccountID != 0 && in.SIPAccountID != u.SipAccountID.Int64:
+		if err := on("sip_account_id")(t.replaceSIP(u, in.SIPAccountID)); err != nil {
+			return nil, err
+		}
+	case in.SIPAccountID == 0 && in.NewExtension != "":
+		secret, c, err := createSIP(t.ctx, t, t.a.AccountID, SIPAccountInput{Extension: in.NewExtension}, "new_extension")
+		if err := keep("new_extension", c, err); err != nil {
+			return nil, err
+		}
+		if err == nil {
+			out.SIP = &secret
+			if err := on("sip_account_id")(t.replaceSIP(u, secret.ID)); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if err := on("call_number_id")(setCallerID(t.ctx, t, u.ID, in.CallNumberID)); err != nil {
+		return nil, err
+	}
+	if err := on("sms_sender_id")(setSMSSender(t.ctx, t, u.ID, in.SMSSenderID)); err != nil {
+		return nil, err
+	}
+	if err := on("group_ids")(t.setUserGroups(u.ID, in.GroupIDs)); err != nil {
+		return nil, err
+	}
+	return changes, v.Err()
+}
+
+// replaceSIP gives the user SIP account sipID, first freeing (not
+// disabling) the one they had.
+func (t *tx) replaceSIP(u sqlcdb.User, sipID int64) (change, error) {
+	if u.SipAccountID.Valid && u.SipAccountID.Int64 != sipID {
+		if err := t.SetUserSIPAccount(t.ctx, sqlcdb.SetUserSIPAccountParams{ID: u.ID, AccountID: t.a.AccountID,
+			UpdatedAt: t.d.unix()}); err != nil {
+			return change{}, err
+		}
+	}
+	return assignSIP(t.ctx, t, u.ID, sipID)
+}
+
+// setRoleForForm moves the user to roleID unless it is theirs already;
+// only the owner hands out or takes away a role with permissions the actor
+// lacks, and nobody but the owner changes their own role (R-ROLE-2).
+func (t *tx) setRoleForForm(u sqlcdb.User, roleID int64) (change, error) {
+	if u.RoleID == roleID {
+		return change{}, nil
+	}
+	to, err := t.GetRole(t.ctx, roleID)
+	if err != nil {
+		return change{}, notFound(err)
+	}
+	if !t.a.IsOwner && !t.a.system {
+		if u.ID == t.a.UserID {
+			return change{}, Errorf(EFORBIDDEN, "role.own_role")
+		}
+		for _, rid := range []int64{u.RoleID, to.ID} {
+			if ok, err := t.withinActor(rid); err != nil {
+				return change{}, err
+			} else if !ok {
+				return change{}, Errorf(EFORBIDDEN, "role.above_own")
+			}
+		}
+	}
+	return t.moveUserToRole(u.ID, to)
+}
+
+// userNow reads a user back inside t.
+func (t *tx) userNow(id int64) (User, error) {
+	u, err := t.GetUser(t.ctx, id)
+	return userFrom(u), err
 }
 
 // isPosition reports whether id is a position (a child of the Position

@@ -25,7 +25,7 @@ func TestCreateUser(t *testing.T) {
 	})
 	t.Run("Invited", func(t *testing.T) {
 		u, err := d.CreateUser(ctx, owner, db.UserInput{Email: "inv@example.pl", FullName: "Inv",
-			RoleID: staff, PositionID: pos, SendInvite: true})
+			RoleID: staff, PositionID: pos, SendInvite: true, NewExtension: "1500"})
 		if err != nil || u.Status != db.StatusInvited {
 			t.Fatalf("%+v %v", u, err)
 		}

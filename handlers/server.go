@@ -29,24 +29,28 @@ type Config struct {
 	Version string
 	// Registry receives the HTTP metrics; nil makes a fresh one.
 	Registry *prometheus.Registry
+	// MailDelivery describes the SMTP server mail goes through, for the
+	// outbox page; empty means none: mail stays in the outbox.
+	MailDelivery string
 }
 
 // Server is kadra's HTTP application.
 type Server struct {
-	db         *db.DB
-	log        *slog.Logger
-	echo       *echo.Echo
-	bundle     *i18n.Bundle
-	pages      *pages
-	static     *staticFiles
-	store      *sessions.CookieStore
-	secure     bool
-	baseURL    string
-	version    string
-	registry   *prometheus.Registry
-	metrics    *httpMetrics
-	setupToken atomic.Pointer[string] // nil once setup is done
-	secrets    *onceSecrets           // SIP passwords between their POST and the page that shows them
+	db           *db.DB
+	log          *slog.Logger
+	echo         *echo.Echo
+	bundle       *i18n.Bundle
+	pages        *pages
+	static       *staticFiles
+	store        *sessions.CookieStore
+	secure       bool
+	baseURL      string
+	version      string
+	registry     *prometheus.Registry
+	metrics      *httpMetrics
+	setupToken   atomic.Pointer[string] // nil once setup is done
+	secrets      *onceSecrets           // SIP passwords between their POST and the page that shows them
+	mailDelivery string
 }
 
 // New builds the server, parsing every template once and failing fast on a
@@ -54,7 +58,8 @@ type Server struct {
 // one-time setup token (see SetupURL).
 func New(ctx context.Context, cfg Config) (*Server, error) {
 	s := &Server{db: cfg.DB, log: cfg.Logger, baseURL: strings.TrimRight(cfg.BaseURL, "/"),
-		version: cfg.Version, registry: cfg.Registry, secrets: newOnceSecrets()}
+		version: cfg.Version, registry: cfg.Registry, secrets: newOnceSecrets(),
+		mailDelivery: cfg.MailDelivery}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
@@ -132,6 +137,13 @@ func (s *Server) routes() *echo.Echo {
 	e.GET("/login", s.loginForm)
 	e.POST("/login", s.loginSubmit)
 	e.POST("/logout", s.logout, s.requireUser)
+	e.GET("/forgot-password", s.forgotForm)
+	e.POST("/forgot-password", s.forgotSubmit)
+	e.GET("/forgot-password/sent", s.forgotSent)
+	e.GET("/activate/:token", s.tokenForm("activation"))
+	e.POST("/activate/:token", s.tokenSubmit("activation"))
+	e.GET("/reset-password/:token", s.tokenForm("reset"))
+	e.POST("/reset-password/:token", s.tokenSubmit("reset"))
 
 	// The panel.
 	ui := e.Group("", s.requireUser)
@@ -144,12 +156,37 @@ func (s *Server) routes() *echo.Echo {
 	ui.POST("/settings/password-policy", s.settingsPasswordPolicy)
 	ui.GET("/settings/backup", s.settingsBackup)
 	ui.GET("/users", s.usersList)
+	ui.GET("/users/new", s.usersNew)
+	ui.POST("/users", s.usersCreate)
+	ui.GET("/users/:id", s.usersShow)
+	ui.GET("/users/:id/edit", s.usersEdit)
+	ui.POST("/users/:id", s.usersUpdate)
 	ui.POST("/users/bulk", s.usersBulk)
 	ui.POST("/users/:id/block", s.userAction(s.usersBlock))
 	ui.POST("/users/:id/unblock", s.userAction(s.usersUnblock))
 	ui.POST("/users/:id/delete", s.userAction(s.usersDelete))
 	ui.POST("/users/:id/impersonate", s.usersImpersonate)
+	ui.POST("/users/:id/reset-password", s.userAction(s.usersResetPassword))
+	ui.GET("/outbox", s.outboxList)
+	ui.GET("/outbox/:id", s.outboxShow)
+	ui.POST("/outbox/:id/retry", s.outboxRetry)
 	ui.POST("/impersonation/stop", s.impersonationStop)
+	ui.GET("/sip", s.sipList)
+	ui.POST("/sip", s.sipCreate)
+	ui.POST("/sip/settings", s.sipSettingsSave)
+	ui.POST("/sip/regenerate-stale", s.sipRegenerateStale)
+	ui.GET("/sip/:id/secret", s.sipSecretForm)
+	ui.POST("/sip/:id/secret", s.sipSecretSet)
+	ui.POST("/sip/:id/enable", s.sipSetEnabled(true))
+	ui.POST("/sip/:id/disable", s.sipSetEnabled(false))
+	ui.POST("/sip/:id/delete", s.sipDelete)
+	for _, k := range []numberKind{phoneNumbersKind, smsSendersKind} {
+		ui.GET(k.Base, s.numbersList(k))
+		ui.POST(k.Base, s.numbersCreate(k))
+		ui.GET(k.Base+"/:id/edit", s.numbersEdit(k))
+		ui.POST(k.Base+"/:id", s.numbersUpdate(k))
+		ui.POST(k.Base+"/:id/delete", s.numbersDelete(k))
+	}
 	for _, p := range comingPages {
 		ui.GET(p.path, s.coming(p))
 	}
@@ -163,10 +200,34 @@ func (s *Server) routes() *echo.Echo {
 	authed.POST("/me/password", s.apiMePassword)
 	authed.GET("/audit", s.apiAudit)
 	authed.GET("/users", s.apiUsersList)
+	authed.POST("/users", s.apiUsersCreate)
 	authed.GET("/users/:id", s.apiUsersGet)
+	authed.PATCH("/users/:id", s.apiUsersPatch)
 	authed.DELETE("/users/:id", s.apiUsersDelete)
 	authed.POST("/users/:id/block", s.apiUsersBlock)
 	authed.POST("/users/:id/unblock", s.apiUsersUnblock)
+	authed.POST("/users/:id/reset-password", s.apiUsersResetPassword)
+	authed.GET("/sip-accounts", s.apiSIPList)
+	authed.POST("/sip-accounts", s.apiSIPCreate)
+	authed.GET("/sip-accounts/:id", s.apiSIPGet)
+	authed.PATCH("/sip-accounts/:id", s.apiSIPUpdate)
+	authed.DELETE("/sip-accounts/:id", s.apiSIPDelete)
+	authed.POST("/sip-accounts/:id/secret", s.apiSIPSecret)
+	authed.GET("/sip-settings", s.apiSIPSettings)
+	authed.PATCH("/sip-settings", s.apiSIPSettingsUpdate)
+	authed.POST("/sip-settings/regenerate-stale", s.apiSIPRegenerateStale)
+	authed.GET("/numbers", s.apiNumbersList)
+	authed.POST("/numbers", s.apiNumbersCreate)
+	authed.GET("/numbers/:id", s.apiNumbersGet)
+	authed.PATCH("/numbers/:id", s.apiNumbersUpdate)
+	authed.DELETE("/numbers/:id", s.apiNumbersDelete)
+	authed.GET("/sms-senders", s.apiSendersList)
+	authed.POST("/sms-senders", s.apiSendersCreate)
+	authed.GET("/sms-senders/:id", s.apiSendersGet)
+	authed.PATCH("/sms-senders/:id", s.apiSendersUpdate)
+	authed.DELETE("/sms-senders/:id", s.apiSendersDelete)
+	authed.PUT("/users/:id/caller-id", s.apiUserCallerID)
+	authed.PUT("/users/:id/sms-sender", s.apiUserSMSSender)
 	api.Any("/*", s.apiNotFound)
 	return e
 }

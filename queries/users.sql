@@ -50,3 +50,9 @@ WHERE gm.user_id = sqlc.arg(user_id) ORDER BY g.name;
 
 -- name: SIPExtension :one
 SELECT extension FROM sip_accounts WHERE id = sqlc.arg(id);
+
+-- name: UpdateUserFields :exec
+UPDATE users SET email = sqlc.arg(email), notify_email = sqlc.arg(notify_email),
+       full_name = sqlc.arg(full_name), work_phone = sqlc.arg(work_phone),
+       position_id = sqlc.arg(position_id), updated_at = sqlc.arg(updated_at)
+WHERE id = sqlc.arg(id) AND account_id = sqlc.arg(account_id);

@@ -4,7 +4,9 @@ package dbtest
 import (
 	"context"
 	"path/filepath"
+	"strconv"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -66,8 +68,12 @@ func Login(t testing.TB, d *db.DB, email, password string) db.Actor {
 	return a
 }
 
+// nextExtension numbers the SIP accounts AddUser creates.
+var nextExtension atomic.Int64
+
 // AddUser creates an active user (password dbtest.OwnerPassword) in the
-// actor's account with the Staff member role and the first position.
+// actor's account with the Staff member role, the first position and a new
+// SIP extension.
 func AddUser(t testing.TB, d *db.DB, a db.Actor, email string) db.User {
 	t.Helper()
 	ctx := context.Background()
@@ -80,11 +86,12 @@ func AddUser(t testing.TB, d *db.DB, a db.Actor, email string) db.User {
 		t.Fatal(err)
 	}
 	u, err := d.CreateUser(ctx, a, db.UserInput{Email: email, FullName: "User " + email,
-		Password: OwnerPassword, PasswordConfirm: OwnerPassword, RoleID: role, PositionID: pos})
+		Password: OwnerPassword, PasswordConfirm: OwnerPassword, RoleID: role, PositionID: pos,
+		NewExtension: strconv.FormatInt(2000+nextExtension.Add(1), 10)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return u
+	return u.User
 }
 
 // Clock is a settable clock for db.Options.Now.
@@ -108,4 +115,47 @@ func (c *Clock) Advance(d time.Duration) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.now = c.now.Add(d)
+}
+
+// AddAccount creates a sub-account as a (the owner, or a main-account user
+// with accounts.manage), with an external id derived from the name.
+func AddAccount(t testing.TB, d *db.DB, a db.Actor, name string) db.Account {
+	t.Helper()
+	acc, err := d.CreateAccount(context.Background(), a, db.AccountInput{Name: name, ExternalID: "ext-" + name})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return acc
+}
+
+// In returns a acting in account id, as an API request naming it in
+// X-Kadra-Account would; the user must be allowed in.
+func In(t testing.TB, d *db.DB, a db.Actor, id int64) db.Actor {
+	t.Helper()
+	in, err := d.ActorIn(context.Background(), a, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return in
+}
+
+// AddAdmin is AddUser with the built-in Administrator role.
+func AddAdmin(t testing.TB, d *db.DB, a db.Actor, email string) db.User {
+	t.Helper()
+	ctx := context.Background()
+	role, err := d.BuiltinRoleID(ctx, db.BuiltinAdministrator)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pos, err := d.DefaultPositionID(ctx, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := d.CreateUser(ctx, a, db.UserInput{Email: email, FullName: "Admin " + email,
+		Password: OwnerPassword, PasswordConfirm: OwnerPassword, RoleID: role, PositionID: pos,
+		NewExtension: strconv.FormatInt(2000+nextExtension.Add(1), 10)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u.User
 }

@@ -305,6 +305,38 @@ func (q *Queries) SetUserStatus(ctx context.Context, arg SetUserStatusParams) er
 	return err
 }
 
+const updateUserFields = `-- name: UpdateUserFields :exec
+UPDATE users SET email = ?1, notify_email = ?2,
+       full_name = ?3, work_phone = ?4,
+       position_id = ?5, updated_at = ?6
+WHERE id = ?7 AND account_id = ?8
+`
+
+type UpdateUserFieldsParams struct {
+	Email       string
+	NotifyEmail string
+	FullName    string
+	WorkPhone   string
+	PositionID  sql.NullInt64
+	UpdatedAt   int64
+	ID          int64
+	AccountID   int64
+}
+
+func (q *Queries) UpdateUserFields(ctx context.Context, arg UpdateUserFieldsParams) error {
+	_, err := q.db.ExecContext(ctx, updateUserFields,
+		arg.Email,
+		arg.NotifyEmail,
+		arg.FullName,
+		arg.WorkPhone,
+		arg.PositionID,
+		arg.UpdatedAt,
+		arg.ID,
+		arg.AccountID,
+	)
+	return err
+}
+
 const userEmailTaken = `-- name: UserEmailTaken :one
 SELECT count(*) FROM users WHERE email = ?1 AND id <> ?2
 `

@@ -1,0 +1,107 @@
+package db
+
+import (
+	"context"
+
+	"kadra/db/internal/sqlcdb"
+)
+
+// UpdateUser saves the edit form of a user of the acting account: every
+// field of R-USER-1 (R-USER-10), in one transaction. An empty password
+// keeps the current one. A changed login e-mail or password ends the
+// user's other sessions (all of them, unless they edit themselves).
+// SendInvite is ignored here; "Resend activation" is the row menu's.
+// Needs users.manage. Returns ENOTFOUND outside the account, EINVALID per
+// field.
+func (d *DB) UpdateUser(ctx context.Context, a Actor, id int64, in UserInput) (UserSaved, error) {
+	if err := a.require(PermUsersManage); err != nil {
+		return UserSaved{}, err
+	}
+	in = normalUserInput(in)
+	in.SendInvite = false
+	old, err := d.rq.GetAccountUser(ctx, sqlcdb.GetAccountUserParams{ID: id, AccountID: a.AccountID})
+	if err != nil {
+		return UserSaved{}, Errorf(ENOTFOUND, "error.user_not_found")
+	}
+	v, err := d.checkUserInput(ctx, a, in, old)
+	if err != nil {
+		return UserSaved{}, err
+	}
+	if err := v.Err(); err != nil {
+		return UserSaved{}, err
+	}
+	var hash string
+	if in.Password != "" {
+		if hash, err = d.hasher.Hash(ctx, in.Password); err != nil {
+			return UserSaved{}, err
+		}
+	}
+	var out UserSaved
+	err = d.update(ctx, a, func(t *tx) ([]change, error) {
+		u, err := t.accountUser(id)
+		if err != nil {
+			return nil, err
+		}
+		now := d.unix()
+		if err := t.UpdateUserFields(ctx, sqlcdb.UpdateUserFieldsParams{ID: u.ID, AccountID: a.AccountID,
+			Email: in.Email, NotifyEmail: in.NotifyEmail, FullName: in.FullName, WorkPhone: in.WorkPhone,
+			PositionID: nullID(in.PositionID), UpdatedAt: now}); err != nil {
+			return nil, err
+		}
+		emailChanged := !equalFoldASCII(u.Email, in.Email)
+		if hash != "" {
+			if err := t.SetUserPassword(ctx, sqlcdb.SetUserPasswordParams{ID: u.ID, PasswordHash: hash, UpdatedAt: now}); err != nil {
+				return nil, err
+			}
+			if u.Status == StatusInvited || u.Status == StatusInactive {
+				if err := t.SetUserStatus(ctx, sqlcdb.SetUserStatusParams{ID: u.ID, Status: StatusActive, UpdatedAt: now}); err != nil {
+					return nil, err
+				}
+			}
+		}
+		var ended int64
+		if emailChanged || hash != "" {
+			keep := ""
+			if u.ID == a.UserID {
+				keep = a.SessionHash
+			}
+			if ended, err = t.DeleteUserSessionsExcept(ctx, sqlcdb.DeleteUserSessionsExceptParams{UserID: u.ID, KeepIDHash: keep}); err != nil {
+				return nil, err
+			}
+		}
+		links, err := t.applyUserLinks(u, in, &out)
+		if err != nil {
+			return nil, err
+		}
+		if out.User, err = t.userNow(u.ID); err != nil {
+			return nil, err
+		}
+		c := change{Action: "user.update", TargetType: "user", TargetID: u.ID, TargetLabel: in.Email,
+			Before: userFrom(u), After: map[string]any{"user": out.User, "password_changed": hash != "",
+				"sessions_ended": ended}}
+		return append([]change{c}, links...), nil
+	})
+	if err != nil {
+		return UserSaved{}, err
+	}
+	return out, nil
+}
+
+func equalFoldASCII(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := 0; i < len(a); i++ {
+		x, y := a[i], b[i]
+		if 'A' <= x && x <= 'Z' {
+			x += 'a' - 'A'
+		}
+		if 'A' <= y && y <= 'Z' {
+			y += 'a' - 'A'
+		}
+		if x != y {
+			return false
+		}
+	}
+	return true
+}

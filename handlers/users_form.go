@@ -1,0 +1,189 @@
+package handlers
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"kadra/db"
+)
+
+// userFormExtra is what the user form shows besides the typed values.
+type userFormExtra struct {
+	db.UserFormOptions
+	Editing    bool
+	Action     string
+	Label      string
+	CurrentSIP int64
+	Shown      []db.SIPSecret // the previous user's new SIP password ("save and add next")
+	groupIDs   []int64
+}
+
+// Checked says whether a group is ticked.
+func (x userFormExtra) Checked(id int64) bool { return slices.Contains(x.groupIDs, id) }
+
+func (s *Server) userFormPage(c echo.Context, in db.UserInput, editing *db.UserDetails) (formPage[db.UserInput], error) {
+	opts, err := s.db.UserFormOptions(c.Request().Context(), actor(c))
+	if err != nil {
+		return formPage[db.UserInput]{}, err
+	}
+	x := userFormExtra{UserFormOptions: opts, Action: "/users", groupIDs: in.GroupIDs}
+	if editing != nil {
+		x.Editing, x.Label, x.CurrentSIP = true, editing.Email, editing.SIPAccountID
+		x.Action = fmt.Sprintf("/users/%d", editing.ID)
+		if editing.SIPAccountID != 0 { // the user's own account is a choice too
+			x.FreeSIP = append([]db.SIPAccount{{ID: editing.SIPAccountID, Extension: editing.Extension}}, x.FreeSIP...)
+		}
+	}
+	return formPage[db.UserInput]{Form: in, Extra: x, active: "users"}, nil
+}
+
+// usersNew shows an empty form; "save and add next" comes back here with
+// the shared choices in the URL (R-USER-13).
+func (s *Server) usersNew(c echo.Context) error {
+	var in db.UserInput
+	if err := (&echo.DefaultBinder{}).BindQueryParams(c, &struct {
+		RoleID       *int64   `query:"role_id"`
+		PositionID   *int64   `query:"position_id"`
+		CallNumberID *int64   `query:"call_number_id"`
+		SMSSenderID  *int64   `query:"sms_sender_id"`
+		GroupIDs     *[]int64 `query:"group_ids"`
+		SendInvite   *bool    `query:"send_invite"`
+	}{&in.RoleID, &in.PositionID, &in.CallNumberID, &in.SMSSenderID, &in.GroupIDs, &in.SendInvite}); err != nil {
+		return db.Errorf(db.EINVALID, "error.bad_request")
+	}
+	ctx := c.Request().Context()
+	if in.RoleID == 0 {
+		in.RoleID, _ = s.db.BuiltinRoleID(ctx, db.BuiltinStaff)
+	}
+	if in.PositionID == 0 {
+		in.PositionID, _ = s.db.DefaultPositionID(ctx, actor(c))
+	}
+	f, err := s.userFormPage(c, in, nil)
+	if err != nil {
+		return err
+	}
+	x := f.Extra.(userFormExtra)
+	x.Shown = s.secrets.take(actor(c).SessionHash, c.QueryParam("shown"))
+	f.Extra = x
+	return s.render(c, http.StatusOK, "user-form", f)
+}
+
+func (s *Server) usersCreate(c echo.Context) error {
+	var in db.UserInput
+	if err := bindForm(c, &in); err != nil {
+		return err
+	}
+	saved, err := s.db.CreateUser(c.Request().Context(), actor(c), in)
+	if err != nil {
+		in.Password, in.PasswordConfirm = "", ""
+		f, ferr := s.userFormPage(c, in, nil)
+		if ferr != nil {
+			return ferr
+		}
+		return refuse(s, c, "user-form", f, err)
+	}
+	s.flash(c, "user.created", "Email", saved.Email)
+	if c.FormValue("next") != "" {
+		q := url.Values{}
+		q.Set("role_id", strconv.FormatInt(in.RoleID, 10))
+		q.Set("position_id", strconv.FormatInt(in.PositionID, 10))
+		q.Set("call_number_id", strconv.FormatInt(in.CallNumberID, 10))
+		q.Set("sms_sender_id", strconv.FormatInt(in.SMSSenderID, 10))
+		if in.SendInvite {
+			q.Set("send_invite", "true")
+		}
+		for _, g := range in.GroupIDs {
+			q.Add("group_ids", strconv.FormatInt(g, 10))
+		}
+		if saved.SIP != nil {
+			q.Set("shown", s.secrets.put(actor(c).SessionHash, []db.SIPSecret{*saved.SIP}))
+		}
+		return c.Redirect(http.StatusSeeOther, "/users/new?"+q.Encode())
+	}
+	return s.redirectToUser(c, saved)
+}
+
+// redirectToUser goes to the user's page, carrying a new SIP password to be
+// shown there once (R-SIP-3).
+func (s *Server) redirectToUser(c echo.Context, saved db.UserSaved) error {
+	target := fmt.Sprintf("/users/%d", saved.ID)
+	if saved.SIP != nil {
+		target += "?shown=" + s.secrets.put(actor(c).SessionHash, []db.SIPSecret{*saved.SIP})
+	}
+	return c.Redirect(http.StatusSeeOther, target)
+}
+
+func (s *Server) usersEdit(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	u, err := s.db.GetUserDetails(c.Request().Context(), actor(c), id)
+	if err != nil {
+		return err
+	}
+	in := db.UserInput{Email: u.Email, NotifyEmail: u.NotifyEmail, SIPAccountID: u.SIPAccountID,
+		CallNumberID: u.CallNumberID, SMSSenderID: u.SMSSenderID, FullName: u.FullName, WorkPhone: u.WorkPhone,
+		RoleID: u.RoleID, PositionID: u.PositionID, GroupIDs: u.GroupIDs}
+	f, err := s.userFormPage(c, in, &u)
+	if err != nil {
+		return err
+	}
+	return s.render(c, http.StatusOK, "user-form", f)
+}
+
+func (s *Server) usersUpdate(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	var in db.UserInput
+	if err := bindForm(c, &in); err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	saved, err := s.db.UpdateUser(ctx, actor(c), id, in)
+	if err != nil {
+		u, gerr := s.db.GetUserDetails(ctx, actor(c), id)
+		if gerr != nil {
+			return gerr
+		}
+		in.Password, in.PasswordConfirm = "", ""
+		f, ferr := s.userFormPage(c, in, &u)
+		if ferr != nil {
+			return ferr
+		}
+		return refuse(s, c, "user-form", f, err)
+	}
+	s.flash(c, "user.updated", "Email", saved.Email)
+	return s.redirectToUser(c, saved)
+}
+
+// userShowPage is a user's details page, with the row menu's actions.
+type userShowPage struct {
+	U       db.UserDetails
+	Secrets []db.SIPSecret
+	Row     db.UserRow
+}
+
+func (userShowPage) nav() string { return "users" }
+
+func (s *Server) usersShow(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	a := actor(c)
+	u, err := s.db.GetUserDetails(c.Request().Context(), a, id)
+	if err != nil {
+		return err
+	}
+	p := userShowPage{U: u, Secrets: s.secrets.take(a.SessionHash, c.QueryParam("shown")),
+		Row: db.UserRow{User: u.User, Extension: u.Extension}}
+	return s.render(c, http.StatusOK, "user-show", p)
+}
