@@ -11,7 +11,10 @@ type Actor struct {
 	RoleID        int64
 	HomeAccountID int64
 	AccountID     int64 // the account acted in
-	Perms         map[Permission]bool
+	// HomeIsMain: the user belongs to the main account, so they may be
+	// given access to sub-accounts and administer them (R-ACC-3, R-ACC-4).
+	HomeIsMain bool
+	Perms      map[Permission]bool
 
 	ImpersonatorID    int64
 	ImpersonatorEmail string

@@ -186,6 +186,19 @@ func (d *DB) SessionActor(ctx context.Context, raw, ip string) (Actor, error) {
 		}
 		return Actor{}, err
 	}
+	if ok, err := mayEnter(ctx, d.rq, a, a.AccountID); err != nil {
+		return Actor{}, err
+	} else if !ok {
+		// Access to the account acted in was withdrawn (or the account is
+		// gone): this request is refused, so that nothing meant for that
+		// account is done elsewhere, and the session returns to the user's
+		// own account for the next one (R-ACC-4, R-ACC-5).
+		if err := sqlcdb.New(d.write).SetSessionAccount(ctx, sqlcdb.SetSessionAccountParams{
+			IDHash: hash, ActingAccountID: a.HomeAccountID}); err != nil {
+			return Actor{}, err
+		}
+		return Actor{}, Errorf(EFORBIDDEN, "account.access_withdrawn")
+	}
 	a.SessionHash, a.IP = hash, ip
 	if now.Sub(time.Unix(s.LastSeenAt, 0)) > touchEvery {
 		if err := sqlcdb.New(d.write).TouchSession(ctx, sqlcdb.TouchSessionParams{
@@ -212,9 +225,13 @@ func (d *DB) actorFor(ctx context.Context, userID, accountID, impersonatorID int
 	if err != nil {
 		return Actor{}, err
 	}
+	home, err := d.rq.GetAccount(ctx, u.AccountID)
+	if err != nil {
+		return Actor{}, err
+	}
 	a := Actor{UserID: u.ID, Email: u.Email, Name: u.FullName, IsOwner: u.IsOwner == 1,
 		RoleID: u.RoleID, HomeAccountID: u.AccountID, AccountID: accountID,
-		Perms: make(map[Permission]bool, len(perms))}
+		HomeIsMain: !home.ParentID.Valid, Perms: make(map[Permission]bool, len(perms))}
 	for _, p := range perms {
 		a.Perms[Permission(p)] = true
 	}

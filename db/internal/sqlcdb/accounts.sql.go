@@ -10,12 +10,202 @@ import (
 	"database/sql"
 )
 
+const accountAccessUserIDs = `-- name: AccountAccessUserIDs :many
+SELECT user_id FROM account_access WHERE account_id = ?1 ORDER BY user_id
+`
+
+func (q *Queries) AccountAccessUserIDs(ctx context.Context, accountID int64) ([]int64, error) {
+	rows, err := q.db.QueryContext(ctx, accountAccessUserIDs, accountID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []int64{}
+	for rows.Next() {
+		var user_id int64
+		if err := rows.Scan(&user_id); err != nil {
+			return nil, err
+		}
+		items = append(items, user_id)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const accountExternalIDTaken = `-- name: AccountExternalIDTaken :one
+SELECT count(*) FROM accounts
+WHERE external_id <> '' AND external_id = ?1 COLLATE NOCASE AND id <> ?2
+`
+
+type AccountExternalIDTakenParams struct {
+	ExternalID string
+	ExceptID   int64
+}
+
+func (q *Queries) AccountExternalIDTaken(ctx context.Context, arg AccountExternalIDTakenParams) (int64, error) {
+	row := q.db.QueryRowContext(ctx, accountExternalIDTaken, arg.ExternalID, arg.ExceptID)
+	var count int64
+	err := row.Scan(&count)
+	return count, err
+}
+
+const accountNameTaken = `-- name: AccountNameTaken :one
+SELECT count(*) FROM accounts WHERE name = ?1 COLLATE NOCASE AND id <> ?2
+`
+
+type AccountNameTakenParams struct {
+	Name     string
+	ExceptID int64
+}
+
+func (q *Queries) AccountNameTaken(ctx context.Context, arg AccountNameTakenParams) (int64, error) {
+	row := q.db.QueryRowContext(ctx, accountNameTaken, arg.Name, arg.ExceptID)
+	var count int64
+	err := row.Scan(&count)
+	return count, err
+}
+
+const accountUserCount = `-- name: AccountUserCount :one
+SELECT count(*) FROM users WHERE account_id = ?1
+`
+
+func (q *Queries) AccountUserCount(ctx context.Context, accountID int64) (int64, error) {
+	row := q.db.QueryRowContext(ctx, accountUserCount, accountID)
+	var count int64
+	err := row.Scan(&count)
+	return count, err
+}
+
+const accountUserIDs = `-- name: AccountUserIDs :many
+SELECT id FROM users WHERE account_id = ?1 ORDER BY id
+`
+
+func (q *Queries) AccountUserIDs(ctx context.Context, accountID int64) ([]int64, error) {
+	rows, err := q.db.QueryContext(ctx, accountUserIDs, accountID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []int64{}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		items = append(items, id)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const accountWithSIPDomain = `-- name: AccountWithSIPDomain :one
+SELECT count(*) FROM accounts WHERE lower(sip_domain) = lower(?1) AND id <> ?2
+`
+
+type AccountWithSIPDomainParams struct {
+	SipDomain string
+	ExceptID  int64
+}
+
+func (q *Queries) AccountWithSIPDomain(ctx context.Context, arg AccountWithSIPDomainParams) (int64, error) {
+	row := q.db.QueryRowContext(ctx, accountWithSIPDomain, arg.SipDomain, arg.ExceptID)
+	var count int64
+	err := row.Scan(&count)
+	return count, err
+}
+
+const closeAccountSeats = `-- name: CloseAccountSeats :exec
+UPDATE seat_history SET to_at = ?1 WHERE account_id = ?2 AND to_at IS NULL
+`
+
+type CloseAccountSeatsParams struct {
+	ToAt      sql.NullInt64
+	AccountID int64
+}
+
+func (q *Queries) CloseAccountSeats(ctx context.Context, arg CloseAccountSeatsParams) error {
+	_, err := q.db.ExecContext(ctx, closeAccountSeats, arg.ToAt, arg.AccountID)
+	return err
+}
+
 const countAccounts = `-- name: CountAccounts :one
 SELECT count(*) FROM accounts
 `
 
 func (q *Queries) CountAccounts(ctx context.Context) (int64, error) {
 	row := q.db.QueryRowContext(ctx, countAccounts)
+	var count int64
+	err := row.Scan(&count)
+	return count, err
+}
+
+const countGrantedSubAccounts = `-- name: CountGrantedSubAccounts :one
+SELECT count(*) FROM account_access WHERE user_id = ?1
+`
+
+func (q *Queries) CountGrantedSubAccounts(ctx context.Context, userID int64) (int64, error) {
+	row := q.db.QueryRowContext(ctx, countGrantedSubAccounts, userID)
+	var count int64
+	err := row.Scan(&count)
+	return count, err
+}
+
+const countMainAccessCandidates = `-- name: CountMainAccessCandidates :one
+SELECT count(*) FROM users u
+WHERE u.account_id = ?1
+  AND ((u.full_name LIKE ?2 ESCAPE '!') OR (u.email LIKE ?2 ESCAPE '!') OR ?2 IS NULL)
+  AND (CAST(?3 AS INTEGER) = 0 OR u.is_owner = 1
+       OR EXISTS (SELECT 1 FROM account_access aa WHERE aa.user_id = u.id AND aa.account_id = ?4))
+`
+
+type CountMainAccessCandidatesParams struct {
+	MainID      int64
+	Q           sql.NullString
+	OnlyGranted int64
+	AccountID   int64
+}
+
+func (q *Queries) CountMainAccessCandidates(ctx context.Context, arg CountMainAccessCandidatesParams) (int64, error) {
+	row := q.db.QueryRowContext(ctx, countMainAccessCandidates,
+		arg.MainID,
+		arg.Q,
+		arg.OnlyGranted,
+		arg.AccountID,
+	)
+	var count int64
+	err := row.Scan(&count)
+	return count, err
+}
+
+const countSearchAccounts = `-- name: CountSearchAccounts :one
+SELECT count(*) FROM accounts a
+WHERE ((a.name LIKE ?1 ESCAPE '!') OR (a.external_id LIKE ?1 ESCAPE '!')
+       OR (a.sip_domain LIKE ?1 ESCAPE '!') OR ?1 IS NULL)
+`
+
+func (q *Queries) CountSearchAccounts(ctx context.Context, q_ sql.NullString) (int64, error) {
+	row := q.db.QueryRowContext(ctx, countSearchAccounts, q_)
+	var count int64
+	err := row.Scan(&count)
+	return count, err
+}
+
+const countSubAccounts = `-- name: CountSubAccounts :one
+SELECT count(*) FROM accounts WHERE parent_id IS NOT NULL
+`
+
+func (q *Queries) CountSubAccounts(ctx context.Context) (int64, error) {
+	row := q.db.QueryRowContext(ctx, countSubAccounts)
 	var count int64
 	err := row.Scan(&count)
 	return count, err
@@ -55,6 +245,93 @@ func (q *Queries) CreateAccount(ctx context.Context, arg CreateAccountParams) (A
 	return i, err
 }
 
+const createAccountWithID = `-- name: CreateAccountWithID :one
+INSERT INTO accounts (id, parent_id, name, external_id, sip_domain, created_at)
+VALUES (?1, ?2, ?3, ?4, ?5,
+        ?6)
+RETURNING id, parent_id, name, external_id, sip_domain, created_at
+`
+
+type CreateAccountWithIDParams struct {
+	ID         int64
+	ParentID   sql.NullInt64
+	Name       string
+	ExternalID string
+	SipDomain  string
+	CreatedAt  int64
+}
+
+func (q *Queries) CreateAccountWithID(ctx context.Context, arg CreateAccountWithIDParams) (Account, error) {
+	row := q.db.QueryRowContext(ctx, createAccountWithID,
+		arg.ID,
+		arg.ParentID,
+		arg.Name,
+		arg.ExternalID,
+		arg.SipDomain,
+		arg.CreatedAt,
+	)
+	var i Account
+	err := row.Scan(
+		&i.ID,
+		&i.ParentID,
+		&i.Name,
+		&i.ExternalID,
+		&i.SipDomain,
+		&i.CreatedAt,
+	)
+	return i, err
+}
+
+const deleteAccountRow = `-- name: DeleteAccountRow :execrows
+DELETE FROM accounts WHERE id = ?1 AND parent_id IS NOT NULL
+`
+
+func (q *Queries) DeleteAccountRow(ctx context.Context, id int64) (int64, error) {
+	result, err := q.db.ExecContext(ctx, deleteAccountRow, id)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected()
+}
+
+const deleteAccountSettings = `-- name: DeleteAccountSettings :exec
+DELETE FROM settings WHERE (key LIKE ?1 ESCAPE '!')
+`
+
+func (q *Queries) DeleteAccountSettings(ctx context.Context, prefix string) error {
+	_, err := q.db.ExecContext(ctx, deleteAccountSettings, prefix)
+	return err
+}
+
+const deleteAccountUsers = `-- name: DeleteAccountUsers :execrows
+DELETE FROM users WHERE account_id = ?1
+`
+
+func (q *Queries) DeleteAccountUsers(ctx context.Context, accountID int64) (int64, error) {
+	result, err := q.db.ExecContext(ctx, deleteAccountUsers, accountID)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected()
+}
+
+const deleteLeafGroups = `-- name: DeleteLeafGroups :execrows
+DELETE FROM groups
+WHERE id IN (SELECT g.id FROM groups g
+             WHERE g.account_id = ?1
+               AND NOT EXISTS (SELECT 1 FROM groups c WHERE c.parent_id = g.id))
+`
+
+// Groups of an account with no subgroups; repeated until none is left, so
+// that no parent goes before its children.
+func (q *Queries) DeleteLeafGroups(ctx context.Context, accountID int64) (int64, error) {
+	result, err := q.db.ExecContext(ctx, deleteLeafGroups, accountID)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected()
+}
+
 const getAccount = `-- name: GetAccount :one
 SELECT id, parent_id, name, external_id, sip_domain, created_at FROM accounts WHERE id = ?1
 `
@@ -73,6 +350,168 @@ func (q *Queries) GetAccount(ctx context.Context, id int64) (Account, error) {
 	return i, err
 }
 
+const grantAccountAccess = `-- name: GrantAccountAccess :exec
+INSERT INTO account_access (user_id, account_id) VALUES (?1, ?2)
+ON CONFLICT DO NOTHING
+`
+
+type GrantAccountAccessParams struct {
+	UserID    int64
+	AccountID int64
+}
+
+func (q *Queries) GrantAccountAccess(ctx context.Context, arg GrantAccountAccessParams) error {
+	_, err := q.db.ExecContext(ctx, grantAccountAccess, arg.UserID, arg.AccountID)
+	return err
+}
+
+const grantedSubAccounts = `-- name: GrantedSubAccounts :many
+SELECT a.id, a.parent_id, a.name, a.external_id, a.sip_domain, a.created_at FROM accounts a
+JOIN account_access aa ON aa.account_id = a.id
+WHERE aa.user_id = ?1 AND a.parent_id IS NOT NULL
+ORDER BY a.name COLLATE NOCASE, a.id
+`
+
+func (q *Queries) GrantedSubAccounts(ctx context.Context, userID int64) ([]Account, error) {
+	rows, err := q.db.QueryContext(ctx, grantedSubAccounts, userID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []Account{}
+	for rows.Next() {
+		var i Account
+		if err := rows.Scan(
+			&i.ID,
+			&i.ParentID,
+			&i.Name,
+			&i.ExternalID,
+			&i.SipDomain,
+			&i.CreatedAt,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const hasAccountAccess = `-- name: HasAccountAccess :one
+SELECT count(*) FROM account_access WHERE user_id = ?1 AND account_id = ?2
+`
+
+type HasAccountAccessParams struct {
+	UserID    int64
+	AccountID int64
+}
+
+func (q *Queries) HasAccountAccess(ctx context.Context, arg HasAccountAccessParams) (int64, error) {
+	row := q.db.QueryRowContext(ctx, hasAccountAccess, arg.UserID, arg.AccountID)
+	var count int64
+	err := row.Scan(&count)
+	return count, err
+}
+
+const insertDeletedAccount = `-- name: InsertDeletedAccount :exec
+INSERT INTO deleted_accounts (id, name, external_id, deleted_at)
+VALUES (?1, ?2, ?3, ?4)
+ON CONFLICT (id) DO UPDATE SET name = excluded.name, external_id = excluded.external_id,
+                               deleted_at = excluded.deleted_at
+`
+
+type InsertDeletedAccountParams struct {
+	ID         int64
+	Name       string
+	ExternalID string
+	DeletedAt  int64
+}
+
+func (q *Queries) InsertDeletedAccount(ctx context.Context, arg InsertDeletedAccountParams) error {
+	_, err := q.db.ExecContext(ctx, insertDeletedAccount,
+		arg.ID,
+		arg.Name,
+		arg.ExternalID,
+		arg.DeletedAt,
+	)
+	return err
+}
+
+const mainAccessCandidates = `-- name: MainAccessCandidates :many
+SELECT u.id, u.email, u.full_name, u.status, u.is_owner,
+       CAST(EXISTS (SELECT 1 FROM account_access aa
+                    WHERE aa.user_id = u.id AND aa.account_id = ?1) AS INTEGER) AS granted
+FROM users u
+WHERE u.account_id = ?2
+  AND ((u.full_name LIKE ?3 ESCAPE '!') OR (u.email LIKE ?3 ESCAPE '!') OR ?3 IS NULL)
+  AND (CAST(?4 AS INTEGER) = 0 OR u.is_owner = 1
+       OR EXISTS (SELECT 1 FROM account_access aa WHERE aa.user_id = u.id AND aa.account_id = ?1))
+ORDER BY u.is_owner DESC, u.full_name COLLATE NOCASE, u.email COLLATE NOCASE, u.id
+LIMIT ?6 OFFSET ?5
+`
+
+type MainAccessCandidatesParams struct {
+	AccountID   int64
+	MainID      int64
+	Q           sql.NullString
+	OnlyGranted int64
+	Off         int64
+	Lim         int64
+}
+
+type MainAccessCandidatesRow struct {
+	ID       int64
+	Email    string
+	FullName string
+	Status   string
+	IsOwner  int64
+	Granted  int64
+}
+
+// A page of the main account's users, each with whether they may enter the
+// sub-account (granted = 1); the owner always may.
+func (q *Queries) MainAccessCandidates(ctx context.Context, arg MainAccessCandidatesParams) ([]MainAccessCandidatesRow, error) {
+	rows, err := q.db.QueryContext(ctx, mainAccessCandidates,
+		arg.AccountID,
+		arg.MainID,
+		arg.Q,
+		arg.OnlyGranted,
+		arg.Off,
+		arg.Lim,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []MainAccessCandidatesRow{}
+	for rows.Next() {
+		var i MainAccessCandidatesRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.Email,
+			&i.FullName,
+			&i.Status,
+			&i.IsOwner,
+			&i.Granted,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const mainAccount = `-- name: MainAccount :one
 SELECT id, parent_id, name, external_id, sip_domain, created_at FROM accounts WHERE parent_id IS NULL ORDER BY id LIMIT 1
 `
@@ -89,4 +528,215 @@ func (q *Queries) MainAccount(ctx context.Context) (Account, error) {
 		&i.CreatedAt,
 	)
 	return i, err
+}
+
+const nextAccountID = `-- name: NextAccountID :one
+SELECT CAST(max(
+    (SELECT ifnull(max(id), 0) FROM accounts),
+    (SELECT ifnull(max(id), 0) FROM deleted_accounts),
+    (SELECT ifnull(max(account_id), 0) FROM seat_history),
+    (SELECT ifnull(max(account_id), 0) FROM audit_log)) + 1 AS INTEGER) AS next_id
+`
+
+// Account ids are never reused: seats and audit rows of a deleted account
+// keep its id, and must not become a new account's.
+func (q *Queries) NextAccountID(ctx context.Context) (int64, error) {
+	row := q.db.QueryRowContext(ctx, nextAccountID)
+	var next_id int64
+	err := row.Scan(&next_id)
+	return next_id, err
+}
+
+const revokeAccountAccess = `-- name: RevokeAccountAccess :execrows
+DELETE FROM account_access WHERE user_id = ?1 AND account_id = ?2
+`
+
+type RevokeAccountAccessParams struct {
+	UserID    int64
+	AccountID int64
+}
+
+func (q *Queries) RevokeAccountAccess(ctx context.Context, arg RevokeAccountAccessParams) (int64, error) {
+	result, err := q.db.ExecContext(ctx, revokeAccountAccess, arg.UserID, arg.AccountID)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected()
+}
+
+const searchAccounts = `-- name: SearchAccounts :many
+
+WITH o AS (SELECT CAST(?4 AS TEXT) AS sort)
+SELECT a.id, a.parent_id, a.name, a.external_id, a.sip_domain, a.created_at, (SELECT count(*) FROM users u WHERE u.account_id = a.id) AS user_count
+FROM accounts a
+JOIN o
+WHERE ((a.name LIKE ?1 ESCAPE '!') OR (a.external_id LIKE ?1 ESCAPE '!')
+       OR (a.sip_domain LIKE ?1 ESCAPE '!') OR ?1 IS NULL)
+ORDER BY
+    a.parent_id IS NOT NULL,
+    CASE WHEN o.sort = 'name' THEN a.name END COLLATE NOCASE,
+    CASE WHEN o.sort = '-name' THEN a.name END COLLATE NOCASE DESC,
+    CASE WHEN o.sort = 'external_id' THEN a.external_id END COLLATE NOCASE,
+    CASE WHEN o.sort = '-external_id' THEN a.external_id END COLLATE NOCASE DESC,
+    CASE WHEN o.sort = 'users' THEN (SELECT count(*) FROM users u WHERE u.account_id = a.id) END,
+    CASE WHEN o.sort = '-users' THEN (SELECT count(*) FROM users u WHERE u.account_id = a.id) END DESC,
+    CASE WHEN o.sort = 'created' THEN a.id END,
+    CASE WHEN o.sort = '-created' THEN a.id END DESC,
+    a.name COLLATE NOCASE, a.id
+LIMIT ?3 OFFSET ?2
+`
+
+type SearchAccountsParams struct {
+	Q    sql.NullString
+	Off  int64
+	Lim  int64
+	Sort string
+}
+
+type SearchAccountsRow struct {
+	ID         int64
+	ParentID   sql.NullInt64
+	Name       string
+	ExternalID string
+	SipDomain  string
+	CreatedAt  int64
+	UserCount  int64
+}
+
+// Sub-accounts (R-ACC-2..6). Accounts are the tenants themselves: these
+// queries are read only by the owner and main-account admins
+// (db/accounts.go checks), never scoped to one acting account.
+func (q *Queries) SearchAccounts(ctx context.Context, arg SearchAccountsParams) ([]SearchAccountsRow, error) {
+	rows, err := q.db.QueryContext(ctx, searchAccounts,
+		arg.Q,
+		arg.Off,
+		arg.Lim,
+		arg.Sort,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []SearchAccountsRow{}
+	for rows.Next() {
+		var i SearchAccountsRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.ParentID,
+			&i.Name,
+			&i.ExternalID,
+			&i.SipDomain,
+			&i.CreatedAt,
+			&i.UserCount,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const sendSessionsHome = `-- name: SendSessionsHome :execrows
+UPDATE sessions
+SET acting_account_id = (SELECT u.account_id FROM users u WHERE u.id = sessions.user_id)
+WHERE acting_account_id = ?1
+`
+
+// Sessions acting in an account that is going away return to their
+// user's own account.
+func (q *Queries) SendSessionsHome(ctx context.Context, accountID int64) (int64, error) {
+	result, err := q.db.ExecContext(ctx, sendSessionsHome, accountID)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected()
+}
+
+const sendUserSessionsHome = `-- name: SendUserSessionsHome :execrows
+UPDATE sessions
+SET acting_account_id = (SELECT u.account_id FROM users u WHERE u.id = sessions.user_id)
+WHERE user_id = ?1 AND acting_account_id = ?2
+`
+
+type SendUserSessionsHomeParams struct {
+	UserID    int64
+	AccountID int64
+}
+
+// A user's sessions acting in an account they may no longer enter.
+func (q *Queries) SendUserSessionsHome(ctx context.Context, arg SendUserSessionsHomeParams) (int64, error) {
+	result, err := q.db.ExecContext(ctx, sendUserSessionsHome, arg.UserID, arg.AccountID)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected()
+}
+
+const setSessionAccount = `-- name: SetSessionAccount :exec
+UPDATE sessions SET acting_account_id = ?1 WHERE id_hash = ?2
+`
+
+type SetSessionAccountParams struct {
+	ActingAccountID int64
+	IDHash          string
+}
+
+func (q *Queries) SetSessionAccount(ctx context.Context, arg SetSessionAccountParams) error {
+	_, err := q.db.ExecContext(ctx, setSessionAccount, arg.ActingAccountID, arg.IDHash)
+	return err
+}
+
+const subAccounts = `-- name: SubAccounts :many
+SELECT id, parent_id, name, external_id, sip_domain, created_at FROM accounts WHERE parent_id IS NOT NULL ORDER BY name COLLATE NOCASE, id
+`
+
+func (q *Queries) SubAccounts(ctx context.Context) ([]Account, error) {
+	rows, err := q.db.QueryContext(ctx, subAccounts)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []Account{}
+	for rows.Next() {
+		var i Account
+		if err := rows.Scan(
+			&i.ID,
+			&i.ParentID,
+			&i.Name,
+			&i.ExternalID,
+			&i.SipDomain,
+			&i.CreatedAt,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const updateAccount = `-- name: UpdateAccount :exec
+UPDATE accounts SET name = ?1, external_id = ?2 WHERE id = ?3
+`
+
+type UpdateAccountParams struct {
+	Name       string
+	ExternalID string
+	ID         int64
+}
+
+func (q *Queries) UpdateAccount(ctx context.Context, arg UpdateAccountParams) error {
+	_, err := q.db.ExecContext(ctx, updateAccount, arg.Name, arg.ExternalID, arg.ID)
+	return err
 }

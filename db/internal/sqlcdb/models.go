@@ -39,6 +39,13 @@ type AuditLog struct {
 	Ip                string
 }
 
+type DeletedAccount struct {
+	ID         int64
+	Name       string
+	ExternalID string
+	DeletedAt  int64
+}
+
 type Group struct {
 	ID              int64
 	AccountID       int64
