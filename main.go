@@ -42,6 +42,8 @@ Usage:
   kadra token create --user E --name N  print a new API token once
   kadra user reset-password E [--password P]
                                         set a password (generated if omitted)
+  kadra sip export asterisk [--domain D] > pjsip_kadra.conf
+                                        PJSIP config of the SIP accounts (HA1 only)
   kadra version                         print the version
   kadra help                            this text
 
@@ -68,6 +70,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = cmdToken(ctx, args, stdout, stderr)
 	case "user":
 		err = cmdUser(ctx, args, stdout, stderr)
+	case "sip":
+		err = cmdSIP(ctx, args, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "kadra", versionString(), "schema", db.SchemaVersion())
 	case "help", "-h", "--help":

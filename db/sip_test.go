@@ -69,6 +69,20 @@ func fieldOf(err error, field string) string {
 	return ""
 }
 
+// bareUser adds a user without a SIP account, whatever dbtest.AddUser
+// gives them, so that assignment can be tested from the start.
+func bareUser(t *testing.T, d *db.DB, owner db.Actor, email string) db.User {
+	t.Helper()
+	u := dbtest.AddUser(t, d, owner, email)
+	if u.SIPAccountID != 0 {
+		r := rawDB(t, d)
+		exec(t, r, `UPDATE users SET sip_account_id = NULL WHERE id = ?`, u.ID)
+		exec(t, r, `DELETE FROM sip_accounts WHERE id = ?`, u.SIPAccountID)
+		u.SIPAccountID = 0
+	}
+	return u
+}
+
 func staffActor(t *testing.T, d *db.DB, owner db.Actor, email string) db.Actor {
 	t.Helper()
 	dbtest.AddUser(t, d, owner, email)
@@ -356,7 +370,7 @@ func TestSIPEnableDelete(t *testing.T) {
 	if subscriber(t, d, "1001", "") == "" {
 		t.Fatal("enabled account not in the view")
 	}
-	u := dbtest.AddUser(t, d, owner, "ala@example.pl")
+	u := bareUser(t, d, owner, "ala@example.pl")
 	if err := d.AssignSIPAccount(ctx, owner, u.ID, s.ID); err != nil {
 		t.Fatal(err)
 	}
@@ -387,8 +401,8 @@ func TestSIPEnableDelete(t *testing.T) {
 func TestAssignSIPAccount(t *testing.T) {
 	ctx := context.Background()
 	d, owner := dbtest.Setup(t)
-	ala := dbtest.AddUser(t, d, owner, "ala@example.pl")
-	ola := dbtest.AddUser(t, d, owner, "ola@example.pl")
+	ala := bareUser(t, d, owner, "ala@example.pl")
+	ola := bareUser(t, d, owner, "ola@example.pl")
 	s1, _ := d.CreateSIPAccount(ctx, owner, db.SIPAccountInput{Extension: "1001"})
 	s2, _ := d.CreateSIPAccount(ctx, owner, db.SIPAccountInput{Extension: "1002"})
 	free, err := d.FreeSIPAccounts(ctx, owner)
@@ -449,7 +463,7 @@ func TestAssignSIPAccount(t *testing.T) {
 		}
 	})
 	t.Run("ErrDisabledOrUnknown", func(t *testing.T) {
-		ela := dbtest.AddUser(t, d, owner, "ela@example.pl")
+		ela := bareUser(t, d, owner, "ela@example.pl")
 		if _, err := d.SetSIPEnabled(ctx, owner, s2.ID, false); err != nil {
 			t.Fatal(err)
 		}
@@ -469,7 +483,7 @@ func TestAssignSIPAccount(t *testing.T) {
 		r := rawDB(t, d)
 		exec(t, r, `INSERT INTO roles (id, name) VALUES (77, 'HR')`)
 		exec(t, r, `INSERT INTO role_permissions (role_id, permission) VALUES (77, 'users.manage')`)
-		hr := dbtest.AddUser(t, d, owner, "hr@example.pl")
+		hr := bareUser(t, d, owner, "hr@example.pl")
 		exec(t, r, `UPDATE users SET role_id = 77 WHERE id = ?`, hr.ID)
 		a := dbtest.Login(t, d, "hr@example.pl", dbtest.OwnerPassword)
 		if _, err := d.CreateSIPAccount(ctx, a, db.SIPAccountInput{Extension: "1009"}); db.ErrorCode(err) != db.EFORBIDDEN {
@@ -515,7 +529,7 @@ func TestSearchSIPAccounts(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	u := dbtest.AddUser(t, d, owner, "zenon@example.pl")
+	u := bareUser(t, d, owner, "zenon@example.pl")
 	if _, err := d.CreateSIPAccountForUser(ctx, owner, u.ID, db.SIPAccountInput{Extension: "3000"}); err != nil {
 		t.Fatal(err)
 	}

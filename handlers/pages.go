@@ -20,6 +20,7 @@ var navItems = []navItem{
 	{"roles", "/roles", ""},
 	{"groups", "/groups", ""},
 	{"sip", "/sip", "sip.manage"},
+	{"numbers", "/numbers", "numbers.manage"},
 	{"accounts", "/accounts", "accounts.manage"},
 	{"licenses", "/licenses", "licenses.manage"},
 	{"audit", "/audit", "audit.view"},
@@ -36,8 +37,6 @@ type comingPage struct {
 var comingPages = []comingPage{
 	{"roles", "/roles", ""},
 	{"groups", "/groups", ""},
-	{"sip", "/sip", db.PermSIPManage},
-	{"numbers", "/numbers", db.PermNumbersManage},
 	{"accounts", "/accounts", db.PermAccountsManage},
 	{"licenses", "/licenses", db.PermLicensesManage},
 	{"usage", "/usage", db.PermAccountsManage},
