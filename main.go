@@ -21,6 +21,7 @@ import (
 
 	"kadra/db"
 	"kadra/handlers"
+	"kadra/mail"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -220,11 +221,21 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 	logLevel := f.String("log-level", "info", "log level: debug, info, warn, error")
 	idle := f.Duration("session-idle", 8*time.Hour, "sign out after this long without a request")
 	maxAge := f.Duration("session-max", 7*24*time.Hour, "sign out this long after sign-in, whatever happens")
+	smtpURL := f.String("smtp-url", "", "SMTP server for mail: smtp://user:pass@host:587 (STARTTLS when offered) or smtps://user:pass@host:465; empty keeps mail in the outbox (/outbox)")
+	smtpFrom := f.String("smtp-from", "", "From address of mail; default the SMTP user when it is an address, else kadra@SMTP-HOST")
 	if err := f.parse(args); err != nil {
 		return err
 	}
 	log := newLogger(stderr, *logFormat, *logLevel)
-	d, err := openDB(ctx, *f.dbPath, db.Options{SessionIdle: *idle, SessionMax: *maxAge})
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	defer ln.Close()
+	if *baseURL == "" {
+		*baseURL = "http://" + displayAddr(ln.Addr().String())
+	}
+	d, err := openDB(ctx, *f.dbPath, db.Options{SessionIdle: *idle, SessionMax: *maxAge, BaseURL: *baseURL})
 	if err != nil {
 		return err
 	}
@@ -233,17 +244,18 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 			log.Error("close database", "err", err)
 		}
 	}()
-	ln, err := net.Listen("tcp", *addr)
+	sender, err := newSender(d, *smtpURL, *smtpFrom, log)
 	if err != nil {
 		return err
 	}
-	if *baseURL == "" {
-		*baseURL = "http://" + displayAddr(ln.Addr().String())
-	}
-	srv, err := handlers.New(ctx, handlers.Config{DB: d, Logger: log, BaseURL: *baseURL, Version: versionString()})
+	srv, err := handlers.New(ctx, handlers.Config{DB: d, Logger: log, BaseURL: *baseURL, Version: versionString(),
+		MailDelivery: sender.String()})
 	if err != nil {
 		return err
 	}
+	senderDone := make(chan struct{})
+	go func() { sender.Run(ctx); close(senderDone) }()
+	defer func() { <-senderDone }() // before the database closes
 	if u := srv.SetupURL(); u != "" {
 		log.Warn("first run: open this one-time address to create the main account and its owner", "url", u)
 	}
@@ -263,6 +275,16 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 	sctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
 	return hs.Shutdown(sctx)
+}
+
+// newSender returns the outbox's SMTP sender, or one that only waits when
+// no SMTP server is configured (mail then stays in the outbox).
+func newSender(d *db.DB, url, from string, log *slog.Logger) (*mail.Sender, error) {
+	if url == "" {
+		log.Warn("no --smtp-url: mail is not sent; the owner reads it at /outbox")
+		return nil, nil
+	}
+	return mail.NewSender(d, mail.Config{URL: url, From: from, Logger: log})
 }
 
 func displayAddr(a string) string {

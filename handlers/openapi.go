@@ -94,7 +94,7 @@ func (s *Server) openAPI() map[string]any {
 			}),
 		},
 		"security": []any{map[string]any{"bearer": []any{}}},
-		"paths": merge(s.openAPIUsers(), s.openAPISIP(), map[string]any{
+		"paths": merge(s.openAPIUsers(), s.openAPISIP(), s.openAPIMail(), map[string]any{
 			"/openapi.json": map[string]any{"get": map[string]any{"summary": "This document", "security": []any{},
 				"responses": map[string]any{"200": resp("OpenAPI 3.1 document", nil)}}},
 			"/setup": map[string]any{"post": merge(op("First-run setup with the one-time token from the server log",

@@ -43,6 +43,7 @@ func (s *Server) loadActor(next echo.HandlerFunc) echo.HandlerFunc {
 		a, err := s.db.SessionActor(c.Request().Context(), sid, c.RealIP())
 		switch db.ErrorCode(err) {
 		case "":
+			a.Lang = requestLang(c) // the language of mail the request causes
 			c.Set(actorKey, a)
 		case db.EUNAUTHORIZED:
 			s.clearSession(c)
@@ -137,6 +138,7 @@ func (s *Server) requireToken(next echo.HandlerFunc) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
+		a.Lang = requestLang(c)
 		c.Set(actorKey, a)
 		return next(c)
 	}

@@ -1,0 +1,151 @@
+package handlers
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"kadra/db"
+)
+
+// requestLang is the language of the request (cookie, then
+// Accept-Language), which mail it causes is written in.
+func requestLang(c echo.Context) string {
+	lang := ""
+	if ck, err := c.Cookie(langCookie); err == nil && (ck.Value == "pl" || ck.Value == "en") {
+		lang = ck.Value
+	}
+	return pickLang(lang, c.Request().Header.Get("Accept-Language"))
+}
+
+type forgotForm struct {
+	Email string `form:"email"`
+}
+
+// forgotForm is the sign-in page's "Forgot password?" (R-USER-12).
+func (s *Server) forgotForm(c echo.Context) error {
+	return s.render(c, http.StatusOK, "forgot-password", formPage[forgotForm]{Form: forgotForm{Email: c.QueryParam("email")}})
+}
+
+// forgotSubmit answers alike whether or not the address exists: it goes on
+// to the same "a link is on its way, if..." page.
+func (s *Server) forgotSubmit(c echo.Context) error {
+	var f forgotForm
+	if err := bindForm(c, &f); err != nil {
+		return err
+	}
+	err := s.db.RequestPasswordReset(c.Request().Context(), db.ForgotPasswordInput{Email: f.Email,
+		IP: c.RealIP(), Lang: requestLang(c)})
+	if err != nil {
+		return refuse(s, c, "forgot-password", formPage[forgotForm]{Form: f}, err)
+	}
+	return c.Redirect(http.StatusSeeOther, "/forgot-password/sent")
+}
+
+func (s *Server) forgotSent(c echo.Context) error {
+	return s.render(c, http.StatusOK, "forgot-sent", nil)
+}
+
+type newPasswordForm struct {
+	Password        string `form:"password"`
+	PasswordConfirm string `form:"password_confirm"`
+}
+
+// tokenPage is what the page behind an activation or reset link shows.
+type tokenPage struct {
+	Kind   string // "activation" or "reset"
+	Action string // the form's URL: the link itself
+	Info   db.TokenInfo
+	Policy []db.Msg
+}
+
+// tokenForm shows the password form behind a link of kind, or one clear
+// page when the link does not work.
+func (s *Server) tokenForm(kind string) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		page, err := s.tokenPage(c, kind)
+		if err != nil {
+			return s.tokenRefused(c, kind, err)
+		}
+		return s.render(c, http.StatusOK, "set-password", formPage[newPasswordForm]{Extra: page})
+	}
+}
+
+// tokenSubmit sets the password through a link of kind: Activate for an
+// invitation (R-USER-11), CompleteReset for a reset (R-USER-12).
+func (s *Server) tokenSubmit(kind string) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		var f newPasswordForm
+		if err := bindForm(c, &f); err != nil {
+			return err
+		}
+		in := db.NewPasswordInput{Token: c.Param("token"), Password: f.Password,
+			PasswordConfirm: f.PasswordConfirm, IP: c.RealIP()}
+		var err error
+		if kind == "activation" {
+			err = s.db.Activate(c.Request().Context(), in)
+		} else {
+			err = s.db.CompleteReset(c.Request().Context(), in)
+		}
+		if err != nil {
+			if db.ErrorCode(err) == db.ENOTFOUND {
+				return s.tokenRefused(c, kind, err)
+			}
+			page, perr := s.tokenPage(c, kind)
+			if perr != nil {
+				return s.tokenRefused(c, kind, perr)
+			}
+			return refuse(s, c, "set-password", formPage[newPasswordForm]{Extra: page}, err)
+		}
+		s.flash(c, "token."+kind+".done")
+		return c.Redirect(http.StatusSeeOther, "/login")
+	}
+}
+
+func (s *Server) tokenPage(c echo.Context, kind string) (tokenPage, error) {
+	ctx := c.Request().Context()
+	info, err := s.db.CheckToken(ctx, kind, c.Param("token"))
+	if err != nil {
+		return tokenPage{}, err
+	}
+	policy, err := s.db.PasswordPolicy(ctx)
+	if err != nil {
+		return tokenPage{}, err
+	}
+	action := "/reset-password/"
+	if kind == "activation" {
+		action = "/activate/"
+	}
+	return tokenPage{Kind: kind, Action: action + c.Param("token"), Info: info, Policy: policy.Rules()}, nil
+}
+
+// tokenRefused shows the one page for a link that does not work (unknown,
+// expired, used), with the way to a new one.
+func (s *Server) tokenRefused(c echo.Context, kind string, err error) error {
+	if db.ErrorCode(err) != db.ENOTFOUND {
+		return err
+	}
+	return s.render(c, http.StatusNotFound, "token-invalid", tokenPage{Kind: kind})
+}
+
+// usersResetPassword is the row menu's "Reset password" / "Resend
+// activation" (R-USER-7, R-USER-12).
+func (s *Server) usersResetPassword(c echo.Context, id int64) (db.Msg, error) {
+	sent, err := s.db.ResetPassword(c.Request().Context(), actor(c), id)
+	return db.M("reset.sent."+sent.Kind, "To", sent.To), err
+}
+
+// apiUsersResetPassword is POST /api/v1/users/{id}/reset-password
+// (R-USER-12): 202 with which mail was queued and where it goes.
+func (s *Server) apiUsersResetPassword(c echo.Context) error {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil {
+		return db.Errorf(db.ENOTFOUND, "error.user_not_found")
+	}
+	sent, err := s.db.ResetPassword(c.Request().Context(), actor(c), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusAccepted, sent)
+}
