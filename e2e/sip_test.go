@@ -194,7 +194,7 @@ func kamailioConfig(t *testing.T, dbPath string, port int) string {
 	for old, new := range map[string]string{
 		// db_url keeps its "sqlite:///" and db_set_readonly has no leading
 		// slash: replacing the path without its slash serves both.
-		"var/lib/kadra/kadra.db": strings.TrimPrefix(dbPath, "/"),
+		"var/lib/kadra/kadra.db":  strings.TrimPrefix(dbPath, "/"),
 		"listen=udp:0.0.0.0:5060": fmt.Sprintf("listen=udp:127.0.0.1:%d", port),
 		"log_stderror=no":         "log_stderror=yes",
 		"children=4":              "children=2",
