@@ -73,6 +73,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = cmdUser(ctx, args, stdout, stderr)
 	case "sip":
 		err = cmdSIP(ctx, args, stdout, stderr)
+	case "dev":
+		err = cmdDev(ctx, args, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "kadra", versionString(), "schema", db.SchemaVersion())
 	case "help", "-h", "--help":

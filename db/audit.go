@@ -53,7 +53,11 @@ func (p Page[T]) Pages() int {
 	if p.PerPage == 0 {
 		return 0
 	}
-	return (p.Total + p.PerPage - 1) / p.PerPage
+	n := (p.Total + p.PerPage - 1) / p.PerPage
+	if p.TotalCapped && len(p.Items) == p.PerPage && p.Page >= n {
+		n = p.Page + 1 // more beyond the count: offer the next page
+	}
+	return n
 }
 
 // normalPage clamps paging input: page from 1, 1..200 per page.

@@ -518,6 +518,11 @@ func (t *tx) setUserGroups(userID int64, groupIDs []int64) (change, error) {
 	if err != nil || u.AccountID != a.AccountID {
 		return change{}, errNotFound
 	}
+	if len(groupIDs) == 0 { // the common case of the user form: no tree to read
+		if before, err := t.UserGroupIDs(ctx, userID); err != nil || len(before) == 0 {
+			return change{}, err
+		}
+	}
 	tree, err := t.d.groupTree(ctx, t.Queries, a.AccountID)
 	if err != nil {
 		return change{}, err

@@ -47,73 +47,21 @@ func UserSortKeys() []string {
 
 // countCap bounds how many matches a list counts: beyond it the list says
 // "more than N" instead of paying for an exact count on every keystroke.
-const countCap = 10000
+const countCap = 1000
 
 // ListUsers returns a page of the acting account's users. Search looks in
 // name, e-mail and work phone through a trigram index (3+ characters; fewer
 // match as a prefix) and in extensions by prefix. Needs users.view.
-//
-// The query is composed here from fixed fragments, because sqlc cannot vary
-// ORDER BY or leave out filters; every value is a placeholder.
 func (d *DB) ListUsers(ctx context.Context, a Actor, f UserFilter) (Page[UserRow], error) {
 	if err := a.require(PermUsersView); err != nil {
 		return Page[UserRow]{}, err
 	}
 	f.Page, f.PerPage = normalPage(f.Page, f.PerPage, 50)
-	var v ValidationError
-	if f.Status != "" && !validStatus(f.Status) {
-		v.Add("status", M("user.status_unknown"))
-	}
-	key, desc := strings.TrimPrefix(f.Sort, "-"), strings.HasPrefix(f.Sort, "-")
-	if key == "" {
-		key = "name"
-	}
-	order, ok := userSorts[key]
-	if !ok {
-		v.Add("sort", M("error.sort_unknown"))
-	}
-	if utf8.RuneCountInString(f.Q) > 100 {
-		v.Add("q", M("error.too_long", "Max", 100))
-	}
-	if err := v.Err(); err != nil {
+	uq, err := userListQuery(a, f)
+	if err != nil {
 		return Page[UserRow]{}, err
 	}
-
-	var where []string
-	args := []any{a.AccountID}
-	where = append(where, "u.account_id = ?")
-	if f.Status != "" {
-		where, args = append(where, "u.status = ?"), append(args, f.Status)
-	}
-	if f.RoleID != 0 {
-		where, args = append(where, "u.role_id = ?"), append(args, f.RoleID)
-	}
-	with := ""
-	if f.GroupID != 0 {
-		with = `WITH RECURSIVE sub AS (
-			SELECT id FROM groups WHERE id = ? AND account_id = ?
-			UNION ALL SELECT g.id FROM groups g JOIN sub ON g.parent_id = sub.id) `
-		args = append([]any{f.GroupID, a.AccountID}, args...)
-		where = append(where, "(u.position_id IN (SELECT id FROM sub) OR u.id IN "+
-			"(SELECT gm.user_id FROM group_members gm WHERE gm.group_id IN (SELECT id FROM sub)))")
-	}
-	if q := strings.TrimSpace(f.Q); q != "" {
-		prefix := likePrefix(q)
-		if utf8.RuneCountInString(q) >= 3 {
-			where = append(where, "(u.id IN (SELECT rowid FROM users_fts WHERE users_fts MATCH ?) OR "+
-				"u.sip_account_id IN (SELECT id FROM sip_accounts WHERE account_id = ? AND extension LIKE ? ESCAPE '!'))")
-			args = append(args, ftsPhrase(q), a.AccountID, prefix)
-		} else {
-			where = append(where, "((u.full_name LIKE ? ESCAPE '!') OR (u.email LIKE ? ESCAPE '!') OR (u.work_phone LIKE ? ESCAPE '!') OR (s.extension LIKE ? ESCAPE '!'))")
-			args = append(args, prefix, prefix, prefix, prefix)
-		}
-	}
-	from := ` FROM users u
-		JOIN roles r ON r.id = u.role_id
-		LEFT JOIN sip_accounts s ON s.id = u.sip_account_id
-		LEFT JOIN groups p ON p.id = u.position_id
-		WHERE ` + strings.Join(where, " AND ")
-
+	with, from, args, order, desc := uq.with, uq.from, uq.args, uq.order, uq.desc
 	var total int
 	if err := d.read.QueryRowContext(ctx, with+"SELECT count(*) FROM (SELECT 1"+from+
 		fmt.Sprintf(" LIMIT %d)", countCap+1), args...).Scan(&total); err != nil {
@@ -148,6 +96,88 @@ func (d *DB) ListUsers(ctx context.Context, a Actor, f UserFilter) (Page[UserRow
 		out.Items = append(out.Items, r)
 	}
 	return out, rows.Err()
+}
+
+// userQuery is the user list's filter and sort as SQL fragments, shared
+// by the list and the CSV export: a WITH clause, FROM ... WHERE, their
+// arguments and the ORDER BY column.
+type userQuery struct {
+	with, from, order string
+	args              []any
+	desc              bool
+}
+
+// userListQuery composes the list's query from fixed fragments (sqlc cannot
+// vary ORDER BY or leave out filters); every value is a placeholder.
+// Returns EINVALID for an unknown status or sort, or a search too long.
+func userListQuery(a Actor, f UserFilter) (userQuery, error) {
+	var v ValidationError
+	if f.Status != "" && !validStatus(f.Status) {
+		v.Add("status", M("user.status_unknown"))
+	}
+	key, desc := strings.TrimPrefix(f.Sort, "-"), strings.HasPrefix(f.Sort, "-")
+	if key == "" {
+		key = "name"
+	}
+	order, ok := userSorts[key]
+	if !ok {
+		v.Add("sort", M("error.sort_unknown"))
+	}
+	if utf8.RuneCountInString(f.Q) > 100 {
+		v.Add("q", M("error.too_long", "Max", 100))
+	}
+	if err := v.Err(); err != nil {
+		return userQuery{}, err
+	}
+	// Common table expressions first, then the filters; each list keeps its
+	// arguments in the order of its placeholders.
+	var ctes, where []string
+	var cteArgs, whereArgs []any
+	where, whereArgs = append(where, "u.account_id = ?"), append(whereArgs, a.AccountID)
+	if f.Status != "" {
+		where, whereArgs = append(where, "u.status = ?"), append(whereArgs, f.Status)
+	}
+	if f.RoleID != 0 {
+		where, whereArgs = append(where, "u.role_id = ?"), append(whereArgs, f.RoleID)
+	}
+	if f.GroupID != 0 {
+		ctes = append(ctes, `sub AS (
+			SELECT id FROM groups WHERE id = ? AND account_id = ?
+			UNION ALL SELECT g.id FROM groups g JOIN sub ON g.parent_id = sub.id)`)
+		cteArgs = append(cteArgs, f.GroupID, a.AccountID)
+		where = append(where, "(u.position_id IN (SELECT id FROM sub) OR u.id IN "+
+			"(SELECT gm.user_id FROM group_members gm WHERE gm.group_id IN (SELECT id FROM sub)))")
+	}
+	from := " FROM users u"
+	if q := strings.TrimSpace(f.Q); q != "" {
+		prefix := likePrefix(q)
+		if utf8.RuneCountInString(q) >= 3 {
+			// Drive the query from the matches (trigram index, extension
+			// prefix) instead of testing every user against them.
+			ctes = append(ctes, `matched AS (
+				SELECT rowid AS id FROM users_fts WHERE users_fts MATCH ?
+				UNION SELECT mu.id FROM users mu JOIN sip_accounts ms ON ms.id = mu.sip_account_id
+				WHERE ms.account_id = ? AND ms.extension LIKE ? ESCAPE '!')`)
+			cteArgs = append(cteArgs, ftsPhrase(q), a.AccountID, prefix)
+			// CROSS JOIN keeps the matches as the outer loop (SQLite does not
+			// reorder it), so each match costs one lookup by primary key.
+			from = " FROM matched m CROSS JOIN users u ON u.id = m.id"
+		} else {
+			where = append(where, "((u.full_name LIKE ? ESCAPE '!') OR (u.email LIKE ? ESCAPE '!') OR (u.work_phone LIKE ? ESCAPE '!') OR (s.extension LIKE ? ESCAPE '!'))")
+			whereArgs = append(whereArgs, prefix, prefix, prefix, prefix)
+		}
+	}
+	with := ""
+	if len(ctes) > 0 {
+		with = "WITH RECURSIVE " + strings.Join(ctes, ", ") + " "
+	}
+	from += `
+		JOIN roles r ON r.id = u.role_id
+		LEFT JOIN sip_accounts s ON s.id = u.sip_account_id
+		LEFT JOIN groups p ON p.id = u.position_id
+		WHERE ` + strings.Join(where, " AND ")
+	args := append(cteArgs, whereArgs...)
+	return userQuery{with: with, from: from, order: order, args: args, desc: desc}, nil
 }
 
 func validStatus(s string) bool {
