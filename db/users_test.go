@@ -50,6 +50,8 @@ func TestCreateUser(t *testing.T) {
 			}
 		}
 	})
+	// R-USER-15: only holders of users.manage (and the owner) manage users;
+	// a role without it is refused by the server.
 	t.Run("ErrForbidden", func(t *testing.T) {
 		dbtest.AddUser(t, d, owner, "staff@example.pl")
 		staffActor := dbtest.Login(t, d, "staff@example.pl", dbtest.OwnerPassword)
