@@ -134,9 +134,7 @@ func (s *Server) userAction(do func(c echo.Context, id int64) (db.Msg, error)) e
 		if err != nil {
 			return err
 		}
-		sess, _ := s.store.Get(c.Request(), flashCookie)
-		sess.AddFlash(s.tr(c).Msg(msg))
-		_ = sess.Save(c.Request(), c.Response())
+		s.flashText(c, s.tr(c).Msg(msg))
 		return c.Redirect(http.StatusSeeOther, backTo(c, "/users"))
 	}
 }
@@ -219,11 +217,10 @@ func (s *Server) usersBulk(c echo.Context) error {
 		return err
 	}
 	tr := s.tr(c)
-	sess, _ := s.store.Get(c.Request(), flashCookie)
-	sess.AddFlash(tr.Msg(rep.Summary()))
+	lines := []string{tr.Msg(rep.Summary())}
 	for _, sk := range rep.Skipped {
-		sess.AddFlash(sk.Label + ": " + tr.Msg(sk.Reason))
+		lines = append(lines, sk.Label+": "+tr.Msg(sk.Reason))
 	}
-	_ = sess.Save(c.Request(), c.Response())
+	s.flashText(c, lines...)
 	return c.Redirect(http.StatusSeeOther, localPath(f.Back))
 }
