@@ -38,7 +38,7 @@ func (d *DB) Setup(ctx context.Context, in SetupInput, ip string) (User, error) 
 	in.AccountName = strings.TrimSpace(in.AccountName)
 	in.FullName = strings.TrimSpace(in.FullName)
 	in.Email = normalEmail(in.Email)
-	in.SIPDomain = strings.TrimSpace(in.SIPDomain)
+	in.SIPDomain = strings.ToLower(strings.TrimSpace(in.SIPDomain)) // phones send realms in lower case
 
 	var v ValidationError
 	checkName(&v, "account_name", in.AccountName, 100)
