@@ -84,6 +84,11 @@ func canSeeRoles(a Actor) error {
 	return errForbidden
 }
 
+// MayManageRoles returns nil for the one actor who may create, edit and
+// delete roles, the owner (R-ROLE-3), and EFORBIDDEN (or EUNAUTHORIZED)
+// for anyone else; pages use it to offer or hide those forms.
+func MayManageRoles(a Actor) error { return requireOwner(a) }
+
 // requireOwner refuses anyone but the owner (R-ROLE-3).
 func requireOwner(a Actor) error {
 	if !a.Valid() {

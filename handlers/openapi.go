@@ -80,7 +80,7 @@ func (s *Server) openAPI() map[string]any {
 		"servers": []any{map[string]any{"url": "/api/v1"}},
 		"components": map[string]any{
 			"securitySchemes": map[string]any{"bearer": map[string]any{"type": "http", "scheme": "bearer"}},
-			"schemas": merge(sipSchemas(), map[string]any{
+			"schemas": merge(sipSchemas(), rolesSchemas(), map[string]any{
 				"Error": map[string]any{"type": "object", "properties": map[string]any{
 					"error": obj(map[string]string{"code": "string", "message": "string", "fields": "object"}, "code", "message"),
 				}},
@@ -94,7 +94,7 @@ func (s *Server) openAPI() map[string]any {
 			}),
 		},
 		"security": []any{map[string]any{"bearer": []any{}}},
-		"paths": merge(s.openAPIUsers(), s.openAPISIP(), s.openAPIMail(), map[string]any{
+		"paths": merge(s.openAPIUsers(), s.openAPIRoles(), s.openAPISIP(), s.openAPIMail(), map[string]any{
 			"/openapi.json": map[string]any{"get": map[string]any{"summary": "This document", "security": []any{},
 				"responses": map[string]any{"200": resp("OpenAPI 3.1 document", nil)}}},
 			"/setup": map[string]any{"post": merge(op("First-run setup with the one-time token from the server log",

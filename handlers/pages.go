@@ -17,8 +17,8 @@ type navItem struct {
 
 var navItems = []navItem{
 	{"users", "/users", "users.view"},
-	{"roles", "/roles", ""},
-	{"groups", "/groups", ""},
+	{"roles", "/roles", "users.view|users.manage"},
+	{"groups", "/groups", "users.view|users.manage|groups.manage"},
 	{"sip", "/sip", "sip.manage"},
 	{"numbers", "/numbers", "numbers.manage"},
 	{"accounts", "/accounts", "accounts.manage"},
@@ -35,8 +35,6 @@ type comingPage struct {
 }
 
 var comingPages = []comingPage{
-	{"roles", "/roles", ""},
-	{"groups", "/groups", ""},
 	{"accounts", "/accounts", db.PermAccountsManage},
 	{"licenses", "/licenses", db.PermLicensesManage},
 	{"usage", "/usage", db.PermAccountsManage},

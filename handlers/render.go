@@ -90,7 +90,15 @@ func (v view) Asset(name string) string { return v.static.url(name) }
 
 // Can reports whether the actor holds a permission, for hiding what is not
 // allowed (the server refuses it anyway).
-func (v view) Can(p string) bool { return v.Actor.Can(db.Permission(p)) }
+// "a|b" asks for any one of them (the navigation uses it).
+func (v view) Can(p string) bool {
+	for _, one := range strings.Split(p, "|") {
+		if v.Actor.Can(db.Permission(one)) {
+			return true
+		}
+	}
+	return false
+}
 
 // Langs lists the languages of the switcher.
 func (v view) Langs() any { return Languages }

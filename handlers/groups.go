@@ -1,0 +1,295 @@
+package handlers
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"kadra/db"
+)
+
+// groupNode is a group with its subgroups, for the nested list.
+type groupNode struct {
+	db.Group
+	Sub []*groupNode
+}
+
+// nest turns the tree-ordered groups into nested nodes.
+func nest(groups []db.Group) []*groupNode {
+	var roots []*groupNode
+	byID := make(map[int64]*groupNode, len(groups))
+	for _, g := range groups {
+		n := &groupNode{Group: g}
+		byID[g.ID] = n
+		if p, ok := byID[g.ParentID]; ok && g.ParentID != 0 {
+			p.Sub = append(p.Sub, n)
+		} else {
+			roots = append(roots, n)
+		}
+	}
+	return roots
+}
+
+// groupForm creates a group, at the top level or under parent_id.
+type groupForm struct {
+	Name     string `form:"name"`
+	ParentID int64  `form:"parent_id"`
+}
+
+// groupsPage is the groups page (R-GROUP-1, R-GROUP-6): the tree with the
+// direct and total member count of every group, a filter box, and the form
+// that creates a group at the top level or under a chosen parent.
+type groupsPage struct {
+	Q       string
+	Tree    []*groupNode
+	Shown   int
+	Parents []db.Group // every group of the account, for the parent select
+	Form    groupForm
+	Errors  map[string]string
+	L       groupLabels
+}
+
+func (groupsPage) nav() string { return "groups" }
+
+// groupLabels are the words repeated on every node of the tree, translated
+// once per page rather than once per node (the tree may hold thousands).
+type groupLabels struct {
+	Root, NewPosition, Builtin, Position, Direct, Total, AddSub, AddPosition string
+	Manage                                                                   bool
+}
+
+func (s *Server) groupsPageData(c echo.Context, q string) (groupsPage, error) {
+	tr := s.tr(c)
+	p := groupsPage{Q: q, L: groupLabels{Root: tr.T("groups.position_root"), NewPosition: tr.T("groups.new_position"),
+		Builtin: tr.T("groups.builtin"), Position: tr.T("groups.position"), Direct: tr.T("groups.direct"),
+		Total: tr.T("groups.total"), AddSub: tr.T("groups.add_sub"), AddPosition: tr.T("groups.add_position"),
+		Manage: actor(c).Can(db.PermGroupsManage)}}
+	ctx := c.Request().Context()
+	tree, err := s.db.GroupTree(ctx, actor(c), q)
+	if err != nil {
+		return p, err
+	}
+	p.Tree, p.Shown = nest(tree), len(tree)
+	if q == "" {
+		p.Parents = tree
+	} else if p.Parents, err = s.db.GroupOptions(ctx, actor(c)); err != nil {
+		return p, err
+	}
+	return p, nil
+}
+
+func (s *Server) groupsTree(c echo.Context) error {
+	p, err := s.groupsPageData(c, c.QueryParam("q"))
+	if err != nil {
+		return err
+	}
+	p.Form.ParentID, _ = strconv.ParseInt(c.QueryParam("parent"), 10, 64)
+	if c.Request().Header.Get("HX-Request") == "true" && c.Request().Header.Get("HX-Target") == "tree" {
+		return s.render(c, http.StatusOK, "groups#tree", p)
+	}
+	return s.render(c, http.StatusOK, "groups", p)
+}
+
+func (s *Server) groupsCreate(c echo.Context) error {
+	var in groupForm
+	if err := bindForm(c, &in); err != nil {
+		return err
+	}
+	g, err := s.db.CreateGroup(c.Request().Context(), actor(c), db.GroupInput{Name: in.Name, ParentID: in.ParentID})
+	if err != nil {
+		e := db.AsError(err)
+		if e == nil || e.Code != db.EINVALID {
+			return err
+		}
+		p, perr := s.groupsPageData(c, "")
+		if perr != nil {
+			return perr
+		}
+		p.Form, p.Errors = in, s.tr(c).Fields(e.Fields)
+		return s.render(c, http.StatusUnprocessableEntity, "groups", p)
+	}
+	s.flash(c, "group.created", "Name", g.Path)
+	return c.Redirect(http.StatusSeeOther, "/groups#g-"+strconv.FormatInt(g.ID, 10))
+}
+
+// groupEditForm renames (op=rename) or moves (op=move) a group.
+type groupEditForm struct {
+	Op       string `form:"op"`
+	Name     string `form:"name"`
+	ParentID int64  `form:"parent_id"`
+}
+
+// groupPage is one group (R-GROUP-6): its path, counts and members, with
+// or without its subgroups, and for groups.manage the rename, move and
+// delete forms.
+type groupPage struct {
+	G       db.Group
+	F       db.MemberFilter
+	Members db.Page[db.GroupMember]
+	Parents []db.Group // where it may move: not itself, not under itself
+	Form    groupEditForm
+	Errors  map[string]string
+	Error   string
+}
+
+func (groupPage) nav() string { return "groups" }
+
+func (p groupPage) url(over map[string]string) string {
+	pick := func(k, val string) string {
+		if o, ok := over[k]; ok {
+			return o
+		}
+		return val
+	}
+	v := url.Values{}
+	if q := pick("q", p.F.Q); q != "" {
+		v.Set("q", q)
+	}
+	if pick("deep", strconv.FormatBool(p.F.Deep)) == "true" {
+		v.Set("deep", "true")
+	}
+	if n := pick("page", strconv.Itoa(p.F.Page)); n != "" && n != "0" && n != "1" {
+		v.Set("page", n)
+	}
+	out := "/groups/" + strconv.FormatInt(p.G.ID, 10)
+	if len(v) > 0 {
+		out += "?" + v.Encode()
+	}
+	return out
+}
+
+// DeepURL and DirectURL switch between members with and without subgroups.
+func (p groupPage) DeepURL() string { return p.url(map[string]string{"deep": "true", "page": ""}) }
+
+// DirectURL lists only the group's own members.
+func (p groupPage) DirectURL() string { return p.url(map[string]string{"deep": "", "page": ""}) }
+
+// Pager links the pages of members.
+func (p groupPage) Pager() pager {
+	return newPager(p.Members.Page, p.Members.Pages(), func(n int) string {
+		return p.url(map[string]string{"page": strconv.Itoa(n)})
+	})
+}
+
+func (s *Server) groupPageData(c echo.Context, id int64) (groupPage, error) {
+	ctx := c.Request().Context()
+	a := actor(c)
+	var p groupPage
+	if err := (&echo.DefaultBinder{}).BindQueryParams(c, &p.F); err != nil {
+		return p, db.Errorf(db.EINVALID, "error.bad_request")
+	}
+	var err error
+	if p.G, err = s.db.GetGroup(ctx, a, id); err != nil {
+		return p, err
+	}
+	if p.Members, err = s.db.GroupMembers(ctx, a, id, p.F); err != nil {
+		return p, err
+	}
+	p.F.Page = p.Members.Page
+	p.Form = groupEditForm{Name: p.G.Name, ParentID: p.G.ParentID}
+	if a.Can(db.PermGroupsManage) && !p.G.Builtin && !p.G.Position {
+		all, err := s.db.GroupOptions(ctx, a)
+		if err != nil {
+			return p, err
+		}
+		under := map[int64]bool{id: true}
+		for _, g := range all {
+			if under[g.ParentID] {
+				under[g.ID] = true
+			}
+		}
+		for _, g := range all {
+			if !under[g.ID] && !g.Builtin && !g.Position {
+				p.Parents = append(p.Parents, g)
+			}
+		}
+	}
+	return p, nil
+}
+
+func (s *Server) groupsShow(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	p, err := s.groupPageData(c, id)
+	if err != nil {
+		return err
+	}
+	if c.Request().Header.Get("HX-Request") == "true" && c.Request().Header.Get("HX-Target") == "members" {
+		return s.render(c, http.StatusOK, "group#members", p)
+	}
+	return s.render(c, http.StatusOK, "group", p)
+}
+
+// groupsUpdate renames or moves a group (R-GROUP-5); a refusal comes back
+// on the group's page with the typed value.
+func (s *Server) groupsUpdate(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	var in groupEditForm
+	if err := bindForm(c, &in); err != nil {
+		return err
+	}
+	var patch db.GroupPatch
+	if in.Op == "move" {
+		patch.ParentID = &in.ParentID
+	} else {
+		patch.Name = &in.Name
+	}
+	g, err := s.db.UpdateGroup(c.Request().Context(), actor(c), id, patch)
+	if err != nil {
+		return s.groupRefused(c, id, in, err)
+	}
+	s.flash(c, "group.saved", "Name", g.Path)
+	return c.Redirect(http.StatusSeeOther, "/groups/"+strconv.FormatInt(id, 10))
+}
+
+// groupsDelete deletes a group and its empty subgroups after the page's
+// confirmation; a group with members is refused, saying where (R-GROUP-5).
+func (s *Server) groupsDelete(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	g, err := s.db.GetGroup(c.Request().Context(), actor(c), id)
+	if err != nil {
+		return err
+	}
+	if err := s.db.DeleteGroup(c.Request().Context(), actor(c), id); err != nil {
+		return s.groupRefused(c, id, groupEditForm{}, err)
+	}
+	s.flash(c, "group.deleted", "Name", g.Path)
+	return c.Redirect(http.StatusSeeOther, "/groups")
+}
+
+func (s *Server) groupRefused(c echo.Context, id int64, in groupEditForm, err error) error {
+	e := db.AsError(err)
+	if e == nil || (e.Code != db.EINVALID && e.Code != db.ECONFLICT) {
+		return err
+	}
+	p, perr := s.groupPageData(c, id)
+	if perr != nil {
+		return perr
+	}
+	switch in.Op {
+	case "move":
+		p.Form.ParentID = in.ParentID
+	case "rename":
+		p.Form.Name = in.Name
+	}
+	tr := s.tr(c)
+	p.Errors = tr.Fields(e.Fields)
+	if len(e.Fields) == 0 {
+		p.Error = tr.Msg(e.Msg)
+	}
+	status := http.StatusUnprocessableEntity
+	if e.Code != db.EINVALID {
+		status = statusOf[e.Code]
+	}
+	return s.render(c, status, "group", p)
+}

@@ -1,0 +1,243 @@
+package handlers
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"kadra/db"
+)
+
+// permArea is one area of the catalogue, for grouping the permission
+// checkboxes and lists (R-ROLE-1).
+type permArea struct {
+	Key   string
+	Perms []db.PermissionInfo
+}
+
+// permAreas is the catalogue by area, in catalogue order.
+func permAreas() []permArea {
+	var out []permArea
+	for _, p := range db.Catalogue {
+		if len(out) == 0 || out[len(out)-1].Key != p.Area {
+			out = append(out, permArea{Key: p.Area})
+		}
+		out[len(out)-1].Perms = append(out[len(out)-1].Perms, p)
+	}
+	return out
+}
+
+// rolesPage is the role list: search, sort and page live in the URL.
+type rolesPage struct {
+	F      db.RoleFilter
+	Result db.Page[db.Role]
+	All    int // permissions in the catalogue
+}
+
+func (rolesPage) nav() string { return "roles" }
+
+func (p rolesPage) query(over map[string]string) string {
+	v := url.Values{}
+	for k, val := range map[string]string{"q": p.F.Q, "sort": p.F.Sort, "page": strconv.Itoa(p.F.Page)} {
+		if o, ok := over[k]; ok {
+			val = o
+		}
+		if val != "" && !(k == "page" && (val == "0" || val == "1")) {
+			v.Set(k, val)
+		}
+	}
+	if len(v) == 0 {
+		return "/roles"
+	}
+	return "/roles?" + v.Encode()
+}
+
+// SortURL sorts by key, toggling the direction when already sorted by it.
+func (p rolesPage) SortURL(key string) string {
+	s := key
+	if p.F.Sort == key || (p.F.Sort == "" && key == "name") {
+		s = "-" + key
+	}
+	return p.query(map[string]string{"sort": s, "page": ""})
+}
+
+// SortMark is the aria-sort value of a column.
+func (p rolesPage) SortMark(key string) string {
+	switch {
+	case p.F.Sort == key || (p.F.Sort == "" && key == "name"):
+		return "ascending"
+	case p.F.Sort == "-"+key:
+		return "descending"
+	}
+	return ""
+}
+
+// Pager links the pages.
+func (p rolesPage) Pager() pager {
+	return newPager(p.Result.Page, p.Result.Pages(), func(n int) string {
+		return p.query(map[string]string{"page": strconv.Itoa(n)})
+	})
+}
+
+func (s *Server) rolesList(c echo.Context) error {
+	p := rolesPage{All: len(db.Catalogue)}
+	if err := (&echo.DefaultBinder{}).BindQueryParams(c, &p.F); err != nil {
+		return db.Errorf(db.EINVALID, "error.bad_request")
+	}
+	res, err := s.db.ListRoles(c.Request().Context(), actor(c), p.F)
+	if err != nil {
+		return err
+	}
+	p.Result, p.F.Page = res, res.Page
+	if c.Request().Header.Get("HX-Request") == "true" && c.Request().Header.Get("HX-Target") == "results" {
+		return s.render(c, http.StatusOK, "roles#results", p)
+	}
+	return s.render(c, http.StatusOK, "roles", p)
+}
+
+// roleShowPage is a role's details (R-ROLE-5): its permissions by area and
+// a searchable, paged list of its users.
+type roleShowPage struct {
+	Role    db.Role
+	Areas   []permArea
+	F       db.UserFilter
+	Holders db.Page[db.RoleUser]
+	Error   string
+}
+
+func (roleShowPage) nav() string { return "roles" }
+
+// Pager links the pages of the users.
+func (p roleShowPage) Pager() pager {
+	return newPager(p.Holders.Page, p.Holders.Pages(), func(n int) string {
+		v := url.Values{}
+		if p.F.Q != "" {
+			v.Set("q", p.F.Q)
+		}
+		v.Set("page", strconv.Itoa(n))
+		return "/roles/" + strconv.FormatInt(p.Role.ID, 10) + "?" + v.Encode()
+	})
+}
+
+func (s *Server) roleShowData(c echo.Context, id int64) (roleShowPage, error) {
+	ctx := c.Request().Context()
+	p := roleShowPage{Areas: permAreas()}
+	if err := (&echo.DefaultBinder{}).BindQueryParams(c, &p.F); err != nil {
+		return p, db.Errorf(db.EINVALID, "error.bad_request")
+	}
+	var err error
+	if p.Role, err = s.db.GetRole(ctx, actor(c), id); err != nil {
+		return p, err
+	}
+	p.Holders, err = s.db.RoleHolders(ctx, actor(c), id, p.F)
+	return p, err
+}
+
+func (s *Server) rolesShow(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	p, err := s.roleShowData(c, id)
+	if err != nil {
+		return err
+	}
+	return s.render(c, http.StatusOK, "role-show", p)
+}
+
+// rolesDelete deletes a role after the page's confirmation; a refusal
+// (built-in, still held: R-ROLE-4, R-ROLE-6) comes back on the details page.
+func (s *Server) rolesDelete(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	p, err := s.roleShowData(c, id)
+	if err != nil {
+		return err
+	}
+	if err := s.db.DeleteRole(c.Request().Context(), actor(c), id); err != nil {
+		e := db.AsError(err)
+		if e == nil || e.Code != db.ECONFLICT {
+			return err
+		}
+		p.Error = s.tr(c).Msg(e.Msg)
+		return s.render(c, http.StatusConflict, "role-show", p)
+	}
+	s.flash(c, "role.deleted", "Name", p.Role.Name)
+	return c.Redirect(http.StatusSeeOther, "/roles")
+}
+
+// roleForm is the edit form. Shown is set by a hidden field when the form
+// offered permission checkboxes, so that ticking none means "none" while
+// a built-in role's fixed permissions are left alone.
+type roleForm struct {
+	Name        string          `form:"name"`
+	Description string          `form:"description"`
+	Permissions []db.Permission `form:"permissions"`
+	Shown       bool            `form:"permissions_shown"`
+}
+
+type roleEditExtra struct {
+	Role  db.Role
+	Areas []permArea
+}
+
+// Has reports whether the form has permission p ticked.
+func (f roleForm) Has(p db.Permission) bool {
+	for _, x := range f.Permissions {
+		if x == p {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *Server) rolesEdit(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	if err := db.MayManageRoles(actor(c)); err != nil {
+		return err
+	}
+	r, err := s.db.GetRole(c.Request().Context(), actor(c), id)
+	if err != nil {
+		return err
+	}
+	f := formPage[roleForm]{Form: roleForm{Name: r.Name, Description: r.Description, Permissions: r.Permissions},
+		active: "roles", Extra: roleEditExtra{Role: r, Areas: permAreas()}}
+	return s.render(c, http.StatusOK, "role-edit", f)
+}
+
+func (s *Server) rolesUpdate(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	var in roleForm
+	if err := bindForm(c, &in); err != nil {
+		return err
+	}
+	patch := db.RolePatch{Name: &in.Name, Description: &in.Description}
+	if in.Shown {
+		perms := append([]db.Permission{}, in.Permissions...)
+		patch.Permissions = &perms
+	}
+	r, err := s.db.UpdateRole(c.Request().Context(), actor(c), id, patch)
+	if err != nil {
+		before, gerr := s.db.GetRole(c.Request().Context(), actor(c), id)
+		if gerr != nil {
+			return gerr
+		}
+		if !in.Shown {
+			in.Permissions = before.Permissions
+		}
+		f := formPage[roleForm]{Form: in, active: "roles", Extra: roleEditExtra{Role: before, Areas: permAreas()}}
+		return refuse(s, c, "role-edit", f, err)
+	}
+	s.flash(c, "role.saved", "Name", r.Name)
+	return c.Redirect(http.StatusSeeOther, "/roles/"+strconv.FormatInt(id, 10))
+}
