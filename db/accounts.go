@@ -56,6 +56,11 @@ func requireAccountsAdmin(a Actor) error {
 	return nil
 }
 
+// CanManageAccounts reports whether the actor may see and manage accounts,
+// access grants and usage: accounts.manage held by a user of the main
+// account (R-ACC-3, R-ACC-5).
+func (a Actor) CanManageAccounts() bool { return requireAccountsAdmin(a) == nil }
+
 // AccountFilter is the account list's search, sort and page.
 type AccountFilter struct {
 	Q       string `query:"q" json:"q"` // name, external id or SIP domain, substring

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"slices"
 	"strings"
 	"time"
 
@@ -279,37 +280,10 @@ func (d *DB) LicenseHolders(ctx context.Context, a Actor, id int64, f HolderFilt
 // licenses.manage. Returns ENOTFOUND for the licence or the user (other
 // accounts' included), ECONFLICT when the licence is full.
 func (d *DB) AssignLicense(ctx context.Context, a Actor, licenseID, userID int64) (License, error) {
-	if err := requireLicenseAdmin(a); err != nil {
-		return License{}, err
+	if userID == 0 {
+		return License{}, Errorf(ENOTFOUND, "error.user_not_found")
 	}
-	var out License
-	err := d.update(ctx, a, func(t *tx) ([]change, error) {
-		l, err := accountLicense(ctx, t.Queries, a.AccountID, licenseID)
-		if err != nil {
-			return nil, err
-		}
-		u, err := t.accountUser(userID)
-		if err != nil {
-			return nil, err
-		}
-		out = l
-		if n, err := t.LicenseSeatTaken(ctx, sqlcdb.LicenseSeatTakenParams{LicenseID: l.ID, UserID: u.ID}); err != nil {
-			return nil, err
-		} else if n > 0 {
-			return nil, nil
-		}
-		if l.Used >= l.Seats {
-			return nil, Errorf(ECONFLICT, "license.full", "Product", l.Product, "Count", l.Seats)
-		}
-		if err := t.AssignLicenseSeat(ctx, sqlcdb.AssignLicenseSeatParams{LicenseID: l.ID, UserID: u.ID,
-			AssignedAt: d.unix()}); err != nil {
-			return nil, err
-		}
-		out.Used, out.Free = l.Used+1, l.Free-1
-		return one(change{Action: "license.assign", TargetType: "license", TargetID: l.ID, TargetLabel: l.Product,
-			After: map[string]any{"user_id": u.ID, "email": u.Email, "used": out.Used, "seats": l.Seats}}), nil
-	})
-	return out, err
+	return d.AssignSeat(ctx, a, licenseID, SeatInput{UserID: userID})
 }
 
 // UnassignLicense takes a licence's seat back from a user of the acting
@@ -370,4 +344,130 @@ func (d *DB) UserLicenses(ctx context.Context, a Actor, userID int64) ([]UserLic
 			Product: r.Product, Seats: r.Seats, CreatedAt: r.CreatedAt}, r.Used), Held: r.Held == 1}
 	}
 	return out, nil
+}
+
+// SeatInput names the user who gets or loses a seat: by id (the API), or by
+// login e-mail (the licence page's form).
+type SeatInput struct {
+	UserID int64  `json:"user_id" form:"user_id" query:"user_id"`
+	Email  string `json:"email" form:"email" query:"email"`
+}
+
+// seatUser resolves a SeatInput to a user of the acting account. Returns
+// EINVALID (email, user_id) when neither names one of its users.
+func (t *tx) seatUser(in SeatInput) (sqlcdb.User, error) {
+	var v ValidationError
+	if in.UserID == 0 {
+		email := normalEmail(in.Email)
+		if email == "" {
+			v.Add("email", M("error.required"))
+			return sqlcdb.User{}, v.Err()
+		}
+		u, err := t.GetUserByEmail(t.ctx, email)
+		if errors.Is(err, sql.ErrNoRows) || (err == nil && u.AccountID != t.a.AccountID) {
+			v.Add("email", M("license.user_unknown"))
+			return sqlcdb.User{}, v.Err()
+		}
+		return u, err
+	}
+	return t.accountUser(in.UserID)
+}
+
+// AssignSeat is AssignLicense for a user named by id or by login e-mail.
+// Returns what AssignLicense does, and EINVALID (email) when the e-mail is
+// not a user of the acting account.
+func (d *DB) AssignSeat(ctx context.Context, a Actor, licenseID int64, in SeatInput) (License, error) {
+	if err := requireLicenseAdmin(a); err != nil {
+		return License{}, err
+	}
+	var out License
+	err := d.update(ctx, a, func(t *tx) ([]change, error) {
+		l, err := accountLicense(ctx, t.Queries, a.AccountID, licenseID)
+		if err != nil {
+			return nil, err
+		}
+		u, err := t.seatUser(in)
+		if err != nil {
+			return nil, err
+		}
+		out = l
+		if n, err := t.LicenseSeatTaken(ctx, sqlcdb.LicenseSeatTakenParams{LicenseID: l.ID, UserID: u.ID}); err != nil {
+			return nil, err
+		} else if n > 0 {
+			return nil, nil
+		}
+		if l.Used >= l.Seats {
+			return nil, Errorf(ECONFLICT, "license.full", "Product", l.Product, "Count", l.Seats)
+		}
+		if err := t.AssignLicenseSeat(ctx, sqlcdb.AssignLicenseSeatParams{LicenseID: l.ID, UserID: u.ID,
+			AssignedAt: d.unix()}); err != nil {
+			return nil, err
+		}
+		out.Used, out.Free = l.Used+1, l.Free-1
+		return one(change{Action: "license.assign", TargetType: "license", TargetID: l.ID, TargetLabel: l.Product,
+			After: map[string]any{"user_id": u.ID, "email": u.Email, "used": out.Used, "seats": l.Seats}}), nil
+	})
+	return out, err
+}
+
+// SetUserLicenses gives a user of the acting account seats of exactly the
+// listed licences of that account, for the user's page: new seats are
+// taken and dropped ones freed in one transaction (R-LIC-1). Needs
+// licenses.manage. Returns ENOTFOUND for the user, EINVALID (license_ids)
+// for other ids, ECONFLICT naming the first full licence; nothing is
+// written then.
+func (d *DB) SetUserLicenses(ctx context.Context, a Actor, userID int64, licenseIDs []int64) error {
+	if err := requireLicenseAdmin(a); err != nil {
+		return err
+	}
+	return d.update(ctx, a, func(t *tx) ([]change, error) {
+		u, err := t.accountUser(userID)
+		if err != nil {
+			return nil, err
+		}
+		all, err := t.UserLicenses(ctx, sqlcdb.UserLicensesParams{UserID: u.ID, AccountID: a.AccountID})
+		if err != nil {
+			return nil, err
+		}
+		want := map[int64]bool{}
+		for _, id := range licenseIDs {
+			want[id] = true
+		}
+		var before, after []int64
+		for _, l := range all {
+			if l.Held == 1 {
+				before = append(before, l.ID)
+			}
+			if want[l.ID] {
+				after = append(after, l.ID)
+				delete(want, l.ID)
+			}
+		}
+		if len(want) > 0 {
+			var v ValidationError
+			v.Add("license_ids", M("license.unknown_ids"))
+			return nil, v.Err()
+		}
+		for _, l := range all {
+			held, wanted := l.Held == 1, slices.Contains(after, l.ID)
+			switch {
+			case wanted && !held:
+				if l.Used >= l.Seats {
+					return nil, Errorf(ECONFLICT, "license.full", "Product", l.Product, "Count", int(l.Seats))
+				}
+				err = t.AssignLicenseSeat(ctx, sqlcdb.AssignLicenseSeatParams{LicenseID: l.ID, UserID: u.ID,
+					AssignedAt: d.unix()})
+			case held && !wanted:
+				_, err = t.UnassignLicenseSeat(ctx, sqlcdb.UnassignLicenseSeatParams{LicenseID: l.ID, UserID: u.ID})
+			}
+			if err != nil {
+				return nil, err
+			}
+		}
+		if slices.Equal(before, after) {
+			return nil, nil
+		}
+		return one(change{Action: "user.licenses", TargetType: "user", TargetID: u.ID, TargetLabel: u.Email,
+			Before: map[string]any{"license_ids": before}, After: map[string]any{"license_ids": after}}), nil
+	})
 }

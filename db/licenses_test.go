@@ -123,6 +123,38 @@ func TestLicenses(t *testing.T) {
 		}
 	})
 
+	t.Run("ByEmailAndFromUserPage", func(t *testing.T) {
+		vpn, err := d.CreateLicense(ctx, owner, db.LicenseInput{Product: "VPN", Seats: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = d.AssignSeat(ctx, owner, vpn.ID, db.SeatInput{Email: "nobody@example.pl"})
+		if e := db.AsError(err); e == nil || e.Fields["email"].ID != "license.user_unknown" {
+			t.Fatalf("unknown e-mail: %v", err)
+		}
+		if _, err := d.AssignSeat(ctx, owner, vpn.ID, db.SeatInput{Email: "U3@example.pl"}); err != nil {
+			t.Fatal(err)
+		}
+		// The user page sets every licence at once; a full one refuses
+		// the whole change.
+		err = d.SetUserLicenses(ctx, owner, u1.ID, []int64{lic.ID, vpn.ID})
+		if e := db.AsError(err); e == nil || e.Code != db.ECONFLICT || e.Msg.ID != "license.full" {
+			t.Fatalf("full: %v", err)
+		}
+		if ul, _ := d.UserLicenses(ctx, owner, u1.ID); ul[0].Held || ul[1].Held {
+			t.Fatalf("half-written: %+v", ul)
+		}
+		if err := d.SetUserLicenses(ctx, owner, u3.ID, nil); err != nil {
+			t.Fatal(err)
+		}
+		if err := d.SetUserLicenses(ctx, owner, u1.ID, []int64{vpn.ID}); err != nil {
+			t.Fatal(err)
+		}
+		if err := d.SetUserLicenses(ctx, owner, u1.ID, []int64{999}); db.ErrorCode(err) != db.EINVALID {
+			t.Fatalf("unknown licence: %v", err)
+		}
+	})
+
 	t.Run("Delete", func(t *testing.T) {
 		if err := d.DeleteLicense(ctx, owner, lic.ID); err != nil {
 			t.Fatal(err)

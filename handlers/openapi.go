@@ -76,7 +76,9 @@ func (s *Server) openAPI() map[string]any {
 		"openapi": "3.1.0",
 		"info": map[string]any{"title": "kadra API", "version": s.version,
 			"description": "Users, roles, groups, SIP accounts and sub-accounts of a kadra installation. " +
-				"Authenticate with `Authorization: Bearer <token>` (kadra token create); cookies are ignored."},
+				"Authenticate with `Authorization: Bearer <token>` (kadra token create); cookies are ignored. " +
+				"A request acts in the token user's own account; a main-account user with access to a sub-account " +
+				"acts there by sending `X-Kadra-Account: <account id>` (404 for an account they may not enter)."},
 		"servers": []any{map[string]any{"url": "/api/v1"}},
 		"components": map[string]any{
 			"securitySchemes": map[string]any{"bearer": map[string]any{"type": "http", "scheme": "bearer"}},
@@ -94,7 +96,7 @@ func (s *Server) openAPI() map[string]any {
 			}),
 		},
 		"security": []any{map[string]any{"bearer": []any{}}},
-		"paths": merge(s.openAPIUsers(), s.openAPIRoles(), s.openAPISIP(), s.openAPIMail(), map[string]any{
+		"paths": merge(s.openAPIUsers(), s.openAPIRoles(), s.openAPISIP(), s.openAPIMail(), s.openAPIAccounts(), map[string]any{
 			"/openapi.json": map[string]any{"get": map[string]any{"summary": "This document", "security": []any{},
 				"responses": map[string]any{"200": resp("OpenAPI 3.1 document", nil)}}},
 			"/setup": map[string]any{"post": merge(op("First-run setup with the one-time token from the server log",

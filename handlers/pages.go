@@ -22,6 +22,7 @@ var navItems = []navItem{
 	{"sip", "/sip", "sip.manage"},
 	{"numbers", "/numbers", "numbers.manage"},
 	{"accounts", "/accounts", "accounts.manage"},
+	{"usage", "/usage", "accounts.manage"},
 	{"licenses", "/licenses", "licenses.manage"},
 	{"audit", "/audit", "audit.view"},
 	{"settings", "/settings", ""},
@@ -34,11 +35,7 @@ type comingPage struct {
 	perm      db.Permission
 }
 
-var comingPages = []comingPage{
-	{"accounts", "/accounts", db.PermAccountsManage},
-	{"licenses", "/licenses", db.PermLicensesManage},
-	{"usage", "/usage", db.PermAccountsManage},
-}
+var comingPages = []comingPage{}
 
 type pageData struct {
 	active string

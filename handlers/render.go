@@ -77,6 +77,7 @@ type view struct {
 	translator
 	Actor       db.Actor
 	AccountName string
+	CanSwitch   bool // "Switch account" shows in the title bar (R-ACC-6)
 	CSRF        string
 	Path        string
 	Flashes     []string
@@ -104,7 +105,7 @@ func (v view) Can(p string) bool {
 func (v view) Langs() any { return Languages }
 
 // NavItems is the main navigation.
-func (v view) NavItems() []navItem { return navItems }
+func (v view) NavItems() []navItem { return visibleNav(v.Actor) }
 
 // Date formats a time for a person, in UTC.
 func (v view) Date(t time.Time) string {
@@ -153,6 +154,7 @@ func (s *Server) render(c echo.Context, status int, page string, data any) error
 	}
 	if a.Valid() {
 		v.AccountName = s.accountName(c, a)
+		v.CanSwitch, _ = s.db.CanSwitchAccount(c.Request().Context(), a)
 	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, block, v); err != nil {

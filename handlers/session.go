@@ -3,6 +3,7 @@ package handlers
 import (
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/gorilla/sessions"
@@ -16,6 +17,7 @@ const (
 	flashCookie   = "kadra_flash"
 	langCookie    = "kadra_lang"
 	actorKey      = "actor"
+	accountHeader = "X-Kadra-Account"
 )
 
 // newCookieStore signs cookies that carry only a random session id (and
@@ -139,6 +141,17 @@ func (s *Server) requireToken(next echo.HandlerFunc) echo.HandlerFunc {
 			return err
 		}
 		a.Lang = requestLang(c)
+		if h := c.Request().Header.Get(accountHeader); h != "" {
+			// The account to act in (R-ACC-6): only one the user may
+			// enter; any other answers 404, like an unknown one.
+			id, err := strconv.ParseInt(strings.TrimSpace(h), 10, 64)
+			if err != nil {
+				return db.Errorf(db.ENOTFOUND, "account.not_found")
+			}
+			if a, err = s.db.ActorIn(c.Request().Context(), a, id); err != nil {
+				return err
+			}
+		}
 		c.Set(actorKey, a)
 		return next(c)
 	}

@@ -1,0 +1,296 @@
+package handlers
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"kadra/db"
+)
+
+// accountsPage is the list of accounts with their user counts (R-ACC-2);
+// the URL holds the search, sort and page.
+type accountsPage struct {
+	F      db.AccountFilter
+	Result db.Page[db.Account]
+}
+
+func (accountsPage) nav() string { return "accounts" }
+
+func (p accountsPage) query(over map[string]string) string {
+	v := url.Values{}
+	set := func(k, val string) {
+		if o, ok := over[k]; ok {
+			val = o
+		}
+		if val != "" && val != "0" {
+			v.Set(k, val)
+		}
+	}
+	set("q", p.F.Q)
+	set("sort", p.F.Sort)
+	set("page", strconv.Itoa(p.F.Page))
+	if len(v) == 0 {
+		return "/accounts"
+	}
+	return "/accounts?" + v.Encode()
+}
+
+// SortURL sorts by key, toggling the direction when already sorted by it.
+func (p accountsPage) SortURL(key string) string {
+	return p.query(map[string]string{"sort": toggleSort(p.F.Sort, key, "name"), "page": ""})
+}
+
+// SortMark is the aria-sort value of a column.
+func (p accountsPage) SortMark(key string) string { return sortMark(p.F.Sort, key, "name") }
+
+// Pager links the pages.
+func (p accountsPage) Pager() pager {
+	return newPager(p.Result.Page, p.Result.Pages(), func(n int) string {
+		return p.query(map[string]string{"page": strconv.Itoa(n)})
+	})
+}
+
+func (s *Server) accountsList(c echo.Context) error {
+	var p accountsPage
+	if err := (&echo.DefaultBinder{}).BindQueryParams(c, &p.F); err != nil {
+		return db.Errorf(db.EINVALID, "error.bad_request")
+	}
+	res, err := s.db.ListAccounts(c.Request().Context(), actor(c), p.F)
+	if err != nil {
+		return err
+	}
+	p.Result, p.F.Page = res, res.Page
+	if c.Request().Header.Get("HX-Request") == "true" && c.Request().Header.Get("HX-Target") == "results" {
+		return s.render(c, http.StatusOK, "accounts#results", p)
+	}
+	return s.render(c, http.StatusOK, "accounts", p)
+}
+
+// accountForm is both steps of "Add account": Step "confirm" shows the
+// details to confirm, anything else the form.
+type accountForm struct {
+	db.AccountInput
+	Back bool `form:"back"` // "Change" on the confirmation step
+}
+
+func (s *Server) accountsNew(c echo.Context) error {
+	if err := requireAccountsPage(actor(c)); err != nil {
+		return err
+	}
+	return s.render(c, http.StatusOK, "account-new", formPage[db.AccountInput]{active: "accounts"})
+}
+
+// accountsPrepare checks the first step and shows the confirmation, or the
+// form again with its messages; "Change" on the confirmation comes back
+// here with the values as they were.
+func (s *Server) accountsPrepare(c echo.Context) error {
+	var f accountForm
+	if err := bindForm(c, &f); err != nil {
+		return err
+	}
+	page := formPage[db.AccountInput]{Form: f.AccountInput, active: "accounts"}
+	if f.Back {
+		if err := requireAccountsPage(actor(c)); err != nil {
+			return err
+		}
+		return s.render(c, http.StatusOK, "account-new", page)
+	}
+	in, err := s.db.PrepareAccount(c.Request().Context(), actor(c), f.AccountInput)
+	if err != nil {
+		return refuse(s, c, "account-new", page, err)
+	}
+	page.Form = in
+	return s.render(c, http.StatusOK, "account-confirm", page)
+}
+
+func (s *Server) accountsCreate(c echo.Context) error {
+	var f accountForm
+	if err := bindForm(c, &f); err != nil {
+		return err
+	}
+	acc, err := s.db.CreateAccount(c.Request().Context(), actor(c), f.AccountInput)
+	if err != nil {
+		return refuse(s, c, "account-new", formPage[db.AccountInput]{Form: f.AccountInput, active: "accounts"}, err)
+	}
+	s.flash(c, "account.created", "Name", acc.Name)
+	return c.Redirect(http.StatusSeeOther, "/accounts/"+strconv.FormatInt(acc.ID, 10))
+}
+
+// requireAccountsPage refuses an empty form to whoever the db would refuse
+// its submission.
+func requireAccountsPage(a db.Actor) error {
+	if !a.CanManageAccounts() {
+		return db.Errorf(db.EFORBIDDEN, "error.forbidden")
+	}
+	return nil
+}
+
+// formStatus is the status of a form page shown again after a refusal.
+func formStatus(e *db.Error) int {
+	if e.Code == db.EINVALID {
+		return http.StatusUnprocessableEntity
+	}
+	return statusOf[e.Code]
+}
+
+// accountPage is one account: its details form, who may enter it and its
+// deletion.
+type accountPage struct {
+	Account   db.Account
+	Form      db.AccountInput
+	Errors    map[string]string
+	Error     string
+	Access    db.Page[db.AccessUser]
+	AF        db.AccessFilter
+	Delete    db.DeleteAccountInput
+	DelErrors map[string]string
+	DelError  string
+}
+
+func (accountPage) nav() string { return "accounts" }
+
+func (p accountPage) base() string { return "/accounts/" + strconv.FormatInt(p.Account.ID, 10) }
+
+func (p accountPage) accessQuery(over map[string]string) string {
+	v := url.Values{}
+	set := func(k, val string) {
+		if o, ok := over[k]; ok {
+			val = o
+		}
+		if val != "" && val != "0" && val != "false" {
+			v.Set(k, val)
+		}
+	}
+	set("q", p.AF.Q)
+	set("granted", strconv.FormatBool(p.AF.Granted))
+	set("page", strconv.Itoa(p.AF.Page))
+	if len(v) == 0 {
+		return p.base()
+	}
+	return p.base() + "?" + v.Encode()
+}
+
+// Here is the page as shown, for coming back after saving access.
+func (p accountPage) Here() string { return p.accessQuery(nil) + "#access" }
+
+// Pager links the pages of the access list.
+func (p accountPage) Pager() pager {
+	return newPager(p.Access.Page, p.Access.Pages(), func(n int) string {
+		return p.accessQuery(map[string]string{"page": strconv.Itoa(n)}) + "#access"
+	})
+}
+
+// accountPageFor loads the account and its access list.
+func (s *Server) accountPageFor(c echo.Context, id int64, p accountPage) (accountPage, error) {
+	ctx, a := c.Request().Context(), actor(c)
+	acc, err := s.db.GetAccount(ctx, a, id)
+	if err != nil {
+		return p, err
+	}
+	p.Account = acc
+	if p.Form == (db.AccountInput{}) {
+		p.Form = db.AccountInput{Name: acc.Name, ExternalID: acc.ExternalID}
+	}
+	if !acc.Main() {
+		_ = (&echo.DefaultBinder{}).BindQueryParams(c, &p.AF)
+		if p.Access, err = s.db.AccountAccess(ctx, a, id, p.AF); err != nil {
+			return p, err
+		}
+		p.AF.Page = p.Access.Page
+	}
+	return p, nil
+}
+
+func (s *Server) accountsShow(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	p, err := s.accountPageFor(c, id, accountPage{})
+	if err != nil {
+		return err
+	}
+	return s.render(c, http.StatusOK, "account", p)
+}
+
+func (s *Server) accountsUpdate(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	var f db.AccountInput
+	if err := bindForm(c, &f); err != nil {
+		return err
+	}
+	acc, err := s.db.UpdateAccount(c.Request().Context(), actor(c), id, db.AccountPatch{Name: &f.Name,
+		ExternalID: &f.ExternalID})
+	if e := db.AsError(err); e != nil && (e.Code == db.EINVALID || e.Code == db.ECONFLICT) {
+		p, lerr := s.accountPageFor(c, id, accountPage{Form: f})
+		if lerr != nil {
+			return lerr
+		}
+		tr := s.tr(c)
+		p.Errors, p.Error = tr.Fields(e.Fields), tr.Msg(e.Msg)
+		return s.render(c, formStatus(e), "account", p)
+	} else if err != nil {
+		return err
+	}
+	s.flash(c, "account.saved", "Name", acc.Name)
+	return c.Redirect(http.StatusSeeOther, "/accounts/"+strconv.FormatInt(id, 10))
+}
+
+type accessForm struct {
+	Shown   []int64 `form:"shown"`
+	Granted []int64 `form:"granted"`
+	Back    string  `form:"back"`
+}
+
+// accountsAccess saves the checkboxes of the users shown on one page of the
+// access list (R-ACC-4).
+func (s *Server) accountsAccess(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	var f accessForm
+	if err := bindForm(c, &f); err != nil {
+		return err
+	}
+	if err := s.db.SetAccountAccess(c.Request().Context(), actor(c), id,
+		db.AccessChange{Shown: f.Shown, Granted: f.Granted}); err != nil {
+		return err
+	}
+	s.flash(c, "account.access.saved")
+	return c.Redirect(http.StatusSeeOther, localPath(f.Back))
+}
+
+func (s *Server) accountsDelete(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	var f db.DeleteAccountInput
+	if err := bindForm(c, &f); err != nil {
+		return err
+	}
+	err = s.db.DeleteAccount(c.Request().Context(), actor(c), id, f)
+	if e := db.AsError(err); e != nil && (e.Code == db.EINVALID || e.Code == db.ECONFLICT) {
+		p, lerr := s.accountPageFor(c, id, accountPage{Delete: f})
+		if lerr != nil {
+			return lerr
+		}
+		tr := s.tr(c)
+		p.DelErrors = tr.Fields(e.Fields)
+		if len(e.Fields) == 0 {
+			p.DelError = tr.Msg(e.Msg)
+		}
+		return s.render(c, formStatus(e), "account", p)
+	} else if err != nil {
+		return err
+	}
+	s.flash(c, "account.deleted")
+	return c.Redirect(http.StatusSeeOther, "/accounts")
+}
