@@ -265,6 +265,7 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 		WriteTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute,
 		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
 	go pruneLoop(ctx, d, log)
+	go backupLoop(ctx, d, log)
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	log.Info("kadra serving", "addr", ln.Addr().String(), "db", *f.dbPath, "version", versionString())
@@ -309,6 +310,24 @@ func pruneLoop(ctx context.Context, d *db.DB, log *slog.Logger) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
+		}
+	}
+}
+
+// backupLoop takes the scheduled backups of the Settings page when due.
+func backupLoop(ctx context.Context, d *db.DB, log *slog.Logger) {
+	t := time.NewTicker(time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if ran, err := d.RunScheduledBackup(ctx); err != nil && ctx.Err() == nil {
+			log.Error("scheduled backup", "err", err)
+		} else if ran {
+			log.Info("scheduled backup written")
 		}
 	}
 }

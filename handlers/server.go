@@ -155,6 +155,7 @@ func (s *Server) routes() *echo.Echo {
 	ui.GET("/settings", s.settingsShow)
 	ui.POST("/settings/password-policy", s.settingsPasswordPolicy)
 	ui.GET("/settings/backup", s.settingsBackup)
+	ui.POST("/settings/backup-schedule", s.settingsBackupSchedule)
 	ui.GET("/users", s.usersList)
 	ui.GET("/users/new", s.usersNew)
 	ui.POST("/users", s.usersCreate)

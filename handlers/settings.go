@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"os"
@@ -17,9 +18,11 @@ type policyForm struct {
 }
 
 type settingsExtra struct {
-	Version string
-	Schema  int
-	DBPath  string
+	Version        string
+	Schema         int
+	DBPath         string
+	Schedule       db.BackupSchedule
+	ScheduleErrors map[string]string
 }
 
 func (s *Server) settingsAllowed(a db.Actor) error {
@@ -29,8 +32,9 @@ func (s *Server) settingsAllowed(a db.Actor) error {
 	return nil
 }
 
-func (s *Server) settingsInfo() settingsExtra {
-	return settingsExtra{Version: s.version, Schema: db.SchemaVersion(), DBPath: s.db.Path()}
+func (s *Server) settingsInfo(c echo.Context) (settingsExtra, error) {
+	sched, err := s.db.BackupSchedule(c.Request().Context())
+	return settingsExtra{Version: s.version, Schema: db.SchemaVersion(), DBPath: s.db.Path(), Schedule: sched}, err
 }
 
 func (s *Server) settingsShow(c echo.Context) error {
@@ -41,7 +45,11 @@ func (s *Server) settingsShow(c echo.Context) error {
 	if err := s.settingsAllowed(actor(c)); err != nil {
 		return err
 	}
-	f := formPage[policyForm]{Form: policyForm{MinLength: p.MinLength}, active: "settings", Extra: s.settingsInfo()}
+	x, err := s.settingsInfo(c)
+	if err != nil {
+		return err
+	}
+	f := formPage[policyForm]{Form: policyForm{MinLength: p.MinLength}, active: "settings", Extra: x}
 	return s.render(c, http.StatusOK, "settings", f)
 }
 
@@ -52,7 +60,11 @@ func (s *Server) settingsPasswordPolicy(c echo.Context) error {
 	}
 	err := s.db.SetPasswordPolicy(c.Request().Context(), actor(c), db.PasswordPolicy{MinLength: in.MinLength})
 	if err != nil {
-		f := formPage[policyForm]{Form: in, active: "settings", Extra: s.settingsInfo()}
+		x, xerr := s.settingsInfo(c)
+		if xerr != nil {
+			return xerr
+		}
+		f := formPage[policyForm]{Form: in, active: "settings", Extra: x}
 		return refuse(s, c, "settings", f, err)
 	}
 	s.flash(c, "settings.saved")
@@ -79,4 +91,32 @@ func (s *Server) settingsBackup(c echo.Context) error {
 		return err
 	}
 	return c.Attachment(file, name)
+}
+
+// settingsBackupSchedule saves the scheduled backup (owner only); a refused
+// form comes back with the typed values and a message per field.
+func (s *Server) settingsBackupSchedule(c echo.Context) error {
+	var in db.BackupSchedule
+	if err := bindForm(c, &in); err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	if err := s.db.SetBackupSchedule(ctx, actor(c), in); err != nil {
+		e := db.AsError(err)
+		if e == nil || e.Code != db.EINVALID {
+			return err
+		}
+		p, perr := s.db.PasswordPolicy(ctx)
+		x, xerr := s.settingsInfo(c)
+		if perr != nil || xerr != nil {
+			return errors.Join(perr, xerr)
+		}
+		last := x.Schedule
+		in.LastAt, in.LastFile, in.LastError = last.LastAt, last.LastFile, last.LastError
+		x.Schedule, x.ScheduleErrors = in, s.tr(c).Fields(e.Fields)
+		return s.render(c, http.StatusUnprocessableEntity, "settings",
+			formPage[policyForm]{Form: policyForm{MinLength: p.MinLength}, active: "settings", Extra: x})
+	}
+	s.flash(c, "settings.saved")
+	return c.Redirect(http.StatusSeeOther, "/settings")
 }
