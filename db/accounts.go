@@ -141,11 +141,13 @@ func (in *AccountInput) normalize() {
 
 // checkAccount validates an account's details against the others: names
 // and external ids are unique, and (for a new account) so is the SIP
-// domain, so that its extensions never meet another account's.
-func checkAccount(ctx context.Context, q *sqlcdb.Queries, in AccountInput, exceptID int64, withDomain bool) error {
+// domain, so that its extensions never meet another account's. Only the
+// main account may go without an external id.
+func checkAccount(ctx context.Context, q *sqlcdb.Queries, in AccountInput, exceptID int64, withDomain, main bool) error {
 	var v ValidationError
 	checkName(&v, "name", in.Name, 100)
 	switch {
+	case in.ExternalID == "" && main:
 	case in.ExternalID == "":
 		v.Add("external_id", M("error.required"))
 	case utf8.RuneCountInString(in.ExternalID) > 64:
@@ -249,7 +251,7 @@ func (d *DB) PrepareAccount(ctx context.Context, a Actor, in AccountInput) (Acco
 		return in, err
 	}
 	in.normalize()
-	if err := checkAccount(ctx, d.rq, in, 0, true); err != nil {
+	if err := checkAccount(ctx, d.rq, in, 0, true, false); err != nil {
 		return in, err
 	}
 	if in.SIPDomain == "" {
@@ -274,7 +276,7 @@ func (d *DB) CreateAccount(ctx context.Context, a Actor, in AccountInput) (Accou
 	in.normalize()
 	var out Account
 	err := d.update(ctx, a, func(t *tx) ([]change, error) {
-		if err := checkAccount(ctx, t.Queries, in, 0, true); err != nil {
+		if err := checkAccount(ctx, t.Queries, in, 0, true, false); err != nil {
 			return nil, err
 		}
 		if in.SIPDomain == "" {
@@ -338,7 +340,7 @@ func (d *DB) UpdateAccount(ctx context.Context, a Actor, id int64, p AccountPatc
 			in.ExternalID = *p.ExternalID
 		}
 		in.normalize()
-		if err := checkAccount(ctx, t.Queries, in, id, false); err != nil {
+		if err := checkAccount(ctx, t.Queries, in, id, false, before.Main()); err != nil {
 			return nil, err
 		}
 		out = before
