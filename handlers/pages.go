@@ -54,16 +54,21 @@ func (s *Server) coming(p comingPage) echo.HandlerFunc {
 }
 
 type dashboardPage struct {
-	Me   db.User
-	Role string
+	Me    db.User
+	Stats db.Dashboard
 }
 
 func (dashboardPage) nav() string { return "" }
 
 func (s *Server) dashboard(c echo.Context) error {
-	me, err := s.db.Me(c.Request().Context(), actor(c))
+	ctx := c.Request().Context()
+	me, err := s.db.Me(ctx, actor(c))
 	if err != nil {
 		return err
 	}
-	return s.render(c, http.StatusOK, "dashboard", dashboardPage{Me: me})
+	stats, err := s.db.Dashboard(ctx, actor(c))
+	if err != nil {
+		return err
+	}
+	return s.render(c, http.StatusOK, "dashboard", dashboardPage{Me: me, Stats: stats})
 }

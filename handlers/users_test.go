@@ -151,3 +151,19 @@ func TestImpersonateFlow(t *testing.T) {
 		t.Fatalf("impersonation not audited")
 	}
 }
+
+// The dashboard sums up the account for those allowed to see each part.
+func TestDashboardSummary(t *testing.T) {
+	a := newSetupApp(t)
+	dbtest.AddUser(t, a.db, ownerActor(t, a), "anna@example.pl")
+	r := a.ownerClient().get("/")
+	if !strings.Contains(r.Body, "<strong>2</strong> users") || !strings.Contains(r.Body, "2 active, 0 invited, 0 blocked") ||
+		!strings.Contains(r.Body, "of 1 extension") {
+		t.Fatalf("summary:\n%s", r.Body)
+	}
+	s := a.client()
+	s.login("anna@example.pl", dbtest.OwnerPassword)
+	if r := s.get("/"); strings.Contains(r.Body, `class="stats"`) {
+		t.Fatal("staff sees the account summary")
+	}
+}
