@@ -372,3 +372,21 @@ func (a *app) apiIn(method, path, token, account string, body any) (int, map[str
 	_ = json.Unmarshal(b, &out)
 	return res.StatusCode, out
 }
+
+// R-ACC-4, R-LIC-1: the user's page links to their sub-account access and
+// licences, for those who may edit them.
+func TestUserPageLinks(t *testing.T) {
+	a := newSetupApp(t)
+	owner := ownerActor(t, a)
+	u := dbtest.AddUser(t, a.db, owner, "anna@example.pl")
+	c := a.ownerClient()
+	r := c.get(fmt.Sprintf("/users/%d", u.ID))
+	for _, link := range []string{fmt.Sprintf(`href="/users/%d/access"`, u.ID), fmt.Sprintf(`href="/users/%d/licenses"`, u.ID)} {
+		if !strings.Contains(r.Body, link) {
+			t.Errorf("user page lacks %s", link)
+		}
+	}
+	if r := c.get(fmt.Sprintf("/users/%d/access", u.ID)); r.Status != http.StatusOK || !strings.Contains(r.Body, "There are no sub-accounts yet.") {
+		t.Fatalf("access page: %d", r.Status)
+	}
+}
