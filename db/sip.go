@@ -172,7 +172,7 @@ func (d *DB) CreateSIPAccount(ctx context.Context, a Actor, in SIPAccountInput) 
 // passwordField names the password's field in the caller's form.
 func createSIP(ctx context.Context, t *tx, accountID int64, in SIPAccountInput, passwordField string) (SIPSecret, change, error) {
 	in.Extension = strings.TrimSpace(in.Extension)
-	set, err := sipSettings(ctx, t.Queries, accountID)
+	set, err := sipDomainPattern(ctx, t.Queries, accountID)
 	if err != nil {
 		return SIPSecret{}, change{}, err
 	}

@@ -79,6 +79,22 @@ func (d *DB) SIPSettings(ctx context.Context, a Actor) (SIPSettings, error) {
 }
 
 func sipSettings(ctx context.Context, q *sqlcdb.Queries, accountID int64) (SIPSettings, error) {
+	set, err := sipDomainPattern(ctx, q, accountID)
+	if err != nil {
+		return SIPSettings{}, err
+	}
+	stale, err := q.CountStaleSIPAccounts(ctx, accountID)
+	if err != nil {
+		return SIPSettings{}, err
+	}
+	set.StaleAccounts = int(stale)
+	return set, nil
+}
+
+// sipDomainPattern is sipSettings without the count of stale accounts (a
+// scan of the account's SIP accounts), for creating one: the CSV import
+// creates thousands.
+func sipDomainPattern(ctx context.Context, q *sqlcdb.Queries, accountID int64) (SIPSettings, error) {
 	acc, err := q.GetAccount(ctx, accountID)
 	if err != nil {
 		return SIPSettings{}, notFound(err)
@@ -87,11 +103,7 @@ func sipSettings(ctx context.Context, q *sqlcdb.Queries, accountID int64) (SIPSe
 	if err != nil {
 		return SIPSettings{}, err
 	}
-	stale, err := q.CountStaleSIPAccounts(ctx, accountID)
-	if err != nil {
-		return SIPSettings{}, err
-	}
-	return SIPSettings{Domain: sipRealm(acc.SipDomain), ExtensionPattern: p, StaleAccounts: int(stale)}, nil
+	return SIPSettings{Domain: sipRealm(acc.SipDomain), ExtensionPattern: p}, nil
 }
 
 // SetSIPSettings changes the acting account's SIP domain and extension
