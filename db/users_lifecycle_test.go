@@ -171,3 +171,28 @@ func TestListUsers(t *testing.T) {
 		t.Fatalf("staff listed users: %v", err)
 	}
 }
+
+// R-USER-16, R-ACC-4, R-ACC-5: the list filters by account, only among the
+// accounts the actor may enter.
+func TestListUsersByAccount(t *testing.T) {
+	ctx := context.Background()
+	d, owner := dbtest.Setup(t)
+	sub := dbtest.AddAccount(t, d, owner, "Oddział")
+	dbtest.AddUser(t, d, dbtest.In(t, d, owner, sub.ID), "branch@example.pl")
+	p, err := d.ListUsers(ctx, owner, db.UserFilter{AccountID: sub.ID})
+	if err != nil || p.Total != 1 || p.Items[0].Email != "branch@example.pl" {
+		t.Fatalf("%+v %v", p, err)
+	}
+	if p, _ := d.ListUsers(ctx, owner, db.UserFilter{}); p.Total != 1 || p.Items[0].Email != "owner@example.pl" {
+		t.Fatalf("main account list: %+v", p.Items)
+	}
+	admin := dbtest.AddUser(t, d, owner, "admin@example.pl")
+	adminRole, _ := d.BuiltinRoleID(ctx, db.BuiltinAdministrator)
+	if err := d.SetUserRole(ctx, owner, admin.ID, adminRole); err != nil {
+		t.Fatal(err)
+	}
+	noAccess := dbtest.Login(t, d, admin.Email, dbtest.OwnerPassword)
+	if _, err := d.ListUsers(ctx, noAccess, db.UserFilter{AccountID: sub.ID}); db.ErrorCode(err) != db.ENOTFOUND {
+		t.Fatalf("listed an account without access: %v", err)
+	}
+}

@@ -15,9 +15,12 @@ type UserFilter struct {
 	Status  string `query:"status" json:"status"`
 	RoleID  int64  `query:"role_id" json:"role_id"`
 	GroupID int64  `query:"group_id" json:"group_id"` // a group or position, with its subgroups
-	Sort    string `query:"sort" json:"sort"`         // a key of userSorts, "-" first for descending
-	Page    int    `query:"page" json:"page"`
-	PerPage int    `query:"per_page" json:"per_page"`
+	// AccountID lists another account the actor may enter (R-ACC-4); zero
+	// means the account acted in.
+	AccountID int64  `query:"account_id" json:"account_id"`
+	Sort      string `query:"sort" json:"sort"` // a key of userSorts, "-" first for descending
+	Page      int    `query:"page" json:"page"`
+	PerPage   int    `query:"per_page" json:"per_page"`
 }
 
 // UserRow is a user as the list shows it.
@@ -57,6 +60,12 @@ func (d *DB) ListUsers(ctx context.Context, a Actor, f UserFilter) (Page[UserRow
 		return Page[UserRow]{}, err
 	}
 	f.Page, f.PerPage = normalPage(f.Page, f.PerPage, 50)
+	if f.AccountID != 0 && f.AccountID != a.AccountID {
+		var err error
+		if a, err = d.ActorIn(ctx, a, f.AccountID); err != nil {
+			return Page[UserRow]{}, err
+		}
+	}
 	uq, err := userListQuery(a, f)
 	if err != nil {
 		return Page[UserRow]{}, err

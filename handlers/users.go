@@ -15,12 +15,18 @@ import (
 type usersPage struct {
 	F      db.UserFilter
 	Result db.Page[db.UserRow]
-	Roles  []db.Role
-	Groups []db.Group
-	Errors map[string]string
+	Roles    []db.Role
+	Groups   []db.Group
+	Accounts []db.Account // shown as a filter when the actor may enter several
+	Errors   map[string]string
+	acting   int64
 }
 
 func (usersPage) nav() string { return "users" }
+
+// Elsewhere says the list shows another account than the one acted in: its
+// rows are read-only here (switch account to change them).
+func (p usersPage) Elsewhere() bool { return p.F.AccountID != 0 && p.F.AccountID != p.acting }
 
 // Statuses lists the status filter's choices.
 func (usersPage) Statuses() []string {
@@ -42,6 +48,7 @@ func (p usersPage) query(over map[string]string) string {
 	set("status", p.F.Status)
 	set("role_id", strconv.FormatInt(p.F.RoleID, 10))
 	set("group_id", strconv.FormatInt(p.F.GroupID, 10))
+	set("account_id", strconv.FormatInt(p.F.AccountID, 10))
 	set("sort", p.F.Sort)
 	set("page", strconv.Itoa(p.F.Page))
 	if p.F.PerPage != 50 {
@@ -97,7 +104,7 @@ func (p usersPage) Pager() pager {
 func (s *Server) usersList(c echo.Context) error {
 	ctx := c.Request().Context()
 	a := actor(c)
-	var p usersPage
+	p := usersPage{acting: a.AccountID}
 	if err := (&echo.DefaultBinder{}).BindQueryParams(c, &p.F); err != nil {
 		return db.Errorf(db.EINVALID, "error.bad_request")
 	}
@@ -117,6 +124,9 @@ func (s *Server) usersList(c echo.Context) error {
 		return err
 	}
 	if p.Groups, err = s.db.GroupOptions(ctx, a); err != nil {
+		return err
+	}
+	if p.Accounts, err = s.db.EnterableAccounts(ctx, a); err != nil {
 		return err
 	}
 	return s.render(c, status, "users", p)
