@@ -13,8 +13,8 @@ import (
 // usersPage is the user list (R-USER-7, R-USER-16): the URL holds the
 // search, filters, sort and page, so a filtered view can be bookmarked.
 type usersPage struct {
-	F      db.UserFilter
-	Result db.Page[db.UserRow]
+	F        db.UserFilter
+	Result   db.Page[db.UserRow]
 	Roles    []db.Role
 	Groups   []db.Group
 	Accounts []db.Account // shown as a filter when the actor may enter several
