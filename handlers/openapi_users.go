@@ -8,6 +8,7 @@ func (s *Server) openAPIUsers() map[string]any {
 		query("q", "search in name, e-mail, work phone (3+ characters: substring; fewer: prefix) and extension (prefix)", "string"),
 		query("status", "invited, active, blocked or inactive", "string"),
 		query("role_id", "role", "integer"), query("group_id", "group or position, with its subgroups", "integer"),
+		query("account_id", "another account the token's user may enter (default: the acting account)", "integer"),
 		query("sort", "one of "+joinKeys(db.UserSortKeys())+"; prefix - for descending", "string"),
 		query("page", "from 1", "integer"), query("per_page", "1..200, default 50", "integer"),
 	}
