@@ -32,7 +32,7 @@ func (s *Server) middleware(e *echo.Echo) {
 		ContentTypeNosniff: "nosniff", XFrameOptions: "DENY", ContentSecurityPolicy: csp,
 		ReferrerPolicy: "same-origin", HSTSMaxAge: hstsAge(s.secure),
 	}))
-	e.Use(middleware.BodyLimit("2M"))
+	e.Use(bodyLimits()) // 2 MB; more for the CSV upload (users_import.go)
 	e.Use(s.fetchMetadata)
 	e.Use(middleware.CSRFWithConfig(middleware.CSRFConfig{
 		Skipper:     func(c echo.Context) bool { return isAPI(c) },

@@ -50,6 +50,7 @@ type Server struct {
 	metrics      *httpMetrics
 	setupToken   atomic.Pointer[string] // nil once setup is done
 	secrets      *onceSecrets           // SIP passwords between their POST and the page that shows them
+	imports      *importJobs            // CSV imports between upload, check and import
 	mailDelivery string
 }
 
@@ -58,7 +59,7 @@ type Server struct {
 // one-time setup token (see SetupURL).
 func New(ctx context.Context, cfg Config) (*Server, error) {
 	s := &Server{db: cfg.DB, log: cfg.Logger, baseURL: strings.TrimRight(cfg.BaseURL, "/"),
-		version: cfg.Version, registry: cfg.Registry, secrets: newOnceSecrets(),
+		version: cfg.Version, registry: cfg.Registry, secrets: newOnceSecrets(), imports: newImportJobs(),
 		mailDelivery: cfg.MailDelivery}
 	if s.log == nil {
 		s.log = slog.Default()
@@ -158,6 +159,12 @@ func (s *Server) routes() *echo.Echo {
 	ui.POST("/settings/backup-schedule", s.settingsBackupSchedule)
 	ui.GET("/users", s.usersList)
 	ui.GET("/users/new", s.usersNew)
+	ui.GET("/users/import", s.usersImportForm)
+	ui.POST(importRoute, s.usersImportUpload)
+	ui.GET("/users/import/:token", s.usersImportShow)
+	ui.GET("/users/import/:token/progress", s.usersImportProgress)
+	ui.POST("/users/import/:token/confirm", s.usersImportConfirm)
+	ui.GET("/users/export.csv", s.usersExport)
 	ui.POST("/users", s.usersCreate)
 	ui.GET("/users/:id", s.usersShow)
 	ui.GET("/users/:id/edit", s.usersEdit)
