@@ -45,6 +45,10 @@ Usage:
                                         set a password (generated if omitted)
   kadra sip export asterisk [--domain D] > pjsip_kadra.conf
                                         PJSIP config of the SIP accounts (HA1 only)
+  kadra import users.csv [--account NAME] [--dry-run]
+                                        create users from a CSV file, row by row
+  kadra export users [--account NAME] > users.csv
+                                        the users as a CSV file import reads back
   kadra version                         print the version
   kadra help                            this text
 
@@ -73,6 +77,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = cmdUser(ctx, args, stdout, stderr)
 	case "sip":
 		err = cmdSIP(ctx, args, stdout, stderr)
+	case "import":
+		err = cmdImport(ctx, args, stdout, stderr)
+	case "export":
+		err = cmdExport(ctx, args, stdout, stderr)
 	case "dev":
 		err = cmdDev(ctx, args, stdout, stderr)
 	case "version":
