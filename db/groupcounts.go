@@ -5,6 +5,8 @@ import (
 	"context"
 	"slices"
 	"sync"
+
+	"kadra/db/internal/sqlcdb"
 )
 
 // Member counts of the groups page (R-GROUP-6) need every membership of an
@@ -149,6 +151,40 @@ func (d *DB) countMembers(ctx context.Context, accountID int64, tree []Group) er
 		}
 	}
 	return nil
+}
+
+// groupCount is one group's member count from the snapshot: its own
+// members, or with deep the distinct members of it and every subgroup.
+func (d *DB) groupCount(ctx context.Context, accountID, id int64, deep bool) (int, error) {
+	ids := []int64{id}
+	if deep {
+		var err error
+		if ids, err = d.rq.SubtreeIDs(ctx, sqlcdb.SubtreeIDsParams{ID: id, AccountID: accountID}); err != nil {
+			return 0, err
+		}
+	}
+	in := make(map[int64]bool, len(ids))
+	for _, g := range ids {
+		in[g] = true
+	}
+	d.counts.mu.Lock()
+	defer d.counts.mu.Unlock()
+	s, err := d.countSnapshot(ctx, accountID)
+	if err != nil {
+		return 0, err
+	}
+	n, last := 0, int64(0)
+	for _, m := range s.members {
+		if m.user != last && in[m.group] {
+			n, last = n+1, m.user
+		}
+	}
+	for g, k := range s.positions {
+		if in[g] {
+			n += k
+		}
+	}
+	return n, nil
 }
 
 // afterChange follows a change of this package that wrote rows audit rows:

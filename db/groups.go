@@ -78,6 +78,22 @@ func canSeeGroups(a Actor) error {
 	return errForbidden
 }
 
+// Subtree returns the group id of a tree-ordered list and every group
+// under it, in tree order; nil when id is not in the list.
+func Subtree(tree []Group, id int64) []Group {
+	for i, g := range tree {
+		if g.ID != id {
+			continue
+		}
+		j := i + 1
+		for j < len(tree) && tree[j].Depth > g.Depth {
+			j++
+		}
+		return tree[i:j]
+	}
+	return nil
+}
+
 // GroupTree returns every group of the acting account in tree order
 // (parents before children, the Position root first, siblings by name),
 // each with its depth, path and direct and total member counts (R-GROUP-6).
@@ -94,7 +110,7 @@ func (d *DB) GroupTree(ctx context.Context, a Actor, q string) ([]Group, error) 
 	if err := d.countMembers(ctx, a.AccountID, tree); err != nil {
 		return nil, err
 	}
-	return filterTree(tree, q), nil
+	return FilterTree(tree, q), nil
 }
 
 // GroupOptions returns the acting account's groups in tree order without
@@ -150,9 +166,9 @@ func (d *DB) groupTree(ctx context.Context, q *sqlcdb.Queries, accountID int64) 
 	return out, nil
 }
 
-// filterTree keeps the groups whose name contains q (any case) and their
-// ancestors.
-func filterTree(tree []Group, q string) []Group {
+// FilterTree keeps the groups of a tree-ordered list whose name contains q
+// (any case), with their ancestors for context.
+func FilterTree(tree []Group, q string) []Group {
 	q = strings.ToLower(strings.TrimSpace(q))
 	if q == "" {
 		return tree
@@ -193,17 +209,11 @@ func (d *DB) GetGroup(ctx context.Context, a Actor, id int64) (Group, error) {
 		return Group{}, errNotFound
 	}
 	g := tree[i]
-	for _, deep := range []bool{false, true} {
-		n, err := d.rq.CountGroupMembers(ctx, sqlcdb.CountGroupMembersParams{AccountID: a.AccountID,
-			GroupID: id, Deep: deepFlag(deep)})
-		if err != nil {
-			return Group{}, err
-		}
-		if deep {
-			g.TotalMemberCount = int(n)
-		} else {
-			g.MemberCount = int(n)
-		}
+	if g.MemberCount, err = d.groupCount(ctx, a.AccountID, id, false); err != nil {
+		return Group{}, err
+	}
+	if g.TotalMemberCount, err = d.groupCount(ctx, a.AccountID, id, true); err != nil {
+		return Group{}, err
 	}
 	return g, nil
 }
@@ -215,6 +225,10 @@ func deepFlag(b bool) int64 {
 	return 0
 }
 
+// bigGroup is the member count from which a members page walks the users
+// by name instead of sorting the members.
+const bigGroup = 2000
+
 // GroupMembers returns a page of a group's members, by name; with
 // f.Deep, of the group and all its subgroups (R-GROUP-6). Returns ENOTFOUND
 // for a group outside the acting account.
@@ -222,22 +236,39 @@ func (d *DB) GroupMembers(ctx context.Context, a Actor, id int64, f MemberFilter
 	if err := canSeeGroups(a); err != nil {
 		return Page[GroupMember]{}, err
 	}
-	if _, err := d.rq.GetGroup(ctx, sqlcdb.GetGroupParams{ID: id, AccountID: a.AccountID}); err != nil {
+	_, err := d.rq.GetGroup(ctx, sqlcdb.GetGroupParams{ID: id, AccountID: a.AccountID})
+	if err != nil {
 		return Page[GroupMember]{}, notFound(err)
 	}
 	f.Page, f.PerPage = normalPage(f.Page, f.PerPage, 50)
 	q := likeContains(f.Q)
-	total, err := d.rq.CountGroupMembers(ctx, sqlcdb.CountGroupMembersParams{AccountID: a.AccountID,
-		GroupID: id, Deep: deepFlag(f.Deep), Q: q})
-	if err != nil {
+	var total int
+	if q.Valid {
+		n, err := d.rq.CountGroupMembers(ctx, sqlcdb.CountGroupMembersParams{AccountID: a.AccountID,
+			GroupID: id, Deep: deepFlag(f.Deep), Q: q})
+		if err != nil {
+			return Page[GroupMember]{}, err
+		}
+		total = int(n)
+	} else if total, err = d.groupCount(ctx, a.AccountID, id, f.Deep); err != nil {
 		return Page[GroupMember]{}, err
 	}
-	rows, err := d.rq.GroupMembers(ctx, sqlcdb.GroupMembersParams{AccountID: a.AccountID, GroupID: id,
-		Deep: deepFlag(f.Deep), Q: q, Lim: int64(f.PerPage), Off: int64((f.Page - 1) * f.PerPage)})
-	if err != nil {
+	var rows []sqlcdb.GroupMembersRow
+	lim, off := int64(f.PerPage), int64((f.Page-1)*f.PerPage)
+	if total > bigGroup {
+		byName, err := d.rq.GroupMembersByName(ctx, sqlcdb.GroupMembersByNameParams{AccountID: a.AccountID,
+			GroupID: id, Deep: deepFlag(f.Deep), Q: q, Lim: lim, Off: off})
+		if err != nil {
+			return Page[GroupMember]{}, err
+		}
+		for _, r := range byName {
+			rows = append(rows, sqlcdb.GroupMembersRow(r))
+		}
+	} else if rows, err = d.rq.GroupMembers(ctx, sqlcdb.GroupMembersParams{AccountID: a.AccountID, GroupID: id,
+		Deep: deepFlag(f.Deep), Q: q, Lim: lim, Off: off}); err != nil {
 		return Page[GroupMember]{}, err
 	}
-	out := Page[GroupMember]{Items: make([]GroupMember, len(rows)), Total: int(total), Page: f.Page,
+	out := Page[GroupMember]{Items: make([]GroupMember, len(rows)), Total: total, Page: f.Page,
 		PerPage: f.PerPage}
 	for i, u := range rows {
 		out.Items[i] = GroupMember{ID: u.ID, Email: u.Email, FullName: u.FullName, Status: u.Status}

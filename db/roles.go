@@ -202,7 +202,7 @@ func (d *DB) GetRole(ctx context.Context, a Actor, id int64) (Role, error) {
 	if err != nil {
 		return Role{}, err
 	}
-	n, err := d.rq.CountRoleHolders(ctx, sqlcdb.CountRoleHoldersParams{RoleID: id, AccountID: roleScope(a)})
+	n, err := d.rq.RoleHolderCount(ctx, sqlcdb.RoleHolderCountParams{RoleID: id, AccountID: roleScope(a)})
 	if err != nil {
 		return Role{}, err
 	}
@@ -227,13 +227,28 @@ func (d *DB) RoleHolders(ctx context.Context, a Actor, roleID int64, f UserFilte
 	}
 	f.Page, f.PerPage = normalPage(f.Page, f.PerPage, 50)
 	q, scope := likeContains(f.Q), roleScope(a)
-	total, err := d.rq.CountRoleHolders(ctx, sqlcdb.CountRoleHoldersParams{RoleID: roleID, AccountID: scope, Q: q})
+	var total int64
+	if q.Valid {
+		total, err = d.rq.CountRoleHolders(ctx, sqlcdb.CountRoleHoldersParams{RoleID: roleID, AccountID: scope, Q: q})
+	} else {
+		total, err = d.rq.RoleHolderCount(ctx, sqlcdb.RoleHolderCountParams{RoleID: roleID, AccountID: scope})
+	}
 	if err != nil {
 		return Page[RoleUser]{}, err
 	}
-	rows, err := d.rq.RoleHolders(ctx, sqlcdb.RoleHoldersParams{RoleID: roleID, AccountID: scope, Q: q,
-		Lim: int64(f.PerPage), Off: int64((f.Page - 1) * f.PerPage)})
-	if err != nil {
+	var rows []sqlcdb.RoleHoldersRow
+	lim, off := int64(f.PerPage), int64((f.Page-1)*f.PerPage)
+	if total > bigGroup {
+		byName, err := d.rq.RoleHoldersByName(ctx, sqlcdb.RoleHoldersByNameParams{RoleID: roleID, AccountID: scope,
+			Q: q, Lim: lim, Off: off})
+		if err != nil {
+			return Page[RoleUser]{}, err
+		}
+		for _, r := range byName {
+			rows = append(rows, sqlcdb.RoleHoldersRow(r))
+		}
+	} else if rows, err = d.rq.RoleHolders(ctx, sqlcdb.RoleHoldersParams{RoleID: roleID, AccountID: scope, Q: q,
+		Lim: lim, Off: off}); err != nil {
 		return Page[RoleUser]{}, err
 	}
 	out := Page[RoleUser]{Items: make([]RoleUser, len(rows)), Total: int(total), Page: f.Page, PerPage: f.PerPage}

@@ -10,26 +10,106 @@ import (
 	"kadra/db"
 )
 
-// groupNode is a group with its subgroups, for the nested list.
+// groupNode is one group of the tree page with its subgroups. Everything
+// the template shows is computed here: the tree may hold thousands of
+// groups, and each template action costs a reflective call.
 type groupNode struct {
-	db.Group
-	Sub []*groupNode
+	ID     int64
+	Name   string // the translated name for the Position root
+	Badge  string // "built in", "position" or ""
+	Counts string // "own / with subgroups"
+	Add    string // "Add subgroup", "Add position" or "" (no groups.manage, or a position)
+	Hidden int    // groups under this one left out of the page (see treeBudget)
+	More   string // "Show the N groups inside" when Hidden
+	Sub    []*groupNode
 }
 
-// nest turns the tree-ordered groups into nested nodes.
-func nest(groups []db.Group) []*groupNode {
+// treeBudget is how many groups the tree page shows at once. A bigger tree
+// shows its upper levels, each cut group offering to open its own subtree
+// (/groups?under=id); the filter box finds any group.
+const treeBudget = 300
+
+// nest turns tree-ordered groups into nested nodes, down to the deepest
+// level that keeps the page within treeBudget groups.
+func nest(groups []db.Group, l groupLabels) []*groupNode {
+	if len(groups) == 0 {
+		return nil
+	}
+	base, maxDepth := groups[0].Depth, groups[0].Depth
+	if len(groups) > treeBudget {
+		perDepth := map[int]int{}
+		for _, g := range groups {
+			perDepth[g.Depth-base]++
+		}
+		for n := perDepth[0]; n+perDepth[maxDepth-base+1] <= treeBudget && perDepth[maxDepth-base+1] > 0; {
+			maxDepth++
+			n += perDepth[maxDepth-base]
+		}
+	} else {
+		for _, g := range groups {
+			maxDepth = max(maxDepth, g.Depth)
+		}
+	}
 	var roots []*groupNode
 	byID := make(map[int64]*groupNode, len(groups))
+	var path []*groupNode // the shown ancestors of the current group
 	for _, g := range groups {
-		n := &groupNode{Group: g}
+		for len(path) > 0 && len(path) > g.Depth-base {
+			path = path[:len(path)-1]
+		}
+		if g.Depth > maxDepth {
+			path[len(path)-1].Hidden++
+			continue
+		}
+		n := &groupNode{ID: g.ID, Name: g.Name,
+			Counts: strconv.Itoa(g.MemberCount) + " / " + strconv.Itoa(g.TotalMemberCount)}
+		switch {
+		case g.Builtin:
+			n.Name, n.Badge = l.Root, l.Builtin
+		case g.Position:
+			n.Badge = l.Position
+		}
+		if l.Manage && !g.Position {
+			n.Add = l.AddSub
+			if g.Builtin {
+				n.Add = l.AddPosition
+			}
+		}
 		byID[g.ID] = n
 		if p, ok := byID[g.ParentID]; ok && g.ParentID != 0 {
 			p.Sub = append(p.Sub, n)
 		} else {
 			roots = append(roots, n)
 		}
+		path = append(path, n)
 	}
 	return roots
+}
+
+// parentOption is one choice of the create form's parent select.
+type parentOption struct {
+	ID       int64
+	Label    string
+	Selected bool
+}
+
+// parentOptions are the places a new group may go: any group but a
+// position (the Position root makes a new position). In a tree too big for
+// one select, the upper levels and the chosen parent; "Add subgroup" in the
+// tree chooses any other.
+func parentOptions(groups []db.Group, selected int64, l groupLabels) []parentOption {
+	out := make([]parentOption, 0, min(len(groups), treeBudget))
+	for _, g := range groups {
+		if g.Position || (len(groups) > treeBudget && g.Depth > 0 && g.ID != selected) {
+			continue
+		}
+		label := g.Path
+		if g.Builtin {
+			label = l.Root + " " + l.NewPosition
+		}
+		out = append(out, parentOption{ID: g.ID, Label: label, Selected: g.ID == selected})
+	}
+	return out
 }
 
 // groupForm creates a group, at the top level or under parent_id.
@@ -43,9 +123,12 @@ type groupForm struct {
 // that creates a group at the top level or under a chosen parent.
 type groupsPage struct {
 	Q       string
+	Under   db.Group // the group whose subtree is shown, or none
 	Tree    []*groupNode
 	Shown   int
+	Cut     bool       // too many groups to show at once: see treeBudget
 	Parents []db.Group // every group of the account, for the parent select
+	Options []parentOption
 	Form    groupForm
 	Errors  map[string]string
 	L       groupLabels
@@ -56,36 +139,52 @@ func (groupsPage) nav() string { return "groups" }
 // groupLabels are the words repeated on every node of the tree, translated
 // once per page rather than once per node (the tree may hold thousands).
 type groupLabels struct {
-	Root, NewPosition, Builtin, Position, Direct, Total, AddSub, AddPosition string
-	Manage                                                                   bool
+	Root, NewPosition, Builtin, Position, AddSub, AddPosition string
+	Manage                                                    bool
 }
 
-func (s *Server) groupsPageData(c echo.Context, q string) (groupsPage, error) {
+func (s *Server) groupsPageData(c echo.Context, q string, under int64) (groupsPage, error) {
 	tr := s.tr(c)
 	p := groupsPage{Q: q, L: groupLabels{Root: tr.T("groups.position_root"), NewPosition: tr.T("groups.new_position"),
-		Builtin: tr.T("groups.builtin"), Position: tr.T("groups.position"), Direct: tr.T("groups.direct"),
-		Total: tr.T("groups.total"), AddSub: tr.T("groups.add_sub"), AddPosition: tr.T("groups.add_position"),
-		Manage: actor(c).Can(db.PermGroupsManage)}}
-	ctx := c.Request().Context()
-	tree, err := s.db.GroupTree(ctx, actor(c), q)
+		Builtin: tr.T("groups.builtin"), Position: tr.T("groups.position"), AddSub: tr.T("groups.add_sub"),
+		AddPosition: tr.T("groups.add_position"), Manage: actor(c).Can(db.PermGroupsManage)}}
+	all, err := s.db.GroupTree(c.Request().Context(), actor(c), "")
 	if err != nil {
 		return p, err
 	}
-	p.Tree, p.Shown = nest(tree), len(tree)
-	if q == "" {
-		p.Parents = tree
-	} else if p.Parents, err = s.db.GroupOptions(ctx, actor(c)); err != nil {
-		return p, err
+	shown := all
+	if under != 0 {
+		if shown = db.Subtree(all, under); shown == nil {
+			return p, db.Errorf(db.ENOTFOUND, "error.not_found")
+		}
+		p.Under = shown[0]
+	}
+	shown = db.FilterTree(shown, q)
+	p.Tree, p.Shown, p.Cut = nest(shown, p.L), len(shown), len(shown) > treeBudget
+	var more func([]*groupNode)
+	more = func(nodes []*groupNode) {
+		for _, n := range nodes {
+			if n.Hidden > 0 {
+				n.More = tr.T("groups.more", "Count", n.Hidden)
+			}
+			more(n.Sub)
+		}
+	}
+	more(p.Tree)
+	if p.L.Manage {
+		p.Parents = all
 	}
 	return p, nil
 }
 
 func (s *Server) groupsTree(c echo.Context) error {
-	p, err := s.groupsPageData(c, c.QueryParam("q"))
+	under, _ := strconv.ParseInt(c.QueryParam("under"), 10, 64)
+	p, err := s.groupsPageData(c, c.QueryParam("q"), under)
 	if err != nil {
 		return err
 	}
 	p.Form.ParentID, _ = strconv.ParseInt(c.QueryParam("parent"), 10, 64)
+	p.Options = parentOptions(p.Parents, p.Form.ParentID, p.L)
 	if c.Request().Header.Get("HX-Request") == "true" && c.Request().Header.Get("HX-Target") == "tree" {
 		return s.render(c, http.StatusOK, "groups#tree", p)
 	}
@@ -103,11 +202,12 @@ func (s *Server) groupsCreate(c echo.Context) error {
 		if e == nil || e.Code != db.EINVALID {
 			return err
 		}
-		p, perr := s.groupsPageData(c, "")
+		p, perr := s.groupsPageData(c, "", 0)
 		if perr != nil {
 			return perr
 		}
 		p.Form, p.Errors = in, s.tr(c).Fields(e.Fields)
+		p.Options = parentOptions(p.Parents, in.ParentID, p.L)
 		return s.render(c, http.StatusUnprocessableEntity, "groups", p)
 	}
 	s.flash(c, "group.created", "Name", g.Path)

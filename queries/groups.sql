@@ -48,7 +48,8 @@ WITH RECURSIVE sub AS (
     WHERE t.id = sqlc.arg(id) AND t.account_id = sqlc.arg(account_id)
     UNION ALL
     SELECT g.id AS id, g.parent_id AS parent_id, g.name AS name, sub.depth + 1 AS depth
-    FROM groups g JOIN sub ON g.parent_id = sub.id
+    FROM sub CROSS JOIN groups g ON g.parent_id = sub.id
+    WHERE g.account_id = sqlc.arg(account_id)
 )
 SELECT sub.id, sub.parent_id, sub.name, sub.depth,
        (SELECT count(*) FROM group_members m WHERE m.group_id = sub.id) +
@@ -79,31 +80,76 @@ WHERE r.account_id = sqlc.arg(account_id) AND r.builtin_position = 1;
 
 -- name: GroupMembers :many
 -- A page of the users in a group (deep = 1: or in any of its subgroups),
--- by membership or, for positions, by users.position_id.
+-- by membership or, for positions, by users.position_id. CROSS JOIN makes
+-- SQLite start from the members rather than walk every user by name.
 WITH RECURSIVE sub AS (
     SELECT t.id AS id FROM groups t WHERE t.id = sqlc.arg(group_id) AND t.account_id = sqlc.arg(account_id)
     UNION ALL
-    SELECT g.id AS id FROM groups g JOIN sub ON g.parent_id = sub.id WHERE sqlc.arg(deep) = 1
+    SELECT g.id AS id FROM sub CROSS JOIN groups g ON g.parent_id = sub.id
+    WHERE g.account_id = sqlc.arg(account_id) AND sqlc.arg(deep) = 1
+),
+member_ids AS (
+    SELECT m.user_id AS uid FROM group_members m WHERE m.group_id IN (SELECT id FROM sub)
+    UNION
+    SELECT p.id AS uid FROM users p WHERE p.position_id IN (SELECT id FROM sub)
 )
 SELECT u.id, u.email, u.full_name, u.status, u.position_id
-FROM users u
+FROM member_ids
+CROSS JOIN users u ON u.id = member_ids.uid
 WHERE u.account_id = sqlc.arg(account_id)
-  AND (u.id IN (SELECT m.user_id FROM group_members m WHERE m.group_id IN (SELECT id FROM sub))
-       OR u.position_id IN (SELECT id FROM sub))
   AND (u.full_name LIKE sqlc.narg(q) OR u.email LIKE sqlc.narg(q) OR sqlc.narg(q) IS NULL)
 ORDER BY u.full_name COLLATE NOCASE, u.email COLLATE NOCASE, u.id
 LIMIT sqlc.arg(lim) OFFSET sqlc.arg(off);
+
+-- name: GroupMembersByName :many
+-- GroupMembers for a big group: walking the account's users by name and
+-- keeping the members finds a page sooner than sorting them all (without
+-- INDEXED BY, SQLite sorts every user of the account).
+WITH RECURSIVE sub AS (
+    SELECT t.id AS id FROM groups t WHERE t.id = sqlc.arg(group_id) AND t.account_id = sqlc.arg(account_id)
+    UNION ALL
+    SELECT g.id AS id FROM sub CROSS JOIN groups g ON g.parent_id = sub.id
+    WHERE g.account_id = sqlc.arg(account_id) AND sqlc.arg(deep) = 1
+),
+member_ids AS (
+    SELECT m.user_id AS uid FROM group_members m WHERE m.group_id IN (SELECT id FROM sub)
+    UNION
+    SELECT p.id AS uid FROM users p WHERE p.position_id IN (SELECT id FROM sub)
+)
+SELECT u.id, u.email, u.full_name, u.status, u.position_id
+FROM users u INDEXED BY users_account_name
+WHERE u.account_id = sqlc.arg(account_id)
+  AND u.id IN (SELECT uid FROM member_ids)
+  AND (u.full_name LIKE sqlc.narg(q) OR u.email LIKE sqlc.narg(q) OR sqlc.narg(q) IS NULL)
+ORDER BY u.full_name COLLATE NOCASE, u.email COLLATE NOCASE, u.id
+LIMIT sqlc.arg(lim) OFFSET sqlc.arg(off);
+
+-- name: SubtreeIDs :many
+-- A group and every group under it.
+WITH RECURSIVE sub AS (
+    SELECT t.id AS id FROM groups t WHERE t.id = sqlc.arg(id) AND t.account_id = sqlc.arg(account_id)
+    UNION ALL
+    SELECT g.id AS id FROM sub CROSS JOIN groups g ON g.parent_id = sub.id
+    WHERE g.account_id = sqlc.arg(account_id)
+)
+SELECT id FROM sub;
 
 -- name: CountGroupMembers :one
 WITH RECURSIVE sub AS (
     SELECT t.id AS id FROM groups t WHERE t.id = sqlc.arg(group_id) AND t.account_id = sqlc.arg(account_id)
     UNION ALL
-    SELECT g.id AS id FROM groups g JOIN sub ON g.parent_id = sub.id WHERE sqlc.arg(deep) = 1
+    SELECT g.id AS id FROM sub CROSS JOIN groups g ON g.parent_id = sub.id
+    WHERE g.account_id = sqlc.arg(account_id) AND sqlc.arg(deep) = 1
+),
+member_ids AS (
+    SELECT m.user_id AS uid FROM group_members m WHERE m.group_id IN (SELECT id FROM sub)
+    UNION
+    SELECT p.id AS uid FROM users p WHERE p.position_id IN (SELECT id FROM sub)
 )
-SELECT count(*) FROM users u
+SELECT count(*)
+FROM member_ids
+CROSS JOIN users u ON u.id = member_ids.uid
 WHERE u.account_id = sqlc.arg(account_id)
-  AND (u.id IN (SELECT m.user_id FROM group_members m WHERE m.group_id IN (SELECT id FROM sub))
-       OR u.position_id IN (SELECT id FROM sub))
   AND (u.full_name LIKE sqlc.narg(q) OR u.email LIKE sqlc.narg(q) OR sqlc.narg(q) IS NULL);
 
 -- name: UserGroupIDs :many

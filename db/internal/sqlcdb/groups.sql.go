@@ -114,12 +114,18 @@ const countGroupMembers = `-- name: CountGroupMembers :one
 WITH RECURSIVE sub AS (
     SELECT t.id AS id FROM groups t WHERE t.id = ?3 AND t.account_id = ?1
     UNION ALL
-    SELECT g.id AS id FROM groups g JOIN sub ON g.parent_id = sub.id WHERE ?4 = 1
+    SELECT g.id AS id FROM sub CROSS JOIN groups g ON g.parent_id = sub.id
+    WHERE g.account_id = ?1 AND ?4 = 1
+),
+member_ids AS (
+    SELECT m.user_id AS uid FROM group_members m WHERE m.group_id IN (SELECT id FROM sub)
+    UNION
+    SELECT p.id AS uid FROM users p WHERE p.position_id IN (SELECT id FROM sub)
 )
-SELECT count(*) FROM users u
+SELECT count(*)
+FROM member_ids
+CROSS JOIN users u ON u.id = member_ids.uid
 WHERE u.account_id = ?1
-  AND (u.id IN (SELECT m.user_id FROM group_members m WHERE m.group_id IN (SELECT id FROM sub))
-       OR u.position_id IN (SELECT id FROM sub))
   AND (u.full_name LIKE ?2 OR u.email LIKE ?2 OR ?2 IS NULL)
 `
 
@@ -253,13 +259,18 @@ const groupMembers = `-- name: GroupMembers :many
 WITH RECURSIVE sub AS (
     SELECT t.id AS id FROM groups t WHERE t.id = ?5 AND t.account_id = ?1
     UNION ALL
-    SELECT g.id AS id FROM groups g JOIN sub ON g.parent_id = sub.id WHERE ?6 = 1
+    SELECT g.id AS id FROM sub CROSS JOIN groups g ON g.parent_id = sub.id
+    WHERE g.account_id = ?1 AND ?6 = 1
+),
+member_ids AS (
+    SELECT m.user_id AS uid FROM group_members m WHERE m.group_id IN (SELECT id FROM sub)
+    UNION
+    SELECT p.id AS uid FROM users p WHERE p.position_id IN (SELECT id FROM sub)
 )
 SELECT u.id, u.email, u.full_name, u.status, u.position_id
-FROM users u
+FROM member_ids
+CROSS JOIN users u ON u.id = member_ids.uid
 WHERE u.account_id = ?1
-  AND (u.id IN (SELECT m.user_id FROM group_members m WHERE m.group_id IN (SELECT id FROM sub))
-       OR u.position_id IN (SELECT id FROM sub))
   AND (u.full_name LIKE ?2 OR u.email LIKE ?2 OR ?2 IS NULL)
 ORDER BY u.full_name COLLATE NOCASE, u.email COLLATE NOCASE, u.id
 LIMIT ?4 OFFSET ?3
@@ -283,7 +294,8 @@ type GroupMembersRow struct {
 }
 
 // A page of the users in a group (deep = 1: or in any of its subgroups),
-// by membership or, for positions, by users.position_id.
+// by membership or, for positions, by users.position_id. CROSS JOIN makes
+// SQLite start from the members rather than walk every user by name.
 func (q *Queries) GroupMembers(ctx context.Context, arg GroupMembersParams) ([]GroupMembersRow, error) {
 	rows, err := q.db.QueryContext(ctx, groupMembers,
 		arg.AccountID,
@@ -320,13 +332,91 @@ func (q *Queries) GroupMembers(ctx context.Context, arg GroupMembersParams) ([]G
 	return items, nil
 }
 
+const groupMembersByName = `-- name: GroupMembersByName :many
+WITH RECURSIVE sub AS (
+    SELECT t.id AS id FROM groups t WHERE t.id = ?5 AND t.account_id = ?1
+    UNION ALL
+    SELECT g.id AS id FROM sub CROSS JOIN groups g ON g.parent_id = sub.id
+    WHERE g.account_id = ?1 AND ?6 = 1
+),
+member_ids AS (
+    SELECT m.user_id AS uid FROM group_members m WHERE m.group_id IN (SELECT id FROM sub)
+    UNION
+    SELECT p.id AS uid FROM users p WHERE p.position_id IN (SELECT id FROM sub)
+)
+SELECT u.id, u.email, u.full_name, u.status, u.position_id
+FROM users u INDEXED BY users_account_name
+WHERE u.account_id = ?1
+  AND u.id IN (SELECT uid FROM member_ids)
+  AND (u.full_name LIKE ?2 OR u.email LIKE ?2 OR ?2 IS NULL)
+ORDER BY u.full_name COLLATE NOCASE, u.email COLLATE NOCASE, u.id
+LIMIT ?4 OFFSET ?3
+`
+
+type GroupMembersByNameParams struct {
+	AccountID int64
+	Q         sql.NullString
+	Off       int64
+	Lim       int64
+	GroupID   int64
+	Deep      interface{}
+}
+
+type GroupMembersByNameRow struct {
+	ID         int64
+	Email      string
+	FullName   string
+	Status     string
+	PositionID sql.NullInt64
+}
+
+// GroupMembers for a big group: walking the account's users by name and
+// keeping the members finds a page sooner than sorting them all (without
+// INDEXED BY, SQLite sorts every user of the account).
+func (q *Queries) GroupMembersByName(ctx context.Context, arg GroupMembersByNameParams) ([]GroupMembersByNameRow, error) {
+	rows, err := q.db.QueryContext(ctx, groupMembersByName,
+		arg.AccountID,
+		arg.Q,
+		arg.Off,
+		arg.Lim,
+		arg.GroupID,
+		arg.Deep,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []GroupMembersByNameRow{}
+	for rows.Next() {
+		var i GroupMembersByNameRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.Email,
+			&i.FullName,
+			&i.Status,
+			&i.PositionID,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const groupSubtree = `-- name: GroupSubtree :many
 WITH RECURSIVE sub AS (
     SELECT t.id AS id, t.parent_id AS parent_id, t.name AS name, 0 AS depth FROM groups t
     WHERE t.id = ?1 AND t.account_id = ?2
     UNION ALL
     SELECT g.id AS id, g.parent_id AS parent_id, g.name AS name, sub.depth + 1 AS depth
-    FROM groups g JOIN sub ON g.parent_id = sub.id
+    FROM sub CROSS JOIN groups g ON g.parent_id = sub.id
+    WHERE g.account_id = ?2
 )
 SELECT sub.id, sub.parent_id, sub.name, sub.depth,
        (SELECT count(*) FROM group_members m WHERE m.group_id = sub.id) +
@@ -520,6 +610,45 @@ func (q *Queries) SiblingNamed(ctx context.Context, arg SiblingNamedParams) (int
 	var count int64
 	err := row.Scan(&count)
 	return count, err
+}
+
+const subtreeIDs = `-- name: SubtreeIDs :many
+WITH RECURSIVE sub AS (
+    SELECT t.id AS id FROM groups t WHERE t.id = ?1 AND t.account_id = ?2
+    UNION ALL
+    SELECT g.id AS id FROM sub CROSS JOIN groups g ON g.parent_id = sub.id
+    WHERE g.account_id = ?2
+)
+SELECT id FROM sub
+`
+
+type SubtreeIDsParams struct {
+	ID        int64
+	AccountID int64
+}
+
+// A group and every group under it.
+func (q *Queries) SubtreeIDs(ctx context.Context, arg SubtreeIDsParams) ([]int64, error) {
+	rows, err := q.db.QueryContext(ctx, subtreeIDs, arg.ID, arg.AccountID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []int64{}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		items = append(items, id)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
 }
 
 const userGroupIDs = `-- name: UserGroupIDs :many

@@ -169,16 +169,17 @@ func (q *Queries) GetRole(ctx context.Context, id int64) (Role, error) {
 
 const listRoles = `-- name: ListRoles :many
 SELECT r.id, r.name, r.description, r.builtin,
-       (SELECT count(*) FROM users u
-        WHERE u.role_id = r.id
-          AND (u.account_id = ?1 OR ?1 IS NULL)) AS user_count
+       CAST(CASE WHEN ?1 IS NULL
+            THEN (SELECT count(*) FROM users u WHERE u.role_id = r.id)
+            ELSE (SELECT count(*) FROM users u WHERE u.account_id = ?1 AND u.role_id = r.id)
+       END AS INTEGER) AS user_count
 FROM roles r
 WHERE (r.name LIKE ?2 OR r.description LIKE ?2 OR ?2 IS NULL)
 ORDER BY r.name COLLATE NOCASE, r.id
 `
 
 type ListRolesParams struct {
-	AccountID sql.NullInt64
+	AccountID interface{}
 	Q         sql.NullString
 }
 
@@ -193,6 +194,7 @@ type ListRolesRow struct {
 // Every role matching q (name or description), with the number of users
 // holding each; account_id NULL counts users of every account. Roles are
 // few (defined once, by the owner), so the caller sorts and pages them.
+// The CASE lets each count use its own covering index.
 func (q *Queries) ListRoles(ctx context.Context, arg ListRolesParams) ([]ListRolesRow, error) {
 	rows, err := q.db.QueryContext(ctx, listRoles, arg.AccountID, arg.Q)
 	if err != nil {
@@ -239,7 +241,7 @@ func (q *Queries) MoveUserToRole(ctx context.Context, arg MoveUserToRoleParams) 
 
 const roleCandidates = `-- name: RoleCandidates :many
 SELECT u.id, u.email, u.full_name, u.status, u.is_owner, u.role_id, r.name AS role_name
-FROM users u
+FROM users u INDEXED BY users_account_name
 JOIN roles r ON r.id = u.role_id
 WHERE u.account_id = ?1
   AND (u.full_name LIKE ?2 OR u.email LIKE ?2 OR ?2 IS NULL)
@@ -301,13 +303,33 @@ func (q *Queries) RoleCandidates(ctx context.Context, arg RoleCandidatesParams) 
 	return items, nil
 }
 
+const roleHolderCount = `-- name: RoleHolderCount :one
+SELECT CAST(CASE WHEN ?1 IS NULL
+            THEN (SELECT count(*) FROM users u WHERE u.role_id = ?2)
+            ELSE (SELECT count(*) FROM users u WHERE u.account_id = ?1 AND u.role_id = ?2)
+       END AS INTEGER) AS n
+`
+
+type RoleHolderCountParams struct {
+	AccountID interface{}
+	RoleID    int64
+}
+
+// CountRoleHolders without a search, from a covering index.
+func (q *Queries) RoleHolderCount(ctx context.Context, arg RoleHolderCountParams) (int64, error) {
+	row := q.db.QueryRowContext(ctx, roleHolderCount, arg.AccountID, arg.RoleID)
+	var n int64
+	err := row.Scan(&n)
+	return n, err
+}
+
 const roleHolders = `-- name: RoleHolders :many
 SELECT u.id, u.account_id, u.email, u.full_name, u.status, u.is_owner
 FROM users u
 WHERE u.role_id = ?1
   AND (u.account_id = ?2 OR ?2 IS NULL)
   AND (u.full_name LIKE ?3 OR u.email LIKE ?3 OR ?3 IS NULL)
-ORDER BY u.full_name COLLATE NOCASE, u.email COLLATE NOCASE, u.id
+ORDER BY u.account_id, u.full_name COLLATE NOCASE, u.email COLLATE NOCASE, u.id
 LIMIT ?5 OFFSET ?4
 `
 
@@ -344,6 +366,71 @@ func (q *Queries) RoleHolders(ctx context.Context, arg RoleHoldersParams) ([]Rol
 	items := []RoleHoldersRow{}
 	for rows.Next() {
 		var i RoleHoldersRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.AccountID,
+			&i.Email,
+			&i.FullName,
+			&i.Status,
+			&i.IsOwner,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const roleHoldersByName = `-- name: RoleHoldersByName :many
+SELECT u.id, u.account_id, u.email, u.full_name, u.status, u.is_owner
+FROM users u INDEXED BY users_account_name
+WHERE u.role_id = ?1
+  AND (u.account_id = ?2 OR ?2 IS NULL)
+  AND (u.full_name LIKE ?3 OR u.email LIKE ?3 OR ?3 IS NULL)
+ORDER BY u.account_id, u.full_name COLLATE NOCASE, u.email COLLATE NOCASE, u.id
+LIMIT ?5 OFFSET ?4
+`
+
+type RoleHoldersByNameParams struct {
+	RoleID    int64
+	AccountID sql.NullInt64
+	Q         sql.NullString
+	Off       int64
+	Lim       int64
+}
+
+type RoleHoldersByNameRow struct {
+	ID        int64
+	AccountID int64
+	Email     string
+	FullName  string
+	Status    string
+	IsOwner   int64
+}
+
+// RoleHolders for a role many hold: walking the users by name and keeping
+// the holders finds a page sooner than sorting them all.
+func (q *Queries) RoleHoldersByName(ctx context.Context, arg RoleHoldersByNameParams) ([]RoleHoldersByNameRow, error) {
+	rows, err := q.db.QueryContext(ctx, roleHoldersByName,
+		arg.RoleID,
+		arg.AccountID,
+		arg.Q,
+		arg.Off,
+		arg.Lim,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []RoleHoldersByNameRow{}
+	for rows.Next() {
+		var i RoleHoldersByNameRow
 		if err := rows.Scan(
 			&i.ID,
 			&i.AccountID,

@@ -1,0 +1,22 @@
+package db
+
+import "context"
+
+// DropCountSnapshots forgets every member count snapshot, so that a
+// benchmark can measure the first request after a change made elsewhere.
+func (d *DB) DropCountSnapshots() {
+	d.counts.mu.Lock()
+	defer d.counts.mu.Unlock()
+	d.counts.byAccount = nil
+}
+
+// PermissionsOf reads a role's permissions the way actorFor does on every
+// request and returns them as an Actor would hold them.
+func (d *DB) PermissionsOf(ctx context.Context, roleID int64) (map[Permission]bool, error) {
+	perms, err := d.rq.RolePermissions(ctx, roleID)
+	out := make(map[Permission]bool, len(perms))
+	for _, p := range perms {
+		out[Permission(p)] = true
+	}
+	return out, err
+}
