@@ -65,7 +65,7 @@ func TestOperationsEndpoints(t *testing.T) {
 	}
 	c.get("/login")
 	r := c.get("/metrics")
-	if r.Status != http.StatusOK || !strings.Contains(r.Body, `kadra_http_requests_total{code="200",method="GET",route="/login"}`) {
+	if r.Status != http.StatusOK || !strings.Contains(r.Body, `kadra_http_requests_total{route="/login",method="GET",code="200"}`) {
 		t.Fatalf("metrics: %d\n%s", r.Status, r.Body)
 	}
 	r = c.get("/login")

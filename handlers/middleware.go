@@ -1,17 +1,15 @@
 package handlers
 
 import (
+	"fmt"
 	"log/slog"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
+	"github.com/VictoriaMetrics/metrics"
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
 const csrfField = "_csrf"
@@ -80,23 +78,21 @@ func requestID(c echo.Context) string {
 	return c.Response().Header().Get(echo.HeaderXRequestID)
 }
 
-// httpMetrics are the Prometheus series of every request.
+// httpMetrics are the Prometheus series of every request, kept in a set of
+// their own (VictoriaMetrics/metrics: see the README's design notes).
 type httpMetrics struct {
-	requests *prometheus.CounterVec
-	duration *prometheus.HistogramVec
+	set *metrics.Set
 }
 
-func newHTTPMetrics(reg *prometheus.Registry) *httpMetrics {
-	m := &httpMetrics{
-		requests: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "kadra_http_requests_total",
-			Help: "HTTP requests by route, method and status."}, []string{"route", "method", "code"}),
-		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "kadra_http_request_duration_seconds",
-			Help: "HTTP request latency by route.", Buckets: prometheus.DefBuckets}, []string{"route", "method"}),
-	}
-	reg.MustRegister(m.requests, m.duration)
-	_ = reg.Register(collectors.NewGoCollector())
-	_ = reg.Register(collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	return m
+func newHTTPMetrics() *httpMetrics { return &httpMetrics{set: metrics.NewSet()} }
+
+// observe counts one request and its latency, labelled by route pattern
+// (never the raw path, so ids do not multiply the series).
+func (m *httpMetrics) observe(route, method string, status int, latency time.Duration) {
+	m.set.GetOrCreateCounter(fmt.Sprintf(`kadra_http_requests_total{route=%q,method=%q,code="%d"}`,
+		route, method, status)).Inc()
+	m.set.GetOrCreateSummary(fmt.Sprintf(`kadra_http_request_duration_seconds{route=%q,method=%q}`,
+		route, method)).Update(latency.Seconds())
 }
 
 // observe handles a request's error at once (so the status is known), then
@@ -113,8 +109,7 @@ func (s *Server) observe(next echo.HandlerFunc) echo.HandlerFunc {
 		if route == "" {
 			route = "unmatched"
 		}
-		s.metrics.requests.WithLabelValues(route, r.Method, strconv.Itoa(status)).Inc()
-		s.metrics.duration.WithLabelValues(route, r.Method).Observe(latency.Seconds())
+		s.metrics.observe(route, r.Method, status, latency)
 		s.log.LogAttrs(r.Context(), slog.LevelInfo, "request",
 			slog.String("method", r.Method), slog.String("path", r.URL.Path),
 			slog.Int("status", status), slog.Duration("latency", latency),
@@ -124,7 +119,12 @@ func (s *Server) observe(next echo.HandlerFunc) echo.HandlerFunc {
 }
 
 func (s *Server) metricsHandler() echo.HandlerFunc {
-	return echo.WrapHandler(promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{}))
+	return func(c echo.Context) error {
+		c.Response().Header().Set(echo.HeaderContentType, "text/plain; version=0.0.4; charset=utf-8")
+		s.metrics.set.WritePrometheus(c.Response())
+		metrics.WriteProcessMetrics(c.Response())
+		return nil
+	}
 }
 
 func (s *Server) healthz(c echo.Context) error {

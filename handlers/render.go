@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -11,6 +12,7 @@ import (
 	"net/http"
 	"path"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -61,13 +63,29 @@ func parsePages() (*pages, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &pages{byName: map[string]*template.Template{}}
-	for _, f := range files {
-		t, err := template.Must(base.Clone()).ParseFS(assets.Templates, f)
-		if err != nil {
-			return nil, fmt.Errorf("template %s: %w", f, err)
-		}
-		p.byName[strings.TrimSuffix(path.Base(f), ".html")] = t
+	// Each page is the layout and partials plus the page; cloning and
+	// parsing them on every core keeps start-up short.
+	parsed := make([]*template.Template, len(files))
+	errs := make([]error, len(files))
+	var wg sync.WaitGroup
+	for i, f := range files {
+		wg.Go(func() {
+			clone, err := base.Clone()
+			if err == nil {
+				parsed[i], err = clone.ParseFS(assets.Templates, f)
+			}
+			if err != nil {
+				errs[i] = fmt.Errorf("template %s: %w", f, err)
+			}
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	p := &pages{byName: make(map[string]*template.Template, len(files))}
+	for i, f := range files {
+		p.byName[strings.TrimSuffix(path.Base(f), ".html")] = parsed[i]
 	}
 	return p, nil
 }

@@ -7,16 +7,17 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	"github.com/gorilla/sessions"
 	"github.com/labstack/echo/v4"
 	"github.com/nicksnyder/go-i18n/v2/i18n"
-	"github.com/prometheus/client_golang/prometheus"
 
 	"kadra/db"
 )
@@ -27,8 +28,6 @@ type Config struct {
 	Logger  *slog.Logger
 	BaseURL string // e.g. https://panel.example.pl; empty means http://localhost
 	Version string
-	// Registry receives the HTTP metrics; nil makes a fresh one.
-	Registry *prometheus.Registry
 	// MailDelivery describes the SMTP server mail goes through, for the
 	// outbox page; empty means none: mail stays in the outbox.
 	MailDelivery string
@@ -46,7 +45,6 @@ type Server struct {
 	secure       bool
 	baseURL      string
 	version      string
-	registry     *prometheus.Registry
 	metrics      *httpMetrics
 	setupToken   atomic.Pointer[string] // nil once setup is done
 	secrets      *onceSecrets           // SIP passwords between their POST and the page that shows them
@@ -59,7 +57,7 @@ type Server struct {
 // one-time setup token (see SetupURL).
 func New(ctx context.Context, cfg Config) (*Server, error) {
 	s := &Server{db: cfg.DB, log: cfg.Logger, baseURL: strings.TrimRight(cfg.BaseURL, "/"),
-		version: cfg.Version, registry: cfg.Registry, secrets: newOnceSecrets(), imports: newImportJobs(),
+		version: cfg.Version, secrets: newOnceSecrets(), imports: newImportJobs(),
 		mailDelivery: cfg.MailDelivery}
 	if s.log == nil {
 		s.log = slog.Default()
@@ -70,17 +68,14 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if u, err := url.Parse(s.baseURL); err == nil && u.Scheme == "https" {
 		s.secure = true
 	}
-	if s.registry == nil {
-		s.registry = prometheus.NewRegistry()
-	}
-	var err error
-	if s.bundle, err = newBundle(); err != nil {
-		return nil, err
-	}
-	if s.static, err = newStaticFiles(); err != nil {
-		return nil, err
-	}
-	if s.pages, err = parsePages(); err != nil {
+	// Translations, static files and templates load side by side.
+	var wg sync.WaitGroup
+	var errBundle, errStatic, errPages error
+	wg.Go(func() { s.bundle, errBundle = newBundle() })
+	wg.Go(func() { s.static, errStatic = newStaticFiles() })
+	wg.Go(func() { s.pages, errPages = parsePages() })
+	wg.Wait()
+	if err := errors.Join(errBundle, errStatic, errPages); err != nil {
 		return nil, err
 	}
 	key, err := s.db.SessionKey(ctx)
@@ -98,7 +93,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		tok := hex.EncodeToString(b)
 		s.setupToken.Store(&tok)
 	}
-	s.metrics = newHTTPMetrics(s.registry)
+	s.metrics = newHTTPMetrics()
 	s.echo = s.routes()
 	return s, nil
 }
