@@ -276,6 +276,9 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 	go backupLoop(ctx, d, log)
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
+	// Give back what start-up parsing left behind, so an idle kadra stays
+	// small (BENCHMARKS.md).
+	debug.FreeOSMemory()
 	log.Info("kadra serving", "addr", ln.Addr().String(), "db", *f.dbPath, "version", versionString())
 	select {
 	case err := <-errc:
