@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -229,6 +230,7 @@ type groupPage struct {
 	F       db.MemberFilter
 	Members db.Page[db.GroupMember]
 	Parents []db.Group // where it may move: not itself, not under itself
+	Trimmed bool       // Parents holds only the top level and the ancestors
 	Form    groupEditForm
 	Errors  map[string]string
 	Error   string
@@ -294,19 +296,36 @@ func (s *Server) groupPageData(c echo.Context, id int64) (groupPage, error) {
 		if err != nil {
 			return p, err
 		}
-		under := map[int64]bool{id: true}
-		for _, g := range all {
-			if under[g.ParentID] {
-				under[g.ID] = true
-			}
-		}
-		for _, g := range all {
-			if !under[g.ID] && !g.Builtin && !g.Position {
-				p.Parents = append(p.Parents, g)
-			}
-		}
+		p.Parents, p.Trimmed = moveTargets(all, p.G)
 	}
 	return p, nil
+}
+
+// moveTargets are the groups g may move under: not itself or anything
+// under it, not Position or a position. In a tree too big for one select
+// (treeBudget), the top level and g's own ancestors; the API moves
+// anywhere.
+func moveTargets(all []db.Group, g db.Group) (targets []db.Group, trimmed bool) {
+	under := map[int64]bool{g.ID: true}
+	ancestor := map[int64]bool{}
+	for _, x := range all {
+		if under[x.ParentID] {
+			under[x.ID] = true
+		}
+	}
+	for _, x := range all {
+		if strings.HasPrefix(g.Path, x.Path+" › ") {
+			ancestor[x.ID] = true
+		}
+	}
+	big := len(all) > treeBudget
+	for _, x := range all {
+		if under[x.ID] || x.Builtin || x.Position || (big && x.Depth > 0 && !ancestor[x.ID]) {
+			continue
+		}
+		targets = append(targets, x)
+	}
+	return targets, big
 }
 
 func (s *Server) groupsShow(c echo.Context) error {
