@@ -19,7 +19,7 @@ func usersCSV(n int) string {
 	var b strings.Builder
 	b.WriteString("email,full_name,role,position,groups,extension,caller_id,sms_sender,send_invite\n")
 	for i := range n {
-		fmt.Fprintf(&b, "user%d@example.pl,User Number %d,Staff member,Consultant,Foreign branches / France,%d,+48221234567,Kadra,true\n",
+		fmt.Fprintf(&b, "u%d@example.pl,User %d,Staff member,Consultant,Sales,%d,+48221234567,Kadra,true\n",
 			i, i, 100000+i)
 	}
 	return b.String()

@@ -32,7 +32,7 @@ const (
 
 const (
 	jobIdle    = time.Hour // a job is dropped after this long unused
-	jobsMax    = 32        // jobs kept at once, all sessions together
+	jobsMax    = 8         // jobs kept at once, all sessions together (each holds its report)
 	jobTimeout = 30 * time.Minute
 )
 
