@@ -225,6 +225,16 @@ func (d *DB) actorFor(ctx context.Context, userID, accountID, impersonatorID int
 	if err != nil {
 		return Actor{}, err
 	}
+	role, err := d.rq.GetRole(ctx, u.RoleID)
+	if err != nil {
+		return Actor{}, err
+	}
+	if role.Builtin == BuiltinAdministrator { // every permission, also ones added to the catalogue later (R-ROLE-6)
+		perms = perms[:0]
+		for _, p := range AllPermissions() {
+			perms = append(perms, string(p))
+		}
+	}
 	home, err := d.rq.GetAccount(ctx, u.AccountID)
 	if err != nil {
 		return Actor{}, err
