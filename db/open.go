@@ -84,7 +84,16 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 	read.SetMaxOpenConns(n)
 	read.SetMaxIdleConns(n)
 
-	d := &DB{path: path, read: read, write: write, rq: sqlcdb.New(read), now: opt.Now,
+	// The read pool's statements are prepared once (on first use per
+	// connection thereafter): every request reads the session, user and
+	// role afresh, so parsing SQL each time would dominate.
+	rq, err := sqlcdb.Prepare(ctx, read)
+	if err != nil {
+		read.Close()
+		write.Close()
+		return nil, fmt.Errorf("prepare queries: %w", err)
+	}
+	d := &DB{path: path, read: read, write: write, rq: rq, now: opt.Now,
 		idle: opt.SessionIdle, maxAge: opt.SessionMax}
 	if d.now == nil {
 		d.now = time.Now

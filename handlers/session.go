@@ -103,8 +103,15 @@ func (s *Server) clearSession(c echo.Context) {
 
 // flash keeps a message for the next page the browser shows.
 func (s *Server) flash(c echo.Context, id string, kv ...any) {
+	s.flashText(c, s.tr(c).T(id, kv...))
+}
+
+// flashText keeps already translated lines for the next page.
+func (s *Server) flashText(c echo.Context, lines ...string) {
 	sess, _ := s.store.Get(c.Request(), flashCookie)
-	sess.AddFlash(s.tr(c).T(id, kv...))
+	for _, l := range lines {
+		sess.AddFlash(l)
+	}
 	_ = sess.Save(c.Request(), c.Response())
 }
 

@@ -15,7 +15,7 @@ SELECT user_id FROM account_access WHERE account_id = ?1 ORDER BY user_id
 `
 
 func (q *Queries) AccountAccessUserIDs(ctx context.Context, accountID int64) ([]int64, error) {
-	rows, err := q.db.QueryContext(ctx, accountAccessUserIDs, accountID)
+	rows, err := q.query(ctx, q.accountAccessUserIDsStmt, accountAccessUserIDs, accountID)
 	if err != nil {
 		return nil, err
 	}
@@ -48,7 +48,7 @@ type AccountExternalIDTakenParams struct {
 }
 
 func (q *Queries) AccountExternalIDTaken(ctx context.Context, arg AccountExternalIDTakenParams) (int64, error) {
-	row := q.db.QueryRowContext(ctx, accountExternalIDTaken, arg.ExternalID, arg.ExceptID)
+	row := q.queryRow(ctx, q.accountExternalIDTakenStmt, accountExternalIDTaken, arg.ExternalID, arg.ExceptID)
 	var count int64
 	err := row.Scan(&count)
 	return count, err
@@ -64,7 +64,7 @@ type AccountNameTakenParams struct {
 }
 
 func (q *Queries) AccountNameTaken(ctx context.Context, arg AccountNameTakenParams) (int64, error) {
-	row := q.db.QueryRowContext(ctx, accountNameTaken, arg.Name, arg.ExceptID)
+	row := q.queryRow(ctx, q.accountNameTakenStmt, accountNameTaken, arg.Name, arg.ExceptID)
 	var count int64
 	err := row.Scan(&count)
 	return count, err
@@ -75,7 +75,7 @@ SELECT count(*) FROM users WHERE account_id = ?1
 `
 
 func (q *Queries) AccountUserCount(ctx context.Context, accountID int64) (int64, error) {
-	row := q.db.QueryRowContext(ctx, accountUserCount, accountID)
+	row := q.queryRow(ctx, q.accountUserCountStmt, accountUserCount, accountID)
 	var count int64
 	err := row.Scan(&count)
 	return count, err
@@ -86,7 +86,7 @@ SELECT id FROM users WHERE account_id = ?1 ORDER BY id
 `
 
 func (q *Queries) AccountUserIDs(ctx context.Context, accountID int64) ([]int64, error) {
-	rows, err := q.db.QueryContext(ctx, accountUserIDs, accountID)
+	rows, err := q.query(ctx, q.accountUserIDsStmt, accountUserIDs, accountID)
 	if err != nil {
 		return nil, err
 	}
@@ -118,7 +118,7 @@ type AccountWithSIPDomainParams struct {
 }
 
 func (q *Queries) AccountWithSIPDomain(ctx context.Context, arg AccountWithSIPDomainParams) (int64, error) {
-	row := q.db.QueryRowContext(ctx, accountWithSIPDomain, arg.SipDomain, arg.ExceptID)
+	row := q.queryRow(ctx, q.accountWithSIPDomainStmt, accountWithSIPDomain, arg.SipDomain, arg.ExceptID)
 	var count int64
 	err := row.Scan(&count)
 	return count, err
@@ -134,7 +134,7 @@ type CloseAccountSeatsParams struct {
 }
 
 func (q *Queries) CloseAccountSeats(ctx context.Context, arg CloseAccountSeatsParams) error {
-	_, err := q.db.ExecContext(ctx, closeAccountSeats, arg.ToAt, arg.AccountID)
+	_, err := q.exec(ctx, q.closeAccountSeatsStmt, closeAccountSeats, arg.ToAt, arg.AccountID)
 	return err
 }
 
@@ -143,7 +143,7 @@ SELECT count(*) FROM accounts
 `
 
 func (q *Queries) CountAccounts(ctx context.Context) (int64, error) {
-	row := q.db.QueryRowContext(ctx, countAccounts)
+	row := q.queryRow(ctx, q.countAccountsStmt, countAccounts)
 	var count int64
 	err := row.Scan(&count)
 	return count, err
@@ -154,7 +154,7 @@ SELECT count(*) FROM account_access WHERE user_id = ?1
 `
 
 func (q *Queries) CountGrantedSubAccounts(ctx context.Context, userID int64) (int64, error) {
-	row := q.db.QueryRowContext(ctx, countGrantedSubAccounts, userID)
+	row := q.queryRow(ctx, q.countGrantedSubAccountsStmt, countGrantedSubAccounts, userID)
 	var count int64
 	err := row.Scan(&count)
 	return count, err
@@ -176,7 +176,7 @@ type CountMainAccessCandidatesParams struct {
 }
 
 func (q *Queries) CountMainAccessCandidates(ctx context.Context, arg CountMainAccessCandidatesParams) (int64, error) {
-	row := q.db.QueryRowContext(ctx, countMainAccessCandidates,
+	row := q.queryRow(ctx, q.countMainAccessCandidatesStmt, countMainAccessCandidates,
 		arg.MainID,
 		arg.Q,
 		arg.OnlyGranted,
@@ -194,7 +194,7 @@ WHERE ((a.name LIKE ?1 ESCAPE '!') OR (a.external_id LIKE ?1 ESCAPE '!')
 `
 
 func (q *Queries) CountSearchAccounts(ctx context.Context, q_ sql.NullString) (int64, error) {
-	row := q.db.QueryRowContext(ctx, countSearchAccounts, q_)
+	row := q.queryRow(ctx, q.countSearchAccountsStmt, countSearchAccounts, q_)
 	var count int64
 	err := row.Scan(&count)
 	return count, err
@@ -205,7 +205,7 @@ SELECT count(*) FROM accounts WHERE parent_id IS NOT NULL
 `
 
 func (q *Queries) CountSubAccounts(ctx context.Context) (int64, error) {
-	row := q.db.QueryRowContext(ctx, countSubAccounts)
+	row := q.queryRow(ctx, q.countSubAccountsStmt, countSubAccounts)
 	var count int64
 	err := row.Scan(&count)
 	return count, err
@@ -226,7 +226,7 @@ type CreateAccountParams struct {
 }
 
 func (q *Queries) CreateAccount(ctx context.Context, arg CreateAccountParams) (Account, error) {
-	row := q.db.QueryRowContext(ctx, createAccount,
+	row := q.queryRow(ctx, q.createAccountStmt, createAccount,
 		arg.ParentID,
 		arg.Name,
 		arg.ExternalID,
@@ -262,7 +262,7 @@ type CreateAccountWithIDParams struct {
 }
 
 func (q *Queries) CreateAccountWithID(ctx context.Context, arg CreateAccountWithIDParams) (Account, error) {
-	row := q.db.QueryRowContext(ctx, createAccountWithID,
+	row := q.queryRow(ctx, q.createAccountWithIDStmt, createAccountWithID,
 		arg.ID,
 		arg.ParentID,
 		arg.Name,
@@ -287,7 +287,7 @@ DELETE FROM accounts WHERE id = ?1 AND parent_id IS NOT NULL
 `
 
 func (q *Queries) DeleteAccountRow(ctx context.Context, id int64) (int64, error) {
-	result, err := q.db.ExecContext(ctx, deleteAccountRow, id)
+	result, err := q.exec(ctx, q.deleteAccountRowStmt, deleteAccountRow, id)
 	if err != nil {
 		return 0, err
 	}
@@ -299,7 +299,7 @@ DELETE FROM settings WHERE (key LIKE ?1 ESCAPE '!')
 `
 
 func (q *Queries) DeleteAccountSettings(ctx context.Context, prefix string) error {
-	_, err := q.db.ExecContext(ctx, deleteAccountSettings, prefix)
+	_, err := q.exec(ctx, q.deleteAccountSettingsStmt, deleteAccountSettings, prefix)
 	return err
 }
 
@@ -308,7 +308,7 @@ DELETE FROM users WHERE account_id = ?1
 `
 
 func (q *Queries) DeleteAccountUsers(ctx context.Context, accountID int64) (int64, error) {
-	result, err := q.db.ExecContext(ctx, deleteAccountUsers, accountID)
+	result, err := q.exec(ctx, q.deleteAccountUsersStmt, deleteAccountUsers, accountID)
 	if err != nil {
 		return 0, err
 	}
@@ -325,7 +325,7 @@ WHERE id IN (SELECT g.id FROM groups g
 // Groups of an account with no subgroups; repeated until none is left, so
 // that no parent goes before its children.
 func (q *Queries) DeleteLeafGroups(ctx context.Context, accountID int64) (int64, error) {
-	result, err := q.db.ExecContext(ctx, deleteLeafGroups, accountID)
+	result, err := q.exec(ctx, q.deleteLeafGroupsStmt, deleteLeafGroups, accountID)
 	if err != nil {
 		return 0, err
 	}
@@ -337,7 +337,7 @@ SELECT id, parent_id, name, external_id, sip_domain, created_at FROM accounts WH
 `
 
 func (q *Queries) GetAccount(ctx context.Context, id int64) (Account, error) {
-	row := q.db.QueryRowContext(ctx, getAccount, id)
+	row := q.queryRow(ctx, q.getAccountStmt, getAccount, id)
 	var i Account
 	err := row.Scan(
 		&i.ID,
@@ -361,7 +361,7 @@ type GrantAccountAccessParams struct {
 }
 
 func (q *Queries) GrantAccountAccess(ctx context.Context, arg GrantAccountAccessParams) error {
-	_, err := q.db.ExecContext(ctx, grantAccountAccess, arg.UserID, arg.AccountID)
+	_, err := q.exec(ctx, q.grantAccountAccessStmt, grantAccountAccess, arg.UserID, arg.AccountID)
 	return err
 }
 
@@ -373,7 +373,7 @@ ORDER BY a.name COLLATE NOCASE, a.id
 `
 
 func (q *Queries) GrantedSubAccounts(ctx context.Context, userID int64) ([]Account, error) {
-	rows, err := q.db.QueryContext(ctx, grantedSubAccounts, userID)
+	rows, err := q.query(ctx, q.grantedSubAccountsStmt, grantedSubAccounts, userID)
 	if err != nil {
 		return nil, err
 	}
@@ -412,7 +412,7 @@ type HasAccountAccessParams struct {
 }
 
 func (q *Queries) HasAccountAccess(ctx context.Context, arg HasAccountAccessParams) (int64, error) {
-	row := q.db.QueryRowContext(ctx, hasAccountAccess, arg.UserID, arg.AccountID)
+	row := q.queryRow(ctx, q.hasAccountAccessStmt, hasAccountAccess, arg.UserID, arg.AccountID)
 	var count int64
 	err := row.Scan(&count)
 	return count, err
@@ -433,7 +433,7 @@ type InsertDeletedAccountParams struct {
 }
 
 func (q *Queries) InsertDeletedAccount(ctx context.Context, arg InsertDeletedAccountParams) error {
-	_, err := q.db.ExecContext(ctx, insertDeletedAccount,
+	_, err := q.exec(ctx, q.insertDeletedAccountStmt, insertDeletedAccount,
 		arg.ID,
 		arg.Name,
 		arg.ExternalID,
@@ -476,7 +476,7 @@ type MainAccessCandidatesRow struct {
 // A page of the main account's users, each with whether they may enter the
 // sub-account (granted = 1); the owner always may.
 func (q *Queries) MainAccessCandidates(ctx context.Context, arg MainAccessCandidatesParams) ([]MainAccessCandidatesRow, error) {
-	rows, err := q.db.QueryContext(ctx, mainAccessCandidates,
+	rows, err := q.query(ctx, q.mainAccessCandidatesStmt, mainAccessCandidates,
 		arg.AccountID,
 		arg.MainID,
 		arg.Q,
@@ -517,7 +517,7 @@ SELECT id, parent_id, name, external_id, sip_domain, created_at FROM accounts WH
 `
 
 func (q *Queries) MainAccount(ctx context.Context) (Account, error) {
-	row := q.db.QueryRowContext(ctx, mainAccount)
+	row := q.queryRow(ctx, q.mainAccountStmt, mainAccount)
 	var i Account
 	err := row.Scan(
 		&i.ID,
@@ -541,7 +541,7 @@ SELECT CAST(max(
 // Account ids are never reused: seats and audit rows of a deleted account
 // keep its id, and must not become a new account's.
 func (q *Queries) NextAccountID(ctx context.Context) (int64, error) {
-	row := q.db.QueryRowContext(ctx, nextAccountID)
+	row := q.queryRow(ctx, q.nextAccountIDStmt, nextAccountID)
 	var next_id int64
 	err := row.Scan(&next_id)
 	return next_id, err
@@ -557,7 +557,7 @@ type RevokeAccountAccessParams struct {
 }
 
 func (q *Queries) RevokeAccountAccess(ctx context.Context, arg RevokeAccountAccessParams) (int64, error) {
-	result, err := q.db.ExecContext(ctx, revokeAccountAccess, arg.UserID, arg.AccountID)
+	result, err := q.exec(ctx, q.revokeAccountAccessStmt, revokeAccountAccess, arg.UserID, arg.AccountID)
 	if err != nil {
 		return 0, err
 	}
@@ -607,7 +607,7 @@ type SearchAccountsRow struct {
 // queries are read only by the owner and main-account admins
 // (db/accounts.go checks), never scoped to one acting account.
 func (q *Queries) SearchAccounts(ctx context.Context, arg SearchAccountsParams) ([]SearchAccountsRow, error) {
-	rows, err := q.db.QueryContext(ctx, searchAccounts,
+	rows, err := q.query(ctx, q.searchAccountsStmt, searchAccounts,
 		arg.Q,
 		arg.Off,
 		arg.Lim,
@@ -651,7 +651,7 @@ WHERE acting_account_id = ?1
 // Sessions acting in an account that is going away return to their
 // user's own account.
 func (q *Queries) SendSessionsHome(ctx context.Context, accountID int64) (int64, error) {
-	result, err := q.db.ExecContext(ctx, sendSessionsHome, accountID)
+	result, err := q.exec(ctx, q.sendSessionsHomeStmt, sendSessionsHome, accountID)
 	if err != nil {
 		return 0, err
 	}
@@ -671,7 +671,7 @@ type SendUserSessionsHomeParams struct {
 
 // A user's sessions acting in an account they may no longer enter.
 func (q *Queries) SendUserSessionsHome(ctx context.Context, arg SendUserSessionsHomeParams) (int64, error) {
-	result, err := q.db.ExecContext(ctx, sendUserSessionsHome, arg.UserID, arg.AccountID)
+	result, err := q.exec(ctx, q.sendUserSessionsHomeStmt, sendUserSessionsHome, arg.UserID, arg.AccountID)
 	if err != nil {
 		return 0, err
 	}
@@ -688,7 +688,7 @@ type SetSessionAccountParams struct {
 }
 
 func (q *Queries) SetSessionAccount(ctx context.Context, arg SetSessionAccountParams) error {
-	_, err := q.db.ExecContext(ctx, setSessionAccount, arg.ActingAccountID, arg.IDHash)
+	_, err := q.exec(ctx, q.setSessionAccountStmt, setSessionAccount, arg.ActingAccountID, arg.IDHash)
 	return err
 }
 
@@ -697,7 +697,7 @@ SELECT id, parent_id, name, external_id, sip_domain, created_at FROM accounts WH
 `
 
 func (q *Queries) SubAccounts(ctx context.Context) ([]Account, error) {
-	rows, err := q.db.QueryContext(ctx, subAccounts)
+	rows, err := q.query(ctx, q.subAccountsStmt, subAccounts)
 	if err != nil {
 		return nil, err
 	}
@@ -737,6 +737,6 @@ type UpdateAccountParams struct {
 }
 
 func (q *Queries) UpdateAccount(ctx context.Context, arg UpdateAccountParams) error {
-	_, err := q.db.ExecContext(ctx, updateAccount, arg.Name, arg.ExternalID, arg.ID)
+	_, err := q.exec(ctx, q.updateAccountStmt, updateAccount, arg.Name, arg.ExternalID, arg.ID)
 	return err
 }

@@ -33,7 +33,7 @@ type CountAuditParams struct {
 }
 
 func (q *Queries) CountAudit(ctx context.Context, arg CountAuditParams) (int64, error) {
-	row := q.db.QueryRowContext(ctx, countAudit,
+	row := q.queryRow(ctx, q.countAuditStmt, countAudit,
 		arg.AccountID,
 		arg.Actor,
 		arg.Action,
@@ -73,7 +73,7 @@ type InsertAuditParams struct {
 }
 
 func (q *Queries) InsertAudit(ctx context.Context, arg InsertAuditParams) error {
-	_, err := q.db.ExecContext(ctx, insertAudit,
+	_, err := q.exec(ctx, q.insertAuditStmt, insertAudit,
 		arg.At,
 		arg.ActorID,
 		arg.ActorEmail,
@@ -118,7 +118,7 @@ type SearchAuditParams struct {
 }
 
 func (q *Queries) SearchAudit(ctx context.Context, arg SearchAuditParams) ([]AuditLog, error) {
-	rows, err := q.db.QueryContext(ctx, searchAudit,
+	rows, err := q.query(ctx, q.searchAuditStmt, searchAudit,
 		arg.AccountID,
 		arg.Actor,
 		arg.Action,

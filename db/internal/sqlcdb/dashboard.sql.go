@@ -22,7 +22,7 @@ type SIPCountsRow struct {
 }
 
 func (q *Queries) SIPCounts(ctx context.Context, accountID int64) (SIPCountsRow, error) {
-	row := q.db.QueryRowContext(ctx, sIPCounts, accountID)
+	row := q.queryRow(ctx, q.sIPCountsStmt, sIPCounts, accountID)
 	var i SIPCountsRow
 	err := row.Scan(&i.Total, &i.Free)
 	return i, err
@@ -38,7 +38,7 @@ type UserStatusCountsRow struct {
 }
 
 func (q *Queries) UserStatusCounts(ctx context.Context, accountID int64) ([]UserStatusCountsRow, error) {
-	rows, err := q.db.QueryContext(ctx, userStatusCounts, accountID)
+	rows, err := q.query(ctx, q.userStatusCountsStmt, userStatusCounts, accountID)
 	if err != nil {
 		return nil, err
 	}

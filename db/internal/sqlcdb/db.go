@@ -7,6 +7,7 @@ package sqlcdb
 import (
 	"context"
 	"database/sql"
+	"fmt"
 )
 
 type DBTX interface {
@@ -20,12 +21,1938 @@ func New(db DBTX) *Queries {
 	return &Queries{db: db}
 }
 
+func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
+	q := Queries{db: db}
+	var err error
+	if q.accountAccessUserIDsStmt, err = db.PrepareContext(ctx, accountAccessUserIDs); err != nil {
+		return nil, fmt.Errorf("error preparing query AccountAccessUserIDs: %w", err)
+	}
+	if q.accountByNameStmt, err = db.PrepareContext(ctx, accountByName); err != nil {
+		return nil, fmt.Errorf("error preparing query AccountByName: %w", err)
+	}
+	if q.accountExternalIDTakenStmt, err = db.PrepareContext(ctx, accountExternalIDTaken); err != nil {
+		return nil, fmt.Errorf("error preparing query AccountExternalIDTaken: %w", err)
+	}
+	if q.accountGroupsStmt, err = db.PrepareContext(ctx, accountGroups); err != nil {
+		return nil, fmt.Errorf("error preparing query AccountGroups: %w", err)
+	}
+	if q.accountMembershipsStmt, err = db.PrepareContext(ctx, accountMemberships); err != nil {
+		return nil, fmt.Errorf("error preparing query AccountMemberships: %w", err)
+	}
+	if q.accountNameTakenStmt, err = db.PrepareContext(ctx, accountNameTaken); err != nil {
+		return nil, fmt.Errorf("error preparing query AccountNameTaken: %w", err)
+	}
+	if q.accountUserCountStmt, err = db.PrepareContext(ctx, accountUserCount); err != nil {
+		return nil, fmt.Errorf("error preparing query AccountUserCount: %w", err)
+	}
+	if q.accountUserIDsStmt, err = db.PrepareContext(ctx, accountUserIDs); err != nil {
+		return nil, fmt.Errorf("error preparing query AccountUserIDs: %w", err)
+	}
+	if q.accountWithSIPDomainStmt, err = db.PrepareContext(ctx, accountWithSIPDomain); err != nil {
+		return nil, fmt.Errorf("error preparing query AccountWithSIPDomain: %w", err)
+	}
+	if q.addGroupMemberStmt, err = db.PrepareContext(ctx, addGroupMember); err != nil {
+		return nil, fmt.Errorf("error preparing query AddGroupMember: %w", err)
+	}
+	if q.addLoginFailureStmt, err = db.PrepareContext(ctx, addLoginFailure); err != nil {
+		return nil, fmt.Errorf("error preparing query AddLoginFailure: %w", err)
+	}
+	if q.addRolePermissionStmt, err = db.PrepareContext(ctx, addRolePermission); err != nil {
+		return nil, fmt.Errorf("error preparing query AddRolePermission: %w", err)
+	}
+	if q.allRolePermissionsStmt, err = db.PrepareContext(ctx, allRolePermissions); err != nil {
+		return nil, fmt.Errorf("error preparing query AllRolePermissions: %w", err)
+	}
+	if q.assignLicenseSeatStmt, err = db.PrepareContext(ctx, assignLicenseSeat); err != nil {
+		return nil, fmt.Errorf("error preparing query AssignLicenseSeat: %w", err)
+	}
+	if q.auditHighWaterStmt, err = db.PrepareContext(ctx, auditHighWater); err != nil {
+		return nil, fmt.Errorf("error preparing query AuditHighWater: %w", err)
+	}
+	if q.cSVPhoneNumbersStmt, err = db.PrepareContext(ctx, cSVPhoneNumbers); err != nil {
+		return nil, fmt.Errorf("error preparing query CSVPhoneNumbers: %w", err)
+	}
+	if q.cSVRolesStmt, err = db.PrepareContext(ctx, cSVRoles); err != nil {
+		return nil, fmt.Errorf("error preparing query CSVRoles: %w", err)
+	}
+	if q.cSVSIPAccountsStmt, err = db.PrepareContext(ctx, cSVSIPAccounts); err != nil {
+		return nil, fmt.Errorf("error preparing query CSVSIPAccounts: %w", err)
+	}
+	if q.cSVSMSSendersStmt, err = db.PrepareContext(ctx, cSVSMSSenders); err != nil {
+		return nil, fmt.Errorf("error preparing query CSVSMSSenders: %w", err)
+	}
+	if q.clearEmailFailuresStmt, err = db.PrepareContext(ctx, clearEmailFailures); err != nil {
+		return nil, fmt.Errorf("error preparing query ClearEmailFailures: %w", err)
+	}
+	if q.clearRolePermissionsStmt, err = db.PrepareContext(ctx, clearRolePermissions); err != nil {
+		return nil, fmt.Errorf("error preparing query ClearRolePermissions: %w", err)
+	}
+	if q.clearUserGroupsStmt, err = db.PrepareContext(ctx, clearUserGroups); err != nil {
+		return nil, fmt.Errorf("error preparing query ClearUserGroups: %w", err)
+	}
+	if q.closeAccountSeatsStmt, err = db.PrepareContext(ctx, closeAccountSeats); err != nil {
+		return nil, fmt.Errorf("error preparing query CloseAccountSeats: %w", err)
+	}
+	if q.closeSeatStmt, err = db.PrepareContext(ctx, closeSeat); err != nil {
+		return nil, fmt.Errorf("error preparing query CloseSeat: %w", err)
+	}
+	if q.countAccountsStmt, err = db.PrepareContext(ctx, countAccounts); err != nil {
+		return nil, fmt.Errorf("error preparing query CountAccounts: %w", err)
+	}
+	if q.countAuditStmt, err = db.PrepareContext(ctx, countAudit); err != nil {
+		return nil, fmt.Errorf("error preparing query CountAudit: %w", err)
+	}
+	if q.countGrantedSubAccountsStmt, err = db.PrepareContext(ctx, countGrantedSubAccounts); err != nil {
+		return nil, fmt.Errorf("error preparing query CountGrantedSubAccounts: %w", err)
+	}
+	if q.countGroupMembersStmt, err = db.PrepareContext(ctx, countGroupMembers); err != nil {
+		return nil, fmt.Errorf("error preparing query CountGroupMembers: %w", err)
+	}
+	if q.countLicenseSeatHoldersStmt, err = db.PrepareContext(ctx, countLicenseSeatHolders); err != nil {
+		return nil, fmt.Errorf("error preparing query CountLicenseSeatHolders: %w", err)
+	}
+	if q.countLicensesStmt, err = db.PrepareContext(ctx, countLicenses); err != nil {
+		return nil, fmt.Errorf("error preparing query CountLicenses: %w", err)
+	}
+	if q.countMailByStatusStmt, err = db.PrepareContext(ctx, countMailByStatus); err != nil {
+		return nil, fmt.Errorf("error preparing query CountMailByStatus: %w", err)
+	}
+	if q.countMainAccessCandidatesStmt, err = db.PrepareContext(ctx, countMainAccessCandidates); err != nil {
+		return nil, fmt.Errorf("error preparing query CountMainAccessCandidates: %w", err)
+	}
+	if q.countPhoneNumbersStmt, err = db.PrepareContext(ctx, countPhoneNumbers); err != nil {
+		return nil, fmt.Errorf("error preparing query CountPhoneNumbers: %w", err)
+	}
+	if q.countPositionsStmt, err = db.PrepareContext(ctx, countPositions); err != nil {
+		return nil, fmt.Errorf("error preparing query CountPositions: %w", err)
+	}
+	if q.countRoleCandidatesStmt, err = db.PrepareContext(ctx, countRoleCandidates); err != nil {
+		return nil, fmt.Errorf("error preparing query CountRoleCandidates: %w", err)
+	}
+	if q.countRoleHoldersStmt, err = db.PrepareContext(ctx, countRoleHolders); err != nil {
+		return nil, fmt.Errorf("error preparing query CountRoleHolders: %w", err)
+	}
+	if q.countSIPAccountsStmt, err = db.PrepareContext(ctx, countSIPAccounts); err != nil {
+		return nil, fmt.Errorf("error preparing query CountSIPAccounts: %w", err)
+	}
+	if q.countSMSSendersStmt, err = db.PrepareContext(ctx, countSMSSenders); err != nil {
+		return nil, fmt.Errorf("error preparing query CountSMSSenders: %w", err)
+	}
+	if q.countSearchAccountsStmt, err = db.PrepareContext(ctx, countSearchAccounts); err != nil {
+		return nil, fmt.Errorf("error preparing query CountSearchAccounts: %w", err)
+	}
+	if q.countStaleSIPAccountsStmt, err = db.PrepareContext(ctx, countStaleSIPAccounts); err != nil {
+		return nil, fmt.Errorf("error preparing query CountStaleSIPAccounts: %w", err)
+	}
+	if q.countSubAccountsStmt, err = db.PrepareContext(ctx, countSubAccounts); err != nil {
+		return nil, fmt.Errorf("error preparing query CountSubAccounts: %w", err)
+	}
+	if q.countUserSessionsStmt, err = db.PrepareContext(ctx, countUserSessions); err != nil {
+		return nil, fmt.Errorf("error preparing query CountUserSessions: %w", err)
+	}
+	if q.countUsersPresentingNumberStmt, err = db.PrepareContext(ctx, countUsersPresentingNumber); err != nil {
+		return nil, fmt.Errorf("error preparing query CountUsersPresentingNumber: %w", err)
+	}
+	if q.countUsersPresentingSenderStmt, err = db.PrepareContext(ctx, countUsersPresentingSender); err != nil {
+		return nil, fmt.Errorf("error preparing query CountUsersPresentingSender: %w", err)
+	}
+	if q.createAccountStmt, err = db.PrepareContext(ctx, createAccount); err != nil {
+		return nil, fmt.Errorf("error preparing query CreateAccount: %w", err)
+	}
+	if q.createAccountWithIDStmt, err = db.PrepareContext(ctx, createAccountWithID); err != nil {
+		return nil, fmt.Errorf("error preparing query CreateAccountWithID: %w", err)
+	}
+	if q.createGroupStmt, err = db.PrepareContext(ctx, createGroup); err != nil {
+		return nil, fmt.Errorf("error preparing query CreateGroup: %w", err)
+	}
+	if q.createLicenseStmt, err = db.PrepareContext(ctx, createLicense); err != nil {
+		return nil, fmt.Errorf("error preparing query CreateLicense: %w", err)
+	}
+	if q.createPhoneNumberStmt, err = db.PrepareContext(ctx, createPhoneNumber); err != nil {
+		return nil, fmt.Errorf("error preparing query CreatePhoneNumber: %w", err)
+	}
+	if q.createRoleStmt, err = db.PrepareContext(ctx, createRole); err != nil {
+		return nil, fmt.Errorf("error preparing query CreateRole: %w", err)
+	}
+	if q.createSIPAccountStmt, err = db.PrepareContext(ctx, createSIPAccount); err != nil {
+		return nil, fmt.Errorf("error preparing query CreateSIPAccount: %w", err)
+	}
+	if q.createSMSSenderStmt, err = db.PrepareContext(ctx, createSMSSender); err != nil {
+		return nil, fmt.Errorf("error preparing query CreateSMSSender: %w", err)
+	}
+	if q.createSessionStmt, err = db.PrepareContext(ctx, createSession); err != nil {
+		return nil, fmt.Errorf("error preparing query CreateSession: %w", err)
+	}
+	if q.createTokenStmt, err = db.PrepareContext(ctx, createToken); err != nil {
+		return nil, fmt.Errorf("error preparing query CreateToken: %w", err)
+	}
+	if q.createUserStmt, err = db.PrepareContext(ctx, createUser); err != nil {
+		return nil, fmt.Errorf("error preparing query CreateUser: %w", err)
+	}
+	if q.deleteAccountRowStmt, err = db.PrepareContext(ctx, deleteAccountRow); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteAccountRow: %w", err)
+	}
+	if q.deleteAccountSettingsStmt, err = db.PrepareContext(ctx, deleteAccountSettings); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteAccountSettings: %w", err)
+	}
+	if q.deleteAccountUsersStmt, err = db.PrepareContext(ctx, deleteAccountUsers); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteAccountUsers: %w", err)
+	}
+	if q.deleteExpiredSessionsStmt, err = db.PrepareContext(ctx, deleteExpiredSessions); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteExpiredSessions: %w", err)
+	}
+	if q.deleteGroupStmt, err = db.PrepareContext(ctx, deleteGroup); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteGroup: %w", err)
+	}
+	if q.deleteLeafGroupsStmt, err = db.PrepareContext(ctx, deleteLeafGroups); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteLeafGroups: %w", err)
+	}
+	if q.deleteLicenseStmt, err = db.PrepareContext(ctx, deleteLicense); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteLicense: %w", err)
+	}
+	if q.deleteOldLoginFailuresStmt, err = db.PrepareContext(ctx, deleteOldLoginFailures); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteOldLoginFailures: %w", err)
+	}
+	if q.deletePhoneNumberStmt, err = db.PrepareContext(ctx, deletePhoneNumber); err != nil {
+		return nil, fmt.Errorf("error preparing query DeletePhoneNumber: %w", err)
+	}
+	if q.deleteRoleStmt, err = db.PrepareContext(ctx, deleteRole); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteRole: %w", err)
+	}
+	if q.deleteSIPAccountStmt, err = db.PrepareContext(ctx, deleteSIPAccount); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteSIPAccount: %w", err)
+	}
+	if q.deleteSMSSenderStmt, err = db.PrepareContext(ctx, deleteSMSSender); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteSMSSender: %w", err)
+	}
+	if q.deleteSessionStmt, err = db.PrepareContext(ctx, deleteSession); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteSession: %w", err)
+	}
+	if q.deleteUserStmt, err = db.PrepareContext(ctx, deleteUser); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteUser: %w", err)
+	}
+	if q.deleteUserSessionsStmt, err = db.PrepareContext(ctx, deleteUserSessions); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteUserSessions: %w", err)
+	}
+	if q.deleteUserSessionsExceptStmt, err = db.PrepareContext(ctx, deleteUserSessionsExcept); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteUserSessionsExcept: %w", err)
+	}
+	if q.deleteUserTokensOfKindStmt, err = db.PrepareContext(ctx, deleteUserTokensOfKind); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteUserTokensOfKind: %w", err)
+	}
+	if q.deletedAccountsStmt, err = db.PrepareContext(ctx, deletedAccounts); err != nil {
+		return nil, fmt.Errorf("error preparing query DeletedAccounts: %w", err)
+	}
+	if q.dueMailStmt, err = db.PrepareContext(ctx, dueMail); err != nil {
+		return nil, fmt.Errorf("error preparing query DueMail: %w", err)
+	}
+	if q.emailFailuresSinceStmt, err = db.PrepareContext(ctx, emailFailuresSince); err != nil {
+		return nil, fmt.Errorf("error preparing query EmailFailuresSince: %w", err)
+	}
+	if q.firstPositionStmt, err = db.PrepareContext(ctx, firstPosition); err != nil {
+		return nil, fmt.Errorf("error preparing query FirstPosition: %w", err)
+	}
+	if q.freeSIPAccountStmt, err = db.PrepareContext(ctx, freeSIPAccount); err != nil {
+		return nil, fmt.Errorf("error preparing query FreeSIPAccount: %w", err)
+	}
+	if q.getAccountStmt, err = db.PrepareContext(ctx, getAccount); err != nil {
+		return nil, fmt.Errorf("error preparing query GetAccount: %w", err)
+	}
+	if q.getAccountUserStmt, err = db.PrepareContext(ctx, getAccountUser); err != nil {
+		return nil, fmt.Errorf("error preparing query GetAccountUser: %w", err)
+	}
+	if q.getBuiltinRoleStmt, err = db.PrepareContext(ctx, getBuiltinRole); err != nil {
+		return nil, fmt.Errorf("error preparing query GetBuiltinRole: %w", err)
+	}
+	if q.getGroupStmt, err = db.PrepareContext(ctx, getGroup); err != nil {
+		return nil, fmt.Errorf("error preparing query GetGroup: %w", err)
+	}
+	if q.getLicenseStmt, err = db.PrepareContext(ctx, getLicense); err != nil {
+		return nil, fmt.Errorf("error preparing query GetLicense: %w", err)
+	}
+	if q.getMailStmt, err = db.PrepareContext(ctx, getMail); err != nil {
+		return nil, fmt.Errorf("error preparing query GetMail: %w", err)
+	}
+	if q.getOwnerStmt, err = db.PrepareContext(ctx, getOwner); err != nil {
+		return nil, fmt.Errorf("error preparing query GetOwner: %w", err)
+	}
+	if q.getPhoneNumberStmt, err = db.PrepareContext(ctx, getPhoneNumber); err != nil {
+		return nil, fmt.Errorf("error preparing query GetPhoneNumber: %w", err)
+	}
+	if q.getRoleStmt, err = db.PrepareContext(ctx, getRole); err != nil {
+		return nil, fmt.Errorf("error preparing query GetRole: %w", err)
+	}
+	if q.getSIPAccountStmt, err = db.PrepareContext(ctx, getSIPAccount); err != nil {
+		return nil, fmt.Errorf("error preparing query GetSIPAccount: %w", err)
+	}
+	if q.getSMSSenderStmt, err = db.PrepareContext(ctx, getSMSSender); err != nil {
+		return nil, fmt.Errorf("error preparing query GetSMSSender: %w", err)
+	}
+	if q.getSessionStmt, err = db.PrepareContext(ctx, getSession); err != nil {
+		return nil, fmt.Errorf("error preparing query GetSession: %w", err)
+	}
+	if q.getSettingStmt, err = db.PrepareContext(ctx, getSetting); err != nil {
+		return nil, fmt.Errorf("error preparing query GetSetting: %w", err)
+	}
+	if q.getTokenStmt, err = db.PrepareContext(ctx, getToken); err != nil {
+		return nil, fmt.Errorf("error preparing query GetToken: %w", err)
+	}
+	if q.getUserStmt, err = db.PrepareContext(ctx, getUser); err != nil {
+		return nil, fmt.Errorf("error preparing query GetUser: %w", err)
+	}
+	if q.getUserByEmailStmt, err = db.PrepareContext(ctx, getUserByEmail); err != nil {
+		return nil, fmt.Errorf("error preparing query GetUserByEmail: %w", err)
+	}
+	if q.grantAccountAccessStmt, err = db.PrepareContext(ctx, grantAccountAccess); err != nil {
+		return nil, fmt.Errorf("error preparing query GrantAccountAccess: %w", err)
+	}
+	if q.grantedSubAccountsStmt, err = db.PrepareContext(ctx, grantedSubAccounts); err != nil {
+		return nil, fmt.Errorf("error preparing query GrantedSubAccounts: %w", err)
+	}
+	if q.groupMembersStmt, err = db.PrepareContext(ctx, groupMembers); err != nil {
+		return nil, fmt.Errorf("error preparing query GroupMembers: %w", err)
+	}
+	if q.groupMembersByNameStmt, err = db.PrepareContext(ctx, groupMembersByName); err != nil {
+		return nil, fmt.Errorf("error preparing query GroupMembersByName: %w", err)
+	}
+	if q.groupSubtreeStmt, err = db.PrepareContext(ctx, groupSubtree); err != nil {
+		return nil, fmt.Errorf("error preparing query GroupSubtree: %w", err)
+	}
+	if q.hasAccountAccessStmt, err = db.PrepareContext(ctx, hasAccountAccess); err != nil {
+		return nil, fmt.Errorf("error preparing query HasAccountAccess: %w", err)
+	}
+	if q.iPFailuresSinceStmt, err = db.PrepareContext(ctx, iPFailuresSince); err != nil {
+		return nil, fmt.Errorf("error preparing query IPFailuresSince: %w", err)
+	}
+	if q.insertAuditStmt, err = db.PrepareContext(ctx, insertAudit); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertAudit: %w", err)
+	}
+	if q.insertDeletedAccountStmt, err = db.PrepareContext(ctx, insertDeletedAccount); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertDeletedAccount: %w", err)
+	}
+	if q.insertSettingIfMissingStmt, err = db.PrepareContext(ctx, insertSettingIfMissing); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertSettingIfMissing: %w", err)
+	}
+	if q.joinGroupStmt, err = db.PrepareContext(ctx, joinGroup); err != nil {
+		return nil, fmt.Errorf("error preparing query JoinGroup: %w", err)
+	}
+	if q.licenseProductTakenStmt, err = db.PrepareContext(ctx, licenseProductTaken); err != nil {
+		return nil, fmt.Errorf("error preparing query LicenseProductTaken: %w", err)
+	}
+	if q.licenseSeatHoldersStmt, err = db.PrepareContext(ctx, licenseSeatHolders); err != nil {
+		return nil, fmt.Errorf("error preparing query LicenseSeatHolders: %w", err)
+	}
+	if q.licenseSeatTakenStmt, err = db.PrepareContext(ctx, licenseSeatTaken); err != nil {
+		return nil, fmt.Errorf("error preparing query LicenseSeatTaken: %w", err)
+	}
+	if q.listFreeSIPAccountsStmt, err = db.PrepareContext(ctx, listFreeSIPAccounts); err != nil {
+		return nil, fmt.Errorf("error preparing query ListFreeSIPAccounts: %w", err)
+	}
+	if q.listMailStmt, err = db.PrepareContext(ctx, listMail); err != nil {
+		return nil, fmt.Errorf("error preparing query ListMail: %w", err)
+	}
+	if q.listRolesStmt, err = db.PrepareContext(ctx, listRoles); err != nil {
+		return nil, fmt.Errorf("error preparing query ListRoles: %w", err)
+	}
+	if q.listSettingsStmt, err = db.PrepareContext(ctx, listSettings); err != nil {
+		return nil, fmt.Errorf("error preparing query ListSettings: %w", err)
+	}
+	if q.listStaleSIPAccountsStmt, err = db.PrepareContext(ctx, listStaleSIPAccounts); err != nil {
+		return nil, fmt.Errorf("error preparing query ListStaleSIPAccounts: %w", err)
+	}
+	if q.listSubscribersStmt, err = db.PrepareContext(ctx, listSubscribers); err != nil {
+		return nil, fmt.Errorf("error preparing query ListSubscribers: %w", err)
+	}
+	if q.listUserTokensStmt, err = db.PrepareContext(ctx, listUserTokens); err != nil {
+		return nil, fmt.Errorf("error preparing query ListUserTokens: %w", err)
+	}
+	if q.mainAccessCandidatesStmt, err = db.PrepareContext(ctx, mainAccessCandidates); err != nil {
+		return nil, fmt.Errorf("error preparing query MainAccessCandidates: %w", err)
+	}
+	if q.mainAccountStmt, err = db.PrepareContext(ctx, mainAccount); err != nil {
+		return nil, fmt.Errorf("error preparing query MainAccount: %w", err)
+	}
+	if q.markMailFailedStmt, err = db.PrepareContext(ctx, markMailFailed); err != nil {
+		return nil, fmt.Errorf("error preparing query MarkMailFailed: %w", err)
+	}
+	if q.markMailSentStmt, err = db.PrepareContext(ctx, markMailSent); err != nil {
+		return nil, fmt.Errorf("error preparing query MarkMailSent: %w", err)
+	}
+	if q.maxNumericExtensionStmt, err = db.PrepareContext(ctx, maxNumericExtension); err != nil {
+		return nil, fmt.Errorf("error preparing query MaxNumericExtension: %w", err)
+	}
+	if q.moveGroupStmt, err = db.PrepareContext(ctx, moveGroup); err != nil {
+		return nil, fmt.Errorf("error preparing query MoveGroup: %w", err)
+	}
+	if q.moveUserToRoleStmt, err = db.PrepareContext(ctx, moveUserToRole); err != nil {
+		return nil, fmt.Errorf("error preparing query MoveUserToRole: %w", err)
+	}
+	if q.nextAccountIDStmt, err = db.PrepareContext(ctx, nextAccountID); err != nil {
+		return nil, fmt.Errorf("error preparing query NextAccountID: %w", err)
+	}
+	if q.numberOptionsStmt, err = db.PrepareContext(ctx, numberOptions); err != nil {
+		return nil, fmt.Errorf("error preparing query NumberOptions: %w", err)
+	}
+	if q.openSeatStmt, err = db.PrepareContext(ctx, openSeat); err != nil {
+		return nil, fmt.Errorf("error preparing query OpenSeat: %w", err)
+	}
+	if q.phoneNumberByNumberStmt, err = db.PrepareContext(ctx, phoneNumberByNumber); err != nil {
+		return nil, fmt.Errorf("error preparing query PhoneNumberByNumber: %w", err)
+	}
+	if q.positionCountsStmt, err = db.PrepareContext(ctx, positionCounts); err != nil {
+		return nil, fmt.Errorf("error preparing query PositionCounts: %w", err)
+	}
+	if q.positionOptionsStmt, err = db.PrepareContext(ctx, positionOptions); err != nil {
+		return nil, fmt.Errorf("error preparing query PositionOptions: %w", err)
+	}
+	if q.positionRootStmt, err = db.PrepareContext(ctx, positionRoot); err != nil {
+		return nil, fmt.Errorf("error preparing query PositionRoot: %w", err)
+	}
+	if q.queueMailStmt, err = db.PrepareContext(ctx, queueMail); err != nil {
+		return nil, fmt.Errorf("error preparing query QueueMail: %w", err)
+	}
+	if q.renameGroupStmt, err = db.PrepareContext(ctx, renameGroup); err != nil {
+		return nil, fmt.Errorf("error preparing query RenameGroup: %w", err)
+	}
+	if q.retryMailStmt, err = db.PrepareContext(ctx, retryMail); err != nil {
+		return nil, fmt.Errorf("error preparing query RetryMail: %w", err)
+	}
+	if q.revokeAccountAccessStmt, err = db.PrepareContext(ctx, revokeAccountAccess); err != nil {
+		return nil, fmt.Errorf("error preparing query RevokeAccountAccess: %w", err)
+	}
+	if q.roleCandidatesStmt, err = db.PrepareContext(ctx, roleCandidates); err != nil {
+		return nil, fmt.Errorf("error preparing query RoleCandidates: %w", err)
+	}
+	if q.roleHolderCountStmt, err = db.PrepareContext(ctx, roleHolderCount); err != nil {
+		return nil, fmt.Errorf("error preparing query RoleHolderCount: %w", err)
+	}
+	if q.roleHoldersStmt, err = db.PrepareContext(ctx, roleHolders); err != nil {
+		return nil, fmt.Errorf("error preparing query RoleHolders: %w", err)
+	}
+	if q.roleHoldersByNameStmt, err = db.PrepareContext(ctx, roleHoldersByName); err != nil {
+		return nil, fmt.Errorf("error preparing query RoleHoldersByName: %w", err)
+	}
+	if q.roleIDByNameStmt, err = db.PrepareContext(ctx, roleIDByName); err != nil {
+		return nil, fmt.Errorf("error preparing query RoleIDByName: %w", err)
+	}
+	if q.rolePermissionsStmt, err = db.PrepareContext(ctx, rolePermissions); err != nil {
+		return nil, fmt.Errorf("error preparing query RolePermissions: %w", err)
+	}
+	if q.roleUserCountStmt, err = db.PrepareContext(ctx, roleUserCount); err != nil {
+		return nil, fmt.Errorf("error preparing query RoleUserCount: %w", err)
+	}
+	if q.sIPCountsStmt, err = db.PrepareContext(ctx, sIPCounts); err != nil {
+		return nil, fmt.Errorf("error preparing query SIPCounts: %w", err)
+	}
+	if q.sIPDomainClashesStmt, err = db.PrepareContext(ctx, sIPDomainClashes); err != nil {
+		return nil, fmt.Errorf("error preparing query SIPDomainClashes: %w", err)
+	}
+	if q.sIPExtensionStmt, err = db.PrepareContext(ctx, sIPExtension); err != nil {
+		return nil, fmt.Errorf("error preparing query SIPExtension: %w", err)
+	}
+	if q.sIPExtensionInDomainStmt, err = db.PrepareContext(ctx, sIPExtensionInDomain); err != nil {
+		return nil, fmt.Errorf("error preparing query SIPExtensionInDomain: %w", err)
+	}
+	if q.sIPUserInAccountStmt, err = db.PrepareContext(ctx, sIPUserInAccount); err != nil {
+		return nil, fmt.Errorf("error preparing query SIPUserInAccount: %w", err)
+	}
+	if q.sMSSenderByNameStmt, err = db.PrepareContext(ctx, sMSSenderByName); err != nil {
+		return nil, fmt.Errorf("error preparing query SMSSenderByName: %w", err)
+	}
+	if q.searchAccountsStmt, err = db.PrepareContext(ctx, searchAccounts); err != nil {
+		return nil, fmt.Errorf("error preparing query SearchAccounts: %w", err)
+	}
+	if q.searchAuditStmt, err = db.PrepareContext(ctx, searchAudit); err != nil {
+		return nil, fmt.Errorf("error preparing query SearchAudit: %w", err)
+	}
+	if q.searchLicensesStmt, err = db.PrepareContext(ctx, searchLicenses); err != nil {
+		return nil, fmt.Errorf("error preparing query SearchLicenses: %w", err)
+	}
+	if q.searchPhoneNumbersStmt, err = db.PrepareContext(ctx, searchPhoneNumbers); err != nil {
+		return nil, fmt.Errorf("error preparing query SearchPhoneNumbers: %w", err)
+	}
+	if q.searchSIPAccountsStmt, err = db.PrepareContext(ctx, searchSIPAccounts); err != nil {
+		return nil, fmt.Errorf("error preparing query SearchSIPAccounts: %w", err)
+	}
+	if q.searchSMSSendersStmt, err = db.PrepareContext(ctx, searchSMSSenders); err != nil {
+		return nil, fmt.Errorf("error preparing query SearchSMSSenders: %w", err)
+	}
+	if q.seatsInPeriodStmt, err = db.PrepareContext(ctx, seatsInPeriod); err != nil {
+		return nil, fmt.Errorf("error preparing query SeatsInPeriod: %w", err)
+	}
+	if q.sendSessionsHomeStmt, err = db.PrepareContext(ctx, sendSessionsHome); err != nil {
+		return nil, fmt.Errorf("error preparing query SendSessionsHome: %w", err)
+	}
+	if q.sendUserSessionsHomeStmt, err = db.PrepareContext(ctx, sendUserSessionsHome); err != nil {
+		return nil, fmt.Errorf("error preparing query SendUserSessionsHome: %w", err)
+	}
+	if q.senderOptionsStmt, err = db.PrepareContext(ctx, senderOptions); err != nil {
+		return nil, fmt.Errorf("error preparing query SenderOptions: %w", err)
+	}
+	if q.setAccountSIPDomainStmt, err = db.PrepareContext(ctx, setAccountSIPDomain); err != nil {
+		return nil, fmt.Errorf("error preparing query SetAccountSIPDomain: %w", err)
+	}
+	if q.setSIPEnabledStmt, err = db.PrepareContext(ctx, setSIPEnabled); err != nil {
+		return nil, fmt.Errorf("error preparing query SetSIPEnabled: %w", err)
+	}
+	if q.setSIPSecretStmt, err = db.PrepareContext(ctx, setSIPSecret); err != nil {
+		return nil, fmt.Errorf("error preparing query SetSIPSecret: %w", err)
+	}
+	if q.setSessionAccountStmt, err = db.PrepareContext(ctx, setSessionAccount); err != nil {
+		return nil, fmt.Errorf("error preparing query SetSessionAccount: %w", err)
+	}
+	if q.setSettingStmt, err = db.PrepareContext(ctx, setSetting); err != nil {
+		return nil, fmt.Errorf("error preparing query SetSetting: %w", err)
+	}
+	if q.setUserCallNumberStmt, err = db.PrepareContext(ctx, setUserCallNumber); err != nil {
+		return nil, fmt.Errorf("error preparing query SetUserCallNumber: %w", err)
+	}
+	if q.setUserLastLoginStmt, err = db.PrepareContext(ctx, setUserLastLogin); err != nil {
+		return nil, fmt.Errorf("error preparing query SetUserLastLogin: %w", err)
+	}
+	if q.setUserPasswordStmt, err = db.PrepareContext(ctx, setUserPassword); err != nil {
+		return nil, fmt.Errorf("error preparing query SetUserPassword: %w", err)
+	}
+	if q.setUserPositionIDStmt, err = db.PrepareContext(ctx, setUserPositionID); err != nil {
+		return nil, fmt.Errorf("error preparing query SetUserPositionID: %w", err)
+	}
+	if q.setUserSIPAccountStmt, err = db.PrepareContext(ctx, setUserSIPAccount); err != nil {
+		return nil, fmt.Errorf("error preparing query SetUserSIPAccount: %w", err)
+	}
+	if q.setUserSMSSenderStmt, err = db.PrepareContext(ctx, setUserSMSSender); err != nil {
+		return nil, fmt.Errorf("error preparing query SetUserSMSSender: %w", err)
+	}
+	if q.setUserStatusStmt, err = db.PrepareContext(ctx, setUserStatus); err != nil {
+		return nil, fmt.Errorf("error preparing query SetUserStatus: %w", err)
+	}
+	if q.siblingNamedStmt, err = db.PrepareContext(ctx, siblingNamed); err != nil {
+		return nil, fmt.Errorf("error preparing query SiblingNamed: %w", err)
+	}
+	if q.subAccountsStmt, err = db.PrepareContext(ctx, subAccounts); err != nil {
+		return nil, fmt.Errorf("error preparing query SubAccounts: %w", err)
+	}
+	if q.subtreeIDsStmt, err = db.PrepareContext(ctx, subtreeIDs); err != nil {
+		return nil, fmt.Errorf("error preparing query SubtreeIDs: %w", err)
+	}
+	if q.touchSessionStmt, err = db.PrepareContext(ctx, touchSession); err != nil {
+		return nil, fmt.Errorf("error preparing query TouchSession: %w", err)
+	}
+	if q.touchTokenStmt, err = db.PrepareContext(ctx, touchToken); err != nil {
+		return nil, fmt.Errorf("error preparing query TouchToken: %w", err)
+	}
+	if q.unassignLicenseSeatStmt, err = db.PrepareContext(ctx, unassignLicenseSeat); err != nil {
+		return nil, fmt.Errorf("error preparing query UnassignLicenseSeat: %w", err)
+	}
+	if q.updateAccountStmt, err = db.PrepareContext(ctx, updateAccount); err != nil {
+		return nil, fmt.Errorf("error preparing query UpdateAccount: %w", err)
+	}
+	if q.updateLicenseStmt, err = db.PrepareContext(ctx, updateLicense); err != nil {
+		return nil, fmt.Errorf("error preparing query UpdateLicense: %w", err)
+	}
+	if q.updatePhoneNumberStmt, err = db.PrepareContext(ctx, updatePhoneNumber); err != nil {
+		return nil, fmt.Errorf("error preparing query UpdatePhoneNumber: %w", err)
+	}
+	if q.updateRoleStmt, err = db.PrepareContext(ctx, updateRole); err != nil {
+		return nil, fmt.Errorf("error preparing query UpdateRole: %w", err)
+	}
+	if q.updateSMSSenderStmt, err = db.PrepareContext(ctx, updateSMSSender); err != nil {
+		return nil, fmt.Errorf("error preparing query UpdateSMSSender: %w", err)
+	}
+	if q.updateUserFieldsStmt, err = db.PrepareContext(ctx, updateUserFields); err != nil {
+		return nil, fmt.Errorf("error preparing query UpdateUserFields: %w", err)
+	}
+	if q.useTokenStmt, err = db.PrepareContext(ctx, useToken); err != nil {
+		return nil, fmt.Errorf("error preparing query UseToken: %w", err)
+	}
+	if q.useUserTokensOfKindStmt, err = db.PrepareContext(ctx, useUserTokensOfKind); err != nil {
+		return nil, fmt.Errorf("error preparing query UseUserTokensOfKind: %w", err)
+	}
+	if q.userEmailTakenStmt, err = db.PrepareContext(ctx, userEmailTaken); err != nil {
+		return nil, fmt.Errorf("error preparing query UserEmailTaken: %w", err)
+	}
+	if q.userGroupIDsStmt, err = db.PrepareContext(ctx, userGroupIDs); err != nil {
+		return nil, fmt.Errorf("error preparing query UserGroupIDs: %w", err)
+	}
+	if q.userGroupNamesStmt, err = db.PrepareContext(ctx, userGroupNames); err != nil {
+		return nil, fmt.Errorf("error preparing query UserGroupNames: %w", err)
+	}
+	if q.userLicensesStmt, err = db.PrepareContext(ctx, userLicenses); err != nil {
+		return nil, fmt.Errorf("error preparing query UserLicenses: %w", err)
+	}
+	if q.userStatusCountsStmt, err = db.PrepareContext(ctx, userStatusCounts); err != nil {
+		return nil, fmt.Errorf("error preparing query UserStatusCounts: %w", err)
+	}
+	if q.usersPresentingNumberStmt, err = db.PrepareContext(ctx, usersPresentingNumber); err != nil {
+		return nil, fmt.Errorf("error preparing query UsersPresentingNumber: %w", err)
+	}
+	if q.usersPresentingSenderStmt, err = db.PrepareContext(ctx, usersPresentingSender); err != nil {
+		return nil, fmt.Errorf("error preparing query UsersPresentingSender: %w", err)
+	}
+	return &q, nil
+}
+
+func (q *Queries) Close() error {
+	var err error
+	if q.accountAccessUserIDsStmt != nil {
+		if cerr := q.accountAccessUserIDsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing accountAccessUserIDsStmt: %w", cerr)
+		}
+	}
+	if q.accountByNameStmt != nil {
+		if cerr := q.accountByNameStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing accountByNameStmt: %w", cerr)
+		}
+	}
+	if q.accountExternalIDTakenStmt != nil {
+		if cerr := q.accountExternalIDTakenStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing accountExternalIDTakenStmt: %w", cerr)
+		}
+	}
+	if q.accountGroupsStmt != nil {
+		if cerr := q.accountGroupsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing accountGroupsStmt: %w", cerr)
+		}
+	}
+	if q.accountMembershipsStmt != nil {
+		if cerr := q.accountMembershipsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing accountMembershipsStmt: %w", cerr)
+		}
+	}
+	if q.accountNameTakenStmt != nil {
+		if cerr := q.accountNameTakenStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing accountNameTakenStmt: %w", cerr)
+		}
+	}
+	if q.accountUserCountStmt != nil {
+		if cerr := q.accountUserCountStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing accountUserCountStmt: %w", cerr)
+		}
+	}
+	if q.accountUserIDsStmt != nil {
+		if cerr := q.accountUserIDsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing accountUserIDsStmt: %w", cerr)
+		}
+	}
+	if q.accountWithSIPDomainStmt != nil {
+		if cerr := q.accountWithSIPDomainStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing accountWithSIPDomainStmt: %w", cerr)
+		}
+	}
+	if q.addGroupMemberStmt != nil {
+		if cerr := q.addGroupMemberStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing addGroupMemberStmt: %w", cerr)
+		}
+	}
+	if q.addLoginFailureStmt != nil {
+		if cerr := q.addLoginFailureStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing addLoginFailureStmt: %w", cerr)
+		}
+	}
+	if q.addRolePermissionStmt != nil {
+		if cerr := q.addRolePermissionStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing addRolePermissionStmt: %w", cerr)
+		}
+	}
+	if q.allRolePermissionsStmt != nil {
+		if cerr := q.allRolePermissionsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing allRolePermissionsStmt: %w", cerr)
+		}
+	}
+	if q.assignLicenseSeatStmt != nil {
+		if cerr := q.assignLicenseSeatStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing assignLicenseSeatStmt: %w", cerr)
+		}
+	}
+	if q.auditHighWaterStmt != nil {
+		if cerr := q.auditHighWaterStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing auditHighWaterStmt: %w", cerr)
+		}
+	}
+	if q.cSVPhoneNumbersStmt != nil {
+		if cerr := q.cSVPhoneNumbersStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing cSVPhoneNumbersStmt: %w", cerr)
+		}
+	}
+	if q.cSVRolesStmt != nil {
+		if cerr := q.cSVRolesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing cSVRolesStmt: %w", cerr)
+		}
+	}
+	if q.cSVSIPAccountsStmt != nil {
+		if cerr := q.cSVSIPAccountsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing cSVSIPAccountsStmt: %w", cerr)
+		}
+	}
+	if q.cSVSMSSendersStmt != nil {
+		if cerr := q.cSVSMSSendersStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing cSVSMSSendersStmt: %w", cerr)
+		}
+	}
+	if q.clearEmailFailuresStmt != nil {
+		if cerr := q.clearEmailFailuresStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing clearEmailFailuresStmt: %w", cerr)
+		}
+	}
+	if q.clearRolePermissionsStmt != nil {
+		if cerr := q.clearRolePermissionsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing clearRolePermissionsStmt: %w", cerr)
+		}
+	}
+	if q.clearUserGroupsStmt != nil {
+		if cerr := q.clearUserGroupsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing clearUserGroupsStmt: %w", cerr)
+		}
+	}
+	if q.closeAccountSeatsStmt != nil {
+		if cerr := q.closeAccountSeatsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing closeAccountSeatsStmt: %w", cerr)
+		}
+	}
+	if q.closeSeatStmt != nil {
+		if cerr := q.closeSeatStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing closeSeatStmt: %w", cerr)
+		}
+	}
+	if q.countAccountsStmt != nil {
+		if cerr := q.countAccountsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing countAccountsStmt: %w", cerr)
+		}
+	}
+	if q.countAuditStmt != nil {
+		if cerr := q.countAuditStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing countAuditStmt: %w", cerr)
+		}
+	}
+	if q.countGrantedSubAccountsStmt != nil {
+		if cerr := q.countGrantedSubAccountsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing countGrantedSubAccountsStmt: %w", cerr)
+		}
+	}
+	if q.countGroupMembersStmt != nil {
+		if cerr := q.countGroupMembersStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing countGroupMembersStmt: %w", cerr)
+		}
+	}
+	if q.countLicenseSeatHoldersStmt != nil {
+		if cerr := q.countLicenseSeatHoldersStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing countLicenseSeatHoldersStmt: %w", cerr)
+		}
+	}
+	if q.countLicensesStmt != nil {
+		if cerr := q.countLicensesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing countLicensesStmt: %w", cerr)
+		}
+	}
+	if q.countMailByStatusStmt != nil {
+		if cerr := q.countMailByStatusStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing countMailByStatusStmt: %w", cerr)
+		}
+	}
+	if q.countMainAccessCandidatesStmt != nil {
+		if cerr := q.countMainAccessCandidatesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing countMainAccessCandidatesStmt: %w", cerr)
+		}
+	}
+	if q.countPhoneNumbersStmt != nil {
+		if cerr := q.countPhoneNumbersStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing countPhoneNumbersStmt: %w", cerr)
+		}
+	}
+	if q.countPositionsStmt != nil {
+		if cerr := q.countPositionsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing countPositionsStmt: %w", cerr)
+		}
+	}
+	if q.countRoleCandidatesStmt != nil {
+		if cerr := q.countRoleCandidatesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing countRoleCandidatesStmt: %w", cerr)
+		}
+	}
+	if q.countRoleHoldersStmt != nil {
+		if cerr := q.countRoleHoldersStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing countRoleHoldersStmt: %w", cerr)
+		}
+	}
+	if q.countSIPAccountsStmt != nil {
+		if cerr := q.countSIPAccountsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing countSIPAccountsStmt: %w", cerr)
+		}
+	}
+	if q.countSMSSendersStmt != nil {
+		if cerr := q.countSMSSendersStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing countSMSSendersStmt: %w", cerr)
+		}
+	}
+	if q.countSearchAccountsStmt != nil {
+		if cerr := q.countSearchAccountsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing countSearchAccountsStmt: %w", cerr)
+		}
+	}
+	if q.countStaleSIPAccountsStmt != nil {
+		if cerr := q.countStaleSIPAccountsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing countStaleSIPAccountsStmt: %w", cerr)
+		}
+	}
+	if q.countSubAccountsStmt != nil {
+		if cerr := q.countSubAccountsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing countSubAccountsStmt: %w", cerr)
+		}
+	}
+	if q.countUserSessionsStmt != nil {
+		if cerr := q.countUserSessionsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing countUserSessionsStmt: %w", cerr)
+		}
+	}
+	if q.countUsersPresentingNumberStmt != nil {
+		if cerr := q.countUsersPresentingNumberStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing countUsersPresentingNumberStmt: %w", cerr)
+		}
+	}
+	if q.countUsersPresentingSenderStmt != nil {
+		if cerr := q.countUsersPresentingSenderStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing countUsersPresentingSenderStmt: %w", cerr)
+		}
+	}
+	if q.createAccountStmt != nil {
+		if cerr := q.createAccountStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing createAccountStmt: %w", cerr)
+		}
+	}
+	if q.createAccountWithIDStmt != nil {
+		if cerr := q.createAccountWithIDStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing createAccountWithIDStmt: %w", cerr)
+		}
+	}
+	if q.createGroupStmt != nil {
+		if cerr := q.createGroupStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing createGroupStmt: %w", cerr)
+		}
+	}
+	if q.createLicenseStmt != nil {
+		if cerr := q.createLicenseStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing createLicenseStmt: %w", cerr)
+		}
+	}
+	if q.createPhoneNumberStmt != nil {
+		if cerr := q.createPhoneNumberStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing createPhoneNumberStmt: %w", cerr)
+		}
+	}
+	if q.createRoleStmt != nil {
+		if cerr := q.createRoleStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing createRoleStmt: %w", cerr)
+		}
+	}
+	if q.createSIPAccountStmt != nil {
+		if cerr := q.createSIPAccountStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing createSIPAccountStmt: %w", cerr)
+		}
+	}
+	if q.createSMSSenderStmt != nil {
+		if cerr := q.createSMSSenderStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing createSMSSenderStmt: %w", cerr)
+		}
+	}
+	if q.createSessionStmt != nil {
+		if cerr := q.createSessionStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing createSessionStmt: %w", cerr)
+		}
+	}
+	if q.createTokenStmt != nil {
+		if cerr := q.createTokenStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing createTokenStmt: %w", cerr)
+		}
+	}
+	if q.createUserStmt != nil {
+		if cerr := q.createUserStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing createUserStmt: %w", cerr)
+		}
+	}
+	if q.deleteAccountRowStmt != nil {
+		if cerr := q.deleteAccountRowStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteAccountRowStmt: %w", cerr)
+		}
+	}
+	if q.deleteAccountSettingsStmt != nil {
+		if cerr := q.deleteAccountSettingsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteAccountSettingsStmt: %w", cerr)
+		}
+	}
+	if q.deleteAccountUsersStmt != nil {
+		if cerr := q.deleteAccountUsersStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteAccountUsersStmt: %w", cerr)
+		}
+	}
+	if q.deleteExpiredSessionsStmt != nil {
+		if cerr := q.deleteExpiredSessionsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteExpiredSessionsStmt: %w", cerr)
+		}
+	}
+	if q.deleteGroupStmt != nil {
+		if cerr := q.deleteGroupStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteGroupStmt: %w", cerr)
+		}
+	}
+	if q.deleteLeafGroupsStmt != nil {
+		if cerr := q.deleteLeafGroupsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteLeafGroupsStmt: %w", cerr)
+		}
+	}
+	if q.deleteLicenseStmt != nil {
+		if cerr := q.deleteLicenseStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteLicenseStmt: %w", cerr)
+		}
+	}
+	if q.deleteOldLoginFailuresStmt != nil {
+		if cerr := q.deleteOldLoginFailuresStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteOldLoginFailuresStmt: %w", cerr)
+		}
+	}
+	if q.deletePhoneNumberStmt != nil {
+		if cerr := q.deletePhoneNumberStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deletePhoneNumberStmt: %w", cerr)
+		}
+	}
+	if q.deleteRoleStmt != nil {
+		if cerr := q.deleteRoleStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteRoleStmt: %w", cerr)
+		}
+	}
+	if q.deleteSIPAccountStmt != nil {
+		if cerr := q.deleteSIPAccountStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteSIPAccountStmt: %w", cerr)
+		}
+	}
+	if q.deleteSMSSenderStmt != nil {
+		if cerr := q.deleteSMSSenderStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteSMSSenderStmt: %w", cerr)
+		}
+	}
+	if q.deleteSessionStmt != nil {
+		if cerr := q.deleteSessionStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteSessionStmt: %w", cerr)
+		}
+	}
+	if q.deleteUserStmt != nil {
+		if cerr := q.deleteUserStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteUserStmt: %w", cerr)
+		}
+	}
+	if q.deleteUserSessionsStmt != nil {
+		if cerr := q.deleteUserSessionsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteUserSessionsStmt: %w", cerr)
+		}
+	}
+	if q.deleteUserSessionsExceptStmt != nil {
+		if cerr := q.deleteUserSessionsExceptStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteUserSessionsExceptStmt: %w", cerr)
+		}
+	}
+	if q.deleteUserTokensOfKindStmt != nil {
+		if cerr := q.deleteUserTokensOfKindStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteUserTokensOfKindStmt: %w", cerr)
+		}
+	}
+	if q.deletedAccountsStmt != nil {
+		if cerr := q.deletedAccountsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deletedAccountsStmt: %w", cerr)
+		}
+	}
+	if q.dueMailStmt != nil {
+		if cerr := q.dueMailStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing dueMailStmt: %w", cerr)
+		}
+	}
+	if q.emailFailuresSinceStmt != nil {
+		if cerr := q.emailFailuresSinceStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing emailFailuresSinceStmt: %w", cerr)
+		}
+	}
+	if q.firstPositionStmt != nil {
+		if cerr := q.firstPositionStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing firstPositionStmt: %w", cerr)
+		}
+	}
+	if q.freeSIPAccountStmt != nil {
+		if cerr := q.freeSIPAccountStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing freeSIPAccountStmt: %w", cerr)
+		}
+	}
+	if q.getAccountStmt != nil {
+		if cerr := q.getAccountStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getAccountStmt: %w", cerr)
+		}
+	}
+	if q.getAccountUserStmt != nil {
+		if cerr := q.getAccountUserStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getAccountUserStmt: %w", cerr)
+		}
+	}
+	if q.getBuiltinRoleStmt != nil {
+		if cerr := q.getBuiltinRoleStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getBuiltinRoleStmt: %w", cerr)
+		}
+	}
+	if q.getGroupStmt != nil {
+		if cerr := q.getGroupStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getGroupStmt: %w", cerr)
+		}
+	}
+	if q.getLicenseStmt != nil {
+		if cerr := q.getLicenseStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getLicenseStmt: %w", cerr)
+		}
+	}
+	if q.getMailStmt != nil {
+		if cerr := q.getMailStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getMailStmt: %w", cerr)
+		}
+	}
+	if q.getOwnerStmt != nil {
+		if cerr := q.getOwnerStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getOwnerStmt: %w", cerr)
+		}
+	}
+	if q.getPhoneNumberStmt != nil {
+		if cerr := q.getPhoneNumberStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getPhoneNumberStmt: %w", cerr)
+		}
+	}
+	if q.getRoleStmt != nil {
+		if cerr := q.getRoleStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getRoleStmt: %w", cerr)
+		}
+	}
+	if q.getSIPAccountStmt != nil {
+		if cerr := q.getSIPAccountStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getSIPAccountStmt: %w", cerr)
+		}
+	}
+	if q.getSMSSenderStmt != nil {
+		if cerr := q.getSMSSenderStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getSMSSenderStmt: %w", cerr)
+		}
+	}
+	if q.getSessionStmt != nil {
+		if cerr := q.getSessionStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getSessionStmt: %w", cerr)
+		}
+	}
+	if q.getSettingStmt != nil {
+		if cerr := q.getSettingStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getSettingStmt: %w", cerr)
+		}
+	}
+	if q.getTokenStmt != nil {
+		if cerr := q.getTokenStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getTokenStmt: %w", cerr)
+		}
+	}
+	if q.getUserStmt != nil {
+		if cerr := q.getUserStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getUserStmt: %w", cerr)
+		}
+	}
+	if q.getUserByEmailStmt != nil {
+		if cerr := q.getUserByEmailStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getUserByEmailStmt: %w", cerr)
+		}
+	}
+	if q.grantAccountAccessStmt != nil {
+		if cerr := q.grantAccountAccessStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing grantAccountAccessStmt: %w", cerr)
+		}
+	}
+	if q.grantedSubAccountsStmt != nil {
+		if cerr := q.grantedSubAccountsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing grantedSubAccountsStmt: %w", cerr)
+		}
+	}
+	if q.groupMembersStmt != nil {
+		if cerr := q.groupMembersStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing groupMembersStmt: %w", cerr)
+		}
+	}
+	if q.groupMembersByNameStmt != nil {
+		if cerr := q.groupMembersByNameStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing groupMembersByNameStmt: %w", cerr)
+		}
+	}
+	if q.groupSubtreeStmt != nil {
+		if cerr := q.groupSubtreeStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing groupSubtreeStmt: %w", cerr)
+		}
+	}
+	if q.hasAccountAccessStmt != nil {
+		if cerr := q.hasAccountAccessStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing hasAccountAccessStmt: %w", cerr)
+		}
+	}
+	if q.iPFailuresSinceStmt != nil {
+		if cerr := q.iPFailuresSinceStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing iPFailuresSinceStmt: %w", cerr)
+		}
+	}
+	if q.insertAuditStmt != nil {
+		if cerr := q.insertAuditStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertAuditStmt: %w", cerr)
+		}
+	}
+	if q.insertDeletedAccountStmt != nil {
+		if cerr := q.insertDeletedAccountStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertDeletedAccountStmt: %w", cerr)
+		}
+	}
+	if q.insertSettingIfMissingStmt != nil {
+		if cerr := q.insertSettingIfMissingStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertSettingIfMissingStmt: %w", cerr)
+		}
+	}
+	if q.joinGroupStmt != nil {
+		if cerr := q.joinGroupStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing joinGroupStmt: %w", cerr)
+		}
+	}
+	if q.licenseProductTakenStmt != nil {
+		if cerr := q.licenseProductTakenStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing licenseProductTakenStmt: %w", cerr)
+		}
+	}
+	if q.licenseSeatHoldersStmt != nil {
+		if cerr := q.licenseSeatHoldersStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing licenseSeatHoldersStmt: %w", cerr)
+		}
+	}
+	if q.licenseSeatTakenStmt != nil {
+		if cerr := q.licenseSeatTakenStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing licenseSeatTakenStmt: %w", cerr)
+		}
+	}
+	if q.listFreeSIPAccountsStmt != nil {
+		if cerr := q.listFreeSIPAccountsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listFreeSIPAccountsStmt: %w", cerr)
+		}
+	}
+	if q.listMailStmt != nil {
+		if cerr := q.listMailStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listMailStmt: %w", cerr)
+		}
+	}
+	if q.listRolesStmt != nil {
+		if cerr := q.listRolesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listRolesStmt: %w", cerr)
+		}
+	}
+	if q.listSettingsStmt != nil {
+		if cerr := q.listSettingsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listSettingsStmt: %w", cerr)
+		}
+	}
+	if q.listStaleSIPAccountsStmt != nil {
+		if cerr := q.listStaleSIPAccountsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listStaleSIPAccountsStmt: %w", cerr)
+		}
+	}
+	if q.listSubscribersStmt != nil {
+		if cerr := q.listSubscribersStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listSubscribersStmt: %w", cerr)
+		}
+	}
+	if q.listUserTokensStmt != nil {
+		if cerr := q.listUserTokensStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listUserTokensStmt: %w", cerr)
+		}
+	}
+	if q.mainAccessCandidatesStmt != nil {
+		if cerr := q.mainAccessCandidatesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing mainAccessCandidatesStmt: %w", cerr)
+		}
+	}
+	if q.mainAccountStmt != nil {
+		if cerr := q.mainAccountStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing mainAccountStmt: %w", cerr)
+		}
+	}
+	if q.markMailFailedStmt != nil {
+		if cerr := q.markMailFailedStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing markMailFailedStmt: %w", cerr)
+		}
+	}
+	if q.markMailSentStmt != nil {
+		if cerr := q.markMailSentStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing markMailSentStmt: %w", cerr)
+		}
+	}
+	if q.maxNumericExtensionStmt != nil {
+		if cerr := q.maxNumericExtensionStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing maxNumericExtensionStmt: %w", cerr)
+		}
+	}
+	if q.moveGroupStmt != nil {
+		if cerr := q.moveGroupStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing moveGroupStmt: %w", cerr)
+		}
+	}
+	if q.moveUserToRoleStmt != nil {
+		if cerr := q.moveUserToRoleStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing moveUserToRoleStmt: %w", cerr)
+		}
+	}
+	if q.nextAccountIDStmt != nil {
+		if cerr := q.nextAccountIDStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing nextAccountIDStmt: %w", cerr)
+		}
+	}
+	if q.numberOptionsStmt != nil {
+		if cerr := q.numberOptionsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing numberOptionsStmt: %w", cerr)
+		}
+	}
+	if q.openSeatStmt != nil {
+		if cerr := q.openSeatStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing openSeatStmt: %w", cerr)
+		}
+	}
+	if q.phoneNumberByNumberStmt != nil {
+		if cerr := q.phoneNumberByNumberStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing phoneNumberByNumberStmt: %w", cerr)
+		}
+	}
+	if q.positionCountsStmt != nil {
+		if cerr := q.positionCountsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing positionCountsStmt: %w", cerr)
+		}
+	}
+	if q.positionOptionsStmt != nil {
+		if cerr := q.positionOptionsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing positionOptionsStmt: %w", cerr)
+		}
+	}
+	if q.positionRootStmt != nil {
+		if cerr := q.positionRootStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing positionRootStmt: %w", cerr)
+		}
+	}
+	if q.queueMailStmt != nil {
+		if cerr := q.queueMailStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing queueMailStmt: %w", cerr)
+		}
+	}
+	if q.renameGroupStmt != nil {
+		if cerr := q.renameGroupStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing renameGroupStmt: %w", cerr)
+		}
+	}
+	if q.retryMailStmt != nil {
+		if cerr := q.retryMailStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing retryMailStmt: %w", cerr)
+		}
+	}
+	if q.revokeAccountAccessStmt != nil {
+		if cerr := q.revokeAccountAccessStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing revokeAccountAccessStmt: %w", cerr)
+		}
+	}
+	if q.roleCandidatesStmt != nil {
+		if cerr := q.roleCandidatesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing roleCandidatesStmt: %w", cerr)
+		}
+	}
+	if q.roleHolderCountStmt != nil {
+		if cerr := q.roleHolderCountStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing roleHolderCountStmt: %w", cerr)
+		}
+	}
+	if q.roleHoldersStmt != nil {
+		if cerr := q.roleHoldersStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing roleHoldersStmt: %w", cerr)
+		}
+	}
+	if q.roleHoldersByNameStmt != nil {
+		if cerr := q.roleHoldersByNameStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing roleHoldersByNameStmt: %w", cerr)
+		}
+	}
+	if q.roleIDByNameStmt != nil {
+		if cerr := q.roleIDByNameStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing roleIDByNameStmt: %w", cerr)
+		}
+	}
+	if q.rolePermissionsStmt != nil {
+		if cerr := q.rolePermissionsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing rolePermissionsStmt: %w", cerr)
+		}
+	}
+	if q.roleUserCountStmt != nil {
+		if cerr := q.roleUserCountStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing roleUserCountStmt: %w", cerr)
+		}
+	}
+	if q.sIPCountsStmt != nil {
+		if cerr := q.sIPCountsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing sIPCountsStmt: %w", cerr)
+		}
+	}
+	if q.sIPDomainClashesStmt != nil {
+		if cerr := q.sIPDomainClashesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing sIPDomainClashesStmt: %w", cerr)
+		}
+	}
+	if q.sIPExtensionStmt != nil {
+		if cerr := q.sIPExtensionStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing sIPExtensionStmt: %w", cerr)
+		}
+	}
+	if q.sIPExtensionInDomainStmt != nil {
+		if cerr := q.sIPExtensionInDomainStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing sIPExtensionInDomainStmt: %w", cerr)
+		}
+	}
+	if q.sIPUserInAccountStmt != nil {
+		if cerr := q.sIPUserInAccountStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing sIPUserInAccountStmt: %w", cerr)
+		}
+	}
+	if q.sMSSenderByNameStmt != nil {
+		if cerr := q.sMSSenderByNameStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing sMSSenderByNameStmt: %w", cerr)
+		}
+	}
+	if q.searchAccountsStmt != nil {
+		if cerr := q.searchAccountsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing searchAccountsStmt: %w", cerr)
+		}
+	}
+	if q.searchAuditStmt != nil {
+		if cerr := q.searchAuditStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing searchAuditStmt: %w", cerr)
+		}
+	}
+	if q.searchLicensesStmt != nil {
+		if cerr := q.searchLicensesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing searchLicensesStmt: %w", cerr)
+		}
+	}
+	if q.searchPhoneNumbersStmt != nil {
+		if cerr := q.searchPhoneNumbersStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing searchPhoneNumbersStmt: %w", cerr)
+		}
+	}
+	if q.searchSIPAccountsStmt != nil {
+		if cerr := q.searchSIPAccountsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing searchSIPAccountsStmt: %w", cerr)
+		}
+	}
+	if q.searchSMSSendersStmt != nil {
+		if cerr := q.searchSMSSendersStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing searchSMSSendersStmt: %w", cerr)
+		}
+	}
+	if q.seatsInPeriodStmt != nil {
+		if cerr := q.seatsInPeriodStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing seatsInPeriodStmt: %w", cerr)
+		}
+	}
+	if q.sendSessionsHomeStmt != nil {
+		if cerr := q.sendSessionsHomeStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing sendSessionsHomeStmt: %w", cerr)
+		}
+	}
+	if q.sendUserSessionsHomeStmt != nil {
+		if cerr := q.sendUserSessionsHomeStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing sendUserSessionsHomeStmt: %w", cerr)
+		}
+	}
+	if q.senderOptionsStmt != nil {
+		if cerr := q.senderOptionsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing senderOptionsStmt: %w", cerr)
+		}
+	}
+	if q.setAccountSIPDomainStmt != nil {
+		if cerr := q.setAccountSIPDomainStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing setAccountSIPDomainStmt: %w", cerr)
+		}
+	}
+	if q.setSIPEnabledStmt != nil {
+		if cerr := q.setSIPEnabledStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing setSIPEnabledStmt: %w", cerr)
+		}
+	}
+	if q.setSIPSecretStmt != nil {
+		if cerr := q.setSIPSecretStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing setSIPSecretStmt: %w", cerr)
+		}
+	}
+	if q.setSessionAccountStmt != nil {
+		if cerr := q.setSessionAccountStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing setSessionAccountStmt: %w", cerr)
+		}
+	}
+	if q.setSettingStmt != nil {
+		if cerr := q.setSettingStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing setSettingStmt: %w", cerr)
+		}
+	}
+	if q.setUserCallNumberStmt != nil {
+		if cerr := q.setUserCallNumberStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing setUserCallNumberStmt: %w", cerr)
+		}
+	}
+	if q.setUserLastLoginStmt != nil {
+		if cerr := q.setUserLastLoginStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing setUserLastLoginStmt: %w", cerr)
+		}
+	}
+	if q.setUserPasswordStmt != nil {
+		if cerr := q.setUserPasswordStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing setUserPasswordStmt: %w", cerr)
+		}
+	}
+	if q.setUserPositionIDStmt != nil {
+		if cerr := q.setUserPositionIDStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing setUserPositionIDStmt: %w", cerr)
+		}
+	}
+	if q.setUserSIPAccountStmt != nil {
+		if cerr := q.setUserSIPAccountStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing setUserSIPAccountStmt: %w", cerr)
+		}
+	}
+	if q.setUserSMSSenderStmt != nil {
+		if cerr := q.setUserSMSSenderStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing setUserSMSSenderStmt: %w", cerr)
+		}
+	}
+	if q.setUserStatusStmt != nil {
+		if cerr := q.setUserStatusStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing setUserStatusStmt: %w", cerr)
+		}
+	}
+	if q.siblingNamedStmt != nil {
+		if cerr := q.siblingNamedStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing siblingNamedStmt: %w", cerr)
+		}
+	}
+	if q.subAccountsStmt != nil {
+		if cerr := q.subAccountsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing subAccountsStmt: %w", cerr)
+		}
+	}
+	if q.subtreeIDsStmt != nil {
+		if cerr := q.subtreeIDsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing subtreeIDsStmt: %w", cerr)
+		}
+	}
+	if q.touchSessionStmt != nil {
+		if cerr := q.touchSessionStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing touchSessionStmt: %w", cerr)
+		}
+	}
+	if q.touchTokenStmt != nil {
+		if cerr := q.touchTokenStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing touchTokenStmt: %w", cerr)
+		}
+	}
+	if q.unassignLicenseSeatStmt != nil {
+		if cerr := q.unassignLicenseSeatStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing unassignLicenseSeatStmt: %w", cerr)
+		}
+	}
+	if q.updateAccountStmt != nil {
+		if cerr := q.updateAccountStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing updateAccountStmt: %w", cerr)
+		}
+	}
+	if q.updateLicenseStmt != nil {
+		if cerr := q.updateLicenseStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing updateLicenseStmt: %w", cerr)
+		}
+	}
+	if q.updatePhoneNumberStmt != nil {
+		if cerr := q.updatePhoneNumberStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing updatePhoneNumberStmt: %w", cerr)
+		}
+	}
+	if q.updateRoleStmt != nil {
+		if cerr := q.updateRoleStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing updateRoleStmt: %w", cerr)
+		}
+	}
+	if q.updateSMSSenderStmt != nil {
+		if cerr := q.updateSMSSenderStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing updateSMSSenderStmt: %w", cerr)
+		}
+	}
+	if q.updateUserFieldsStmt != nil {
+		if cerr := q.updateUserFieldsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing updateUserFieldsStmt: %w", cerr)
+		}
+	}
+	if q.useTokenStmt != nil {
+		if cerr := q.useTokenStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing useTokenStmt: %w", cerr)
+		}
+	}
+	if q.useUserTokensOfKindStmt != nil {
+		if cerr := q.useUserTokensOfKindStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing useUserTokensOfKindStmt: %w", cerr)
+		}
+	}
+	if q.userEmailTakenStmt != nil {
+		if cerr := q.userEmailTakenStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing userEmailTakenStmt: %w", cerr)
+		}
+	}
+	if q.userGroupIDsStmt != nil {
+		if cerr := q.userGroupIDsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing userGroupIDsStmt: %w", cerr)
+		}
+	}
+	if q.userGroupNamesStmt != nil {
+		if cerr := q.userGroupNamesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing userGroupNamesStmt: %w", cerr)
+		}
+	}
+	if q.userLicensesStmt != nil {
+		if cerr := q.userLicensesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing userLicensesStmt: %w", cerr)
+		}
+	}
+	if q.userStatusCountsStmt != nil {
+		if cerr := q.userStatusCountsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing userStatusCountsStmt: %w", cerr)
+		}
+	}
+	if q.usersPresentingNumberStmt != nil {
+		if cerr := q.usersPresentingNumberStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing usersPresentingNumberStmt: %w", cerr)
+		}
+	}
+	if q.usersPresentingSenderStmt != nil {
+		if cerr := q.usersPresentingSenderStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing usersPresentingSenderStmt: %w", cerr)
+		}
+	}
+	return err
+}
+
+func (q *Queries) exec(ctx context.Context, stmt *sql.Stmt, query string, args ...interface{}) (sql.Result, error) {
+	switch {
+	case stmt != nil && q.tx != nil:
+		return q.tx.StmtContext(ctx, stmt).ExecContext(ctx, args...)
+	case stmt != nil:
+		return stmt.ExecContext(ctx, args...)
+	default:
+		return q.db.ExecContext(ctx, query, args...)
+	}
+}
+
+func (q *Queries) query(ctx context.Context, stmt *sql.Stmt, query string, args ...interface{}) (*sql.Rows, error) {
+	switch {
+	case stmt != nil && q.tx != nil:
+		return q.tx.StmtContext(ctx, stmt).QueryContext(ctx, args...)
+	case stmt != nil:
+		return stmt.QueryContext(ctx, args...)
+	default:
+		return q.db.QueryContext(ctx, query, args...)
+	}
+}
+
+func (q *Queries) queryRow(ctx context.Context, stmt *sql.Stmt, query string, args ...interface{}) *sql.Row {
+	switch {
+	case stmt != nil && q.tx != nil:
+		return q.tx.StmtContext(ctx, stmt).QueryRowContext(ctx, args...)
+	case stmt != nil:
+		return stmt.QueryRowContext(ctx, args...)
+	default:
+		return q.db.QueryRowContext(ctx, query, args...)
+	}
+}
+
 type Queries struct {
-	db DBTX
+	db                             DBTX
+	tx                             *sql.Tx
+	accountAccessUserIDsStmt       *sql.Stmt
+	accountByNameStmt              *sql.Stmt
+	accountExternalIDTakenStmt     *sql.Stmt
+	accountGroupsStmt              *sql.Stmt
+	accountMembershipsStmt         *sql.Stmt
+	accountNameTakenStmt           *sql.Stmt
+	accountUserCountStmt           *sql.Stmt
+	accountUserIDsStmt             *sql.Stmt
+	accountWithSIPDomainStmt       *sql.Stmt
+	addGroupMemberStmt             *sql.Stmt
+	addLoginFailureStmt            *sql.Stmt
+	addRolePermissionStmt          *sql.Stmt
+	allRolePermissionsStmt         *sql.Stmt
+	assignLicenseSeatStmt          *sql.Stmt
+	auditHighWaterStmt             *sql.Stmt
+	cSVPhoneNumbersStmt            *sql.Stmt
+	cSVRolesStmt                   *sql.Stmt
+	cSVSIPAccountsStmt             *sql.Stmt
+	cSVSMSSendersStmt              *sql.Stmt
+	clearEmailFailuresStmt         *sql.Stmt
+	clearRolePermissionsStmt       *sql.Stmt
+	clearUserGroupsStmt            *sql.Stmt
+	closeAccountSeatsStmt          *sql.Stmt
+	closeSeatStmt                  *sql.Stmt
+	countAccountsStmt              *sql.Stmt
+	countAuditStmt                 *sql.Stmt
+	countGrantedSubAccountsStmt    *sql.Stmt
+	countGroupMembersStmt          *sql.Stmt
+	countLicenseSeatHoldersStmt    *sql.Stmt
+	countLicensesStmt              *sql.Stmt
+	countMailByStatusStmt          *sql.Stmt
+	countMainAccessCandidatesStmt  *sql.Stmt
+	countPhoneNumbersStmt          *sql.Stmt
+	countPositionsStmt             *sql.Stmt
+	countRoleCandidatesStmt        *sql.Stmt
+	countRoleHoldersStmt           *sql.Stmt
+	countSIPAccountsStmt           *sql.Stmt
+	countSMSSendersStmt            *sql.Stmt
+	countSearchAccountsStmt        *sql.Stmt
+	countStaleSIPAccountsStmt      *sql.Stmt
+	countSubAccountsStmt           *sql.Stmt
+	countUserSessionsStmt          *sql.Stmt
+	countUsersPresentingNumberStmt *sql.Stmt
+	countUsersPresentingSenderStmt *sql.Stmt
+	createAccountStmt              *sql.Stmt
+	createAccountWithIDStmt        *sql.Stmt
+	createGroupStmt                *sql.Stmt
+	createLicenseStmt              *sql.Stmt
+	createPhoneNumberStmt          *sql.Stmt
+	createRoleStmt                 *sql.Stmt
+	createSIPAccountStmt           *sql.Stmt
+	createSMSSenderStmt            *sql.Stmt
+	createSessionStmt              *sql.Stmt
+	createTokenStmt                *sql.Stmt
+	createUserStmt                 *sql.Stmt
+	deleteAccountRowStmt           *sql.Stmt
+	deleteAccountSettingsStmt      *sql.Stmt
+	deleteAccountUsersStmt         *sql.Stmt
+	deleteExpiredSessionsStmt      *sql.Stmt
+	deleteGroupStmt                *sql.Stmt
+	deleteLeafGroupsStmt           *sql.Stmt
+	deleteLicenseStmt              *sql.Stmt
+	deleteOldLoginFailuresStmt     *sql.Stmt
+	deletePhoneNumberStmt          *sql.Stmt
+	deleteRoleStmt                 *sql.Stmt
+	deleteSIPAccountStmt           *sql.Stmt
+	deleteSMSSenderStmt            *sql.Stmt
+	deleteSessionStmt              *sql.Stmt
+	deleteUserStmt                 *sql.Stmt
+	deleteUserSessionsStmt         *sql.Stmt
+	deleteUserSessionsExceptStmt   *sql.Stmt
+	deleteUserTokensOfKindStmt     *sql.Stmt
+	deletedAccountsStmt            *sql.Stmt
+	dueMailStmt                    *sql.Stmt
+	emailFailuresSinceStmt         *sql.Stmt
+	firstPositionStmt              *sql.Stmt
+	freeSIPAccountStmt             *sql.Stmt
+	getAccountStmt                 *sql.Stmt
+	getAccountUserStmt             *sql.Stmt
+	getBuiltinRoleStmt             *sql.Stmt
+	getGroupStmt                   *sql.Stmt
+	getLicenseStmt                 *sql.Stmt
+	getMailStmt                    *sql.Stmt
+	getOwnerStmt                   *sql.Stmt
+	getPhoneNumberStmt             *sql.Stmt
+	getRoleStmt                    *sql.Stmt
+	getSIPAccountStmt              *sql.Stmt
+	getSMSSenderStmt               *sql.Stmt
+	getSessionStmt                 *sql.Stmt
+	getSettingStmt                 *sql.Stmt
+	getTokenStmt                   *sql.Stmt
+	getUserStmt                    *sql.Stmt
+	getUserByEmailStmt             *sql.Stmt
+	grantAccountAccessStmt         *sql.Stmt
+	grantedSubAccountsStmt         *sql.Stmt
+	groupMembersStmt               *sql.Stmt
+	groupMembersByNameStmt         *sql.Stmt
+	groupSubtreeStmt               *sql.Stmt
+	hasAccountAccessStmt           *sql.Stmt
+	iPFailuresSinceStmt            *sql.Stmt
+	insertAuditStmt                *sql.Stmt
+	insertDeletedAccountStmt       *sql.Stmt
+	insertSettingIfMissingStmt     *sql.Stmt
+	joinGroupStmt                  *sql.Stmt
+	licenseProductTakenStmt        *sql.Stmt
+	licenseSeatHoldersStmt         *sql.Stmt
+	licenseSeatTakenStmt           *sql.Stmt
+	listFreeSIPAccountsStmt        *sql.Stmt
+	listMailStmt                   *sql.Stmt
+	listRolesStmt                  *sql.Stmt
+	listSettingsStmt               *sql.Stmt
+	listStaleSIPAccountsStmt       *sql.Stmt
+	listSubscribersStmt            *sql.Stmt
+	listUserTokensStmt             *sql.Stmt
+	mainAccessCandidatesStmt       *sql.Stmt
+	mainAccountStmt                *sql.Stmt
+	markMailFailedStmt             *sql.Stmt
+	markMailSentStmt               *sql.Stmt
+	maxNumericExtensionStmt        *sql.Stmt
+	moveGroupStmt                  *sql.Stmt
+	moveUserToRoleStmt             *sql.Stmt
+	nextAccountIDStmt              *sql.Stmt
+	numberOptionsStmt              *sql.Stmt
+	openSeatStmt                   *sql.Stmt
+	phoneNumberByNumberStmt        *sql.Stmt
+	positionCountsStmt             *sql.Stmt
+	positionOptionsStmt            *sql.Stmt
+	positionRootStmt               *sql.Stmt
+	queueMailStmt                  *sql.Stmt
+	renameGroupStmt                *sql.Stmt
+	retryMailStmt                  *sql.Stmt
+	revokeAccountAccessStmt        *sql.Stmt
+	roleCandidatesStmt             *sql.Stmt
+	roleHolderCountStmt            *sql.Stmt
+	roleHoldersStmt                *sql.Stmt
+	roleHoldersByNameStmt          *sql.Stmt
+	roleIDByNameStmt               *sql.Stmt
+	rolePermissionsStmt            *sql.Stmt
+	roleUserCountStmt              *sql.Stmt
+	sIPCountsStmt                  *sql.Stmt
+	sIPDomainClashesStmt           *sql.Stmt
+	sIPExtensionStmt               *sql.Stmt
+	sIPExtensionInDomainStmt       *sql.Stmt
+	sIPUserInAccountStmt           *sql.Stmt
+	sMSSenderByNameStmt            *sql.Stmt
+	searchAccountsStmt             *sql.Stmt
+	searchAuditStmt                *sql.Stmt
+	searchLicensesStmt             *sql.Stmt
+	searchPhoneNumbersStmt         *sql.Stmt
+	searchSIPAccountsStmt          *sql.Stmt
+	searchSMSSendersStmt           *sql.Stmt
+	seatsInPeriodStmt              *sql.Stmt
+	sendSessionsHomeStmt           *sql.Stmt
+	sendUserSessionsHomeStmt       *sql.Stmt
+	senderOptionsStmt              *sql.Stmt
+	setAccountSIPDomainStmt        *sql.Stmt
+	setSIPEnabledStmt              *sql.Stmt
+	setSIPSecretStmt               *sql.Stmt
+	setSessionAccountStmt          *sql.Stmt
+	setSettingStmt                 *sql.Stmt
+	setUserCallNumberStmt          *sql.Stmt
+	setUserLastLoginStmt           *sql.Stmt
+	setUserPasswordStmt            *sql.Stmt
+	setUserPositionIDStmt          *sql.Stmt
+	setUserSIPAccountStmt          *sql.Stmt
+	setUserSMSSenderStmt           *sql.Stmt
+	setUserStatusStmt              *sql.Stmt
+	siblingNamedStmt               *sql.Stmt
+	subAccountsStmt                *sql.Stmt
+	subtreeIDsStmt                 *sql.Stmt
+	touchSessionStmt               *sql.Stmt
+	touchTokenStmt                 *sql.Stmt
+	unassignLicenseSeatStmt        *sql.Stmt
+	updateAccountStmt              *sql.Stmt
+	updateLicenseStmt              *sql.Stmt
+	updatePhoneNumberStmt          *sql.Stmt
+	updateRoleStmt                 *sql.Stmt
+	updateSMSSenderStmt            *sql.Stmt
+	updateUserFieldsStmt           *sql.Stmt
+	useTokenStmt                   *sql.Stmt
+	useUserTokensOfKindStmt        *sql.Stmt
+	userEmailTakenStmt             *sql.Stmt
+	userGroupIDsStmt               *sql.Stmt
+	userGroupNamesStmt             *sql.Stmt
+	userLicensesStmt               *sql.Stmt
+	userStatusCountsStmt           *sql.Stmt
+	usersPresentingNumberStmt      *sql.Stmt
+	usersPresentingSenderStmt      *sql.Stmt
 }
 
 func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 	return &Queries{
-		db: tx,
+		db:                             tx,
+		tx:                             tx,
+		accountAccessUserIDsStmt:       q.accountAccessUserIDsStmt,
+		accountByNameStmt:              q.accountByNameStmt,
+		accountExternalIDTakenStmt:     q.accountExternalIDTakenStmt,
+		accountGroupsStmt:              q.accountGroupsStmt,
+		accountMembershipsStmt:         q.accountMembershipsStmt,
+		accountNameTakenStmt:           q.accountNameTakenStmt,
+		accountUserCountStmt:           q.accountUserCountStmt,
+		accountUserIDsStmt:             q.accountUserIDsStmt,
+		accountWithSIPDomainStmt:       q.accountWithSIPDomainStmt,
+		addGroupMemberStmt:             q.addGroupMemberStmt,
+		addLoginFailureStmt:            q.addLoginFailureStmt,
+		addRolePermissionStmt:          q.addRolePermissionStmt,
+		allRolePermissionsStmt:         q.allRolePermissionsStmt,
+		assignLicenseSeatStmt:          q.assignLicenseSeatStmt,
+		auditHighWaterStmt:             q.auditHighWaterStmt,
+		cSVPhoneNumbersStmt:            q.cSVPhoneNumbersStmt,
+		cSVRolesStmt:                   q.cSVRolesStmt,
+		cSVSIPAccountsStmt:             q.cSVSIPAccountsStmt,
+		cSVSMSSendersStmt:              q.cSVSMSSendersStmt,
+		clearEmailFailuresStmt:         q.clearEmailFailuresStmt,
+		clearRolePermissionsStmt:       q.clearRolePermissionsStmt,
+		clearUserGroupsStmt:            q.clearUserGroupsStmt,
+		closeAccountSeatsStmt:          q.closeAccountSeatsStmt,
+		closeSeatStmt:                  q.closeSeatStmt,
+		countAccountsStmt:              q.countAccountsStmt,
+		countAuditStmt:                 q.countAuditStmt,
+		countGrantedSubAccountsStmt:    q.countGrantedSubAccountsStmt,
+		countGroupMembersStmt:          q.countGroupMembersStmt,
+		countLicenseSeatHoldersStmt:    q.countLicenseSeatHoldersStmt,
+		countLicensesStmt:              q.countLicensesStmt,
+		countMailByStatusStmt:          q.countMailByStatusStmt,
+		countMainAccessCandidatesStmt:  q.countMainAccessCandidatesStmt,
+		countPhoneNumbersStmt:          q.countPhoneNumbersStmt,
+		countPositionsStmt:             q.countPositionsStmt,
+		countRoleCandidatesStmt:        q.countRoleCandidatesStmt,
+		countRoleHoldersStmt:           q.countRoleHoldersStmt,
+		countSIPAccountsStmt:           q.countSIPAccountsStmt,
+		countSMSSendersStmt:            q.countSMSSendersStmt,
+		countSearchAccountsStmt:        q.countSearchAccountsStmt,
+		countStaleSIPAccountsStmt:      q.countStaleSIPAccountsStmt,
+		countSubAccountsStmt:           q.countSubAccountsStmt,
+		countUserSessionsStmt:          q.countUserSessionsStmt,
+		countUsersPresentingNumberStmt: q.countUsersPresentingNumberStmt,
+		countUsersPresentingSenderStmt: q.countUsersPresentingSenderStmt,
+		createAccountStmt:              q.createAccountStmt,
+		createAccountWithIDStmt:        q.createAccountWithIDStmt,
+		createGroupStmt:                q.createGroupStmt,
+		createLicenseStmt:              q.createLicenseStmt,
+		createPhoneNumberStmt:          q.createPhoneNumberStmt,
+		createRoleStmt:                 q.createRoleStmt,
+		createSIPAccountStmt:           q.createSIPAccountStmt,
+		createSMSSenderStmt:            q.createSMSSenderStmt,
+		createSessionStmt:              q.createSessionStmt,
+		createTokenStmt:                q.createTokenStmt,
+		createUserStmt:                 q.createUserStmt,
+		deleteAccountRowStmt:           q.deleteAccountRowStmt,
+		deleteAccountSettingsStmt:      q.deleteAccountSettingsStmt,
+		deleteAccountUsersStmt:         q.deleteAccountUsersStmt,
+		deleteExpiredSessionsStmt:      q.deleteExpiredSessionsStmt,
+		deleteGroupStmt:                q.deleteGroupStmt,
+		deleteLeafGroupsStmt:           q.deleteLeafGroupsStmt,
+		deleteLicenseStmt:              q.deleteLicenseStmt,
+		deleteOldLoginFailuresStmt:     q.deleteOldLoginFailuresStmt,
+		deletePhoneNumberStmt:          q.deletePhoneNumberStmt,
+		deleteRoleStmt:                 q.deleteRoleStmt,
+		deleteSIPAccountStmt:           q.deleteSIPAccountStmt,
+		deleteSMSSenderStmt:            q.deleteSMSSenderStmt,
+		deleteSessionStmt:              q.deleteSessionStmt,
+		deleteUserStmt:                 q.deleteUserStmt,
+		deleteUserSessionsStmt:         q.deleteUserSessionsStmt,
+		deleteUserSessionsExceptStmt:   q.deleteUserSessionsExceptStmt,
+		deleteUserTokensOfKindStmt:     q.deleteUserTokensOfKindStmt,
+		deletedAccountsStmt:            q.deletedAccountsStmt,
+		dueMailStmt:                    q.dueMailStmt,
+		emailFailuresSinceStmt:         q.emailFailuresSinceStmt,
+		firstPositionStmt:              q.firstPositionStmt,
+		freeSIPAccountStmt:             q.freeSIPAccountStmt,
+		getAccountStmt:                 q.getAccountStmt,
+		getAccountUserStmt:             q.getAccountUserStmt,
+		getBuiltinRoleStmt:             q.getBuiltinRoleStmt,
+		getGroupStmt:                   q.getGroupStmt,
+		getLicenseStmt:                 q.getLicenseStmt,
+		getMailStmt:                    q.getMailStmt,
+		getOwnerStmt:                   q.getOwnerStmt,
+		getPhoneNumberStmt:             q.getPhoneNumberStmt,
+		getRoleStmt:                    q.getRoleStmt,
+		getSIPAccountStmt:              q.getSIPAccountStmt,
+		getSMSSenderStmt:               q.getSMSSenderStmt,
+		getSessionStmt:                 q.getSessionStmt,
+		getSettingStmt:                 q.getSettingStmt,
+		getTokenStmt:                   q.getTokenStmt,
+		getUserStmt:                    q.getUserStmt,
+		getUserByEmailStmt:             q.getUserByEmailStmt,
+		grantAccountAccessStmt:         q.grantAccountAccessStmt,
+		grantedSubAccountsStmt:         q.grantedSubAccountsStmt,
+		groupMembersStmt:               q.groupMembersStmt,
+		groupMembersByNameStmt:         q.groupMembersByNameStmt,
+		groupSubtreeStmt:               q.groupSubtreeStmt,
+		hasAccountAccessStmt:           q.hasAccountAccessStmt,
+		iPFailuresSinceStmt:            q.iPFailuresSinceStmt,
+		insertAuditStmt:                q.insertAuditStmt,
+		insertDeletedAccountStmt:       q.insertDeletedAccountStmt,
+		insertSettingIfMissingStmt:     q.insertSettingIfMissingStmt,
+		joinGroupStmt:                  q.joinGroupStmt,
+		licenseProductTakenStmt:        q.licenseProductTakenStmt,
+		licenseSeatHoldersStmt:         q.licenseSeatHoldersStmt,
+		licenseSeatTakenStmt:           q.licenseSeatTakenStmt,
+		listFreeSIPAccountsStmt:        q.listFreeSIPAccountsStmt,
+		listMailStmt:                   q.listMailStmt,
+		listRolesStmt:                  q.listRolesStmt,
+		listSettingsStmt:               q.listSettingsStmt,
+		listStaleSIPAccountsStmt:       q.listStaleSIPAccountsStmt,
+		listSubscribersStmt:            q.listSubscribersStmt,
+		listUserTokensStmt:             q.listUserTokensStmt,
+		mainAccessCandidatesStmt:       q.mainAccessCandidatesStmt,
+		mainAccountStmt:                q.mainAccountStmt,
+		markMailFailedStmt:             q.markMailFailedStmt,
+		markMailSentStmt:               q.markMailSentStmt,
+		maxNumericExtensionStmt:        q.maxNumericExtensionStmt,
+		moveGroupStmt:                  q.moveGroupStmt,
+		moveUserToRoleStmt:             q.moveUserToRoleStmt,
+		nextAccountIDStmt:              q.nextAccountIDStmt,
+		numberOptionsStmt:              q.numberOptionsStmt,
+		openSeatStmt:                   q.openSeatStmt,
+		phoneNumberByNumberStmt:        q.phoneNumberByNumberStmt,
+		positionCountsStmt:             q.positionCountsStmt,
+		positionOptionsStmt:            q.positionOptionsStmt,
+		positionRootStmt:               q.positionRootStmt,
+		queueMailStmt:                  q.queueMailStmt,
+		renameGroupStmt:                q.renameGroupStmt,
+		retryMailStmt:                  q.retryMailStmt,
+		revokeAccountAccessStmt:        q.revokeAccountAccessStmt,
+		roleCandidatesStmt:             q.roleCandidatesStmt,
+		roleHolderCountStmt:            q.roleHolderCountStmt,
+		roleHoldersStmt:                q.roleHoldersStmt,
+		roleHoldersByNameStmt:          q.roleHoldersByNameStmt,
+		roleIDByNameStmt:               q.roleIDByNameStmt,
+		rolePermissionsStmt:            q.rolePermissionsStmt,
+		roleUserCountStmt:              q.roleUserCountStmt,
+		sIPCountsStmt:                  q.sIPCountsStmt,
+		sIPDomainClashesStmt:           q.sIPDomainClashesStmt,
+		sIPExtensionStmt:               q.sIPExtensionStmt,
+		sIPExtensionInDomainStmt:       q.sIPExtensionInDomainStmt,
+		sIPUserInAccountStmt:           q.sIPUserInAccountStmt,
+		sMSSenderByNameStmt:            q.sMSSenderByNameStmt,
+		searchAccountsStmt:             q.searchAccountsStmt,
+		searchAuditStmt:                q.searchAuditStmt,
+		searchLicensesStmt:             q.searchLicensesStmt,
+		searchPhoneNumbersStmt:         q.searchPhoneNumbersStmt,
+		searchSIPAccountsStmt:          q.searchSIPAccountsStmt,
+		searchSMSSendersStmt:           q.searchSMSSendersStmt,
+		seatsInPeriodStmt:              q.seatsInPeriodStmt,
+		sendSessionsHomeStmt:           q.sendSessionsHomeStmt,
+		sendUserSessionsHomeStmt:       q.sendUserSessionsHomeStmt,
+		senderOptionsStmt:              q.senderOptionsStmt,
+		setAccountSIPDomainStmt:        q.setAccountSIPDomainStmt,
+		setSIPEnabledStmt:              q.setSIPEnabledStmt,
+		setSIPSecretStmt:               q.setSIPSecretStmt,
+		setSessionAccountStmt:          q.setSessionAccountStmt,
+		setSettingStmt:                 q.setSettingStmt,
+		setUserCallNumberStmt:          q.setUserCallNumberStmt,
+		setUserLastLoginStmt:           q.setUserLastLoginStmt,
+		setUserPasswordStmt:            q.setUserPasswordStmt,
+		setUserPositionIDStmt:          q.setUserPositionIDStmt,
+		setUserSIPAccountStmt:          q.setUserSIPAccountStmt,
+		setUserSMSSenderStmt:           q.setUserSMSSenderStmt,
+		setUserStatusStmt:              q.setUserStatusStmt,
+		siblingNamedStmt:               q.siblingNamedStmt,
+		subAccountsStmt:                q.subAccountsStmt,
+		subtreeIDsStmt:                 q.subtreeIDsStmt,
+		touchSessionStmt:               q.touchSessionStmt,
+		touchTokenStmt:                 q.touchTokenStmt,
+		unassignLicenseSeatStmt:        q.unassignLicenseSeatStmt,
+		updateAccountStmt:              q.updateAccountStmt,
+		updateLicenseStmt:              q.updateLicenseStmt,
+		updatePhoneNumberStmt:          q.updatePhoneNumberStmt,
+		updateRoleStmt:                 q.updateRoleStmt,
+		updateSMSSenderStmt:            q.updateSMSSenderStmt,
+		updateUserFieldsStmt:           q.updateUserFieldsStmt,
+		useTokenStmt:                   q.useTokenStmt,
+		useUserTokensOfKindStmt:        q.useUserTokensOfKindStmt,
+		userEmailTakenStmt:             q.userEmailTakenStmt,
+		userGroupIDsStmt:               q.userGroupIDsStmt,
+		userGroupNamesStmt:             q.userGroupNamesStmt,
+		userLicensesStmt:               q.userLicensesStmt,
+		userStatusCountsStmt:           q.userStatusCountsStmt,
+		usersPresentingNumberStmt:      q.usersPresentingNumberStmt,
+		usersPresentingSenderStmt:      q.usersPresentingSenderStmt,
 	}
 }

@@ -24,7 +24,7 @@ type AccountGroupsRow struct {
 
 // Every group of an account; the caller builds and sorts the tree.
 func (q *Queries) AccountGroups(ctx context.Context, accountID int64) ([]AccountGroupsRow, error) {
-	rows, err := q.db.QueryContext(ctx, accountGroups, accountID)
+	rows, err := q.query(ctx, q.accountGroupsStmt, accountGroups, accountID)
 	if err != nil {
 		return nil, err
 	}
@@ -66,7 +66,7 @@ type AccountMembershipsRow struct {
 // Every (user, group) membership of an account's groups, for the member
 // count snapshot (groupcounts.go).
 func (q *Queries) AccountMemberships(ctx context.Context, accountID int64) ([]AccountMembershipsRow, error) {
-	rows, err := q.db.QueryContext(ctx, accountMemberships, accountID)
+	rows, err := q.query(ctx, q.accountMembershipsStmt, accountMemberships, accountID)
 	if err != nil {
 		return nil, err
 	}
@@ -95,7 +95,7 @@ SELECT CAST(ifnull(max(id), 0) AS INTEGER) AS mark FROM audit_log
 // The newest audit row: every change writes one (R-AUDIT-1), so a snapshot
 // taken at this mark is current while the mark stays the same.
 func (q *Queries) AuditHighWater(ctx context.Context) (int64, error) {
-	row := q.db.QueryRowContext(ctx, auditHighWater)
+	row := q.queryRow(ctx, q.auditHighWaterStmt, auditHighWater)
 	var mark int64
 	err := row.Scan(&mark)
 	return mark, err
@@ -106,7 +106,7 @@ DELETE FROM group_members WHERE user_id = ?1
 `
 
 func (q *Queries) ClearUserGroups(ctx context.Context, userID int64) error {
-	_, err := q.db.ExecContext(ctx, clearUserGroups, userID)
+	_, err := q.exec(ctx, q.clearUserGroupsStmt, clearUserGroups, userID)
 	return err
 }
 
@@ -137,7 +137,7 @@ type CountGroupMembersParams struct {
 }
 
 func (q *Queries) CountGroupMembers(ctx context.Context, arg CountGroupMembersParams) (int64, error) {
-	row := q.db.QueryRowContext(ctx, countGroupMembers,
+	row := q.queryRow(ctx, q.countGroupMembersStmt, countGroupMembers,
 		arg.AccountID,
 		arg.Q,
 		arg.GroupID,
@@ -154,7 +154,7 @@ WHERE r.account_id = ?1 AND r.builtin_position = 1
 `
 
 func (q *Queries) CountPositions(ctx context.Context, accountID int64) (int64, error) {
-	row := q.db.QueryRowContext(ctx, countPositions, accountID)
+	row := q.queryRow(ctx, q.countPositionsStmt, countPositions, accountID)
 	var count int64
 	err := row.Scan(&count)
 	return count, err
@@ -175,7 +175,7 @@ type CreateGroupParams struct {
 }
 
 func (q *Queries) CreateGroup(ctx context.Context, arg CreateGroupParams) (Group, error) {
-	row := q.db.QueryRowContext(ctx, createGroup,
+	row := q.queryRow(ctx, q.createGroupStmt, createGroup,
 		arg.AccountID,
 		arg.ParentID,
 		arg.Name,
@@ -204,7 +204,7 @@ type DeleteGroupParams struct {
 }
 
 func (q *Queries) DeleteGroup(ctx context.Context, arg DeleteGroupParams) (int64, error) {
-	result, err := q.db.ExecContext(ctx, deleteGroup, arg.ID, arg.AccountID)
+	result, err := q.exec(ctx, q.deleteGroupStmt, deleteGroup, arg.ID, arg.AccountID)
 	if err != nil {
 		return 0, err
 	}
@@ -219,7 +219,7 @@ ORDER BY g.id LIMIT 1
 `
 
 func (q *Queries) FirstPosition(ctx context.Context, accountID int64) (Group, error) {
-	row := q.db.QueryRowContext(ctx, firstPosition, accountID)
+	row := q.queryRow(ctx, q.firstPositionStmt, firstPosition, accountID)
 	var i Group
 	err := row.Scan(
 		&i.ID,
@@ -242,7 +242,7 @@ type GetGroupParams struct {
 }
 
 func (q *Queries) GetGroup(ctx context.Context, arg GetGroupParams) (Group, error) {
-	row := q.db.QueryRowContext(ctx, getGroup, arg.ID, arg.AccountID)
+	row := q.queryRow(ctx, q.getGroupStmt, getGroup, arg.ID, arg.AccountID)
 	var i Group
 	err := row.Scan(
 		&i.ID,
@@ -297,7 +297,7 @@ type GroupMembersRow struct {
 // by membership or, for positions, by users.position_id. CROSS JOIN makes
 // SQLite start from the members rather than walk every user by name.
 func (q *Queries) GroupMembers(ctx context.Context, arg GroupMembersParams) ([]GroupMembersRow, error) {
-	rows, err := q.db.QueryContext(ctx, groupMembers,
+	rows, err := q.query(ctx, q.groupMembersStmt, groupMembers,
 		arg.AccountID,
 		arg.Q,
 		arg.Off,
@@ -374,7 +374,7 @@ type GroupMembersByNameRow struct {
 // keeping the members finds a page sooner than sorting them all (without
 // INDEXED BY, SQLite sorts every user of the account).
 func (q *Queries) GroupMembersByName(ctx context.Context, arg GroupMembersByNameParams) ([]GroupMembersByNameRow, error) {
-	rows, err := q.db.QueryContext(ctx, groupMembersByName,
+	rows, err := q.query(ctx, q.groupMembersByNameStmt, groupMembersByName,
 		arg.AccountID,
 		arg.Q,
 		arg.Off,
@@ -440,7 +440,7 @@ type GroupSubtreeRow struct {
 
 // A group and every group under it, parents before children.
 func (q *Queries) GroupSubtree(ctx context.Context, arg GroupSubtreeParams) ([]GroupSubtreeRow, error) {
-	rows, err := q.db.QueryContext(ctx, groupSubtree, arg.ID, arg.AccountID)
+	rows, err := q.query(ctx, q.groupSubtreeStmt, groupSubtree, arg.ID, arg.AccountID)
 	if err != nil {
 		return nil, err
 	}
@@ -479,7 +479,7 @@ type JoinGroupParams struct {
 }
 
 func (q *Queries) JoinGroup(ctx context.Context, arg JoinGroupParams) error {
-	_, err := q.db.ExecContext(ctx, joinGroup, arg.GroupID, arg.UserID)
+	_, err := q.exec(ctx, q.joinGroupStmt, joinGroup, arg.GroupID, arg.UserID)
 	return err
 }
 
@@ -494,7 +494,7 @@ type MoveGroupParams struct {
 }
 
 func (q *Queries) MoveGroup(ctx context.Context, arg MoveGroupParams) error {
-	_, err := q.db.ExecContext(ctx, moveGroup, arg.ParentID, arg.ID, arg.AccountID)
+	_, err := q.exec(ctx, q.moveGroupStmt, moveGroup, arg.ParentID, arg.ID, arg.AccountID)
 	return err
 }
 
@@ -513,7 +513,7 @@ type PositionCountsRow struct {
 
 // Users holding each position of an account (users.position_id).
 func (q *Queries) PositionCounts(ctx context.Context, accountID int64) ([]PositionCountsRow, error) {
-	rows, err := q.db.QueryContext(ctx, positionCounts, accountID)
+	rows, err := q.query(ctx, q.positionCountsStmt, positionCounts, accountID)
 	if err != nil {
 		return nil, err
 	}
@@ -540,7 +540,7 @@ SELECT id, account_id, parent_id, name, builtin_position, created_at FROM groups
 `
 
 func (q *Queries) PositionRoot(ctx context.Context, accountID int64) (Group, error) {
-	row := q.db.QueryRowContext(ctx, positionRoot, accountID)
+	row := q.queryRow(ctx, q.positionRootStmt, positionRoot, accountID)
 	var i Group
 	err := row.Scan(
 		&i.ID,
@@ -564,7 +564,7 @@ type RenameGroupParams struct {
 }
 
 func (q *Queries) RenameGroup(ctx context.Context, arg RenameGroupParams) error {
-	_, err := q.db.ExecContext(ctx, renameGroup, arg.Name, arg.ID, arg.AccountID)
+	_, err := q.exec(ctx, q.renameGroupStmt, renameGroup, arg.Name, arg.ID, arg.AccountID)
 	return err
 }
 
@@ -580,7 +580,7 @@ type SetUserPositionIDParams struct {
 }
 
 func (q *Queries) SetUserPositionID(ctx context.Context, arg SetUserPositionIDParams) error {
-	_, err := q.db.ExecContext(ctx, setUserPositionID, arg.PositionID, arg.UpdatedAt, arg.ID)
+	_, err := q.exec(ctx, q.setUserPositionIDStmt, setUserPositionID, arg.PositionID, arg.UpdatedAt, arg.ID)
 	return err
 }
 
@@ -601,7 +601,7 @@ type SiblingNamedParams struct {
 
 // How many other groups under the same parent already have this name.
 func (q *Queries) SiblingNamed(ctx context.Context, arg SiblingNamedParams) (int64, error) {
-	row := q.db.QueryRowContext(ctx, siblingNamed,
+	row := q.queryRow(ctx, q.siblingNamedStmt, siblingNamed,
 		arg.AccountID,
 		arg.ParentID,
 		arg.Name,
@@ -629,7 +629,7 @@ type SubtreeIDsParams struct {
 
 // A group and every group under it.
 func (q *Queries) SubtreeIDs(ctx context.Context, arg SubtreeIDsParams) ([]int64, error) {
-	rows, err := q.db.QueryContext(ctx, subtreeIDs, arg.ID, arg.AccountID)
+	rows, err := q.query(ctx, q.subtreeIDsStmt, subtreeIDs, arg.ID, arg.AccountID)
 	if err != nil {
 		return nil, err
 	}
@@ -656,7 +656,7 @@ SELECT group_id FROM group_members WHERE user_id = ?1 ORDER BY group_id
 `
 
 func (q *Queries) UserGroupIDs(ctx context.Context, userID int64) ([]int64, error) {
-	rows, err := q.db.QueryContext(ctx, userGroupIDs, userID)
+	rows, err := q.query(ctx, q.userGroupIDsStmt, userGroupIDs, userID)
 	if err != nil {
 		return nil, err
 	}

@@ -22,7 +22,7 @@ type AssignLicenseSeatParams struct {
 }
 
 func (q *Queries) AssignLicenseSeat(ctx context.Context, arg AssignLicenseSeatParams) error {
-	_, err := q.db.ExecContext(ctx, assignLicenseSeat, arg.LicenseID, arg.UserID, arg.AssignedAt)
+	_, err := q.exec(ctx, q.assignLicenseSeatStmt, assignLicenseSeat, arg.LicenseID, arg.UserID, arg.AssignedAt)
 	return err
 }
 
@@ -43,7 +43,7 @@ type CountLicenseSeatHoldersParams struct {
 }
 
 func (q *Queries) CountLicenseSeatHolders(ctx context.Context, arg CountLicenseSeatHoldersParams) (int64, error) {
-	row := q.db.QueryRowContext(ctx, countLicenseSeatHolders, arg.LicenseID, arg.AccountID, arg.Q)
+	row := q.queryRow(ctx, q.countLicenseSeatHoldersStmt, countLicenseSeatHolders, arg.LicenseID, arg.AccountID, arg.Q)
 	var count int64
 	err := row.Scan(&count)
 	return count, err
@@ -61,7 +61,7 @@ type CountLicensesParams struct {
 }
 
 func (q *Queries) CountLicenses(ctx context.Context, arg CountLicensesParams) (int64, error) {
-	row := q.db.QueryRowContext(ctx, countLicenses, arg.AccountID, arg.Q)
+	row := q.queryRow(ctx, q.countLicensesStmt, countLicenses, arg.AccountID, arg.Q)
 	var count int64
 	err := row.Scan(&count)
 	return count, err
@@ -84,7 +84,7 @@ type CreateLicenseParams struct {
 // Licences of an account and their seats (R-LIC-1). Every query is scoped
 // by account_id.
 func (q *Queries) CreateLicense(ctx context.Context, arg CreateLicenseParams) (License, error) {
-	row := q.db.QueryRowContext(ctx, createLicense,
+	row := q.queryRow(ctx, q.createLicenseStmt, createLicense,
 		arg.AccountID,
 		arg.Product,
 		arg.Seats,
@@ -111,7 +111,7 @@ type DeleteLicenseParams struct {
 }
 
 func (q *Queries) DeleteLicense(ctx context.Context, arg DeleteLicenseParams) (int64, error) {
-	result, err := q.db.ExecContext(ctx, deleteLicense, arg.ID, arg.AccountID)
+	result, err := q.exec(ctx, q.deleteLicenseStmt, deleteLicense, arg.ID, arg.AccountID)
 	if err != nil {
 		return 0, err
 	}
@@ -139,7 +139,7 @@ type GetLicenseRow struct {
 }
 
 func (q *Queries) GetLicense(ctx context.Context, arg GetLicenseParams) (GetLicenseRow, error) {
-	row := q.db.QueryRowContext(ctx, getLicense, arg.ID, arg.AccountID)
+	row := q.queryRow(ctx, q.getLicenseStmt, getLicense, arg.ID, arg.AccountID)
 	var i GetLicenseRow
 	err := row.Scan(
 		&i.ID,
@@ -164,7 +164,7 @@ type LicenseProductTakenParams struct {
 }
 
 func (q *Queries) LicenseProductTaken(ctx context.Context, arg LicenseProductTakenParams) (int64, error) {
-	row := q.db.QueryRowContext(ctx, licenseProductTaken, arg.AccountID, arg.Product, arg.ExceptID)
+	row := q.queryRow(ctx, q.licenseProductTakenStmt, licenseProductTaken, arg.AccountID, arg.Product, arg.ExceptID)
 	var count int64
 	err := row.Scan(&count)
 	return count, err
@@ -199,7 +199,7 @@ type LicenseSeatHoldersRow struct {
 }
 
 func (q *Queries) LicenseSeatHolders(ctx context.Context, arg LicenseSeatHoldersParams) ([]LicenseSeatHoldersRow, error) {
-	rows, err := q.db.QueryContext(ctx, licenseSeatHolders,
+	rows, err := q.query(ctx, q.licenseSeatHoldersStmt, licenseSeatHolders,
 		arg.LicenseID,
 		arg.AccountID,
 		arg.Q,
@@ -243,7 +243,7 @@ type LicenseSeatTakenParams struct {
 }
 
 func (q *Queries) LicenseSeatTaken(ctx context.Context, arg LicenseSeatTakenParams) (int64, error) {
-	row := q.db.QueryRowContext(ctx, licenseSeatTaken, arg.LicenseID, arg.UserID)
+	row := q.queryRow(ctx, q.licenseSeatTakenStmt, licenseSeatTaken, arg.LicenseID, arg.UserID)
 	var count int64
 	err := row.Scan(&count)
 	return count, err
@@ -287,7 +287,7 @@ type SearchLicensesRow struct {
 }
 
 func (q *Queries) SearchLicenses(ctx context.Context, arg SearchLicensesParams) ([]SearchLicensesRow, error) {
-	rows, err := q.db.QueryContext(ctx, searchLicenses,
+	rows, err := q.query(ctx, q.searchLicensesStmt, searchLicenses,
 		arg.AccountID,
 		arg.Q,
 		arg.Off,
@@ -332,7 +332,7 @@ type UnassignLicenseSeatParams struct {
 }
 
 func (q *Queries) UnassignLicenseSeat(ctx context.Context, arg UnassignLicenseSeatParams) (int64, error) {
-	result, err := q.db.ExecContext(ctx, unassignLicenseSeat, arg.LicenseID, arg.UserID)
+	result, err := q.exec(ctx, q.unassignLicenseSeatStmt, unassignLicenseSeat, arg.LicenseID, arg.UserID)
 	if err != nil {
 		return 0, err
 	}
@@ -352,7 +352,7 @@ type UpdateLicenseParams struct {
 }
 
 func (q *Queries) UpdateLicense(ctx context.Context, arg UpdateLicenseParams) error {
-	_, err := q.db.ExecContext(ctx, updateLicense,
+	_, err := q.exec(ctx, q.updateLicenseStmt, updateLicense,
 		arg.Product,
 		arg.Seats,
 		arg.ID,
@@ -387,7 +387,7 @@ type UserLicensesRow struct {
 
 // Every licence of an account, with whether the user holds a seat of it.
 func (q *Queries) UserLicenses(ctx context.Context, arg UserLicensesParams) ([]UserLicensesRow, error) {
-	rows, err := q.db.QueryContext(ctx, userLicenses, arg.UserID, arg.AccountID)
+	rows, err := q.query(ctx, q.userLicensesStmt, userLicenses, arg.UserID, arg.AccountID)
 	if err != nil {
 		return nil, err
 	}

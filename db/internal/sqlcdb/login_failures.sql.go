@@ -20,7 +20,7 @@ type AddLoginFailureParams struct {
 }
 
 func (q *Queries) AddLoginFailure(ctx context.Context, arg AddLoginFailureParams) error {
-	_, err := q.db.ExecContext(ctx, addLoginFailure, arg.Email, arg.Ip, arg.At)
+	_, err := q.exec(ctx, q.addLoginFailureStmt, addLoginFailure, arg.Email, arg.Ip, arg.At)
 	return err
 }
 
@@ -29,7 +29,7 @@ DELETE FROM login_failures WHERE email = ?1
 `
 
 func (q *Queries) ClearEmailFailures(ctx context.Context, email string) error {
-	_, err := q.db.ExecContext(ctx, clearEmailFailures, email)
+	_, err := q.exec(ctx, q.clearEmailFailuresStmt, clearEmailFailures, email)
 	return err
 }
 
@@ -38,7 +38,7 @@ DELETE FROM login_failures WHERE at < ?1
 `
 
 func (q *Queries) DeleteOldLoginFailures(ctx context.Context, before int64) error {
-	_, err := q.db.ExecContext(ctx, deleteOldLoginFailures, before)
+	_, err := q.exec(ctx, q.deleteOldLoginFailuresStmt, deleteOldLoginFailures, before)
 	return err
 }
 
@@ -58,7 +58,7 @@ type EmailFailuresSinceRow struct {
 }
 
 func (q *Queries) EmailFailuresSince(ctx context.Context, arg EmailFailuresSinceParams) (EmailFailuresSinceRow, error) {
-	row := q.db.QueryRowContext(ctx, emailFailuresSince, arg.Email, arg.Since)
+	row := q.queryRow(ctx, q.emailFailuresSinceStmt, emailFailuresSince, arg.Email, arg.Since)
 	var i EmailFailuresSinceRow
 	err := row.Scan(&i.N, &i.LastAt)
 	return i, err
@@ -80,7 +80,7 @@ type IPFailuresSinceRow struct {
 }
 
 func (q *Queries) IPFailuresSince(ctx context.Context, arg IPFailuresSinceParams) (IPFailuresSinceRow, error) {
-	row := q.db.QueryRowContext(ctx, iPFailuresSince, arg.Ip, arg.Since)
+	row := q.queryRow(ctx, q.iPFailuresSinceStmt, iPFailuresSince, arg.Ip, arg.Since)
 	var i IPFailuresSinceRow
 	err := row.Scan(&i.N, &i.LastAt)
 	return i, err

@@ -22,7 +22,7 @@ type CountPhoneNumbersParams struct {
 }
 
 func (q *Queries) CountPhoneNumbers(ctx context.Context, arg CountPhoneNumbersParams) (int64, error) {
-	row := q.db.QueryRowContext(ctx, countPhoneNumbers, arg.AccountID, arg.Q)
+	row := q.queryRow(ctx, q.countPhoneNumbersStmt, countPhoneNumbers, arg.AccountID, arg.Q)
 	var count int64
 	err := row.Scan(&count)
 	return count, err
@@ -40,7 +40,7 @@ type CountSMSSendersParams struct {
 }
 
 func (q *Queries) CountSMSSenders(ctx context.Context, arg CountSMSSendersParams) (int64, error) {
-	row := q.db.QueryRowContext(ctx, countSMSSenders, arg.AccountID, arg.Q)
+	row := q.queryRow(ctx, q.countSMSSendersStmt, countSMSSenders, arg.AccountID, arg.Q)
 	var count int64
 	err := row.Scan(&count)
 	return count, err
@@ -51,7 +51,7 @@ SELECT count(*) FROM users WHERE call_number_id = ?1
 `
 
 func (q *Queries) CountUsersPresentingNumber(ctx context.Context, numberID sql.NullInt64) (int64, error) {
-	row := q.db.QueryRowContext(ctx, countUsersPresentingNumber, numberID)
+	row := q.queryRow(ctx, q.countUsersPresentingNumberStmt, countUsersPresentingNumber, numberID)
 	var count int64
 	err := row.Scan(&count)
 	return count, err
@@ -62,7 +62,7 @@ SELECT count(*) FROM users WHERE sms_sender_id = ?1
 `
 
 func (q *Queries) CountUsersPresentingSender(ctx context.Context, senderID sql.NullInt64) (int64, error) {
-	row := q.db.QueryRowContext(ctx, countUsersPresentingSender, senderID)
+	row := q.queryRow(ctx, q.countUsersPresentingSenderStmt, countUsersPresentingSender, senderID)
 	var count int64
 	err := row.Scan(&count)
 	return count, err
@@ -83,7 +83,7 @@ type CreatePhoneNumberParams struct {
 
 // Phone numbers (caller IDs) and SMS senders of an account (R-SIP-5).
 func (q *Queries) CreatePhoneNumber(ctx context.Context, arg CreatePhoneNumberParams) (PhoneNumber, error) {
-	row := q.db.QueryRowContext(ctx, createPhoneNumber, arg.AccountID, arg.Number, arg.Label)
+	row := q.queryRow(ctx, q.createPhoneNumberStmt, createPhoneNumber, arg.AccountID, arg.Number, arg.Label)
 	var i PhoneNumber
 	err := row.Scan(
 		&i.ID,
@@ -107,7 +107,7 @@ type CreateSMSSenderParams struct {
 }
 
 func (q *Queries) CreateSMSSender(ctx context.Context, arg CreateSMSSenderParams) (SmsSender, error) {
-	row := q.db.QueryRowContext(ctx, createSMSSender, arg.AccountID, arg.Sender, arg.Label)
+	row := q.queryRow(ctx, q.createSMSSenderStmt, createSMSSender, arg.AccountID, arg.Sender, arg.Label)
 	var i SmsSender
 	err := row.Scan(
 		&i.ID,
@@ -128,7 +128,7 @@ type DeletePhoneNumberParams struct {
 }
 
 func (q *Queries) DeletePhoneNumber(ctx context.Context, arg DeletePhoneNumberParams) error {
-	_, err := q.db.ExecContext(ctx, deletePhoneNumber, arg.ID, arg.AccountID)
+	_, err := q.exec(ctx, q.deletePhoneNumberStmt, deletePhoneNumber, arg.ID, arg.AccountID)
 	return err
 }
 
@@ -142,7 +142,7 @@ type DeleteSMSSenderParams struct {
 }
 
 func (q *Queries) DeleteSMSSender(ctx context.Context, arg DeleteSMSSenderParams) error {
-	_, err := q.db.ExecContext(ctx, deleteSMSSender, arg.ID, arg.AccountID)
+	_, err := q.exec(ctx, q.deleteSMSSenderStmt, deleteSMSSender, arg.ID, arg.AccountID)
 	return err
 }
 
@@ -156,7 +156,7 @@ type GetPhoneNumberParams struct {
 }
 
 func (q *Queries) GetPhoneNumber(ctx context.Context, arg GetPhoneNumberParams) (PhoneNumber, error) {
-	row := q.db.QueryRowContext(ctx, getPhoneNumber, arg.ID, arg.AccountID)
+	row := q.queryRow(ctx, q.getPhoneNumberStmt, getPhoneNumber, arg.ID, arg.AccountID)
 	var i PhoneNumber
 	err := row.Scan(
 		&i.ID,
@@ -177,7 +177,7 @@ type GetSMSSenderParams struct {
 }
 
 func (q *Queries) GetSMSSender(ctx context.Context, arg GetSMSSenderParams) (SmsSender, error) {
-	row := q.db.QueryRowContext(ctx, getSMSSender, arg.ID, arg.AccountID)
+	row := q.queryRow(ctx, q.getSMSSenderStmt, getSMSSender, arg.ID, arg.AccountID)
 	var i SmsSender
 	err := row.Scan(
 		&i.ID,
@@ -198,7 +198,7 @@ type PhoneNumberByNumberParams struct {
 }
 
 func (q *Queries) PhoneNumberByNumber(ctx context.Context, arg PhoneNumberByNumberParams) (PhoneNumber, error) {
-	row := q.db.QueryRowContext(ctx, phoneNumberByNumber, arg.AccountID, arg.Number)
+	row := q.queryRow(ctx, q.phoneNumberByNumberStmt, phoneNumberByNumber, arg.AccountID, arg.Number)
 	var i PhoneNumber
 	err := row.Scan(
 		&i.ID,
@@ -219,7 +219,7 @@ type SMSSenderByNameParams struct {
 }
 
 func (q *Queries) SMSSenderByName(ctx context.Context, arg SMSSenderByNameParams) (SmsSender, error) {
-	row := q.db.QueryRowContext(ctx, sMSSenderByName, arg.AccountID, arg.Sender)
+	row := q.queryRow(ctx, q.sMSSenderByNameStmt, sMSSenderByName, arg.AccountID, arg.Sender)
 	var i SmsSender
 	err := row.Scan(
 		&i.ID,
@@ -265,7 +265,7 @@ type SearchPhoneNumbersRow struct {
 }
 
 func (q *Queries) SearchPhoneNumbers(ctx context.Context, arg SearchPhoneNumbersParams) ([]SearchPhoneNumbersRow, error) {
-	rows, err := q.db.QueryContext(ctx, searchPhoneNumbers,
+	rows, err := q.query(ctx, q.searchPhoneNumbersStmt, searchPhoneNumbers,
 		arg.AccountID,
 		arg.Q,
 		arg.Off,
@@ -334,7 +334,7 @@ type SearchSMSSendersRow struct {
 }
 
 func (q *Queries) SearchSMSSenders(ctx context.Context, arg SearchSMSSendersParams) ([]SearchSMSSendersRow, error) {
-	rows, err := q.db.QueryContext(ctx, searchSMSSenders,
+	rows, err := q.query(ctx, q.searchSMSSendersStmt, searchSMSSenders,
 		arg.AccountID,
 		arg.Q,
 		arg.Off,
@@ -381,7 +381,7 @@ type UpdatePhoneNumberParams struct {
 }
 
 func (q *Queries) UpdatePhoneNumber(ctx context.Context, arg UpdatePhoneNumberParams) error {
-	_, err := q.db.ExecContext(ctx, updatePhoneNumber,
+	_, err := q.exec(ctx, q.updatePhoneNumberStmt, updatePhoneNumber,
 		arg.Number,
 		arg.Label,
 		arg.ID,
@@ -403,7 +403,7 @@ type UpdateSMSSenderParams struct {
 }
 
 func (q *Queries) UpdateSMSSender(ctx context.Context, arg UpdateSMSSenderParams) error {
-	_, err := q.db.ExecContext(ctx, updateSMSSender,
+	_, err := q.exec(ctx, q.updateSMSSenderStmt, updateSMSSender,
 		arg.Sender,
 		arg.Label,
 		arg.ID,
@@ -431,7 +431,7 @@ type UsersPresentingNumberRow struct {
 }
 
 func (q *Queries) UsersPresentingNumber(ctx context.Context, arg UsersPresentingNumberParams) ([]UsersPresentingNumberRow, error) {
-	rows, err := q.db.QueryContext(ctx, usersPresentingNumber, arg.NumberID, arg.AccountID)
+	rows, err := q.query(ctx, q.usersPresentingNumberStmt, usersPresentingNumber, arg.NumberID, arg.AccountID)
 	if err != nil {
 		return nil, err
 	}
@@ -472,7 +472,7 @@ type UsersPresentingSenderRow struct {
 }
 
 func (q *Queries) UsersPresentingSender(ctx context.Context, arg UsersPresentingSenderParams) ([]UsersPresentingSenderRow, error) {
-	rows, err := q.db.QueryContext(ctx, usersPresentingSender, arg.SenderID, arg.AccountID)
+	rows, err := q.query(ctx, q.usersPresentingSenderStmt, usersPresentingSender, arg.SenderID, arg.AccountID)
 	if err != nil {
 		return nil, err
 	}

@@ -34,7 +34,7 @@ type CountMailByStatusRow struct {
 }
 
 func (q *Queries) CountMailByStatus(ctx context.Context, arg CountMailByStatusParams) (CountMailByStatusRow, error) {
-	row := q.db.QueryRowContext(ctx, countMailByStatus, arg.AccountID, arg.Q)
+	row := q.queryRow(ctx, q.countMailByStatusStmt, countMailByStatus, arg.AccountID, arg.Q)
 	var i CountMailByStatusRow
 	err := row.Scan(
 		&i.Total,
@@ -55,7 +55,7 @@ LIMIT ?1
 // Unsent mail for the sender: never-tried and retry-requested rows (no
 // error) first, then failed ones by how often they failed.
 func (q *Queries) DueMail(ctx context.Context, lim int64) ([]Outbox, error) {
-	rows, err := q.db.QueryContext(ctx, dueMail, lim)
+	rows, err := q.query(ctx, q.dueMailStmt, dueMail, lim)
 	if err != nil {
 		return nil, err
 	}
@@ -97,7 +97,7 @@ type GetMailParams struct {
 }
 
 func (q *Queries) GetMail(ctx context.Context, arg GetMailParams) (Outbox, error) {
-	row := q.db.QueryRowContext(ctx, getMail, arg.ID, arg.AccountID)
+	row := q.queryRow(ctx, q.getMailStmt, getMail, arg.ID, arg.AccountID)
 	var i Outbox
 	err := row.Scan(
 		&i.ID,
@@ -139,7 +139,7 @@ type ListMailParams struct {
 // substring of the recipient or subject, or empty. Newest first when newest
 // is 1, else oldest first.
 func (q *Queries) ListMail(ctx context.Context, arg ListMailParams) ([]Outbox, error) {
-	rows, err := q.db.QueryContext(ctx, listMail,
+	rows, err := q.query(ctx, q.listMailStmt, listMail,
 		arg.Newest,
 		arg.AccountID,
 		arg.Q,
@@ -189,7 +189,7 @@ type MarkMailFailedParams struct {
 }
 
 func (q *Queries) MarkMailFailed(ctx context.Context, arg MarkMailFailedParams) error {
-	_, err := q.db.ExecContext(ctx, markMailFailed, arg.Error, arg.ID)
+	_, err := q.exec(ctx, q.markMailFailedStmt, markMailFailed, arg.Error, arg.ID)
 	return err
 }
 
@@ -204,7 +204,7 @@ type MarkMailSentParams struct {
 }
 
 func (q *Queries) MarkMailSent(ctx context.Context, arg MarkMailSentParams) error {
-	_, err := q.db.ExecContext(ctx, markMailSent, arg.SentAt, arg.ID)
+	_, err := q.exec(ctx, q.markMailSentStmt, markMailSent, arg.SentAt, arg.ID)
 	return err
 }
 
@@ -223,7 +223,7 @@ type QueueMailParams struct {
 }
 
 func (q *Queries) QueueMail(ctx context.Context, arg QueueMailParams) (int64, error) {
-	row := q.db.QueryRowContext(ctx, queueMail,
+	row := q.queryRow(ctx, q.queueMailStmt, queueMail,
 		arg.AccountID,
 		arg.ToAddr,
 		arg.Subject,
@@ -246,7 +246,7 @@ type RetryMailParams struct {
 }
 
 func (q *Queries) RetryMail(ctx context.Context, arg RetryMailParams) (int64, error) {
-	result, err := q.db.ExecContext(ctx, retryMail, arg.ID, arg.AccountID)
+	result, err := q.exec(ctx, q.retryMailStmt, retryMail, arg.ID, arg.AccountID)
 	if err != nil {
 		return 0, err
 	}

@@ -21,7 +21,7 @@ type AddRolePermissionParams struct {
 }
 
 func (q *Queries) AddRolePermission(ctx context.Context, arg AddRolePermissionParams) error {
-	_, err := q.db.ExecContext(ctx, addRolePermission, arg.RoleID, arg.Permission)
+	_, err := q.exec(ctx, q.addRolePermissionStmt, addRolePermission, arg.RoleID, arg.Permission)
 	return err
 }
 
@@ -30,7 +30,7 @@ SELECT role_id, permission FROM role_permissions ORDER BY role_id, permission
 `
 
 func (q *Queries) AllRolePermissions(ctx context.Context) ([]RolePermission, error) {
-	rows, err := q.db.QueryContext(ctx, allRolePermissions)
+	rows, err := q.query(ctx, q.allRolePermissionsStmt, allRolePermissions)
 	if err != nil {
 		return nil, err
 	}
@@ -57,7 +57,7 @@ DELETE FROM role_permissions WHERE role_id = ?1
 `
 
 func (q *Queries) ClearRolePermissions(ctx context.Context, roleID int64) error {
-	_, err := q.db.ExecContext(ctx, clearRolePermissions, roleID)
+	_, err := q.exec(ctx, q.clearRolePermissionsStmt, clearRolePermissions, roleID)
 	return err
 }
 
@@ -73,7 +73,7 @@ type CountRoleCandidatesParams struct {
 }
 
 func (q *Queries) CountRoleCandidates(ctx context.Context, arg CountRoleCandidatesParams) (int64, error) {
-	row := q.db.QueryRowContext(ctx, countRoleCandidates, arg.AccountID, arg.Q)
+	row := q.queryRow(ctx, q.countRoleCandidatesStmt, countRoleCandidates, arg.AccountID, arg.Q)
 	var count int64
 	err := row.Scan(&count)
 	return count, err
@@ -93,7 +93,7 @@ type CountRoleHoldersParams struct {
 }
 
 func (q *Queries) CountRoleHolders(ctx context.Context, arg CountRoleHoldersParams) (int64, error) {
-	row := q.db.QueryRowContext(ctx, countRoleHolders, arg.RoleID, arg.AccountID, arg.Q)
+	row := q.queryRow(ctx, q.countRoleHoldersStmt, countRoleHolders, arg.RoleID, arg.AccountID, arg.Q)
 	var count int64
 	err := row.Scan(&count)
 	return count, err
@@ -112,7 +112,7 @@ type CreateRoleParams struct {
 }
 
 func (q *Queries) CreateRole(ctx context.Context, arg CreateRoleParams) (Role, error) {
-	row := q.db.QueryRowContext(ctx, createRole, arg.Name, arg.Description, arg.Builtin)
+	row := q.queryRow(ctx, q.createRoleStmt, createRole, arg.Name, arg.Description, arg.Builtin)
 	var i Role
 	err := row.Scan(
 		&i.ID,
@@ -128,7 +128,7 @@ DELETE FROM roles WHERE id = ?1
 `
 
 func (q *Queries) DeleteRole(ctx context.Context, id int64) (int64, error) {
-	result, err := q.db.ExecContext(ctx, deleteRole, id)
+	result, err := q.exec(ctx, q.deleteRoleStmt, deleteRole, id)
 	if err != nil {
 		return 0, err
 	}
@@ -140,7 +140,7 @@ SELECT id, name, description, builtin FROM roles WHERE builtin = ?1
 `
 
 func (q *Queries) GetBuiltinRole(ctx context.Context, builtin string) (Role, error) {
-	row := q.db.QueryRowContext(ctx, getBuiltinRole, builtin)
+	row := q.queryRow(ctx, q.getBuiltinRoleStmt, getBuiltinRole, builtin)
 	var i Role
 	err := row.Scan(
 		&i.ID,
@@ -156,7 +156,7 @@ SELECT id, name, description, builtin FROM roles WHERE id = ?1
 `
 
 func (q *Queries) GetRole(ctx context.Context, id int64) (Role, error) {
-	row := q.db.QueryRowContext(ctx, getRole, id)
+	row := q.queryRow(ctx, q.getRoleStmt, getRole, id)
 	var i Role
 	err := row.Scan(
 		&i.ID,
@@ -196,7 +196,7 @@ type ListRolesRow struct {
 // few (defined once, by the owner), so the caller sorts and pages them.
 // The CASE lets each count use its own covering index.
 func (q *Queries) ListRoles(ctx context.Context, arg ListRolesParams) ([]ListRolesRow, error) {
-	rows, err := q.db.QueryContext(ctx, listRoles, arg.AccountID, arg.Q)
+	rows, err := q.query(ctx, q.listRolesStmt, listRoles, arg.AccountID, arg.Q)
 	if err != nil {
 		return nil, err
 	}
@@ -235,7 +235,7 @@ type MoveUserToRoleParams struct {
 }
 
 func (q *Queries) MoveUserToRole(ctx context.Context, arg MoveUserToRoleParams) error {
-	_, err := q.db.ExecContext(ctx, moveUserToRole, arg.RoleID, arg.UpdatedAt, arg.ID)
+	_, err := q.exec(ctx, q.moveUserToRoleStmt, moveUserToRole, arg.RoleID, arg.UpdatedAt, arg.ID)
 	return err
 }
 
@@ -268,7 +268,7 @@ type RoleCandidatesRow struct {
 
 // The wizard's last step: users of one account with the role they hold now.
 func (q *Queries) RoleCandidates(ctx context.Context, arg RoleCandidatesParams) ([]RoleCandidatesRow, error) {
-	rows, err := q.db.QueryContext(ctx, roleCandidates,
+	rows, err := q.query(ctx, q.roleCandidatesStmt, roleCandidates,
 		arg.AccountID,
 		arg.Q,
 		arg.Off,
@@ -317,7 +317,7 @@ type RoleHolderCountParams struct {
 
 // CountRoleHolders without a search, from a covering index.
 func (q *Queries) RoleHolderCount(ctx context.Context, arg RoleHolderCountParams) (int64, error) {
-	row := q.db.QueryRowContext(ctx, roleHolderCount, arg.AccountID, arg.RoleID)
+	row := q.queryRow(ctx, q.roleHolderCountStmt, roleHolderCount, arg.AccountID, arg.RoleID)
 	var n int64
 	err := row.Scan(&n)
 	return n, err
@@ -352,7 +352,7 @@ type RoleHoldersRow struct {
 
 // A page of the users holding a role; account_id NULL means every account.
 func (q *Queries) RoleHolders(ctx context.Context, arg RoleHoldersParams) ([]RoleHoldersRow, error) {
-	rows, err := q.db.QueryContext(ctx, roleHolders,
+	rows, err := q.query(ctx, q.roleHoldersStmt, roleHolders,
 		arg.RoleID,
 		arg.AccountID,
 		arg.Q,
@@ -417,7 +417,7 @@ type RoleHoldersByNameRow struct {
 // RoleHolders for a role many hold: walking the users by name and keeping
 // the holders finds a page sooner than sorting them all.
 func (q *Queries) RoleHoldersByName(ctx context.Context, arg RoleHoldersByNameParams) ([]RoleHoldersByNameRow, error) {
-	rows, err := q.db.QueryContext(ctx, roleHoldersByName,
+	rows, err := q.query(ctx, q.roleHoldersByNameStmt, roleHoldersByName,
 		arg.RoleID,
 		arg.AccountID,
 		arg.Q,
@@ -457,7 +457,7 @@ SELECT id FROM roles WHERE name = ?1
 `
 
 func (q *Queries) RoleIDByName(ctx context.Context, name string) (int64, error) {
-	row := q.db.QueryRowContext(ctx, roleIDByName, name)
+	row := q.queryRow(ctx, q.roleIDByNameStmt, roleIDByName, name)
 	var id int64
 	err := row.Scan(&id)
 	return id, err
@@ -468,7 +468,7 @@ SELECT permission FROM role_permissions WHERE role_id = ?1 ORDER BY permission
 `
 
 func (q *Queries) RolePermissions(ctx context.Context, roleID int64) ([]string, error) {
-	rows, err := q.db.QueryContext(ctx, rolePermissions, roleID)
+	rows, err := q.query(ctx, q.rolePermissionsStmt, rolePermissions, roleID)
 	if err != nil {
 		return nil, err
 	}
@@ -496,7 +496,7 @@ SELECT count(*) FROM users WHERE role_id = ?1
 
 // Users of every account holding the role (R-ROLE-4 counts them all).
 func (q *Queries) RoleUserCount(ctx context.Context, roleID int64) (int64, error) {
-	row := q.db.QueryRowContext(ctx, roleUserCount, roleID)
+	row := q.queryRow(ctx, q.roleUserCountStmt, roleUserCount, roleID)
 	var count int64
 	err := row.Scan(&count)
 	return count, err
@@ -513,6 +513,6 @@ type UpdateRoleParams struct {
 }
 
 func (q *Queries) UpdateRole(ctx context.Context, arg UpdateRoleParams) error {
-	_, err := q.db.ExecContext(ctx, updateRole, arg.Name, arg.Description, arg.ID)
+	_, err := q.exec(ctx, q.updateRoleStmt, updateRole, arg.Name, arg.Description, arg.ID)
 	return err
 }

@@ -15,7 +15,7 @@ SELECT count(*) FROM sessions WHERE user_id = ?1
 `
 
 func (q *Queries) CountUserSessions(ctx context.Context, userID int64) (int64, error) {
-	row := q.db.QueryRowContext(ctx, countUserSessions, userID)
+	row := q.queryRow(ctx, q.countUserSessionsStmt, countUserSessions, userID)
 	var count int64
 	err := row.Scan(&count)
 	return count, err
@@ -40,7 +40,7 @@ type CreateSessionParams struct {
 }
 
 func (q *Queries) CreateSession(ctx context.Context, arg CreateSessionParams) error {
-	_, err := q.db.ExecContext(ctx, createSession,
+	_, err := q.exec(ctx, q.createSessionStmt, createSession,
 		arg.IDHash,
 		arg.UserID,
 		arg.ActingAccountID,
@@ -63,7 +63,7 @@ type DeleteExpiredSessionsParams struct {
 }
 
 func (q *Queries) DeleteExpiredSessions(ctx context.Context, arg DeleteExpiredSessionsParams) (int64, error) {
-	result, err := q.db.ExecContext(ctx, deleteExpiredSessions, arg.Now, arg.IdleBefore)
+	result, err := q.exec(ctx, q.deleteExpiredSessionsStmt, deleteExpiredSessions, arg.Now, arg.IdleBefore)
 	if err != nil {
 		return 0, err
 	}
@@ -75,7 +75,7 @@ DELETE FROM sessions WHERE id_hash = ?1
 `
 
 func (q *Queries) DeleteSession(ctx context.Context, idHash string) error {
-	_, err := q.db.ExecContext(ctx, deleteSession, idHash)
+	_, err := q.exec(ctx, q.deleteSessionStmt, deleteSession, idHash)
 	return err
 }
 
@@ -84,7 +84,7 @@ DELETE FROM sessions WHERE user_id = ?1
 `
 
 func (q *Queries) DeleteUserSessions(ctx context.Context, userID int64) (int64, error) {
-	result, err := q.db.ExecContext(ctx, deleteUserSessions, userID)
+	result, err := q.exec(ctx, q.deleteUserSessionsStmt, deleteUserSessions, userID)
 	if err != nil {
 		return 0, err
 	}
@@ -101,7 +101,7 @@ type DeleteUserSessionsExceptParams struct {
 }
 
 func (q *Queries) DeleteUserSessionsExcept(ctx context.Context, arg DeleteUserSessionsExceptParams) (int64, error) {
-	result, err := q.db.ExecContext(ctx, deleteUserSessionsExcept, arg.UserID, arg.KeepIDHash)
+	result, err := q.exec(ctx, q.deleteUserSessionsExceptStmt, deleteUserSessionsExcept, arg.UserID, arg.KeepIDHash)
 	if err != nil {
 		return 0, err
 	}
@@ -113,7 +113,7 @@ SELECT id_hash, user_id, acting_account_id, impersonator_id, created_at, last_se
 `
 
 func (q *Queries) GetSession(ctx context.Context, idHash string) (Session, error) {
-	row := q.db.QueryRowContext(ctx, getSession, idHash)
+	row := q.queryRow(ctx, q.getSessionStmt, getSession, idHash)
 	var i Session
 	err := row.Scan(
 		&i.IDHash,
@@ -139,6 +139,6 @@ type TouchSessionParams struct {
 }
 
 func (q *Queries) TouchSession(ctx context.Context, arg TouchSessionParams) error {
-	_, err := q.db.ExecContext(ctx, touchSession, arg.LastSeenAt, arg.IDHash)
+	_, err := q.exec(ctx, q.touchSessionStmt, touchSession, arg.LastSeenAt, arg.IDHash)
 	return err
 }

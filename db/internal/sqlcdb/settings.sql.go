@@ -14,7 +14,7 @@ SELECT value FROM settings WHERE key = ?1
 `
 
 func (q *Queries) GetSetting(ctx context.Context, key string) (string, error) {
-	row := q.db.QueryRowContext(ctx, getSetting, key)
+	row := q.queryRow(ctx, q.getSettingStmt, getSetting, key)
 	var value string
 	err := row.Scan(&value)
 	return value, err
@@ -31,7 +31,7 @@ type InsertSettingIfMissingParams struct {
 }
 
 func (q *Queries) InsertSettingIfMissing(ctx context.Context, arg InsertSettingIfMissingParams) error {
-	_, err := q.db.ExecContext(ctx, insertSettingIfMissing, arg.Key, arg.Value)
+	_, err := q.exec(ctx, q.insertSettingIfMissingStmt, insertSettingIfMissing, arg.Key, arg.Value)
 	return err
 }
 
@@ -40,7 +40,7 @@ SELECT key, value FROM settings ORDER BY key
 `
 
 func (q *Queries) ListSettings(ctx context.Context) ([]Setting, error) {
-	rows, err := q.db.QueryContext(ctx, listSettings)
+	rows, err := q.query(ctx, q.listSettingsStmt, listSettings)
 	if err != nil {
 		return nil, err
 	}
@@ -73,6 +73,6 @@ type SetSettingParams struct {
 }
 
 func (q *Queries) SetSetting(ctx context.Context, arg SetSettingParams) error {
-	_, err := q.db.ExecContext(ctx, setSetting, arg.Key, arg.Value)
+	_, err := q.exec(ctx, q.setSettingStmt, setSetting, arg.Key, arg.Value)
 	return err
 }

@@ -34,7 +34,7 @@ type CountSIPAccountsParams struct {
 }
 
 func (q *Queries) CountSIPAccounts(ctx context.Context, arg CountSIPAccountsParams) (int64, error) {
-	row := q.db.QueryRowContext(ctx, countSIPAccounts, arg.AccountID, arg.Q, arg.State)
+	row := q.queryRow(ctx, q.countSIPAccountsStmt, countSIPAccounts, arg.AccountID, arg.Q, arg.State)
 	var count int64
 	err := row.Scan(&count)
 	return count, err
@@ -47,7 +47,7 @@ WHERE s.account_id = ?1 AND s.realm <> lower(a.sip_domain)
 `
 
 func (q *Queries) CountStaleSIPAccounts(ctx context.Context, accountID int64) (int64, error) {
-	row := q.db.QueryRowContext(ctx, countStaleSIPAccounts, accountID)
+	row := q.queryRow(ctx, q.countStaleSIPAccountsStmt, countStaleSIPAccounts, accountID)
 	var count int64
 	err := row.Scan(&count)
 	return count, err
@@ -73,7 +73,7 @@ type CreateSIPAccountParams struct {
 // SIP accounts (R-SIP-1..4). Every query is scoped by account_id, except the
 // registrar export, which reads the subscriber view as Kamailio does.
 func (q *Queries) CreateSIPAccount(ctx context.Context, arg CreateSIPAccountParams) (SipAccount, error) {
-	row := q.db.QueryRowContext(ctx, createSIPAccount,
+	row := q.queryRow(ctx, q.createSIPAccountStmt, createSIPAccount,
 		arg.AccountID,
 		arg.Extension,
 		arg.Ha1,
@@ -105,7 +105,7 @@ type DeleteSIPAccountParams struct {
 }
 
 func (q *Queries) DeleteSIPAccount(ctx context.Context, arg DeleteSIPAccountParams) error {
-	_, err := q.db.ExecContext(ctx, deleteSIPAccount, arg.ID, arg.AccountID)
+	_, err := q.exec(ctx, q.deleteSIPAccountStmt, deleteSIPAccount, arg.ID, arg.AccountID)
 	return err
 }
 
@@ -120,7 +120,7 @@ type FreeSIPAccountParams struct {
 }
 
 func (q *Queries) FreeSIPAccount(ctx context.Context, arg FreeSIPAccountParams) error {
-	_, err := q.db.ExecContext(ctx, freeSIPAccount, arg.UpdatedAt, arg.SipAccountID)
+	_, err := q.exec(ctx, q.freeSIPAccountStmt, freeSIPAccount, arg.UpdatedAt, arg.SipAccountID)
 	return err
 }
 
@@ -154,7 +154,7 @@ type GetSIPAccountRow struct {
 }
 
 func (q *Queries) GetSIPAccount(ctx context.Context, arg GetSIPAccountParams) (GetSIPAccountRow, error) {
-	row := q.db.QueryRowContext(ctx, getSIPAccount, arg.ID, arg.AccountID)
+	row := q.queryRow(ctx, q.getSIPAccountStmt, getSIPAccount, arg.ID, arg.AccountID)
 	var i GetSIPAccountRow
 	err := row.Scan(
 		&i.ID,
@@ -182,7 +182,7 @@ ORDER BY length(s.extension), s.extension
 `
 
 func (q *Queries) ListFreeSIPAccounts(ctx context.Context, accountID int64) ([]SipAccount, error) {
-	rows, err := q.db.QueryContext(ctx, listFreeSIPAccounts, accountID)
+	rows, err := q.query(ctx, q.listFreeSIPAccountsStmt, listFreeSIPAccounts, accountID)
 	if err != nil {
 		return nil, err
 	}
@@ -221,7 +221,7 @@ ORDER BY length(s.extension), s.extension
 `
 
 func (q *Queries) ListStaleSIPAccounts(ctx context.Context, accountID int64) ([]SipAccount, error) {
-	rows, err := q.db.QueryContext(ctx, listStaleSIPAccounts, accountID)
+	rows, err := q.query(ctx, q.listStaleSIPAccountsStmt, listStaleSIPAccounts, accountID)
 	if err != nil {
 		return nil, err
 	}
@@ -259,7 +259,7 @@ ORDER BY domain, length(username), username
 `
 
 func (q *Queries) ListSubscribers(ctx context.Context, domain sql.NullString) ([]Subscriber, error) {
-	rows, err := q.db.QueryContext(ctx, listSubscribers, domain)
+	rows, err := q.query(ctx, q.listSubscribersStmt, listSubscribers, domain)
 	if err != nil {
 		return nil, err
 	}
@@ -310,7 +310,7 @@ type SIPDomainClashesRow struct {
 }
 
 func (q *Queries) SIPDomainClashes(ctx context.Context, arg SIPDomainClashesParams) ([]SIPDomainClashesRow, error) {
-	rows, err := q.db.QueryContext(ctx, sIPDomainClashes, arg.AccountID, arg.Domain)
+	rows, err := q.query(ctx, q.sIPDomainClashesStmt, sIPDomainClashes, arg.AccountID, arg.Domain)
 	if err != nil {
 		return nil, err
 	}
@@ -344,7 +344,7 @@ type SIPExtensionInDomainParams struct {
 }
 
 func (q *Queries) SIPExtensionInDomain(ctx context.Context, arg SIPExtensionInDomainParams) (int64, error) {
-	row := q.db.QueryRowContext(ctx, sIPExtensionInDomain, arg.Extension, arg.Domain)
+	row := q.queryRow(ctx, q.sIPExtensionInDomainStmt, sIPExtensionInDomain, arg.Extension, arg.Domain)
 	var count int64
 	err := row.Scan(&count)
 	return count, err
@@ -362,7 +362,7 @@ type SIPUserInAccountParams struct {
 
 // Users and their SIP account, caller ID and SMS sender (R-SIP-2, R-SIP-5).
 func (q *Queries) SIPUserInAccount(ctx context.Context, arg SIPUserInAccountParams) (User, error) {
-	row := q.db.QueryRowContext(ctx, sIPUserInAccount, arg.ID, arg.AccountID)
+	row := q.queryRow(ctx, q.sIPUserInAccountStmt, sIPUserInAccount, arg.ID, arg.AccountID)
 	var i User
 	err := row.Scan(
 		&i.ID,
@@ -444,7 +444,7 @@ type SearchSIPAccountsRow struct {
 }
 
 func (q *Queries) SearchSIPAccounts(ctx context.Context, arg SearchSIPAccountsParams) ([]SearchSIPAccountsRow, error) {
-	rows, err := q.db.QueryContext(ctx, searchSIPAccounts,
+	rows, err := q.query(ctx, q.searchSIPAccountsStmt, searchSIPAccounts,
 		arg.AccountID,
 		arg.Q,
 		arg.Off,
@@ -496,7 +496,7 @@ type SetAccountSIPDomainParams struct {
 }
 
 func (q *Queries) SetAccountSIPDomain(ctx context.Context, arg SetAccountSIPDomainParams) error {
-	_, err := q.db.ExecContext(ctx, setAccountSIPDomain, arg.SipDomain, arg.ID)
+	_, err := q.exec(ctx, q.setAccountSIPDomainStmt, setAccountSIPDomain, arg.SipDomain, arg.ID)
 	return err
 }
 
@@ -512,7 +512,7 @@ type SetSIPEnabledParams struct {
 }
 
 func (q *Queries) SetSIPEnabled(ctx context.Context, arg SetSIPEnabledParams) error {
-	_, err := q.db.ExecContext(ctx, setSIPEnabled, arg.Enabled, arg.ID, arg.AccountID)
+	_, err := q.exec(ctx, q.setSIPEnabledStmt, setSIPEnabled, arg.Enabled, arg.ID, arg.AccountID)
 	return err
 }
 
@@ -530,7 +530,7 @@ type SetSIPSecretParams struct {
 }
 
 func (q *Queries) SetSIPSecret(ctx context.Context, arg SetSIPSecretParams) error {
-	_, err := q.db.ExecContext(ctx, setSIPSecret,
+	_, err := q.exec(ctx, q.setSIPSecretStmt, setSIPSecret,
 		arg.Ha1,
 		arg.Ha1b,
 		arg.Realm,
@@ -553,7 +553,7 @@ type SetUserCallNumberParams struct {
 }
 
 func (q *Queries) SetUserCallNumber(ctx context.Context, arg SetUserCallNumberParams) error {
-	_, err := q.db.ExecContext(ctx, setUserCallNumber,
+	_, err := q.exec(ctx, q.setUserCallNumberStmt, setUserCallNumber,
 		arg.CallNumberID,
 		arg.UpdatedAt,
 		arg.ID,
@@ -575,7 +575,7 @@ type SetUserSIPAccountParams struct {
 }
 
 func (q *Queries) SetUserSIPAccount(ctx context.Context, arg SetUserSIPAccountParams) error {
-	_, err := q.db.ExecContext(ctx, setUserSIPAccount,
+	_, err := q.exec(ctx, q.setUserSIPAccountStmt, setUserSIPAccount,
 		arg.SipAccountID,
 		arg.UpdatedAt,
 		arg.ID,
@@ -597,7 +597,7 @@ type SetUserSMSSenderParams struct {
 }
 
 func (q *Queries) SetUserSMSSender(ctx context.Context, arg SetUserSMSSenderParams) error {
-	_, err := q.db.ExecContext(ctx, setUserSMSSender,
+	_, err := q.exec(ctx, q.setUserSMSSenderStmt, setUserSMSSender,
 		arg.SmsSenderID,
 		arg.UpdatedAt,
 		arg.ID,

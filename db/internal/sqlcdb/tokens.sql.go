@@ -25,7 +25,7 @@ type CreateTokenParams struct {
 }
 
 func (q *Queries) CreateToken(ctx context.Context, arg CreateTokenParams) error {
-	_, err := q.db.ExecContext(ctx, createToken,
+	_, err := q.exec(ctx, q.createTokenStmt, createToken,
 		arg.IDHash,
 		arg.UserID,
 		arg.Kind,
@@ -46,7 +46,7 @@ type DeleteUserTokensOfKindParams struct {
 }
 
 func (q *Queries) DeleteUserTokensOfKind(ctx context.Context, arg DeleteUserTokensOfKindParams) error {
-	_, err := q.db.ExecContext(ctx, deleteUserTokensOfKind, arg.UserID, arg.Kind)
+	_, err := q.exec(ctx, q.deleteUserTokensOfKindStmt, deleteUserTokensOfKind, arg.UserID, arg.Kind)
 	return err
 }
 
@@ -60,7 +60,7 @@ type GetTokenParams struct {
 }
 
 func (q *Queries) GetToken(ctx context.Context, arg GetTokenParams) (Token, error) {
-	row := q.db.QueryRowContext(ctx, getToken, arg.IDHash, arg.Kind)
+	row := q.queryRow(ctx, q.getTokenStmt, getToken, arg.IDHash, arg.Kind)
 	var i Token
 	err := row.Scan(
 		&i.IDHash,
@@ -85,7 +85,7 @@ type ListUserTokensParams struct {
 }
 
 func (q *Queries) ListUserTokens(ctx context.Context, arg ListUserTokensParams) ([]Token, error) {
-	rows, err := q.db.QueryContext(ctx, listUserTokens, arg.UserID, arg.Kind)
+	rows, err := q.query(ctx, q.listUserTokensStmt, listUserTokens, arg.UserID, arg.Kind)
 	if err != nil {
 		return nil, err
 	}
@@ -126,7 +126,7 @@ type TouchTokenParams struct {
 }
 
 func (q *Queries) TouchToken(ctx context.Context, arg TouchTokenParams) error {
-	_, err := q.db.ExecContext(ctx, touchToken, arg.LastUsedAt, arg.IDHash)
+	_, err := q.exec(ctx, q.touchTokenStmt, touchToken, arg.LastUsedAt, arg.IDHash)
 	return err
 }
 
@@ -142,7 +142,7 @@ type UseTokenParams struct {
 }
 
 func (q *Queries) UseToken(ctx context.Context, arg UseTokenParams) (int64, error) {
-	result, err := q.db.ExecContext(ctx, useToken, arg.UsedAt, arg.IDHash, arg.Kind)
+	result, err := q.exec(ctx, q.useTokenStmt, useToken, arg.UsedAt, arg.IDHash, arg.Kind)
 	if err != nil {
 		return 0, err
 	}
@@ -161,6 +161,6 @@ type UseUserTokensOfKindParams struct {
 }
 
 func (q *Queries) UseUserTokensOfKind(ctx context.Context, arg UseUserTokensOfKindParams) error {
-	_, err := q.db.ExecContext(ctx, useUserTokensOfKind, arg.UsedAt, arg.UserID, arg.Kind)
+	_, err := q.exec(ctx, q.useUserTokensOfKindStmt, useUserTokensOfKind, arg.UsedAt, arg.UserID, arg.Kind)
 	return err
 }

@@ -15,7 +15,7 @@ SELECT id, name, external_id, deleted_at FROM deleted_accounts ORDER BY id
 `
 
 func (q *Queries) DeletedAccounts(ctx context.Context) ([]DeletedAccount, error) {
-	rows, err := q.db.QueryContext(ctx, deletedAccounts)
+	rows, err := q.query(ctx, q.deletedAccountsStmt, deletedAccounts)
 	if err != nil {
 		return nil, err
 	}
@@ -64,7 +64,7 @@ type SeatsInPeriodRow struct {
 // in a period when the span overlaps it. Rows, not distinct user ids, are
 // counted: a reused id is another person.
 func (q *Queries) SeatsInPeriod(ctx context.Context, arg SeatsInPeriodParams) ([]SeatsInPeriodRow, error) {
-	rows, err := q.db.QueryContext(ctx, seatsInPeriod, arg.PeriodEnd, arg.PeriodStart)
+	rows, err := q.query(ctx, q.seatsInPeriodStmt, seatsInPeriod, arg.PeriodEnd, arg.PeriodStart)
 	if err != nil {
 		return nil, err
 	}

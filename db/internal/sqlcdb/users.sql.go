@@ -21,7 +21,7 @@ type AddGroupMemberParams struct {
 }
 
 func (q *Queries) AddGroupMember(ctx context.Context, arg AddGroupMemberParams) error {
-	_, err := q.db.ExecContext(ctx, addGroupMember, arg.GroupID, arg.UserID)
+	_, err := q.exec(ctx, q.addGroupMemberStmt, addGroupMember, arg.GroupID, arg.UserID)
 	return err
 }
 
@@ -35,7 +35,7 @@ type CloseSeatParams struct {
 }
 
 func (q *Queries) CloseSeat(ctx context.Context, arg CloseSeatParams) error {
-	_, err := q.db.ExecContext(ctx, closeSeat, arg.ToAt, arg.UserID)
+	_, err := q.exec(ctx, q.closeSeatStmt, closeSeat, arg.ToAt, arg.UserID)
 	return err
 }
 
@@ -63,7 +63,7 @@ type CreateUserParams struct {
 }
 
 func (q *Queries) CreateUser(ctx context.Context, arg CreateUserParams) (User, error) {
-	row := q.db.QueryRowContext(ctx, createUser,
+	row := q.queryRow(ctx, q.createUserStmt, createUser,
 		arg.AccountID,
 		arg.Email,
 		arg.NotifyEmail,
@@ -105,7 +105,7 @@ DELETE FROM users WHERE id = ?1
 `
 
 func (q *Queries) DeleteUser(ctx context.Context, id int64) error {
-	_, err := q.db.ExecContext(ctx, deleteUser, id)
+	_, err := q.exec(ctx, q.deleteUserStmt, deleteUser, id)
 	return err
 }
 
@@ -119,7 +119,7 @@ type GetAccountUserParams struct {
 }
 
 func (q *Queries) GetAccountUser(ctx context.Context, arg GetAccountUserParams) (User, error) {
-	row := q.db.QueryRowContext(ctx, getAccountUser, arg.ID, arg.AccountID)
+	row := q.queryRow(ctx, q.getAccountUserStmt, getAccountUser, arg.ID, arg.AccountID)
 	var i User
 	err := row.Scan(
 		&i.ID,
@@ -149,7 +149,7 @@ SELECT id, account_id, email, notify_email, full_name, work_phone, status, passw
 `
 
 func (q *Queries) GetOwner(ctx context.Context) (User, error) {
-	row := q.db.QueryRowContext(ctx, getOwner)
+	row := q.queryRow(ctx, q.getOwnerStmt, getOwner)
 	var i User
 	err := row.Scan(
 		&i.ID,
@@ -179,7 +179,7 @@ SELECT id, account_id, email, notify_email, full_name, work_phone, status, passw
 `
 
 func (q *Queries) GetUser(ctx context.Context, id int64) (User, error) {
-	row := q.db.QueryRowContext(ctx, getUser, id)
+	row := q.queryRow(ctx, q.getUserStmt, getUser, id)
 	var i User
 	err := row.Scan(
 		&i.ID,
@@ -209,7 +209,7 @@ SELECT id, account_id, email, notify_email, full_name, work_phone, status, passw
 `
 
 func (q *Queries) GetUserByEmail(ctx context.Context, email string) (User, error) {
-	row := q.db.QueryRowContext(ctx, getUserByEmail, email)
+	row := q.queryRow(ctx, q.getUserByEmailStmt, getUserByEmail, email)
 	var i User
 	err := row.Scan(
 		&i.ID,
@@ -245,7 +245,7 @@ type OpenSeatParams struct {
 }
 
 func (q *Queries) OpenSeat(ctx context.Context, arg OpenSeatParams) error {
-	_, err := q.db.ExecContext(ctx, openSeat, arg.AccountID, arg.UserID, arg.FromAt)
+	_, err := q.exec(ctx, q.openSeatStmt, openSeat, arg.AccountID, arg.UserID, arg.FromAt)
 	return err
 }
 
@@ -254,7 +254,7 @@ SELECT extension FROM sip_accounts WHERE id = ?1
 `
 
 func (q *Queries) SIPExtension(ctx context.Context, id int64) (string, error) {
-	row := q.db.QueryRowContext(ctx, sIPExtension, id)
+	row := q.queryRow(ctx, q.sIPExtensionStmt, sIPExtension, id)
 	var extension string
 	err := row.Scan(&extension)
 	return extension, err
@@ -270,7 +270,7 @@ type SetUserLastLoginParams struct {
 }
 
 func (q *Queries) SetUserLastLogin(ctx context.Context, arg SetUserLastLoginParams) error {
-	_, err := q.db.ExecContext(ctx, setUserLastLogin, arg.LastLoginAt, arg.ID)
+	_, err := q.exec(ctx, q.setUserLastLoginStmt, setUserLastLogin, arg.LastLoginAt, arg.ID)
 	return err
 }
 
@@ -286,7 +286,7 @@ type SetUserPasswordParams struct {
 }
 
 func (q *Queries) SetUserPassword(ctx context.Context, arg SetUserPasswordParams) error {
-	_, err := q.db.ExecContext(ctx, setUserPassword, arg.PasswordHash, arg.UpdatedAt, arg.ID)
+	_, err := q.exec(ctx, q.setUserPasswordStmt, setUserPassword, arg.PasswordHash, arg.UpdatedAt, arg.ID)
 	return err
 }
 
@@ -301,7 +301,7 @@ type SetUserStatusParams struct {
 }
 
 func (q *Queries) SetUserStatus(ctx context.Context, arg SetUserStatusParams) error {
-	_, err := q.db.ExecContext(ctx, setUserStatus, arg.Status, arg.UpdatedAt, arg.ID)
+	_, err := q.exec(ctx, q.setUserStatusStmt, setUserStatus, arg.Status, arg.UpdatedAt, arg.ID)
 	return err
 }
 
@@ -324,7 +324,7 @@ type UpdateUserFieldsParams struct {
 }
 
 func (q *Queries) UpdateUserFields(ctx context.Context, arg UpdateUserFieldsParams) error {
-	_, err := q.db.ExecContext(ctx, updateUserFields,
+	_, err := q.exec(ctx, q.updateUserFieldsStmt, updateUserFields,
 		arg.Email,
 		arg.NotifyEmail,
 		arg.FullName,
@@ -347,7 +347,7 @@ type UserEmailTakenParams struct {
 }
 
 func (q *Queries) UserEmailTaken(ctx context.Context, arg UserEmailTakenParams) (int64, error) {
-	row := q.db.QueryRowContext(ctx, userEmailTaken, arg.Email, arg.ExceptID)
+	row := q.queryRow(ctx, q.userEmailTakenStmt, userEmailTaken, arg.Email, arg.ExceptID)
 	var count int64
 	err := row.Scan(&count)
 	return count, err
@@ -359,7 +359,7 @@ WHERE gm.user_id = ?1 ORDER BY g.name
 `
 
 func (q *Queries) UserGroupNames(ctx context.Context, userID int64) ([]string, error) {
-	rows, err := q.db.QueryContext(ctx, userGroupNames, userID)
+	rows, err := q.query(ctx, q.userGroupNamesStmt, userGroupNames, userID)
 	if err != nil {
 		return nil, err
 	}

@@ -19,7 +19,7 @@ type AccountByNameRow struct {
 }
 
 func (q *Queries) AccountByName(ctx context.Context, name string) (AccountByNameRow, error) {
-	row := q.db.QueryRowContext(ctx, accountByName, name)
+	row := q.queryRow(ctx, q.accountByNameStmt, accountByName, name)
 	var i AccountByNameRow
 	err := row.Scan(&i.ID, &i.Name)
 	return i, err
@@ -35,7 +35,7 @@ type CSVPhoneNumbersRow struct {
 }
 
 func (q *Queries) CSVPhoneNumbers(ctx context.Context, accountID int64) ([]CSVPhoneNumbersRow, error) {
-	rows, err := q.db.QueryContext(ctx, cSVPhoneNumbers, accountID)
+	rows, err := q.query(ctx, q.cSVPhoneNumbersStmt, cSVPhoneNumbers, accountID)
 	if err != nil {
 		return nil, err
 	}
@@ -70,7 +70,7 @@ type CSVRolesRow struct {
 // The users CSV file (R-USER-13): what the import looks names up in, and
 // the accounts the command line acts in.
 func (q *Queries) CSVRoles(ctx context.Context) ([]CSVRolesRow, error) {
-	rows, err := q.db.QueryContext(ctx, cSVRoles)
+	rows, err := q.query(ctx, q.cSVRolesStmt, cSVRoles)
 	if err != nil {
 		return nil, err
 	}
@@ -110,7 +110,7 @@ type CSVSIPAccountsRow struct {
 }
 
 func (q *Queries) CSVSIPAccounts(ctx context.Context, accountID int64) ([]CSVSIPAccountsRow, error) {
-	rows, err := q.db.QueryContext(ctx, cSVSIPAccounts, accountID)
+	rows, err := q.query(ctx, q.cSVSIPAccountsStmt, cSVSIPAccounts, accountID)
 	if err != nil {
 		return nil, err
 	}
@@ -149,7 +149,7 @@ type CSVSMSSendersRow struct {
 }
 
 func (q *Queries) CSVSMSSenders(ctx context.Context, accountID int64) ([]CSVSMSSendersRow, error) {
-	rows, err := q.db.QueryContext(ctx, cSVSMSSenders, accountID)
+	rows, err := q.query(ctx, q.cSVSMSSendersStmt, cSVSMSSenders, accountID)
 	if err != nil {
 		return nil, err
 	}

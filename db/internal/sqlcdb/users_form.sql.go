@@ -15,7 +15,7 @@ WHERE account_id = ?1 AND extension NOT GLOB '*[^0-9]*'
 `
 
 func (q *Queries) MaxNumericExtension(ctx context.Context, accountID int64) (int64, error) {
-	row := q.db.QueryRowContext(ctx, maxNumericExtension, accountID)
+	row := q.queryRow(ctx, q.maxNumericExtensionStmt, maxNumericExtension, accountID)
 	var column_1 int64
 	err := row.Scan(&column_1)
 	return column_1, err
@@ -32,7 +32,7 @@ type NumberOptionsRow struct {
 }
 
 func (q *Queries) NumberOptions(ctx context.Context, accountID int64) ([]NumberOptionsRow, error) {
-	rows, err := q.db.QueryContext(ctx, numberOptions, accountID)
+	rows, err := q.query(ctx, q.numberOptionsStmt, numberOptions, accountID)
 	if err != nil {
 		return nil, err
 	}
@@ -67,7 +67,7 @@ type PositionOptionsRow struct {
 }
 
 func (q *Queries) PositionOptions(ctx context.Context, accountID int64) ([]PositionOptionsRow, error) {
-	rows, err := q.db.QueryContext(ctx, positionOptions, accountID)
+	rows, err := q.query(ctx, q.positionOptionsStmt, positionOptions, accountID)
 	if err != nil {
 		return nil, err
 	}
@@ -100,7 +100,7 @@ type SenderOptionsRow struct {
 }
 
 func (q *Queries) SenderOptions(ctx context.Context, accountID int64) ([]SenderOptionsRow, error) {
-	rows, err := q.db.QueryContext(ctx, senderOptions, accountID)
+	rows, err := q.query(ctx, q.senderOptionsStmt, senderOptions, accountID)
 	if err != nil {
 		return nil, err
 	}

@@ -1,0 +1,61 @@
+package handlers_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"kadra/db"
+	"kadra/db/dbtest"
+	"kadra/handlers"
+)
+
+// BenchmarkAPIGetUser is GET /api/v1/users/{id} with a bearer token, eight
+// requests at a time: token, user, role and account read fresh each time.
+func BenchmarkAPIGetUser(b *testing.B) {
+	d, owner := dbtest.Setup(b)
+	u := dbtest.AddUser(b, d, owner, "anna@example.pl")
+	tok, err := d.CreateAPIToken(context.Background(), db.System(), "owner@example.pl", "bench")
+	if err != nil {
+		b.Fatal(err)
+	}
+	srv, err := handlers.New(context.Background(), handlers.Config{DB: d, Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ts := httptest.NewServer(srv)
+	defer ts.Close()
+	url := ts.URL + "/api/v1/users/" + itoa(u.ID)
+	b.SetParallelism(4)
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			req, _ := http.NewRequest(http.MethodGet, url, nil)
+			req.Header.Set("Authorization", "Bearer "+tok)
+			res, err := http.DefaultClient.Do(req)
+			if err != nil {
+				b.Error(err)
+				return
+			}
+			io.Copy(io.Discard, res.Body)
+			res.Body.Close()
+			if res.StatusCode != http.StatusOK {
+				b.Errorf("status %d", res.StatusCode)
+			}
+		}
+	})
+}
+
+func itoa(n int64) string {
+	if n == 0 {
+		return "0"
+	}
+	var b []byte
+	for n > 0 {
+		b = append([]byte{byte('0' + n%10)}, b...)
+		n /= 10
+	}
+	return string(b)
+}
