@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"net/http"
-	"net/url"
 	"strconv"
 
 	"github.com/labstack/echo/v4"
@@ -20,22 +19,7 @@ type accountsPage struct {
 func (accountsPage) nav() string { return "accounts" }
 
 func (p accountsPage) query(over map[string]string) string {
-	v := url.Values{}
-	set := func(k, val string) {
-		if o, ok := over[k]; ok {
-			val = o
-		}
-		if val != "" && val != "0" {
-			v.Set(k, val)
-		}
-	}
-	set("q", p.F.Q)
-	set("sort", p.F.Sort)
-	set("page", strconv.Itoa(p.F.Page))
-	if len(v) == 0 {
-		return "/accounts"
-	}
-	return "/accounts?" + v.Encode()
+	return listURL("/accounts", over, "q", p.F.Q, "sort", p.F.Sort, "page", strconv.Itoa(p.F.Page))
 }
 
 // SortURL sorts by key, toggling the direction when already sorted by it.
@@ -155,22 +139,8 @@ func (accountPage) nav() string { return "accounts" }
 func (p accountPage) base() string { return "/accounts/" + strconv.FormatInt(p.Account.ID, 10) }
 
 func (p accountPage) accessQuery(over map[string]string) string {
-	v := url.Values{}
-	set := func(k, val string) {
-		if o, ok := over[k]; ok {
-			val = o
-		}
-		if val != "" && val != "0" && val != "false" {
-			v.Set(k, val)
-		}
-	}
-	set("q", p.AF.Q)
-	set("granted", strconv.FormatBool(p.AF.Granted))
-	set("page", strconv.Itoa(p.AF.Page))
-	if len(v) == 0 {
-		return p.base()
-	}
-	return p.base() + "?" + v.Encode()
+	return listURL(p.base(), over, "q", p.AF.Q, "granted", strconv.FormatBool(p.AF.Granted),
+		"page", strconv.Itoa(p.AF.Page))
 }
 
 // Here is the page as shown, for coming back after saving access.

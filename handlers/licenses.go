@@ -42,22 +42,7 @@ func (f licenseForm) input() (db.LicenseInput, error) {
 }
 
 func (p licensesPage) query(over map[string]string) string {
-	v := url.Values{}
-	set := func(k, val string) {
-		if o, ok := over[k]; ok {
-			val = o
-		}
-		if val != "" && val != "0" {
-			v.Set(k, val)
-		}
-	}
-	set("q", p.F.Q)
-	set("sort", p.F.Sort)
-	set("page", strconv.Itoa(p.F.Page))
-	if len(v) == 0 {
-		return "/licenses"
-	}
-	return "/licenses?" + v.Encode()
+	return listURL("/licenses", over, "q", p.F.Q, "sort", p.F.Sort, "page", strconv.Itoa(p.F.Page))
 }
 
 // SortURL sorts by key, toggling the direction when already sorted by it.

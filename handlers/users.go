@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"net/http"
-	"net/url"
 	"strconv"
 
 	"github.com/labstack/echo/v4"
@@ -35,29 +34,13 @@ func (usersPage) Statuses() []string {
 
 // query is the list's state as URL parameters, with some overridden.
 func (p usersPage) query(over map[string]string) string {
-	v := url.Values{}
-	set := func(k, val string) {
-		if o, ok := over[k]; ok {
-			val = o
-		}
-		if val != "" && val != "0" {
-			v.Set(k, val)
-		}
-	}
-	set("q", p.F.Q)
-	set("status", p.F.Status)
-	set("role_id", strconv.FormatInt(p.F.RoleID, 10))
-	set("group_id", strconv.FormatInt(p.F.GroupID, 10))
-	set("account_id", strconv.FormatInt(p.F.AccountID, 10))
-	set("sort", p.F.Sort)
-	set("page", strconv.Itoa(p.F.Page))
+	perPage := ""
 	if p.F.PerPage != 50 {
-		set("per_page", strconv.Itoa(p.F.PerPage))
+		perPage = strconv.Itoa(p.F.PerPage)
 	}
-	if len(v) == 0 {
-		return "/users"
-	}
-	return "/users?" + v.Encode()
+	return listURL("/users", over, "q", p.F.Q, "status", p.F.Status, "role_id", strconv.FormatInt(p.F.RoleID, 10),
+		"group_id", strconv.FormatInt(p.F.GroupID, 10), "account_id", strconv.FormatInt(p.F.AccountID, 10),
+		"sort", p.F.Sort, "page", strconv.Itoa(p.F.Page), "per_page", perPage)
 }
 
 // SortURL is the address that sorts by key, toggling the direction when the
