@@ -126,14 +126,44 @@ func (d *DB) SeedSynthetic(ctx context.Context, a Actor, o SyntheticOrg) error {
 // queries: sqlc cannot parse a recursive CTE that feeds an INSERT. A row
 // per step of the sequence keeps 100,000 inserts inside SQLite.
 const (
-	// seedUsersSQL: ?1 users synthetic-<account>-<i>@example.invalid in account ?2
+	// seedUsersSQL: ?1 users synthetic-<account>-<i>@example.invalid in account ?2,
+	// named from 30 first names and 97 surnames (2,910 names, each about
+	// 34 times in 100,000),
 	// with role ?3, spread evenly over the ?5 positions from id ?4.
 	seedUsersSQL = `
-WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < ?1)
+WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < ?1),
+first(n, name) AS (VALUES (0, 'Anna'), (1, 'Piotr'), (2, 'Maria'), (3, 'Krzysztof'), (4, 'Katarzyna'),
+  (5, 'Andrzej'), (6, 'Małgorzata'), (7, 'Tomasz'), (8, 'Agnieszka'), (9, 'Paweł'), (10, 'Barbara'),
+  (11, 'Michał'), (12, 'Ewa'), (13, 'Marcin'), (14, 'Krystyna'), (15, 'Jakub'), (16, 'Zofia'),
+  (17, 'Adam'), (18, 'Joanna'), (19, 'Łukasz'), (20, 'Magdalena'), (21, 'Grzegorz'), (22, 'Monika'),
+  (23, 'Mateusz'), (24, 'Aleksandra'), (25, 'Wojciech'), (26, 'Natalia'), (27, 'Kamil'), (28, 'Julia'),
+  (29, 'Marek')),
+last(n, name) AS (VALUES (0, 'Nowak'), (1, 'Kowalski'), (2, 'Wiśniewski'), (3, 'Wójcik'), (4, 'Kowalczyk'),
+  (5, 'Kamiński'), (6, 'Lewandowski'), (7, 'Zieliński'), (8, 'Szymański'), (9, 'Woźniak'), (10, 'Dąbrowski'),
+  (11, 'Kozłowski'), (12, 'Jankowski'), (13, 'Mazur'), (14, 'Kwiatkowski'), (15, 'Krawczyk'),
+  (16, 'Piotrowski'), (17, 'Grabowski'), (18, 'Nowakowski'), (19, 'Pawłowski'), (20, 'Michalski'),
+  (21, 'Nowicki'), (22, 'Adamczyk'), (23, 'Dudek'), (24, 'Zając'), (25, 'Wieczorek'), (26, 'Jabłoński'),
+  (27, 'Król'), (28, 'Majewski'), (29, 'Olszewski'), (30, 'Jaworski'), (31, 'Wróbel'), (32, 'Malinowski'),
+  (33, 'Pawlak'), (34, 'Witkowski'), (35, 'Walczak'), (36, 'Stępień'), (37, 'Górski'), (38, 'Rutkowski'),
+  (39, 'Michalak'), (40, 'Sikora'), (41, 'Ostrowski'), (42, 'Baran'), (43, 'Duda'), (44, 'Szewczyk'),
+  (45, 'Tomaszewski'), (46, 'Pietrzak'), (47, 'Marciniak'), (48, 'Wróblewski'), (49, 'Zalewski'),
+  (50, 'Jakubowski'), (51, 'Jasiński'), (52, 'Zawadzki'), (53, 'Sadowski'), (54, 'Bąk'), (55, 'Chmielewski'),
+  (56, 'Włodarczyk'), (57, 'Borkowski'), (58, 'Czarnecki'), (59, 'Sawicki'), (60, 'Sokołowski'),
+  (61, 'Urbański'), (62, 'Kubiak'), (63, 'Maciejewski'), (64, 'Szczepański'), (65, 'Kucharski'),
+  (66, 'Wilk'), (67, 'Kalinowski'), (68, 'Lis'), (69, 'Mazurek'), (70, 'Wysocki'), (71, 'Adamski'),
+  (72, 'Kaźmierczak'), (73, 'Wasilewski'), (74, 'Sobczak'), (75, 'Czerwiński'), (76, 'Andrzejewski'),
+  (77, 'Cieślak'), (78, 'Głowacki'), (79, 'Zakrzewski'), (80, 'Kołodziej'), (81, 'Sikorski'),
+  (82, 'Krajewski'), (83, 'Gajewski'), (84, 'Szymczak'), (85, 'Szulc'), (86, 'Baranowski'),
+  (87, 'Laskowski'), (88, 'Brzeziński'), (89, 'Makowski'), (90, 'Ziółkowski'), (91, 'Przybylski'),
+  (92, 'Domański'), (93, 'Nowacki'), (94, 'Borowski'), (95, 'Błaszczyk'), (96, 'Chojnacki')),
+named(i, name) AS (
+  SELECT i, f.name || ' ' || l.name FROM seq
+  JOIN first f ON f.n = i % 30
+  JOIN last l ON l.n = (i / 30) % 97)
 INSERT INTO users (account_id, email, full_name, status, role_id, position_id, created_at, updated_at)
-SELECT ?2, 'synthetic-' || ?2 || '-' || i || '@example.invalid', 'Synthetic User ' || i, 'active', ?3,
+SELECT ?2, 'synthetic-' || ?2 || '-' || i || '@example.invalid', name, 'active', ?3,
        ?4 + ((i * 7919) % ?5), ?6, ?6
-FROM seq`
+FROM named`
 
 	// seedMembershipsSQL: up to ?1 pseudo-random (group, user) pairs, salted
 	// by ?2, over the contiguous ids [?3, ?3 + ?4) of groups and

@@ -28,8 +28,9 @@ func BenchmarkListUsers100k(b *testing.B) {
 	ctx := context.Background()
 	for _, f := range []db.UserFilter{
 		{},
-		{Q: "User 123"},
-		{Q: "User 1"},
+		{Q: "Anna Kowalczyk"},
+		{Q: "Kowalczyk"},
+		{Q: "synthetic-1-4242@"},
 		{Q: "zzz-nothing"},
 		{Q: "sy"},
 		{Sort: "-email", Page: 100},

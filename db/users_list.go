@@ -71,40 +71,58 @@ func (d *DB) ListUsers(ctx context.Context, a Actor, f UserFilter) (Page[UserRow
 		return Page[UserRow]{}, err
 	}
 	with, from, args, order, desc := uq.with, uq.from, uq.args, uq.order, uq.desc
-	var total int
-	if err := d.read.QueryRowContext(ctx, with+"SELECT count(*) FROM (SELECT 1"+from+
-		fmt.Sprintf(" LIMIT %d)", countCap+1), args...).Scan(&total); err != nil {
-		return Page[UserRow]{}, err
-	}
 	dir := " ASC"
 	if desc {
 		dir = " DESC"
 	}
-	query := with + `SELECT u.id, u.account_id, u.email, u.notify_email, u.full_name, u.work_phone, u.status,
+	// A search counts its matches in the same pass (a window over the few
+	// rows it drives from); a plain list counts up to countCap separately.
+	cols := `u.id, u.account_id, u.email, u.notify_email, u.full_name, u.work_phone, u.status,
 		u.role_id, u.position_id, u.sip_account_id, u.call_number_id, u.sms_sender_id, u.is_owner,
-		u.last_login_at, u.created_at, coalesce(s.extension, ''), r.name, coalesce(p.name, '')` + from +
-		" ORDER BY " + order + dir + ", u.id" + dir + " LIMIT ? OFFSET ?"
+		u.last_login_at, u.created_at, coalesce(s.extension, ''), r.name, coalesce(p.name, ''), `
+	if uq.searched {
+		cols += "count(*) OVER ()"
+	} else {
+		cols += "0"
+	}
+	query := with + "SELECT " + cols + from + " ORDER BY " + order + dir + ", u.id" + dir + " LIMIT ? OFFSET ?"
 	rows, err := d.read.QueryContext(ctx, query, append(args, f.PerPage, (f.Page-1)*f.PerPage)...)
 	if err != nil {
 		return Page[UserRow]{}, err
 	}
 	defer rows.Close()
-	out := Page[UserRow]{Items: []UserRow{}, Total: min(total, countCap), TotalCapped: total > countCap,
-		Page: f.Page, PerPage: f.PerPage}
+	out := Page[UserRow]{Items: []UserRow{}, Page: f.Page, PerPage: f.PerPage}
+	total := -1
 	for rows.Next() {
 		var r UserRow
 		var pos, sip, call, sms, last sql.NullInt64
 		var owner, created int64
+		var matches int
 		if err := rows.Scan(&r.ID, &r.AccountID, &r.Email, &r.NotifyEmail, &r.FullName, &r.WorkPhone,
 			&r.Status, &r.RoleID, &pos, &sip, &call, &sms, &owner, &last, &created,
-			&r.Extension, &r.RoleName, &r.Position); err != nil {
+			&r.Extension, &r.RoleName, &r.Position, &matches); err != nil {
 			return Page[UserRow]{}, err
 		}
 		r.PositionID, r.SIPAccountID, r.CallNumberID, r.SMSSenderID = pos.Int64, sip.Int64, call.Int64, sms.Int64
 		r.IsOwner, r.CreatedAt, r.LastLoginAt = owner == 1, unixTime(created), unixTimePtr(last)
+		if uq.searched {
+			total = matches
+		}
 		out.Items = append(out.Items, r)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return Page[UserRow]{}, err
+	}
+	if total < 0 && (!uq.searched || f.Page > 1) {
+		if err := d.read.QueryRowContext(ctx, with+"SELECT count(*) FROM (SELECT 1"+from+
+			fmt.Sprintf(" LIMIT %d)", countCap+1), args...).Scan(&total); err != nil {
+			return Page[UserRow]{}, err
+		}
+		out.TotalCapped = total > countCap
+		total = min(total, countCap)
+	}
+	out.Total = max(total, 0)
+	return out, nil
 }
 
 // userQuery is the user list's filter and sort as SQL fragments, shared
@@ -114,6 +132,7 @@ type userQuery struct {
 	with, from, order string
 	args              []any
 	desc              bool
+	searched          bool // driven from the matches of a search
 }
 
 // userListQuery composes the list's query from fixed fragments (sqlc cannot
@@ -157,7 +176,7 @@ func userListQuery(a Actor, f UserFilter) (userQuery, error) {
 		where = append(where, "(u.position_id IN (SELECT id FROM sub) OR u.id IN "+
 			"(SELECT gm.user_id FROM group_members gm WHERE gm.group_id IN (SELECT id FROM sub)))")
 	}
-	from := " FROM users u"
+	from, searched := " FROM users u", false
 	if q := strings.TrimSpace(f.Q); q != "" {
 		prefix := likePrefix(q)
 		if utf8.RuneCountInString(q) >= 3 {
@@ -171,6 +190,7 @@ func userListQuery(a Actor, f UserFilter) (userQuery, error) {
 			// CROSS JOIN keeps the matches as the outer loop (SQLite does not
 			// reorder it), so each match costs one lookup by primary key.
 			from = " FROM matched m CROSS JOIN users u ON u.id = m.id"
+			searched = true
 		} else {
 			where = append(where, "((u.full_name LIKE ? ESCAPE '!') OR (u.email LIKE ? ESCAPE '!') OR (u.work_phone LIKE ? ESCAPE '!') OR (s.extension LIKE ? ESCAPE '!'))")
 			whereArgs = append(whereArgs, prefix, prefix, prefix, prefix)
@@ -186,7 +206,7 @@ func userListQuery(a Actor, f UserFilter) (userQuery, error) {
 		LEFT JOIN groups p ON p.id = u.position_id
 		WHERE ` + strings.Join(where, " AND ")
 	args := append(cteArgs, whereArgs...)
-	return userQuery{with: with, from: from, order: order, args: args, desc: desc}, nil
+	return userQuery{with: with, from: from, order: order, args: args, desc: desc, searched: searched}, nil
 }
 
 func validStatus(s string) bool {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io/fs"
 	"strings"
+	"sync"
 
 	"github.com/BurntSushi/toml"
 	"github.com/nicksnyder/go-i18n/v2/i18n"
@@ -33,15 +34,17 @@ func newBundle() (*i18n.Bundle, error) {
 
 // translator localizes messages into one language.
 type translator struct {
-	lang string
-	loc  *i18n.Localizer
+	lang  string
+	loc   *i18n.Localizer
+	plain *sync.Map // lang + ID -> text of messages without data
 }
 
 func (s *Server) translator(lang string, acceptLanguage string) translator {
 	if lang != "pl" && lang != "en" {
 		lang = ""
 	}
-	return translator{lang: pickLang(lang, acceptLanguage), loc: i18n.NewLocalizer(s.bundle, lang, acceptLanguage, "en")}
+	lang = pickLang(lang, acceptLanguage)
+	return translator{lang: lang, loc: i18n.NewLocalizer(s.bundle, lang, "en"), plain: &s.plainMessages}
 }
 
 func pickLang(cookie, accept string) string {
@@ -74,6 +77,16 @@ func (tr translator) T(id string, kv ...any) string {
 // Msg translates a domain message. Data values that are messages (or lists
 // of them) are translated first; lists are joined with commas.
 func (tr translator) Msg(m db.Msg) string {
+	// A message without data always reads the same: a page with many rows
+	// asks for the same ones again and again, and go-i18n executes a
+	// template each time.
+	key := ""
+	if len(m.Data) == 0 && m.Count == nil && tr.plain != nil {
+		key = tr.lang + "\x00" + m.ID
+		if v, ok := tr.plain.Load(key); ok {
+			return v.(string)
+		}
+	}
 	data := make(map[string]any, len(m.Data))
 	for k, v := range m.Data {
 		switch v := v.(type) {
@@ -92,6 +105,9 @@ func (tr translator) Msg(m db.Msg) string {
 	out, err := tr.loc.Localize(&i18n.LocalizeConfig{MessageID: m.ID, TemplateData: data, PluralCount: m.Count})
 	if err != nil && out == "" {
 		return m.ID
+	}
+	if key != "" {
+		tr.plain.Store(key, out)
 	}
 	return out
 }

@@ -35,21 +35,23 @@ type Config struct {
 
 // Server is kadra's HTTP application.
 type Server struct {
-	db           *db.DB
-	log          *slog.Logger
-	echo         *echo.Echo
-	bundle       *i18n.Bundle
-	pages        *pages
-	static       *staticFiles
-	store        *sessions.CookieStore
-	secure       bool
-	baseURL      string
-	version      string
-	metrics      *httpMetrics
-	setupToken   atomic.Pointer[string] // nil once setup is done
-	secrets      *onceSecrets           // SIP passwords between their POST and the page that shows them
-	imports      *importJobs            // CSV imports between upload, check and import
-	mailDelivery string
+	db         *db.DB
+	log        *slog.Logger
+	echo       *echo.Echo
+	bundle     *i18n.Bundle
+	pages      *pages
+	static     *staticFiles
+	store      *sessions.CookieStore
+	secure     bool
+	baseURL    string
+	version    string
+	metrics    *httpMetrics
+	setupToken atomic.Pointer[string] // nil once setup is done
+	// plainMessages caches translations that take no data (see translator).
+	plainMessages sync.Map
+	secrets       *onceSecrets // SIP passwords between their POST and the page that shows them
+	imports       *importJobs  // CSV imports between upload, check and import
+	mailDelivery  string
 }
 
 // New builds the server, parsing every template once and failing fast on a

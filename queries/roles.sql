@@ -100,3 +100,7 @@ WHERE u.account_id = sqlc.arg(account_id)
 
 -- name: MoveUserToRole :exec
 UPDATE users SET role_id = sqlc.arg(role_id), updated_at = sqlc.arg(updated_at) WHERE id = sqlc.arg(id);
+
+-- name: RoleNames :many
+-- The roles as choices of a form or filter: no counts.
+SELECT id, name, description, builtin FROM roles ORDER BY name COLLATE NOCASE, id;

@@ -463,6 +463,39 @@ func (q *Queries) RoleIDByName(ctx context.Context, name string) (int64, error) 
 	return id, err
 }
 
+const roleNames = `-- name: RoleNames :many
+SELECT id, name, description, builtin FROM roles ORDER BY name COLLATE NOCASE, id
+`
+
+// The roles as choices of a form or filter: no counts.
+func (q *Queries) RoleNames(ctx context.Context) ([]Role, error) {
+	rows, err := q.query(ctx, q.roleNamesStmt, roleNames)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []Role{}
+	for rows.Next() {
+		var i Role
+		if err := rows.Scan(
+			&i.ID,
+			&i.Name,
+			&i.Description,
+			&i.Builtin,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const rolePermissions = `-- name: RolePermissions :many
 SELECT permission FROM role_permissions WHERE role_id = ?1 ORDER BY permission
 `

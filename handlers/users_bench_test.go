@@ -1,0 +1,40 @@
+package handlers_test
+
+import (
+	"context"
+	"net/http"
+	"testing"
+
+	"kadra/db"
+	"kadra/db/dbtest"
+)
+
+// BenchmarkUsersPage100k is the HTML user list searched at 100,000 users
+// (R-USER-16), whole page and the htmx results alone.
+func BenchmarkUsersPage100k(b *testing.B) {
+	d, _ := dbtest.Setup(b)
+	if err := d.SeedSynthetic(context.Background(), db.System(), db.SyntheticOrg{Users: 100000, Groups: 2000,
+		Depth: 8, Positions: 20, Memberships: 100000, Seed: 1}); err != nil {
+		b.Fatal(err)
+	}
+	a := serve(&testing.T{}, d)
+	c := a.ownerClient()
+	for _, htmx := range []bool{false, true} {
+		name := "page"
+		if htmx {
+			name = "results"
+		}
+		b.Run(name, func(b *testing.B) {
+			for b.Loop() {
+				req, _ := http.NewRequest(http.MethodGet, a.ts.URL+"/users?q=Anna+Kowalczyk", nil)
+				if htmx {
+					req.Header.Set("HX-Request", "true")
+					req.Header.Set("HX-Target", "results")
+				}
+				if r := c.do(req); r.Status != http.StatusOK {
+					b.Fatal(r.Status)
+				}
+			}
+		})
+	}
+}
