@@ -435,6 +435,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.roleIDByNameStmt, err = db.PrepareContext(ctx, roleIDByName); err != nil {
 		return nil, fmt.Errorf("error preparing query RoleIDByName: %w", err)
 	}
+	if q.roleNamesStmt, err = db.PrepareContext(ctx, roleNames); err != nil {
+		return nil, fmt.Errorf("error preparing query RoleNames: %w", err)
+	}
 	if q.rolePermissionsStmt, err = db.PrepareContext(ctx, rolePermissions); err != nil {
 		return nil, fmt.Errorf("error preparing query RolePermissions: %w", err)
 	}
@@ -1278,6 +1281,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing roleIDByNameStmt: %w", cerr)
 		}
 	}
+	if q.roleNamesStmt != nil {
+		if cerr := q.roleNamesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing roleNamesStmt: %w", cerr)
+		}
+	}
 	if q.rolePermissionsStmt != nil {
 		if cerr := q.rolePermissionsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing rolePermissionsStmt: %w", cerr)
@@ -1709,6 +1717,7 @@ type Queries struct {
 	roleHoldersStmt                *sql.Stmt
 	roleHoldersByNameStmt          *sql.Stmt
 	roleIDByNameStmt               *sql.Stmt
+	roleNamesStmt                  *sql.Stmt
 	rolePermissionsStmt            *sql.Stmt
 	roleUserCountStmt              *sql.Stmt
 	sIPCountsStmt                  *sql.Stmt
@@ -1903,6 +1912,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		roleHoldersStmt:                q.roleHoldersStmt,
 		roleHoldersByNameStmt:          q.roleHoldersByNameStmt,
 		roleIDByNameStmt:               q.roleIDByNameStmt,
+		roleNamesStmt:                  q.roleNamesStmt,
 		rolePermissionsStmt:            q.rolePermissionsStmt,
 		roleUserCountStmt:              q.roleUserCountStmt,
 		sIPCountsStmt:                  q.sIPCountsStmt,
