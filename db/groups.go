@@ -114,13 +114,14 @@ func (d *DB) GroupTree(ctx context.Context, a Actor, q string) ([]Group, error) 
 }
 
 // GroupOptions returns the acting account's groups in tree order without
-// counts: what a form offers to choose from. Being read on every call, a
-// new group is a choice at once (R-GROUP-3).
+// counts: what a form offers to choose from. The tree is read again after
+// any change (see groupTrees), so a new group is a choice at once
+// (R-GROUP-3).
 func (d *DB) GroupOptions(ctx context.Context, a Actor) ([]Group, error) {
 	if err := canSeeGroups(a); err != nil {
 		return nil, err
 	}
-	return d.groupTree(ctx, d.rq, a.AccountID)
+	return d.cachedGroupTree(ctx, a.AccountID)
 }
 
 // groupTree reads an account's groups and orders them depth-first.

@@ -42,6 +42,7 @@ type DB struct {
 	maxAge time.Duration
 	mail   *mailState
 	counts groupCounts // member count snapshots of the groups page (groupcounts.go)
+	trees  groupTrees  // group trees of the forms and filters (grouptree_cache.go)
 }
 
 // dsn is the connection string every pool uses: busy_timeout first, so that

@@ -165,6 +165,7 @@ func (s *Server) routes() *echo.Echo {
 	ui.POST("/users", s.usersCreate)
 	ui.GET("/users/:id", s.usersShow)
 	ui.GET("/users/:id/edit", s.usersEdit)
+	ui.GET("/users/:id/menu", s.usersMenu)
 	ui.POST("/users/:id", s.usersUpdate)
 	ui.POST("/users/bulk", s.usersBulk)
 	ui.POST("/users/:id/block", s.userAction(s.usersBlock))

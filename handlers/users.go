@@ -245,3 +245,25 @@ func (s *Server) usersBulk(c echo.Context) error {
 	s.flashText(c, lines...)
 	return c.Redirect(http.StatusSeeOther, localPath(f.Back))
 }
+
+// userMenuPage is one row's menu, loaded when it opens (R-USER-7): writing
+// every row's menu into the list would cost more than the rest of the page.
+type userMenuPage struct {
+	Row  db.UserRow
+	Back string
+}
+
+func (userMenuPage) nav() string { return "users" }
+
+func (s *Server) usersMenu(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	u, err := s.db.GetUserDetails(c.Request().Context(), actor(c), id)
+	if err != nil {
+		return err
+	}
+	return s.render(c, http.StatusOK, "user-menu#content", userMenuPage{
+		Row: db.UserRow{User: u.User, Extension: u.Extension}, Back: localPath(c.QueryParam("back"))})
+}

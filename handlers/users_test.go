@@ -24,10 +24,19 @@ func TestUsersListPage(t *testing.T) {
 	if r.Status != http.StatusOK || !strings.Contains(r.Body, "56 users") || !strings.Contains(r.Body, "Page 1 of 2") {
 		t.Fatalf("list: %d", r.Status)
 	}
-	for _, item := range []string{"Edit", "Block", "Delete", "Reset password", "Log in as"} { // R-USER-7
-		if !strings.Contains(r.Body, ">"+item+"<") {
+	// R-USER-7: each row's menu (loaded when it opens) offers every action.
+	if !strings.Contains(r.Body, `hx-get="/users/`) {
+		t.Fatal("rows have no menu")
+	}
+	u := dbtest.AddUser(t, a.db, owner, "menu@example.pl")
+	menu := c.get(fmt.Sprintf("/users/%d/menu?back=/users", u.ID))
+	for _, item := range []string{"Edit", "Block", "Delete", "Reset password", "Log in as"} {
+		if !strings.Contains(menu.Body, ">"+item+"<") {
 			t.Errorf("row menu lacks %q", item)
 		}
+	}
+	if strings.Contains(menu.Body, "<html") {
+		t.Error("the menu is a fragment, not a page")
 	}
 	r = c.get("/users?q=user05")
 	if !strings.Contains(r.Body, "1 user<") || !strings.Contains(r.Body, "user05@example.pl") {

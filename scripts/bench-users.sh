@@ -37,14 +37,14 @@ report='done = function(s, lat, req)
     lat:percentile(50) / 1000, lat:percentile(99) / 1000, s.errors.status + s.errors.connect + s.errors.timeout))
 end'
 
-term="User 123"
-matches=$(curl -fs -H "Authorization: Bearer $token" "http://127.0.0.1:$port/api/v1/users?q=User%20123&per_page=1" | grep -o '"total":[0-9]*')
+term="Anna Kowalczyk"
+matches=$(curl -fs -H "Authorization: Bearer $token" "http://127.0.0.1:$port/api/v1/users?q=Anna%20Kowalczyk&per_page=1" | grep -o '"total":[0-9]*')
 echo "HTML user list, search \"$term\" ($matches), 50 rows:"
 cat >"$work/list.lua" <<LUA
 wrk.headers["Cookie"] = "$cookies"
 $report
 LUA
-wrk -t2 -c8 -d"$duration" -s "$work/list.lua" "http://127.0.0.1:$port/users?q=User+123" | tail -1
+wrk -t2 -c8 -d"$duration" -s "$work/list.lua" "http://127.0.0.1:$port/users?q=Anna+Kowalczyk" | tail -1
 
 echo "API: one user by id:"
 cat >"$work/get.lua" <<LUA

@@ -1,0 +1,49 @@
+package db
+
+import (
+	"context"
+	"slices"
+	"sync"
+)
+
+// groupTrees keeps each account's group tree as read at an audit mark. Every
+// change to groups writes an audit row in its transaction (R-AUDIT-1), so a
+// tree is current exactly while the newest audit id is the one it was read
+// at; any later change makes the next call read it again. This spares the
+// user list and form re-reading thousands of groups on every request.
+type groupTrees struct {
+	mu        sync.Mutex
+	byAccount map[int64]markedTree
+}
+
+type markedTree struct {
+	mark int64
+	tree []Group
+}
+
+// cachedGroupTree returns the account's tree, read again only when the audit
+// mark moved.
+func (d *DB) cachedGroupTree(ctx context.Context, accountID int64) ([]Group, error) {
+	mark, err := d.rq.AuditHighWater(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c := &d.trees
+	c.mu.Lock()
+	if t, ok := c.byAccount[accountID]; ok && t.mark == mark {
+		c.mu.Unlock()
+		return slices.Clone(t.tree), nil
+	}
+	c.mu.Unlock()
+	tree, err := d.groupTree(ctx, d.rq, accountID)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	if c.byAccount == nil {
+		c.byAccount = map[int64]markedTree{}
+	}
+	c.byAccount[accountID] = markedTree{mark: mark, tree: tree}
+	c.mu.Unlock()
+	return slices.Clone(tree), nil
+}
