@@ -46,6 +46,15 @@ $report
 LUA
 wrk -t2 -c8 -d"$duration" -s "$work/list.lua" "http://127.0.0.1:$port/users?q=Anna+Kowalczyk" | tail -1
 
+echo "The same search as typed (htmx: the results only):"
+cat >"$work/results.lua" <<LUA
+wrk.headers["Cookie"] = "$cookies"
+wrk.headers["HX-Request"] = "true"
+wrk.headers["HX-Target"] = "results"
+$report
+LUA
+wrk -t2 -c8 -d"$duration" -s "$work/results.lua" "http://127.0.0.1:$port/users?q=Anna+Kowalczyk" | tail -1
+
 echo "API: one user by id:"
 cat >"$work/get.lua" <<LUA
 wrk.headers["Authorization"] = "Bearer $token"
