@@ -238,3 +238,39 @@ func TestHeadersAndRedirects(t *testing.T) {
 		t.Fatalf("open redirect: %q", r.Header.Get("Location"))
 	}
 }
+
+// Every state-changing page route, from the router, refuses a signed-in
+// browser's request without the CSRF token, and changes nothing.
+func TestEveryPostNeedsCSRF(t *testing.T) {
+	a := newSetupApp(t)
+	c := a.ownerClient()
+	param := strings.NewReplacer(":id", "1", ":hash", "x", ":name", "x", ":token", "x", ":*", "x", "*", "x")
+	n := 0
+	for _, r := range a.srv.Echo().Routes() {
+		if r.Method == http.MethodGet || r.Method == http.MethodHead || strings.HasPrefix(r.Path, "/api/") ||
+			strings.HasPrefix(r.Method, "echo_") {
+			continue
+		}
+		n++
+		req, _ := http.NewRequest(r.Method, a.ts.URL+param.Replace(r.Path), strings.NewReader("x=1"))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		if res := c.do(req); res.Status != http.StatusForbidden {
+			t.Errorf("%s %s without a CSRF token: %d", r.Method, r.Path, res.Status)
+		}
+	}
+	if n < 20 {
+		t.Fatalf("only %d routes checked", n)
+	}
+	if r := c.get("/"); r.Status != http.StatusOK {
+		t.Fatalf("the session did not survive: %d", r.Status)
+	}
+	page, err := a.db.SearchAudit(t.Context(), ownerActor(t, a), db.AuditFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range page.Items {
+		if e.Action != "setup" && e.Action != "user.login" {
+			t.Errorf("a refused request changed something: %s", e.Action)
+		}
+	}
+}
