@@ -49,6 +49,7 @@ Usage:
                                         create users from a CSV file, row by row
   kadra export users [--account NAME] > users.csv
                                         the users as a CSV file import reads back
+  kadra dev seed [--users N]            fill a test database for load tests (never a real one)
   kadra version                         print the version
   kadra help                            this text
 
