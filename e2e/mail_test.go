@@ -20,8 +20,13 @@ func TestBinaryMailsThroughSMTP(t *testing.T) {
 	smtp := mailtest.Start(t, "kadra", "smtp-secret")
 	t.Setenv("KADRA_SMTP_URL", smtp.URL)
 	p := startServe(t, "--db", path, "--base-url", "https://panel.example.pl", "--smtp-from", "panel@example.pl")
-	if !strings.Contains(p.stderr.String(), "mail: delivering the outbox") {
-		t.Fatalf("sender not started:\n%s", p.stderr)
+	// The sender logs its start from its own goroutine, which may come just
+	// after /healthz first answers.
+	for deadline := time.Now().Add(10 * time.Second); !strings.Contains(p.stderr.String(), "mail: delivering the outbox"); {
+		if time.Now().After(deadline) {
+			t.Fatalf("sender not started:\n%s", p.stderr)
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 	r := runKadra(t, "token", "create", "--db", path, "--user", ownerEmail, "--name", "e2e")
 	if r.Code != 0 {
