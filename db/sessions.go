@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
+	"strings"
 	"time"
 
 	"kadra/db/internal/sqlcdb"
@@ -212,7 +213,7 @@ func (d *DB) SessionActor(ctx context.Context, raw, ip string) (Actor, error) {
 // actorFor loads a user and their role's permissions, refusing users who may
 // not sign in.
 func (d *DB) actorFor(ctx context.Context, userID, accountID, impersonatorID int64) (Actor, error) {
-	u, err := d.rq.GetUser(ctx, userID)
+	u, err := d.rq.ActorOf(ctx, userID) // one read: user, role, permissions, home account
 	if errors.Is(err, sql.ErrNoRows) {
 		return Actor{}, errUnauthorized
 	} else if err != nil {
@@ -221,29 +222,17 @@ func (d *DB) actorFor(ctx context.Context, userID, accountID, impersonatorID int
 	if u.Status != StatusActive {
 		return Actor{}, errUnauthorized
 	}
-	perms, err := d.rq.RolePermissions(ctx, u.RoleID)
-	if err != nil {
-		return Actor{}, err
-	}
-	role, err := d.rq.GetRole(ctx, u.RoleID)
-	if err != nil {
-		return Actor{}, err
-	}
-	if role.Builtin == BuiltinAdministrator { // every permission, also ones added to the catalogue later (R-ROLE-6)
-		perms = perms[:0]
-		for _, p := range AllPermissions() {
-			perms = append(perms, string(p))
-		}
-	}
-	home, err := d.rq.GetAccount(ctx, u.AccountID)
-	if err != nil {
-		return Actor{}, err
-	}
 	a := Actor{UserID: u.ID, Email: u.Email, Name: u.FullName, IsOwner: u.IsOwner == 1,
 		RoleID: u.RoleID, HomeAccountID: u.AccountID, AccountID: accountID,
-		HomeIsMain: !home.ParentID.Valid, Perms: make(map[Permission]bool, len(perms))}
-	for _, p := range perms {
-		a.Perms[Permission(p)] = true
+		HomeIsMain: u.HomeIsMain == 1, Perms: map[Permission]bool{}}
+	if u.RoleBuiltin == BuiltinAdministrator { // every permission, also ones added to the catalogue later (R-ROLE-6)
+		for _, p := range AllPermissions() {
+			a.Perms[p] = true
+		}
+	} else if u.Permissions != "" {
+		for _, p := range strings.Split(u.Permissions, ",") {
+			a.Perms[Permission(p)] = true
+		}
 	}
 	if a.AccountID == 0 {
 		a.AccountID = u.AccountID

@@ -4,6 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"slices"
+	"strconv"
+	"strings"
 
 	"kadra/db/internal/sqlcdb"
 )
@@ -23,22 +26,22 @@ func (d *DB) GetUserDetails(ctx context.Context, a Actor, id int64) (UserDetails
 			return UserDetails{}, err
 		}
 	}
-	u, err := d.rq.GetAccountUser(ctx, sqlcdb.GetAccountUserParams{ID: id, AccountID: a.AccountID})
+	r, err := d.rq.GetUserDetails(ctx, sqlcdb.GetUserDetailsParams{ID: id, AccountID: a.AccountID})
 	if errors.Is(err, sql.ErrNoRows) {
 		return UserDetails{}, Errorf(ENOTFOUND, "error.user_not_found")
 	} else if err != nil {
 		return UserDetails{}, err
 	}
-	out := UserDetails{User: userFrom(u)}
-	if out.GroupIDs, err = d.rq.UserGroupIDs(ctx, id); err != nil {
-		return UserDetails{}, err
-	}
-	if u.SipAccountID.Valid {
-		ext, err := d.rq.SIPExtension(ctx, u.SipAccountID.Int64)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return UserDetails{}, err
+	out := UserDetails{User: userFrom(sqlcdb.User{ID: r.ID, AccountID: r.AccountID, Email: r.Email,
+		NotifyEmail: r.NotifyEmail, FullName: r.FullName, WorkPhone: r.WorkPhone, Status: r.Status,
+		RoleID: r.RoleID, PositionID: r.PositionID, SipAccountID: r.SipAccountID, CallNumberID: r.CallNumberID,
+		SmsSenderID: r.SmsSenderID, IsOwner: r.IsOwner, LastLoginAt: r.LastLoginAt, CreatedAt: r.CreatedAt}),
+		Extension: r.Extension, GroupIDs: []int64{}}
+	for _, g := range strings.Split(r.GroupIds, ",") {
+		if id, err := strconv.ParseInt(g, 10, 64); err == nil {
+			out.GroupIDs = append(out.GroupIDs, id)
 		}
-		out.Extension = ext
 	}
+	slices.Sort(out.GroupIDs)
 	return out, nil
 }

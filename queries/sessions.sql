@@ -24,3 +24,17 @@ DELETE FROM sessions WHERE expires_at < sqlc.arg(now) OR last_seen_at < sqlc.arg
 
 -- name: CountUserSessions :one
 SELECT count(*) FROM sessions WHERE user_id = sqlc.arg(user_id);
+
+-- name: ActorOf :one
+-- Everything an Actor needs about a user in one read, on every request:
+-- the user, their role's key and permissions (comma-separated) and whether
+-- their account is the main one.
+SELECT u.id, u.email, u.full_name, u.status, u.is_owner, u.role_id, u.account_id,
+       r.builtin AS role_builtin,
+       CAST(coalesce((SELECT group_concat(rp.permission, ',') FROM role_permissions rp
+                      WHERE rp.role_id = u.role_id), '') AS TEXT) AS permissions,
+       CAST(a.parent_id IS NULL AS INTEGER) AS home_is_main
+FROM users u
+JOIN roles r ON r.id = u.role_id
+JOIN accounts a ON a.id = u.account_id
+WHERE u.id = sqlc.arg(id);

@@ -48,11 +48,17 @@ UPDATE seat_history SET to_at = sqlc.arg(to_at) WHERE user_id = sqlc.arg(user_id
 SELECT g.name FROM group_members gm JOIN groups g ON g.id = gm.group_id
 WHERE gm.user_id = sqlc.arg(user_id) ORDER BY g.name;
 
--- name: SIPExtension :one
-SELECT extension FROM sip_accounts WHERE id = sqlc.arg(id);
-
 -- name: UpdateUserFields :exec
 UPDATE users SET email = sqlc.arg(email), notify_email = sqlc.arg(notify_email),
        full_name = sqlc.arg(full_name), work_phone = sqlc.arg(work_phone),
        position_id = sqlc.arg(position_id), updated_at = sqlc.arg(updated_at)
 WHERE id = sqlc.arg(id) AND account_id = sqlc.arg(account_id);
+
+-- name: GetUserDetails :one
+-- A user of an account with their extension and group ids (comma-separated),
+-- in one read.
+SELECT u.*, CAST(coalesce(s.extension, '') AS TEXT) AS extension,
+       CAST(coalesce((SELECT group_concat(gm.group_id, ',') FROM group_members gm
+                      WHERE gm.user_id = u.id), '') AS TEXT) AS group_ids
+FROM users u LEFT JOIN sip_accounts s ON s.id = u.sip_account_id
+WHERE u.id = sqlc.arg(id) AND u.account_id = sqlc.arg(account_id);

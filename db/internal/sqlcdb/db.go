@@ -51,6 +51,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.accountWithSIPDomainStmt, err = db.PrepareContext(ctx, accountWithSIPDomain); err != nil {
 		return nil, fmt.Errorf("error preparing query AccountWithSIPDomain: %w", err)
 	}
+	if q.actorOfStmt, err = db.PrepareContext(ctx, actorOf); err != nil {
+		return nil, fmt.Errorf("error preparing query ActorOf: %w", err)
+	}
 	if q.addGroupMemberStmt, err = db.PrepareContext(ctx, addGroupMember); err != nil {
 		return nil, fmt.Errorf("error preparing query AddGroupMember: %w", err)
 	}
@@ -303,6 +306,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.getUserByEmailStmt, err = db.PrepareContext(ctx, getUserByEmail); err != nil {
 		return nil, fmt.Errorf("error preparing query GetUserByEmail: %w", err)
 	}
+	if q.getUserDetailsStmt, err = db.PrepareContext(ctx, getUserDetails); err != nil {
+		return nil, fmt.Errorf("error preparing query GetUserDetails: %w", err)
+	}
 	if q.grantAccountAccessStmt, err = db.PrepareContext(ctx, grantAccountAccess); err != nil {
 		return nil, fmt.Errorf("error preparing query GrantAccountAccess: %w", err)
 	}
@@ -449,9 +455,6 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.sIPDomainClashesStmt, err = db.PrepareContext(ctx, sIPDomainClashes); err != nil {
 		return nil, fmt.Errorf("error preparing query SIPDomainClashes: %w", err)
-	}
-	if q.sIPExtensionStmt, err = db.PrepareContext(ctx, sIPExtension); err != nil {
-		return nil, fmt.Errorf("error preparing query SIPExtension: %w", err)
 	}
 	if q.sIPExtensionInDomainStmt, err = db.PrepareContext(ctx, sIPExtensionInDomain); err != nil {
 		return nil, fmt.Errorf("error preparing query SIPExtensionInDomain: %w", err)
@@ -639,6 +642,11 @@ func (q *Queries) Close() error {
 	if q.accountWithSIPDomainStmt != nil {
 		if cerr := q.accountWithSIPDomainStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing accountWithSIPDomainStmt: %w", cerr)
+		}
+	}
+	if q.actorOfStmt != nil {
+		if cerr := q.actorOfStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing actorOfStmt: %w", cerr)
 		}
 	}
 	if q.addGroupMemberStmt != nil {
@@ -1061,6 +1069,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing getUserByEmailStmt: %w", cerr)
 		}
 	}
+	if q.getUserDetailsStmt != nil {
+		if cerr := q.getUserDetailsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getUserDetailsStmt: %w", cerr)
+		}
+	}
 	if q.grantAccountAccessStmt != nil {
 		if cerr := q.grantAccountAccessStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing grantAccountAccessStmt: %w", cerr)
@@ -1304,11 +1317,6 @@ func (q *Queries) Close() error {
 	if q.sIPDomainClashesStmt != nil {
 		if cerr := q.sIPDomainClashesStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing sIPDomainClashesStmt: %w", cerr)
-		}
-	}
-	if q.sIPExtensionStmt != nil {
-		if cerr := q.sIPExtensionStmt.Close(); cerr != nil {
-			err = fmt.Errorf("error closing sIPExtensionStmt: %w", cerr)
 		}
 	}
 	if q.sIPExtensionInDomainStmt != nil {
@@ -1589,6 +1597,7 @@ type Queries struct {
 	accountUserCountStmt           *sql.Stmt
 	accountUserIDsStmt             *sql.Stmt
 	accountWithSIPDomainStmt       *sql.Stmt
+	actorOfStmt                    *sql.Stmt
 	addGroupMemberStmt             *sql.Stmt
 	addLoginFailureStmt            *sql.Stmt
 	addRolePermissionStmt          *sql.Stmt
@@ -1673,6 +1682,7 @@ type Queries struct {
 	getTokenStmt                   *sql.Stmt
 	getUserStmt                    *sql.Stmt
 	getUserByEmailStmt             *sql.Stmt
+	getUserDetailsStmt             *sql.Stmt
 	grantAccountAccessStmt         *sql.Stmt
 	grantedSubAccountsStmt         *sql.Stmt
 	groupMembersStmt               *sql.Stmt
@@ -1722,7 +1732,6 @@ type Queries struct {
 	roleUserCountStmt              *sql.Stmt
 	sIPCountsStmt                  *sql.Stmt
 	sIPDomainClashesStmt           *sql.Stmt
-	sIPExtensionStmt               *sql.Stmt
 	sIPExtensionInDomainStmt       *sql.Stmt
 	sIPUserInAccountStmt           *sql.Stmt
 	sMSSenderByNameStmt            *sql.Stmt
@@ -1784,6 +1793,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		accountUserCountStmt:           q.accountUserCountStmt,
 		accountUserIDsStmt:             q.accountUserIDsStmt,
 		accountWithSIPDomainStmt:       q.accountWithSIPDomainStmt,
+		actorOfStmt:                    q.actorOfStmt,
 		addGroupMemberStmt:             q.addGroupMemberStmt,
 		addLoginFailureStmt:            q.addLoginFailureStmt,
 		addRolePermissionStmt:          q.addRolePermissionStmt,
@@ -1868,6 +1878,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		getTokenStmt:                   q.getTokenStmt,
 		getUserStmt:                    q.getUserStmt,
 		getUserByEmailStmt:             q.getUserByEmailStmt,
+		getUserDetailsStmt:             q.getUserDetailsStmt,
 		grantAccountAccessStmt:         q.grantAccountAccessStmt,
 		grantedSubAccountsStmt:         q.grantedSubAccountsStmt,
 		groupMembersStmt:               q.groupMembersStmt,
@@ -1917,7 +1928,6 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		roleUserCountStmt:              q.roleUserCountStmt,
 		sIPCountsStmt:                  q.sIPCountsStmt,
 		sIPDomainClashesStmt:           q.sIPDomainClashesStmt,
-		sIPExtensionStmt:               q.sIPExtensionStmt,
 		sIPExtensionInDomainStmt:       q.sIPExtensionInDomainStmt,
 		sIPUserInAccountStmt:           q.sIPUserInAccountStmt,
 		sMSSenderByNameStmt:            q.sMSSenderByNameStmt,

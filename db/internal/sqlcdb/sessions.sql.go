@@ -10,6 +10,52 @@ import (
 	"database/sql"
 )
 
+const actorOf = `-- name: ActorOf :one
+SELECT u.id, u.email, u.full_name, u.status, u.is_owner, u.role_id, u.account_id,
+       r.builtin AS role_builtin,
+       CAST(coalesce((SELECT group_concat(rp.permission, ',') FROM role_permissions rp
+                      WHERE rp.role_id = u.role_id), '') AS TEXT) AS permissions,
+       CAST(a.parent_id IS NULL AS INTEGER) AS home_is_main
+FROM users u
+JOIN roles r ON r.id = u.role_id
+JOIN accounts a ON a.id = u.account_id
+WHERE u.id = ?1
+`
+
+type ActorOfRow struct {
+	ID          int64
+	Email       string
+	FullName    string
+	Status      string
+	IsOwner     int64
+	RoleID      int64
+	AccountID   int64
+	RoleBuiltin string
+	Permissions string
+	HomeIsMain  int64
+}
+
+// Everything an Actor needs about a user in one read, on every request:
+// the user, their role's key and permissions (comma-separated) and whether
+// their account is the main one.
+func (q *Queries) ActorOf(ctx context.Context, id int64) (ActorOfRow, error) {
+	row := q.queryRow(ctx, q.actorOfStmt, actorOf, id)
+	var i ActorOfRow
+	err := row.Scan(
+		&i.ID,
+		&i.Email,
+		&i.FullName,
+		&i.Status,
+		&i.IsOwner,
+		&i.RoleID,
+		&i.AccountID,
+		&i.RoleBuiltin,
+		&i.Permissions,
+		&i.HomeIsMain,
+	)
+	return i, err
+}
+
 const countUserSessions = `-- name: CountUserSessions :one
 SELECT count(*) FROM sessions WHERE user_id = ?1
 `

@@ -234,6 +234,72 @@ func (q *Queries) GetUserByEmail(ctx context.Context, email string) (User, error
 	return i, err
 }
 
+const getUserDetails = `-- name: GetUserDetails :one
+SELECT u.id, u.account_id, u.email, u.notify_email, u.full_name, u.work_phone, u.status, u.password_hash, u.role_id, u.position_id, u.sip_account_id, u.call_number_id, u.sms_sender_id, u.totp_secret, u.is_owner, u.last_login_at, u.created_at, u.updated_at, CAST(coalesce(s.extension, '') AS TEXT) AS extension,
+       CAST(coalesce((SELECT group_concat(gm.group_id, ',') FROM group_members gm
+                      WHERE gm.user_id = u.id), '') AS TEXT) AS group_ids
+FROM users u LEFT JOIN sip_accounts s ON s.id = u.sip_account_id
+WHERE u.id = ?1 AND u.account_id = ?2
+`
+
+type GetUserDetailsParams struct {
+	ID        int64
+	AccountID int64
+}
+
+type GetUserDetailsRow struct {
+	ID           int64
+	AccountID    int64
+	Email        string
+	NotifyEmail  string
+	FullName     string
+	WorkPhone    string
+	Status       string
+	PasswordHash string
+	RoleID       int64
+	PositionID   sql.NullInt64
+	SipAccountID sql.NullInt64
+	CallNumberID sql.NullInt64
+	SmsSenderID  sql.NullInt64
+	TotpSecret   string
+	IsOwner      int64
+	LastLoginAt  sql.NullInt64
+	CreatedAt    int64
+	UpdatedAt    int64
+	Extension    string
+	GroupIds     string
+}
+
+// A user of an account with their extension and group ids (comma-separated),
+// in one read.
+func (q *Queries) GetUserDetails(ctx context.Context, arg GetUserDetailsParams) (GetUserDetailsRow, error) {
+	row := q.queryRow(ctx, q.getUserDetailsStmt, getUserDetails, arg.ID, arg.AccountID)
+	var i GetUserDetailsRow
+	err := row.Scan(
+		&i.ID,
+		&i.AccountID,
+		&i.Email,
+		&i.NotifyEmail,
+		&i.FullName,
+		&i.WorkPhone,
+		&i.Status,
+		&i.PasswordHash,
+		&i.RoleID,
+		&i.PositionID,
+		&i.SipAccountID,
+		&i.CallNumberID,
+		&i.SmsSenderID,
+		&i.TotpSecret,
+		&i.IsOwner,
+		&i.LastLoginAt,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+		&i.Extension,
+		&i.GroupIds,
+	)
+	return i, err
+}
+
 const openSeat = `-- name: OpenSeat :exec
 INSERT INTO seat_history (account_id, user_id, from_at) VALUES (?1, ?2, ?3)
 `
@@ -247,17 +313,6 @@ type OpenSeatParams struct {
 func (q *Queries) OpenSeat(ctx context.Context, arg OpenSeatParams) error {
 	_, err := q.exec(ctx, q.openSeatStmt, openSeat, arg.AccountID, arg.UserID, arg.FromAt)
 	return err
-}
-
-const sIPExtension = `-- name: SIPExtension :one
-SELECT extension FROM sip_accounts WHERE id = ?1
-`
-
-func (q *Queries) SIPExtension(ctx context.Context, id int64) (string, error) {
-	row := q.queryRow(ctx, q.sIPExtensionStmt, sIPExtension, id)
-	var extension string
-	err := row.Scan(&extension)
-	return extension, err
 }
 
 const setUserLastLogin = `-- name: SetUserLastLogin :exec
