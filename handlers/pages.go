@@ -28,31 +28,6 @@ var navItems = []navItem{
 	{"settings", "/settings", ""},
 }
 
-// comingPage is a section whose issue has not landed yet: it shows in the
-// navigation and says what it will hold.
-type comingPage struct {
-	key, path string
-	perm      db.Permission
-}
-
-var comingPages = []comingPage{}
-
-type pageData struct {
-	active string
-	Key    string
-}
-
-func (p pageData) nav() string { return p.active }
-
-func (s *Server) coming(p comingPage) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		if p.perm != "" && !actor(c).Can(p.perm) {
-			return db.Errorf(db.EFORBIDDEN, "error.forbidden")
-		}
-		return s.render(c, http.StatusOK, "coming", pageData{active: p.key, Key: p.key})
-	}
-}
-
 type dashboardPage struct {
 	Me    db.User
 	Stats db.Dashboard

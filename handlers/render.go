@@ -134,16 +134,6 @@ func (v view) Date(t time.Time) string {
 	return t.UTC().Format("2006-01-02 15:04")
 }
 
-// Coming says whether a navigation entry's issue has not landed yet.
-func (v view) Coming(key string) bool {
-	for _, p := range comingPages {
-		if p.key == key {
-			return true
-		}
-	}
-	return false
-}
-
 func (s *Server) tr(c echo.Context) translator {
 	lang := ""
 	if ck, err := c.Cookie(langCookie); err == nil {

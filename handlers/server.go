@@ -229,9 +229,6 @@ func (s *Server) routes() *echo.Echo {
 	ui.GET("/usage", s.usageShow)
 	ui.GET("/usage.csv", s.usageCSV)
 	ui.POST("/usage/billing-day", s.usageBillingDay)
-	for _, p := range comingPages {
-		ui.GET(p.path, s.coming(p))
-	}
 
 	// The JSON API: bearer tokens only, never cookies.
 	api := e.Group("/api/v1")
