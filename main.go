@@ -41,6 +41,7 @@ Usage:
                                         set up without the browser
   kadra backup FILE                     write a consistent copy of the database
   kadra token create --user E --name N  print a new API token once
+  kadra token revoke --user E --name N  revoke it
   kadra user reset-password E [--password P]
                                         set a password (generated if omitted)
   kadra sip export asterisk [--domain D] > pjsip_kadra.conf
@@ -391,14 +392,16 @@ func cmdBackup(ctx context.Context, args []string, stdout, stderr io.Writer) err
 }
 
 func cmdToken(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	const synopsis = "token create --user EMAIL --name NAME | token revoke --user EMAIL --name NAME"
 	if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
-		args = []string{"create", "--help"} // the only subcommand: show its flags
+		args = []string{"create", "--help"}
 	}
-	if len(args) == 0 || args[0] != "create" {
-		fmt.Fprintln(stderr, "Usage: kadra token create --user EMAIL --name NAME")
+	if len(args) == 0 || (args[0] != "create" && args[0] != "revoke") {
+		fmt.Fprintln(stderr, "Usage: kadra "+synopsis)
 		return errors.New("token: unknown subcommand")
 	}
-	f := newFlags("token create", stderr, "token create --user EMAIL --name NAME")
+	sub := args[0]
+	f := newFlags("token "+sub, stderr, synopsis)
 	user := f.String("user", "", "e-mail of the user the token acts as")
 	name := f.String("name", "", "a name to recognise the token by")
 	if err := f.parse(args[1:]); err != nil {
@@ -409,6 +412,13 @@ func cmdToken(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer d.Close()
+	if sub == "revoke" {
+		if err := d.RevokeAPITokenByName(ctx, db.System(), *user, *name); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "Revoked the token %q of %s.\n", *name, *user)
+		return nil
+	}
 	tok, err := d.CreateAPIToken(ctx, db.System(), *user, *name)
 	if err != nil {
 		return err

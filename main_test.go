@@ -159,6 +159,13 @@ func TestTokenCreate(t *testing.T) {
 		if status, _ := me(token + "x"); status != http.StatusUnauthorized {
 			t.Errorf("a wrong token answered %d, want 401", status)
 		}
+		if code, stdout, stderr := cli(t, "token", "revoke", "--db", path, "--user", ownerEmail, "--name", "ci"); code != 0 ||
+			!strings.Contains(stdout, "Revoked") {
+			t.Fatalf("revoke: exit %d: %s %s", code, stdout, stderr)
+		}
+		if status, _ := me(token); status != http.StatusUnauthorized {
+			t.Errorf("a revoked token answered %d, want 401", status)
+		}
 	})
 	t.Run("ErrUnknownUser", func(t *testing.T) {
 		code, stdout, stderr := cli(t, "token", "create", "--db", path, "--user", "nobody@example.pl", "--name", "ci")
@@ -173,7 +180,7 @@ func TestTokenCreate(t *testing.T) {
 		}
 	})
 	t.Run("ErrUnknownSubcommand", func(t *testing.T) {
-		if code, _, _ := cli(t, "token", "revoke", "--db", path); code != 1 {
+		if code, _, _ := cli(t, "token", "rotate", "--db", path); code != 1 {
 			t.Fatalf("exit %d, want 1", code)
 		}
 	})

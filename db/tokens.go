@@ -35,6 +35,10 @@ func (d *DB) CreateAPIToken(ctx context.Context, a Actor, email, name string) (s
 			return "", Errorf(ENOTFOUND, "error.user_not_found")
 		}
 	}
+	if _, err := d.rq.GetUserTokenByName(ctx, sqlcdb.GetUserTokenByNameParams{UserID: u.ID, Name: name}); err == nil {
+		v.Add("name", M("token.name_taken"))
+		return "", v.Err()
+	}
 	raw, hash, err := newSecret(apiTokenPrefix)
 	if err != nil {
 		return "", err
@@ -78,4 +82,67 @@ func (d *DB) TokenActor(ctx context.Context, raw, ip string) (Actor, error) {
 		}
 	}
 	return a, nil
+}
+
+// APIToken describes a bearer token without its secret.
+type APIToken struct {
+	ID         string     `json:"id"` // the SHA-256 of the token: a handle, useless to sign in with
+	Name       string     `json:"name"`
+	CreatedAt  time.Time  `json:"created_at"`
+	LastUsedAt *time.Time `json:"last_used_at"`
+}
+
+// MyAPITokens lists the actor's own API tokens, newest first.
+func (d *DB) MyAPITokens(ctx context.Context, a Actor) ([]APIToken, error) {
+	if a.UserID == 0 {
+		return nil, errUnauthorized
+	}
+	rows, err := d.rq.ListUserTokens(ctx, sqlcdb.ListUserTokensParams{UserID: a.UserID, Kind: "api"})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]APIToken, len(rows))
+	for i, r := range rows {
+		out[i] = APIToken{ID: r.IDHash, Name: r.Name, CreatedAt: unixTime(r.CreatedAt), LastUsedAt: unixTimePtr(r.LastUsedAt)}
+	}
+	return out, nil
+}
+
+// RevokeAPIToken deletes one of the actor's own API tokens; it stops
+// working at once. Returns ENOTFOUND for a token that is not theirs.
+func (d *DB) RevokeAPIToken(ctx context.Context, a Actor, id string) error {
+	if a.UserID == 0 {
+		return errUnauthorized
+	}
+	return d.update(ctx, a, func(t *tx) ([]change, error) {
+		n, err := t.DeleteUserToken(ctx, sqlcdb.DeleteUserTokenParams{IDHash: id, UserID: a.UserID})
+		if err != nil {
+			return nil, err
+		}
+		if n == 0 {
+			return nil, Errorf(ENOTFOUND, "token.not_found")
+		}
+		return one(change{Action: "token.revoke", TargetType: "user", TargetID: a.UserID, TargetLabel: a.Email}), nil
+	})
+}
+
+// RevokeAPITokenByName deletes a user's API token by its name, for the
+// command line (System).
+func (d *DB) RevokeAPITokenByName(ctx context.Context, a Actor, email, name string) error {
+	if err := a.require(PermUsersManage); err != nil {
+		return err
+	}
+	u, err := d.rq.GetUserByEmail(ctx, normalEmail(email))
+	if err != nil {
+		return Errorf(ENOTFOUND, "error.user_not_found")
+	}
+	tok, err := d.rq.GetUserTokenByName(ctx, sqlcdb.GetUserTokenByNameParams{UserID: u.ID, Name: strings.TrimSpace(name)})
+	if err != nil {
+		return Errorf(ENOTFOUND, "token.not_found")
+	}
+	return d.update(ctx, a, func(t *tx) ([]change, error) {
+		_, err := t.DeleteUserToken(ctx, sqlcdb.DeleteUserTokenParams{IDHash: tok.IDHash, UserID: u.ID})
+		return one(change{Action: "token.revoke", TargetType: "user", TargetID: u.ID, TargetLabel: u.Email,
+			AccountID: u.AccountID, Before: map[string]string{"name": tok.Name}}), err
+	})
 }

@@ -9,8 +9,12 @@ import (
 )
 
 type profileExtra struct {
-	Me     db.User
-	Policy []db.Msg
+	Me         db.User
+	Policy     []db.Msg
+	Tokens     []db.APIToken
+	NewToken   string // shown once, right after it was made
+	TokenName  string
+	TokenError string
 }
 
 func (s *Server) profilePage(c echo.Context, f formPage[db.PasswordChange]) (formPage[db.PasswordChange], error) {
@@ -23,7 +27,11 @@ func (s *Server) profilePage(c echo.Context, f formPage[db.PasswordChange]) (for
 	if err != nil {
 		return f, err
 	}
-	f.Extra, f.active = profileExtra{Me: me, Policy: policy.Rules()}, "profile"
+	tokens, err := s.db.MyAPITokens(ctx, actor(c))
+	if err != nil {
+		return f, err
+	}
+	f.Extra, f.active = profileExtra{Me: me, Policy: policy.Rules(), Tokens: tokens}, "profile"
 	return f, nil
 }
 
@@ -58,4 +66,38 @@ func (s *Server) profileSignOutEverywhere(c echo.Context) error {
 	s.clearSession(c)
 	s.flash(c, "profile.signed_out_everywhere")
 	return c.Redirect(http.StatusSeeOther, "/login")
+}
+
+// profileTokenCreate makes an API token for oneself and shows it once, on
+// this answer only.
+func (s *Server) profileTokenCreate(c echo.Context) error {
+	a := actor(c)
+	name := c.FormValue("name")
+	raw, err := s.db.CreateAPIToken(c.Request().Context(), a, a.Email, name)
+	f, perr := s.profilePage(c, formPage[db.PasswordChange]{})
+	if perr != nil {
+		return perr
+	}
+	x := f.Extra.(profileExtra)
+	if err != nil {
+		e := db.AsError(err)
+		if e == nil || e.Code != db.EINVALID {
+			return err
+		}
+		x.TokenName, x.TokenError = name, s.tr(c).Msg(e.Fields["name"])
+		f.Extra = x
+		return s.render(c, http.StatusUnprocessableEntity, "profile", f)
+	}
+	x.NewToken = raw
+	f.Extra = x
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return s.render(c, http.StatusOK, "profile", f)
+}
+
+func (s *Server) profileTokenRevoke(c echo.Context) error {
+	if err := s.db.RevokeAPIToken(c.Request().Context(), actor(c), c.FormValue("id")); err != nil {
+		return err
+	}
+	s.flash(c, "token.revoked")
+	return c.Redirect(http.StatusSeeOther, "/profile#tokens")
 }

@@ -3,6 +3,7 @@ package handlers_test
 import (
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -101,5 +102,40 @@ func TestBackupDownload(t *testing.T) {
 	s.login("staff@example.pl", dbtest.OwnerPassword)
 	if r := s.get("/settings/backup"); r.Status != http.StatusForbidden {
 		t.Fatalf("staff downloaded a backup: %d", r.Status)
+	}
+}
+
+// API tokens from the profile: made and shown once, listed without the
+// secret, revoked at once; names are unique per user.
+func TestProfileTokens(t *testing.T) {
+	a := newSetupApp(t)
+	c := a.ownerClient()
+	c.get("/profile")
+	r := c.post("/profile/tokens", url.Values{"name": {"backup script"}})
+	tok := regexp.MustCompile(`kadra_[A-Za-z0-9_-]{20,}`).FindString(r.Body)
+	if r.Status != http.StatusOK || tok == "" {
+		t.Fatalf("create: %d", r.Status)
+	}
+	if status, _ := a.api("GET", "/api/v1/me", tok, nil); status != http.StatusOK {
+		t.Fatalf("new token refused: %d", status)
+	}
+	r = c.get("/profile")
+	if strings.Contains(r.Body, tok) || !strings.Contains(r.Body, "backup script") {
+		t.Fatal("the token is shown again, or not listed")
+	}
+	r = c.post("/profile/tokens", url.Values{"name": {"backup script"}})
+	if r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "already have a token with this name") ||
+		!strings.Contains(r.Body, `value="backup script"`) {
+		t.Fatalf("duplicate name: %d", r.Status)
+	}
+	id := regexp.MustCompile(`name="id" value="([0-9a-f]{64})"`).FindStringSubmatch(r.Body)[1]
+	if r := c.post("/profile/tokens/revoke", url.Values{"id": {id}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("revoke: %d", r.Status)
+	}
+	if status, _ := a.api("GET", "/api/v1/me", tok, nil); status != http.StatusUnauthorized {
+		t.Fatalf("revoked token still works: %d", status)
+	}
+	if r := c.post("/profile/tokens/revoke", url.Values{"id": {id}}); r.Status != http.StatusNotFound {
+		t.Fatalf("revoking twice: %d", r.Status)
 	}
 }

@@ -149,6 +149,8 @@ func (s *Server) routes() *echo.Echo {
 	ui.GET("/profile", s.profile)
 	ui.POST("/profile/password", s.profilePassword)
 	ui.POST("/profile/sign-out-everywhere", s.profileSignOutEverywhere)
+	ui.POST("/profile/tokens", s.profileTokenCreate)
+	ui.POST("/profile/tokens/revoke", s.profileTokenRevoke)
 	ui.GET("/audit", s.auditList)
 	ui.GET("/settings", s.settingsShow)
 	ui.POST("/settings/password-policy", s.settingsPasswordPolicy)

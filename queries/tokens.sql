@@ -21,3 +21,9 @@ WHERE id_hash = sqlc.arg(id_hash) AND kind = sqlc.arg(kind) AND used_at IS NULL;
 -- name: UseUserTokensOfKind :exec
 UPDATE tokens SET used_at = sqlc.arg(used_at)
 WHERE user_id = sqlc.arg(user_id) AND kind = sqlc.arg(kind) AND used_at IS NULL;
+
+-- name: DeleteUserToken :execrows
+DELETE FROM tokens WHERE id_hash = sqlc.arg(id_hash) AND user_id = sqlc.arg(user_id) AND kind = 'api';
+
+-- name: GetUserTokenByName :one
+SELECT * FROM tokens WHERE user_id = sqlc.arg(user_id) AND kind = 'api' AND name = sqlc.arg(name);

@@ -240,6 +240,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.deleteUserSessionsExceptStmt, err = db.PrepareContext(ctx, deleteUserSessionsExcept); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteUserSessionsExcept: %w", err)
 	}
+	if q.deleteUserTokenStmt, err = db.PrepareContext(ctx, deleteUserToken); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteUserToken: %w", err)
+	}
 	if q.deleteUserTokensOfKindStmt, err = db.PrepareContext(ctx, deleteUserTokensOfKind); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteUserTokensOfKind: %w", err)
 	}
@@ -308,6 +311,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.getUserDetailsStmt, err = db.PrepareContext(ctx, getUserDetails); err != nil {
 		return nil, fmt.Errorf("error preparing query GetUserDetails: %w", err)
+	}
+	if q.getUserTokenByNameStmt, err = db.PrepareContext(ctx, getUserTokenByName); err != nil {
+		return nil, fmt.Errorf("error preparing query GetUserTokenByName: %w", err)
 	}
 	if q.grantAccountAccessStmt, err = db.PrepareContext(ctx, grantAccountAccess); err != nil {
 		return nil, fmt.Errorf("error preparing query GrantAccountAccess: %w", err)
@@ -959,6 +965,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing deleteUserSessionsExceptStmt: %w", cerr)
 		}
 	}
+	if q.deleteUserTokenStmt != nil {
+		if cerr := q.deleteUserTokenStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteUserTokenStmt: %w", cerr)
+		}
+	}
 	if q.deleteUserTokensOfKindStmt != nil {
 		if cerr := q.deleteUserTokensOfKindStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing deleteUserTokensOfKindStmt: %w", cerr)
@@ -1072,6 +1083,11 @@ func (q *Queries) Close() error {
 	if q.getUserDetailsStmt != nil {
 		if cerr := q.getUserDetailsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getUserDetailsStmt: %w", cerr)
+		}
+	}
+	if q.getUserTokenByNameStmt != nil {
+		if cerr := q.getUserTokenByNameStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getUserTokenByNameStmt: %w", cerr)
 		}
 	}
 	if q.grantAccountAccessStmt != nil {
@@ -1660,6 +1676,7 @@ type Queries struct {
 	deleteUserStmt                 *sql.Stmt
 	deleteUserSessionsStmt         *sql.Stmt
 	deleteUserSessionsExceptStmt   *sql.Stmt
+	deleteUserTokenStmt            *sql.Stmt
 	deleteUserTokensOfKindStmt     *sql.Stmt
 	deletedAccountsStmt            *sql.Stmt
 	dueMailStmt                    *sql.Stmt
@@ -1683,6 +1700,7 @@ type Queries struct {
 	getUserStmt                    *sql.Stmt
 	getUserByEmailStmt             *sql.Stmt
 	getUserDetailsStmt             *sql.Stmt
+	getUserTokenByNameStmt         *sql.Stmt
 	grantAccountAccessStmt         *sql.Stmt
 	grantedSubAccountsStmt         *sql.Stmt
 	groupMembersStmt               *sql.Stmt
@@ -1856,6 +1874,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		deleteUserStmt:                 q.deleteUserStmt,
 		deleteUserSessionsStmt:         q.deleteUserSessionsStmt,
 		deleteUserSessionsExceptStmt:   q.deleteUserSessionsExceptStmt,
+		deleteUserTokenStmt:            q.deleteUserTokenStmt,
 		deleteUserTokensOfKindStmt:     q.deleteUserTokensOfKindStmt,
 		deletedAccountsStmt:            q.deletedAccountsStmt,
 		dueMailStmt:                    q.dueMailStmt,
@@ -1879,6 +1898,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		getUserStmt:                    q.getUserStmt,
 		getUserByEmailStmt:             q.getUserByEmailStmt,
 		getUserDetailsStmt:             q.getUserDetailsStmt,
+		getUserTokenByNameStmt:         q.getUserTokenByNameStmt,
 		grantAccountAccessStmt:         q.grantAccountAccessStmt,
 		grantedSubAccountsStmt:         q.grantedSubAccountsStmt,
 		groupMembersStmt:               q.groupMembersStmt,

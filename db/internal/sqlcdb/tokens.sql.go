@@ -36,6 +36,23 @@ func (q *Queries) CreateToken(ctx context.Context, arg CreateTokenParams) error 
 	return err
 }
 
+const deleteUserToken = `-- name: DeleteUserToken :execrows
+DELETE FROM tokens WHERE id_hash = ?1 AND user_id = ?2 AND kind = 'api'
+`
+
+type DeleteUserTokenParams struct {
+	IDHash string
+	UserID int64
+}
+
+func (q *Queries) DeleteUserToken(ctx context.Context, arg DeleteUserTokenParams) (int64, error) {
+	result, err := q.exec(ctx, q.deleteUserTokenStmt, deleteUserToken, arg.IDHash, arg.UserID)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected()
+}
+
 const deleteUserTokensOfKind = `-- name: DeleteUserTokensOfKind :exec
 DELETE FROM tokens WHERE user_id = ?1 AND kind = ?2
 `
@@ -61,6 +78,31 @@ type GetTokenParams struct {
 
 func (q *Queries) GetToken(ctx context.Context, arg GetTokenParams) (Token, error) {
 	row := q.queryRow(ctx, q.getTokenStmt, getToken, arg.IDHash, arg.Kind)
+	var i Token
+	err := row.Scan(
+		&i.IDHash,
+		&i.UserID,
+		&i.Kind,
+		&i.Name,
+		&i.CreatedAt,
+		&i.ExpiresAt,
+		&i.UsedAt,
+		&i.LastUsedAt,
+	)
+	return i, err
+}
+
+const getUserTokenByName = `-- name: GetUserTokenByName :one
+SELECT id_hash, user_id, kind, name, created_at, expires_at, used_at, last_used_at FROM tokens WHERE user_id = ?1 AND kind = 'api' AND name = ?2
+`
+
+type GetUserTokenByNameParams struct {
+	UserID int64
+	Name   string
+}
+
+func (q *Queries) GetUserTokenByName(ctx context.Context, arg GetUserTokenByNameParams) (Token, error) {
+	row := q.queryRow(ctx, q.getUserTokenByNameStmt, getUserTokenByName, arg.UserID, arg.Name)
 	var i Token
 	err := row.Scan(
 		&i.IDHash,
