@@ -3,6 +3,7 @@ package handlers_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -21,10 +22,11 @@ import (
 // app is a real kadra server on a fresh database, reached through
 // httptest.
 type app struct {
-	t   *testing.T
-	db  *db.DB
-	srv *handlers.Server
-	ts  *httptest.Server
+	t      *testing.T
+	tokens int
+	db     *db.DB
+	srv    *handlers.Server
+	ts     *httptest.Server
 }
 
 // newApp serves a fresh database that has not been set up.
@@ -168,7 +170,8 @@ func (a *app) api(method, path, token string, body any) (int, map[string]any) {
 // token creates an API token for the user with the given e-mail.
 func (a *app) token(email string) string {
 	a.t.Helper()
-	tok, err := a.db.CreateAPIToken(context.Background(), db.System(), email, "test")
+	a.tokens++ // token names are unique per user
+	tok, err := a.db.CreateAPIToken(context.Background(), db.System(), email, fmt.Sprintf("test %d", a.tokens))
 	if err != nil {
 		a.t.Fatal(err)
 	}
