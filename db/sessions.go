@@ -219,6 +219,12 @@ func (d *DB) actorFor(ctx context.Context, userID, accountID, impersonatorID int
 	} else if err != nil {
 		return Actor{}, err
 	}
+	return d.actorFrom(ctx, u, accountID, impersonatorID)
+}
+
+// actorFrom builds the Actor of a user read by ActorOf (or a query with its
+// columns), refusing users who may not sign in.
+func (d *DB) actorFrom(ctx context.Context, u sqlcdb.ActorOfRow, accountID, impersonatorID int64) (Actor, error) {
 	if u.Status != StatusActive {
 		return Actor{}, errUnauthorized
 	}

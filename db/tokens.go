@@ -60,7 +60,7 @@ func (d *DB) TokenActor(ctx context.Context, raw, ip string) (Actor, error) {
 		return Actor{}, errUnauthorized
 	}
 	hash := hashSecret(raw)
-	tok, err := d.rq.GetToken(ctx, sqlcdb.GetTokenParams{IDHash: hash, Kind: "api"})
+	tok, err := d.rq.TokenActorOf(ctx, hash) // the token and its user in one read
 	if errors.Is(err, sql.ErrNoRows) {
 		return Actor{}, errUnauthorized
 	} else if err != nil {
@@ -70,7 +70,9 @@ func (d *DB) TokenActor(ctx context.Context, raw, ip string) (Actor, error) {
 	if tok.ExpiresAt.Valid && now.Unix() >= tok.ExpiresAt.Int64 {
 		return Actor{}, errUnauthorized
 	}
-	a, err := d.actorFor(ctx, tok.UserID, 0, 0)
+	a, err := d.actorFrom(ctx, sqlcdb.ActorOfRow{ID: tok.ID, Email: tok.Email, FullName: tok.FullName,
+		Status: tok.Status, IsOwner: tok.IsOwner, RoleID: tok.RoleID, AccountID: tok.AccountID,
+		RoleBuiltin: tok.RoleBuiltin, Permissions: tok.Permissions, HomeIsMain: tok.HomeIsMain}, 0, 0)
 	if err != nil {
 		return Actor{}, err
 	}

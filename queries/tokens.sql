@@ -27,3 +27,18 @@ DELETE FROM tokens WHERE id_hash = sqlc.arg(id_hash) AND user_id = sqlc.arg(user
 
 -- name: GetUserTokenByName :one
 SELECT * FROM tokens WHERE user_id = sqlc.arg(user_id) AND kind = 'api' AND name = sqlc.arg(name);
+
+-- name: TokenActorOf :one
+-- An API token with everything its Actor needs, in one read per request
+-- (the same columns as ActorOf, from the token's user).
+SELECT t.expires_at, t.last_used_at,
+       u.id, u.email, u.full_name, u.status, u.is_owner, u.role_id, u.account_id,
+       r.builtin AS role_builtin,
+       CAST(coalesce((SELECT group_concat(rp.permission, ',') FROM role_permissions rp
+                      WHERE rp.role_id = u.role_id), '') AS TEXT) AS permissions,
+       CAST(a.parent_id IS NULL AS INTEGER) AS home_is_main
+FROM tokens t
+JOIN users u ON u.id = t.user_id
+JOIN roles r ON r.id = u.role_id
+JOIN accounts a ON a.id = u.account_id
+WHERE t.id_hash = sqlc.arg(id_hash) AND t.kind = 'api';

@@ -546,6 +546,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.subtreeIDsStmt, err = db.PrepareContext(ctx, subtreeIDs); err != nil {
 		return nil, fmt.Errorf("error preparing query SubtreeIDs: %w", err)
 	}
+	if q.tokenActorOfStmt, err = db.PrepareContext(ctx, tokenActorOf); err != nil {
+		return nil, fmt.Errorf("error preparing query TokenActorOf: %w", err)
+	}
 	if q.touchSessionStmt, err = db.PrepareContext(ctx, touchSession); err != nil {
 		return nil, fmt.Errorf("error preparing query TouchSession: %w", err)
 	}
@@ -1475,6 +1478,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing subtreeIDsStmt: %w", cerr)
 		}
 	}
+	if q.tokenActorOfStmt != nil {
+		if cerr := q.tokenActorOfStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing tokenActorOfStmt: %w", cerr)
+		}
+	}
 	if q.touchSessionStmt != nil {
 		if cerr := q.touchSessionStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing touchSessionStmt: %w", cerr)
@@ -1778,6 +1786,7 @@ type Queries struct {
 	siblingNamedStmt               *sql.Stmt
 	subAccountsStmt                *sql.Stmt
 	subtreeIDsStmt                 *sql.Stmt
+	tokenActorOfStmt               *sql.Stmt
 	touchSessionStmt               *sql.Stmt
 	touchTokenStmt                 *sql.Stmt
 	unassignLicenseSeatStmt        *sql.Stmt
@@ -1976,6 +1985,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		siblingNamedStmt:               q.siblingNamedStmt,
 		subAccountsStmt:                q.subAccountsStmt,
 		subtreeIDsStmt:                 q.subtreeIDsStmt,
+		tokenActorOfStmt:               q.tokenActorOfStmt,
 		touchSessionStmt:               q.touchSessionStmt,
 		touchTokenStmt:                 q.touchTokenStmt,
 		unassignLicenseSeatStmt:        q.unassignLicenseSeatStmt,
