@@ -383,7 +383,9 @@ func truncate(s string, n int) string {
 	return s[:n]
 }
 
-// Prune deletes expired sessions and sign-in failures older than a day.
+// Prune deletes what can never be used again: expired sessions, sign-in
+// failures older than a day, spent activation and reset tokens, and
+// delivered mail older than 90 days (pending and failed mail stays).
 func (d *DB) Prune(ctx context.Context) error {
 	q := sqlcdb.New(d.write)
 	now := d.now()
@@ -391,5 +393,13 @@ func (d *DB) Prune(ctx context.Context) error {
 		IdleBefore: now.Add(-d.idle).Unix()}); err != nil {
 		return err
 	}
-	return q.DeleteOldLoginFailures(ctx, now.Add(-24*time.Hour).Unix())
+	if err := q.DeleteOldLoginFailures(ctx, now.Add(-24*time.Hour).Unix()); err != nil {
+		return err
+	}
+	if _, err := q.DeleteSpentTokens(ctx, sqlcdb.DeleteSpentTokensParams{Before: now.Add(-24 * time.Hour).Unix(),
+		Now: sql.NullInt64{Int64: now.Unix(), Valid: true}}); err != nil {
+		return err
+	}
+	_, err := q.DeleteOldSentMail(ctx, sql.NullInt64{Int64: now.Add(-90 * 24 * time.Hour).Unix(), Valid: true})
+	return err
 }

@@ -50,3 +50,7 @@ FROM outbox
 WHERE account_id = sqlc.arg(account_id)
   AND (CAST(sqlc.arg(q) AS TEXT) = '' OR instr(lower(to_addr), sqlc.arg(q)) > 0
        OR instr(lower(subject), sqlc.arg(q)) > 0);
+
+-- name: DeleteOldSentMail :execrows
+-- Delivered mail older than the keep period; pending and failed mail stays.
+DELETE FROM outbox WHERE sent_at IS NOT NULL AND sent_at < sqlc.arg(before);

@@ -42,3 +42,10 @@ JOIN users u ON u.id = t.user_id
 JOIN roles r ON r.id = u.role_id
 JOIN accounts a ON a.id = u.account_id
 WHERE t.id_hash = sqlc.arg(id_hash) AND t.kind = 'api';
+
+-- name: DeleteSpentTokens :execrows
+-- Activation and reset tokens that were used or have expired, once they
+-- are a day old: they can never sign anyone in again.
+DELETE FROM tokens
+WHERE kind IN ('activation', 'reset') AND created_at < sqlc.arg(before)
+  AND (used_at IS NOT NULL OR expires_at < sqlc.arg(now));

@@ -216,6 +216,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.deleteOldLoginFailuresStmt, err = db.PrepareContext(ctx, deleteOldLoginFailures); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteOldLoginFailures: %w", err)
 	}
+	if q.deleteOldSentMailStmt, err = db.PrepareContext(ctx, deleteOldSentMail); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteOldSentMail: %w", err)
+	}
 	if q.deletePhoneNumberStmt, err = db.PrepareContext(ctx, deletePhoneNumber); err != nil {
 		return nil, fmt.Errorf("error preparing query DeletePhoneNumber: %w", err)
 	}
@@ -230,6 +233,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.deleteSessionStmt, err = db.PrepareContext(ctx, deleteSession); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteSession: %w", err)
+	}
+	if q.deleteSpentTokensStmt, err = db.PrepareContext(ctx, deleteSpentTokens); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteSpentTokens: %w", err)
 	}
 	if q.deleteUserStmt, err = db.PrepareContext(ctx, deleteUser); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteUser: %w", err)
@@ -928,6 +934,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing deleteOldLoginFailuresStmt: %w", cerr)
 		}
 	}
+	if q.deleteOldSentMailStmt != nil {
+		if cerr := q.deleteOldSentMailStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteOldSentMailStmt: %w", cerr)
+		}
+	}
 	if q.deletePhoneNumberStmt != nil {
 		if cerr := q.deletePhoneNumberStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing deletePhoneNumberStmt: %w", cerr)
@@ -951,6 +962,11 @@ func (q *Queries) Close() error {
 	if q.deleteSessionStmt != nil {
 		if cerr := q.deleteSessionStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing deleteSessionStmt: %w", cerr)
+		}
+	}
+	if q.deleteSpentTokensStmt != nil {
+		if cerr := q.deleteSpentTokensStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteSpentTokensStmt: %w", cerr)
 		}
 	}
 	if q.deleteUserStmt != nil {
@@ -1676,11 +1692,13 @@ type Queries struct {
 	deleteLeafGroupsStmt           *sql.Stmt
 	deleteLicenseStmt              *sql.Stmt
 	deleteOldLoginFailuresStmt     *sql.Stmt
+	deleteOldSentMailStmt          *sql.Stmt
 	deletePhoneNumberStmt          *sql.Stmt
 	deleteRoleStmt                 *sql.Stmt
 	deleteSIPAccountStmt           *sql.Stmt
 	deleteSMSSenderStmt            *sql.Stmt
 	deleteSessionStmt              *sql.Stmt
+	deleteSpentTokensStmt          *sql.Stmt
 	deleteUserStmt                 *sql.Stmt
 	deleteUserSessionsStmt         *sql.Stmt
 	deleteUserSessionsExceptStmt   *sql.Stmt
@@ -1875,11 +1893,13 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		deleteLeafGroupsStmt:           q.deleteLeafGroupsStmt,
 		deleteLicenseStmt:              q.deleteLicenseStmt,
 		deleteOldLoginFailuresStmt:     q.deleteOldLoginFailuresStmt,
+		deleteOldSentMailStmt:          q.deleteOldSentMailStmt,
 		deletePhoneNumberStmt:          q.deletePhoneNumberStmt,
 		deleteRoleStmt:                 q.deleteRoleStmt,
 		deleteSIPAccountStmt:           q.deleteSIPAccountStmt,
 		deleteSMSSenderStmt:            q.deleteSMSSenderStmt,
 		deleteSessionStmt:              q.deleteSessionStmt,
+		deleteSpentTokensStmt:          q.deleteSpentTokensStmt,
 		deleteUserStmt:                 q.deleteUserStmt,
 		deleteUserSessionsStmt:         q.deleteUserSessionsStmt,
 		deleteUserSessionsExceptStmt:   q.deleteUserSessionsExceptStmt,

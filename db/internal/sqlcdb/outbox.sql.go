@@ -45,6 +45,19 @@ func (q *Queries) CountMailByStatus(ctx context.Context, arg CountMailByStatusPa
 	return i, err
 }
 
+const deleteOldSentMail = `-- name: DeleteOldSentMail :execrows
+DELETE FROM outbox WHERE sent_at IS NOT NULL AND sent_at < ?1
+`
+
+// Delivered mail older than the keep period; pending and failed mail stays.
+func (q *Queries) DeleteOldSentMail(ctx context.Context, before sql.NullInt64) (int64, error) {
+	result, err := q.exec(ctx, q.deleteOldSentMailStmt, deleteOldSentMail, before)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected()
+}
+
 const dueMail = `-- name: DueMail :many
 SELECT id, account_id, to_addr, subject, body, created_at, sent_at, attempts, error FROM outbox
 WHERE sent_at IS NULL

@@ -36,6 +36,27 @@ func (q *Queries) CreateToken(ctx context.Context, arg CreateTokenParams) error 
 	return err
 }
 
+const deleteSpentTokens = `-- name: DeleteSpentTokens :execrows
+DELETE FROM tokens
+WHERE kind IN ('activation', 'reset') AND created_at < ?1
+  AND (used_at IS NOT NULL OR expires_at < ?2)
+`
+
+type DeleteSpentTokensParams struct {
+	Before int64
+	Now    sql.NullInt64
+}
+
+// Activation and reset tokens that were used or have expired, once they
+// are a day old: they can never sign anyone in again.
+func (q *Queries) DeleteSpentTokens(ctx context.Context, arg DeleteSpentTokensParams) (int64, error) {
+	result, err := q.exec(ctx, q.deleteSpentTokensStmt, deleteSpentTokens, arg.Before, arg.Now)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected()
+}
+
 const deleteUserToken = `-- name: DeleteUserToken :execrows
 DELETE FROM tokens WHERE id_hash = ?1 AND user_id = ?2 AND kind = 'api'
 `
