@@ -311,7 +311,7 @@ func displayAddr(a string) string {
 	return net.JoinHostPort(host, port)
 }
 
-// pruneLoop deletes expired sessions and old sign-in failures hourly.
+// pruneLoop deletes, hourly, what can never be used again (db.Prune).
 func pruneLoop(ctx context.Context, d *db.DB, log *slog.Logger) {
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
