@@ -169,7 +169,7 @@ func (d *DB) SessionActor(ctx context.Context, raw, ip string) (Actor, error) {
 		return Actor{}, errUnauthorized
 	}
 	hash := hashSecret(raw)
-	s, err := d.rq.GetSession(ctx, hash)
+	s, err := d.rq.SessionActorOf(ctx, hash) // the session and its user in one read
 	if errors.Is(err, sql.ErrNoRows) {
 		return Actor{}, errUnauthorized
 	} else if err != nil {
@@ -180,7 +180,9 @@ func (d *DB) SessionActor(ctx context.Context, raw, ip string) (Actor, error) {
 		_ = sqlcdb.New(d.write).DeleteSession(ctx, hash)
 		return Actor{}, errUnauthorized
 	}
-	a, err := d.actorFor(ctx, s.UserID, s.ActingAccountID, s.ImpersonatorID.Int64)
+	a, err := d.actorFrom(ctx, sqlcdb.ActorOfRow{ID: s.ID, Email: s.Email, FullName: s.FullName, Status: s.Status,
+		IsOwner: s.IsOwner, RoleID: s.RoleID, AccountID: s.AccountID, RoleBuiltin: s.RoleBuiltin,
+		Permissions: s.Permissions, HomeIsMain: s.HomeIsMain}, s.ActingAccountID, s.ImpersonatorID.Int64)
 	if err != nil {
 		if ErrorCode(err) == EUNAUTHORIZED {
 			_ = sqlcdb.New(d.write).DeleteSession(ctx, hash)

@@ -4,9 +4,6 @@ INSERT INTO sessions (id_hash, user_id, acting_account_id, impersonator_id, crea
 VALUES (sqlc.arg(id_hash), sqlc.arg(user_id), sqlc.arg(acting_account_id), sqlc.narg(impersonator_id),
         sqlc.arg(created_at), sqlc.arg(created_at), sqlc.arg(expires_at), sqlc.arg(ip), sqlc.arg(user_agent));
 
--- name: GetSession :one
-SELECT * FROM sessions WHERE id_hash = sqlc.arg(id_hash);
-
 -- name: TouchSession :exec
 UPDATE sessions SET last_seen_at = sqlc.arg(last_seen_at) WHERE id_hash = sqlc.arg(id_hash);
 
@@ -38,3 +35,18 @@ FROM users u
 JOIN roles r ON r.id = u.role_id
 JOIN accounts a ON a.id = u.account_id
 WHERE u.id = sqlc.arg(id);
+
+-- name: SessionActorOf :one
+-- A session with everything its Actor needs, in one read per request
+-- (the same columns as ActorOf, from the session's user).
+SELECT s.acting_account_id, s.impersonator_id, s.last_seen_at, s.expires_at,
+       u.id, u.email, u.full_name, u.status, u.is_owner, u.role_id, u.account_id,
+       r.builtin AS role_builtin,
+       CAST(coalesce((SELECT group_concat(rp.permission, ',') FROM role_permissions rp
+                      WHERE rp.role_id = u.role_id), '') AS TEXT) AS permissions,
+       CAST(a.parent_id IS NULL AS INTEGER) AS home_is_main
+FROM sessions s
+JOIN users u ON u.id = s.user_id
+JOIN roles r ON r.id = u.role_id
+JOIN accounts a ON a.id = u.account_id
+WHERE s.id_hash = sqlc.arg(id_hash);

@@ -300,9 +300,6 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.getSMSSenderStmt, err = db.PrepareContext(ctx, getSMSSender); err != nil {
 		return nil, fmt.Errorf("error preparing query GetSMSSender: %w", err)
 	}
-	if q.getSessionStmt, err = db.PrepareContext(ctx, getSession); err != nil {
-		return nil, fmt.Errorf("error preparing query GetSession: %w", err)
-	}
 	if q.getSettingStmt, err = db.PrepareContext(ctx, getSetting); err != nil {
 		return nil, fmt.Errorf("error preparing query GetSetting: %w", err)
 	}
@@ -506,6 +503,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.senderOptionsStmt, err = db.PrepareContext(ctx, senderOptions); err != nil {
 		return nil, fmt.Errorf("error preparing query SenderOptions: %w", err)
+	}
+	if q.sessionActorOfStmt, err = db.PrepareContext(ctx, sessionActorOf); err != nil {
+		return nil, fmt.Errorf("error preparing query SessionActorOf: %w", err)
 	}
 	if q.setAccountSIPDomainStmt, err = db.PrepareContext(ctx, setAccountSIPDomain); err != nil {
 		return nil, fmt.Errorf("error preparing query SetAccountSIPDomain: %w", err)
@@ -1074,11 +1074,6 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing getSMSSenderStmt: %w", cerr)
 		}
 	}
-	if q.getSessionStmt != nil {
-		if cerr := q.getSessionStmt.Close(); cerr != nil {
-			err = fmt.Errorf("error closing getSessionStmt: %w", cerr)
-		}
-	}
 	if q.getSettingStmt != nil {
 		if cerr := q.getSettingStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getSettingStmt: %w", cerr)
@@ -1419,6 +1414,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing senderOptionsStmt: %w", cerr)
 		}
 	}
+	if q.sessionActorOfStmt != nil {
+		if cerr := q.sessionActorOfStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing sessionActorOfStmt: %w", cerr)
+		}
+	}
 	if q.setAccountSIPDomainStmt != nil {
 		if cerr := q.setAccountSIPDomainStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing setAccountSIPDomainStmt: %w", cerr)
@@ -1720,7 +1720,6 @@ type Queries struct {
 	getRoleStmt                    *sql.Stmt
 	getSIPAccountStmt              *sql.Stmt
 	getSMSSenderStmt               *sql.Stmt
-	getSessionStmt                 *sql.Stmt
 	getSettingStmt                 *sql.Stmt
 	getTokenStmt                   *sql.Stmt
 	getUserStmt                    *sql.Stmt
@@ -1789,6 +1788,7 @@ type Queries struct {
 	sendSessionsHomeStmt           *sql.Stmt
 	sendUserSessionsHomeStmt       *sql.Stmt
 	senderOptionsStmt              *sql.Stmt
+	sessionActorOfStmt             *sql.Stmt
 	setAccountSIPDomainStmt        *sql.Stmt
 	setSIPEnabledStmt              *sql.Stmt
 	setSIPSecretStmt               *sql.Stmt
@@ -1921,7 +1921,6 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		getRoleStmt:                    q.getRoleStmt,
 		getSIPAccountStmt:              q.getSIPAccountStmt,
 		getSMSSenderStmt:               q.getSMSSenderStmt,
-		getSessionStmt:                 q.getSessionStmt,
 		getSettingStmt:                 q.getSettingStmt,
 		getTokenStmt:                   q.getTokenStmt,
 		getUserStmt:                    q.getUserStmt,
@@ -1990,6 +1989,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		sendSessionsHomeStmt:           q.sendSessionsHomeStmt,
 		sendUserSessionsHomeStmt:       q.sendUserSessionsHomeStmt,
 		senderOptionsStmt:              q.senderOptionsStmt,
+		sessionActorOfStmt:             q.sessionActorOfStmt,
 		setAccountSIPDomainStmt:        q.setAccountSIPDomainStmt,
 		setSIPEnabledStmt:              q.setSIPEnabledStmt,
 		setSIPSecretStmt:               q.setSIPSecretStmt,
