@@ -176,3 +176,30 @@ func TestDashboardSummary(t *testing.T) {
 		t.Fatal("staff sees the account summary")
 	}
 }
+
+// R-USER-6: the owner made at setup has no extension yet; the dashboard says
+// so and links to their form, which then requires one.
+func TestOwnerExtensionNudge(t *testing.T) {
+	a := newSetupApp(t)
+	c := a.ownerClient()
+	owner := ownerActor(t, a)
+	r := c.get("/")
+	if !strings.Contains(r.Body, "You have no SIP extension yet") || !strings.Contains(r.Body, fmt.Sprintf(`href="/users/%d/edit"`, owner.UserID)) {
+		t.Fatalf("no nudge:\n%s", r.Body)
+	}
+	me, _ := a.db.GetUserDetails(t.Context(), owner, owner.UserID)
+	c.get(fmt.Sprintf("/users/%d/edit", owner.UserID))
+	form := url.Values{"email": {me.Email}, "full_name": {"Ola Owner"}, "role_id": {fmt.Sprint(me.RoleID)},
+		"position_id": {fmt.Sprint(me.PositionID)}, "sip_account_id": {"0"}}
+	if r := c.post(fmt.Sprintf("/users/%d", owner.UserID), form); r.Status != http.StatusUnprocessableEntity ||
+		!strings.Contains(r.Body, "Every user needs a SIP account") {
+		t.Fatalf("saved without an extension: %d", r.Status)
+	}
+	form.Set("new_extension", "100")
+	if r := c.post(fmt.Sprintf("/users/%d", owner.UserID), form); r.Status != http.StatusSeeOther {
+		t.Fatalf("save: %d\n%s", r.Status, r.Body)
+	}
+	if r := c.get("/"); strings.Contains(r.Body, "You have no SIP extension yet") {
+		t.Fatal("the nudge stays after the owner got an extension")
+	}
+}
