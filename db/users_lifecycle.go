@@ -35,41 +35,18 @@ func refuseOwnerOrSelf(a Actor, u sqlcdb.User, action string) error {
 // registering (R-USER-8). Needs users.block.
 // Returns EFORBIDDEN for the owner or oneself, ENOTFOUND outside the account.
 func (d *DB) BlockUser(ctx context.Context, a Actor, id int64) (User, error) {
-	if err := a.require(PermUsersBlock); err != nil {
-		return User{}, err
-	}
-	var out sqlcdb.User
-	err := d.update(ctx, a, func(t *tx) ([]change, error) {
-		u, err := t.accountUser(id)
-		if err != nil {
-			return nil, err
-		}
-		if err := refuseOwnerOrSelf(a, u, "block"); err != nil {
-			return nil, err
-		}
-		if u.Status == StatusBlocked {
-			out = u
-			return nil, nil
-		}
-		if err := t.SetUserStatus(ctx, sqlcdb.SetUserStatusParams{ID: u.ID, Status: StatusBlocked, UpdatedAt: d.unix()}); err != nil {
-			return nil, err
-		}
-		n, err := t.DeleteUserSessions(ctx, u.ID)
-		if err != nil {
-			return nil, err
-		}
-		out = u
-		out.Status = StatusBlocked
-		return one(change{Action: "user.block", TargetType: "user", TargetID: u.ID, TargetLabel: u.Email,
-			Before: map[string]string{"status": u.Status},
-			After:  map[string]any{"status": StatusBlocked, "sessions_ended": n}}), nil
-	})
-	return userFrom(out), err
+	return d.setBlocked(ctx, a, id, true)
 }
 
 // UnblockUser restores panel access (R-USER-8): active again, or invited
 // when the user never set a password. Needs users.block.
 func (d *DB) UnblockUser(ctx context.Context, a Actor, id int64) (User, error) {
+	return d.setBlocked(ctx, a, id, false)
+}
+
+// setBlocked blocks or unblocks a user of the acting account; a user already
+// in the wanted state is left alone.
+func (d *DB) setBlocked(ctx context.Context, a Actor, id int64, block bool) (User, error) {
 	if err := a.require(PermUsersBlock); err != nil {
 		return User{}, err
 	}
@@ -79,19 +56,35 @@ func (d *DB) UnblockUser(ctx context.Context, a Actor, id int64) (User, error) {
 		if err != nil {
 			return nil, err
 		}
+		if block {
+			if err := refuseOwnerOrSelf(a, u, "block"); err != nil {
+				return nil, err
+			}
+		}
 		out = u
-		if u.Status != StatusBlocked {
+		if (u.Status == StatusBlocked) == block {
 			return nil, nil
 		}
-		out.Status = StatusActive
-		if u.PasswordHash == "" {
+		action, after := "user.unblock", map[string]any{}
+		switch {
+		case block:
+			action, out.Status = "user.block", StatusBlocked
+			n, err := t.DeleteUserSessions(ctx, u.ID)
+			if err != nil {
+				return nil, err
+			}
+			after["sessions_ended"] = n
+		case u.PasswordHash == "":
 			out.Status = StatusInvited
+		default:
+			out.Status = StatusActive
 		}
 		if err := t.SetUserStatus(ctx, sqlcdb.SetUserStatusParams{ID: u.ID, Status: out.Status, UpdatedAt: d.unix()}); err != nil {
 			return nil, err
 		}
-		return one(change{Action: "user.unblock", TargetType: "user", TargetID: u.ID, TargetLabel: u.Email,
-			Before: map[string]string{"status": u.Status}, After: map[string]string{"status": out.Status}}), nil
+		after["status"] = out.Status
+		return one(change{Action: action, TargetType: "user", TargetID: u.ID, TargetLabel: u.Email,
+			Before: map[string]string{"status": u.Status}, After: after}), nil
 	})
 	return userFrom(out), err
 }
