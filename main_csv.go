@@ -69,15 +69,11 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	} else if err != nil {
 		return err
 	}
-	d, err := openDB(ctx, *f.dbPath, db.Options{})
+	d, a, err := openAsOperator(ctx, *f.dbPath, *account)
 	if err != nil {
 		return err
 	}
 	defer d.Close()
-	a, err := d.SystemIn(ctx, *account)
-	if err != nil {
-		return err
-	}
 	rep, err := d.ImportUsers(ctx, a, rows, db.ImportOptions{DryRun: *dryRun})
 	if perr := printImportReport(stdout, rep, tr); perr != nil {
 		return perr
@@ -142,14 +138,25 @@ func cmdExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err := f.parse(args[1:]); err != nil {
 		return err
 	}
-	d, err := openDB(ctx, *f.dbPath, db.Options{})
+	d, a, err := openAsOperator(ctx, *f.dbPath, *account)
 	if err != nil {
 		return err
 	}
 	defer d.Close()
-	a, err := d.SystemIn(ctx, *account)
-	if err != nil {
-		return err
-	}
 	return d.ExportUsers(ctx, a, filter, stdout)
+}
+
+// openAsOperator opens the database and acts as the operator ("system" in
+// the audit log) in the named account, or the main account when empty.
+func openAsOperator(ctx context.Context, path, account string) (*db.DB, db.Actor, error) {
+	d, err := openDB(ctx, path, db.Options{})
+	if err != nil {
+		return nil, db.Actor{}, err
+	}
+	a, err := d.SystemIn(ctx, account)
+	if err != nil {
+		d.Close()
+		return nil, db.Actor{}, err
+	}
+	return d, a, nil
 }
