@@ -290,6 +290,15 @@ func (d *DB) SetAccountAccess(ctx context.Context, a Actor, id int64, in AccessC
 			if uid == owner.ID {
 				continue
 			}
+			if slices.Contains(in.Granted, uid) != slices.Contains(before, uid) {
+				u, err := t.GetUser(ctx, uid)
+				if err != nil {
+					return nil, err
+				}
+				if err := t.mayActOnUser(ActAccess, u); err != nil {
+					return nil, err
+				}
+			}
 			if slices.Contains(in.Granted, uid) {
 				err = t.GrantAccountAccess(ctx, sqlcdb.GrantAccountAccessParams{UserID: uid, AccountID: id})
 			} else {
@@ -382,7 +391,7 @@ func (d *DB) GetUserAccess(ctx context.Context, a Actor, userID int64) (UserAcce
 // user, EFORBIDDEN for the owner, EINVALID (account_ids) for ids that are
 // not sub-accounts.
 func (d *DB) SetUserAccess(ctx context.Context, a Actor, userID int64, accountIDs []int64) error {
-	if err := requireAccountsAdmin(a); err != nil {
+	if err := requireAct(a, ActAccess); err != nil {
 		return err
 	}
 	return d.update(ctx, a, func(t *tx) ([]change, error) {
@@ -393,6 +402,13 @@ func (d *DB) SetUserAccess(ctx context.Context, a Actor, userID int64, accountID
 		subs, err := t.SubAccounts(ctx)
 		if err != nil {
 			return nil, err
+		}
+		// The owner's own list is fixed (below); everyone else's is the
+		// policy's to allow.
+		if u.IsOwner == 0 || !isSelf(a, u) {
+			if err := t.mayActOnUser(ActAccess, u); err != nil {
+				return nil, err
+			}
 		}
 		if u.IsOwner == 1 {
 			for _, s := range subs {

@@ -18,13 +18,3 @@ func (d *DB) Backup(ctx context.Context, path string) error {
 	}
 	return nil
 }
-
-// RecordBackup audits a backup the owner downloaded.
-func (d *DB) RecordBackup(ctx context.Context, a Actor, name string) error {
-	if !a.IsOwner && !a.system {
-		return errForbidden
-	}
-	return d.update(ctx, a, func(t *tx) ([]change, error) {
-		return one(change{Action: "backup.download", TargetType: "database", TargetLabel: name}), nil
-	})
-}

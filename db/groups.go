@@ -550,6 +550,9 @@ func (t *tx) setUserGroups(userID int64, groupIDs []int64) (change, error) {
 	if err != nil || u.AccountID != a.AccountID {
 		return change{}, errNotFound
 	}
+	if err := t.mayActOnUser(ActEdit, u); err != nil {
+		return change{}, err
+	}
 	if len(groupIDs) == 0 { // the common case of the user form: no tree to read
 		if before, err := t.UserGroupIDs(ctx, userID); err != nil || len(before) == 0 {
 			return change{}, err
@@ -638,6 +641,9 @@ func (t *tx) setUserPosition(userID, positionID int64) (change, error) {
 	u, err := t.GetUser(ctx, userID)
 	if err != nil || u.AccountID != a.AccountID {
 		return change{}, errNotFound
+	}
+	if err := t.mayActOnUser(ActEdit, u); err != nil {
+		return change{}, err
 	}
 	pos, err := t.GetGroup(ctx, sqlcdb.GetGroupParams{ID: positionID, AccountID: a.AccountID})
 	ok := err == nil && pos.ParentID.Valid

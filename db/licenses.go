@@ -299,7 +299,7 @@ func (d *DB) UnassignLicense(ctx context.Context, a Actor, licenseID, userID int
 		if err != nil {
 			return nil, err
 		}
-		u, err := t.accountUser(userID)
+		u, err := t.targetUser(ActSeat, userID)
 		if err != nil {
 			return nil, err
 		}
@@ -390,6 +390,9 @@ func (d *DB) AssignSeat(ctx context.Context, a Actor, licenseID int64, in SeatIn
 		if err != nil {
 			return nil, err
 		}
+		if err := t.mayActOnUser(ActSeat, u); err != nil {
+			return nil, err
+		}
 		out = l
 		if n, err := t.LicenseSeatTaken(ctx, sqlcdb.LicenseSeatTakenParams{LicenseID: l.ID, UserID: u.ID}); err != nil {
 			return nil, err
@@ -421,7 +424,7 @@ func (d *DB) SetUserLicenses(ctx context.Context, a Actor, userID int64, license
 		return err
 	}
 	return d.update(ctx, a, func(t *tx) ([]change, error) {
-		u, err := t.accountUser(userID)
+		u, err := t.targetUser(ActSeat, userID)
 		if err != nil {
 			return nil, err
 		}

@@ -51,7 +51,7 @@ func (d *DB) SetUserSMSSender(ctx context.Context, a Actor, userID, senderID int
 // setCallerID sets a user's caller ID inside t; for the user form's
 // transaction. It returns the audit change (none when nothing changes).
 func setCallerID(ctx context.Context, t *tx, userID, numberID int64) (change, error) {
-	u, err := sipUser(ctx, t, userID)
+	u, err := sipUser(ctx, t, userID, ActPresentation)
 	if err != nil {
 		return change{}, err
 	}
@@ -83,7 +83,7 @@ func setCallerID(ctx context.Context, t *tx, userID, numberID int64) (change, er
 // setSMSSender sets a user's SMS sender inside t; for the user form's
 // transaction. It returns the audit change (none when nothing changes).
 func setSMSSender(ctx context.Context, t *tx, userID, senderID int64) (change, error) {
-	u, err := sipUser(ctx, t, userID)
+	u, err := sipUser(ctx, t, userID, ActPresentation)
 	if err != nil {
 		return change{}, err
 	}

@@ -592,21 +592,20 @@ func (d *DB) DeleteRole(ctx context.Context, a Actor, id int64) error {
 	}, nil)
 }
 
-// SetUserRole moves a user to another role, out of their previous one
-// (every user holds exactly one, R-ROLE-2, R-USER-5). The owner may move
-// anyone in any account but never out of Administrator; others need
-// users.manage, act in their own account, cannot change their own role, and
-// can neither give nor take away a role with permissions they do not hold
-// themselves. Returns ENOTFOUND, EFORBIDDEN, ECONFLICT (the owner),
-// EINVALID (role_id).
+// SetUserRole moves a user of the acting account to another role, out of
+// their previous one (every user holds exactly one, R-ROLE-2, R-USER-5).
+// Needs users.manage and the policy's leave (R-SEC-2): nobody changes their
+// own role, the owner stays Administrator, and nobody gives or takes away
+// a role with permissions they do not hold themselves. Returns ENOTFOUND,
+// EFORBIDDEN, EINVALID (role_id).
 func (d *DB) SetUserRole(ctx context.Context, a Actor, userID, roleID int64) error {
-	if err := a.require(PermUsersManage); err != nil {
+	if err := requireAct(a, ActRole); err != nil {
 		return err
 	}
 	return d.updateCounted(ctx, a, func(t *tx) ([]change, error) {
-		u, err := t.GetUser(ctx, userID)
-		if err != nil || (!a.IsOwner && u.AccountID != a.AccountID) {
-			return nil, errNotFound
+		u, err := t.targetUser(ActRole, userID)
+		if err != nil {
+			return nil, err
 		}
 		to, err := t.GetRole(ctx, roleID)
 		if errors.Is(err, sql.ErrNoRows) {
@@ -616,50 +615,10 @@ func (d *DB) SetUserRole(ctx context.Context, a Actor, userID, roleID int64) err
 		} else if err != nil {
 			return nil, err
 		}
-		if !a.IsOwner {
-			if u.ID == a.UserID {
-				return nil, Errorf(EFORBIDDEN, "role.own_role")
-			}
-			for _, rid := range []int64{u.RoleID, to.ID} {
-				if ok, err := t.withinActor(rid); err != nil {
-					return nil, err
-				} else if !ok {
-					return nil, Errorf(EFORBIDDEN, "role.above_own")
-				}
-			}
+		if err := mayGiveRole(ctx, t.Queries, a, to.ID); err != nil {
+			return nil, err
 		}
 		c, err := t.moveUserToRole(u.ID, to)
 		return one(c), err
 	}, nil)
-}
-
-// withinActor reports whether every permission of a role is one the actor
-// holds, so that nobody hands out (or takes away) more than their own.
-func (t *tx) withinActor(roleID int64) (bool, error) {
-	r, err := t.GetRole(t.ctx, roleID)
-	if err != nil {
-		return false, err
-	}
-	if r.Builtin == BuiltinAdministrator {
-		return allOf(t.a), nil
-	}
-	perms, err := t.RolePermissions(t.ctx, roleID)
-	if err != nil {
-		return false, err
-	}
-	for _, p := range perms {
-		if !t.a.Can(Permission(p)) {
-			return false, nil
-		}
-	}
-	return true, nil
-}
-
-func allOf(a Actor) bool {
-	for _, p := range AllPermissions() {
-		if !a.Can(p) {
-			return false
-		}
-	}
-	return true
 }

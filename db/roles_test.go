@@ -271,7 +271,7 @@ func TestBuiltinRoles(t *testing.T) {
 		r.Name != name || len(r.Permissions) != len(db.Catalogue) {
 		t.Fatalf("renaming Administrator: %+v %v", r, err)
 	}
-	if err := d.SetUserRole(ctx, owner, owner.UserID, staffID); db.ErrorCode(err) != db.ECONFLICT {
+	if err := d.SetUserRole(ctx, owner, owner.UserID, staffID); db.ErrorCode(err) != db.EFORBIDDEN {
 		t.Fatalf("the owner left Administrator: %v", err)
 	}
 	if a := dbtest.Login(t, d, "owner@example.pl", dbtest.OwnerPassword); a.RoleID != adminID {

@@ -289,11 +289,8 @@ type PasswordChange struct {
 // one and the policy (R-USER-4), and ends the actor's other sessions
 // (R-USER-10). Returns EINVALID per field.
 func (d *DB) ChangeOwnPassword(ctx context.Context, a Actor, in PasswordChange) error {
-	if a.UserID == 0 {
-		return errUnauthorized
-	}
-	if a.ImpersonatorID != 0 {
-		return Errorf(EFORBIDDEN, "profile.password.impersonating")
+	if err := mayChangeOwnCredentials(a); err != nil {
+		return err
 	}
 	u, err := d.rq.GetUser(ctx, a.UserID)
 	if err != nil {

@@ -228,6 +228,9 @@ func (d *DB) RegenerateSIPSecret(ctx context.Context, a Actor, id int64, in SIPS
 		if err != nil {
 			return nil, err
 		}
+		if err := t.maySIPHolder(s); err != nil {
+			return nil, err
+		}
 		var v ValidationError
 		secret, err := sipSecretFrom(&v, "password", in.PasswordMode, in.Password, s.Extension)
 		if err != nil {
@@ -242,6 +245,19 @@ func (d *DB) RegenerateSIPSecret(ctx context.Context, a Actor, id int64, in SIPS
 		return one(c), err
 	})
 	return out, err
+}
+
+// maySIPHolder asks the policy whether the actor may change the SIP
+// account of its user, if it has one: a phone is part of its user (R-SEC-2).
+func (t *tx) maySIPHolder(s SIPAccount) error {
+	if s.UserID == 0 {
+		return nil
+	}
+	u, err := t.GetUser(t.ctx, s.UserID)
+	if err != nil {
+		return notFound(err)
+	}
+	return t.mayActOnUser(ActSIP, u)
 }
 
 func setSIPSecret(ctx context.Context, t *tx, s SIPAccount, secret string) (change, error) {
@@ -270,6 +286,9 @@ func (d *DB) RegenerateStaleSIPSecrets(ctx context.Context, a Actor) ([]SIPSecre
 			s, err := getSIP(ctx, t.Queries, a.AccountID, r.ID)
 			if err != nil {
 				return nil, err
+			}
+			if t.maySIPHolder(s) != nil {
+				continue // a stronger user's phone waits for someone who may (R-SEC-2)
 			}
 			secret, err := generateSIPSecret()
 			if err != nil {
@@ -321,6 +340,9 @@ func (d *DB) UpdateSIPAccount(ctx context.Context, a Actor, id int64, p SIPAccou
 		}
 		var changes []change
 		if p.Enabled != nil && *p.Enabled != s.Enabled {
+			if err := t.maySIPHolder(s); err != nil {
+				return nil, err
+			}
 			if err := t.SetSIPEnabled(ctx, sqlcdb.SetSIPEnabledParams{ID: id, AccountID: a.AccountID,
 				Enabled: sipFlag(*p.Enabled)}); err != nil {
 				return nil, err

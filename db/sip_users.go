@@ -67,7 +67,7 @@ func (d *DB) CreateSIPAccountForUser(ctx context.Context, a Actor, userID int64,
 	}
 	var out SIPSecret
 	err := d.update(ctx, a, func(t *tx) ([]change, error) {
-		u, err := sipUser(ctx, t, userID)
+		u, err := sipUser(ctx, t, userID, ActSIP)
 		if err != nil {
 			return nil, err
 		}
@@ -89,10 +89,14 @@ func (d *DB) CreateSIPAccountForUser(ctx context.Context, a Actor, userID int64,
 	return out, err
 }
 
-// sipUser reads a user of the acting account; ENOTFOUND otherwise.
-func sipUser(ctx context.Context, t *tx, userID int64) (sqlcdb.User, error) {
+// sipUser reads a user of the acting account and asks the policy whether
+// the actor may do act to them; ENOTFOUND outside the account.
+func sipUser(ctx context.Context, t *tx, userID int64, act UserAct) (sqlcdb.User, error) {
 	u, err := t.SIPUserInAccount(ctx, sqlcdb.SIPUserInAccountParams{ID: userID, AccountID: t.a.AccountID})
-	return u, notFound(err)
+	if err != nil {
+		return u, notFound(err)
+	}
+	return u, t.mayActOnUser(act, u)
 }
 
 func userLabel(u sqlcdb.User) string {
@@ -115,7 +119,7 @@ func userHasSIP(ctx context.Context, t *tx, u sqlcdb.User) error {
 // the acting account. For the user form: call it in the same transaction
 // that creates or edits the user. It returns the audit change.
 func assignSIP(ctx context.Context, t *tx, userID, sipID int64) (change, error) {
-	u, err := sipUser(ctx, t, userID)
+	u, err := sipUser(ctx, t, userID, ActSIP)
 	if err != nil {
 		return change{}, err
 	}

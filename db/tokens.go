@@ -14,8 +14,9 @@ const apiTokenPrefix = "kadra_"
 
 // CreateAPIToken creates a bearer token for the user with the given e-mail
 // and returns it; only its hash is stored, so it cannot be shown again.
-// A user may create tokens for themselves; creating one for another user
-// needs users.manage (the CLI acts as System).
+// A user may create tokens for themselves, except while an admin acts as
+// them (R-SEC-9); only the operator at the command line (System) creates
+// one for another user. Returns EFORBIDDEN otherwise.
 func (d *DB) CreateAPIToken(ctx context.Context, a Actor, email, name string) (string, error) {
 	name = strings.TrimSpace(name)
 	var v ValidationError
@@ -27,12 +28,15 @@ func (d *DB) CreateAPIToken(ctx context.Context, a Actor, email, name string) (s
 	if err != nil {
 		return "", Errorf(ENOTFOUND, "error.user_not_found")
 	}
-	if u.ID != a.UserID {
-		if err := a.require(PermUsersManage); err != nil {
+	switch {
+	case a.system: // the operator at the command line, for anyone
+	case u.ID != a.UserID:
+		// A token for someone else would be a lasting "log in as" without
+		// its limits: only the operator makes one (R-SEC-2).
+		return "", errForbidden
+	default:
+		if err := mayChangeOwnCredentials(a); err != nil {
 			return "", err
-		}
-		if !a.system && u.AccountID != a.AccountID {
-			return "", Errorf(ENOTFOUND, "error.user_not_found")
 		}
 	}
 	if _, err := d.rq.GetUserTokenByName(ctx, sqlcdb.GetUserTokenByNameParams{UserID: u.ID, Name: name}); err == nil {
@@ -111,10 +115,11 @@ func (d *DB) MyAPITokens(ctx context.Context, a Actor) ([]APIToken, error) {
 }
 
 // RevokeAPIToken deletes one of the actor's own API tokens; it stops
-// working at once. Returns ENOTFOUND for a token that is not theirs.
+// working at once. Returns ENOTFOUND for a token that is not theirs,
+// EFORBIDDEN while an admin acts as the user (R-SEC-9).
 func (d *DB) RevokeAPIToken(ctx context.Context, a Actor, id string) error {
-	if a.UserID == 0 {
-		return errUnauthorized
+	if err := mayChangeOwnCredentials(a); err != nil {
+		return err
 	}
 	return d.update(ctx, a, func(t *tx) ([]change, error) {
 		n, err := t.DeleteUserToken(ctx, sqlcdb.DeleteUserTokenParams{IDHash: id, UserID: a.UserID})
@@ -129,10 +134,10 @@ func (d *DB) RevokeAPIToken(ctx context.Context, a Actor, id string) error {
 }
 
 // RevokeAPITokenByName deletes a user's API token by its name, for the
-// command line (System).
+// command line (System). Returns EFORBIDDEN for anyone else.
 func (d *DB) RevokeAPITokenByName(ctx context.Context, a Actor, email, name string) error {
-	if err := a.require(PermUsersManage); err != nil {
-		return err
+	if !a.system {
+		return errForbidden
 	}
 	u, err := d.rq.GetUserByEmail(ctx, normalEmail(email))
 	if err != nil {

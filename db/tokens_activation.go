@@ -73,7 +73,7 @@ type QueuedMail struct {
 // when set (R-USER-3). Needs users.manage. Returns ENOTFOUND for a user
 // outside the acting account, ECONFLICT for a blocked user.
 func (d *DB) ResetPassword(ctx context.Context, a Actor, userID int64) (QueuedMail, error) {
-	if err := a.require(PermUsersManage); err != nil {
+	if err := requireAct(a, ActResetPassword); err != nil {
 		return QueuedMail{}, err
 	}
 	var sent QueuedMail
@@ -82,6 +82,9 @@ func (d *DB) ResetPassword(ctx context.Context, a Actor, userID int64) (QueuedMa
 		if errors.Is(err, sql.ErrNoRows) || (err == nil && u.AccountID != a.AccountID && !a.system) {
 			return nil, Errorf(ENOTFOUND, "error.user_not_found")
 		} else if err != nil {
+			return nil, err
+		}
+		if err := t.mayActOnUser(ActResetPassword, u); err != nil {
 			return nil, err
 		}
 		c := change{TargetType: "user", TargetID: u.ID, TargetLabel: u.Email, AccountID: u.AccountID}

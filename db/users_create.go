@@ -82,9 +82,10 @@ func (d *DB) CreateUser(ctx context.Context, a Actor, in UserInput) (UserSaved, 
 	}
 	var out UserSaved
 	err = d.update(ctx, a, func(t *tx) ([]change, error) {
-		if ok, err := t.withinActor(in.RoleID); err != nil {
-			return nil, err
-		} else if !ok && !a.IsOwner && !a.system {
+		if err := mayGiveRole(ctx, t.Queries, a, in.RoleID); err != nil {
+			if AsError(err) == nil || AsError(err).Code != EFORBIDDEN {
+				return nil, err
+			}
 			v.Add("role_id", M("role.above_own"))
 			return nil, v.Err()
 		}
@@ -263,9 +264,9 @@ func (t *tx) replaceSIP(u sqlcdb.User, sipID int64) (change, error) {
 	return assignSIP(t.ctx, t, u.ID, sipID)
 }
 
-// setRoleForForm moves the user to roleID unless it is theirs already;
-// only the owner hands out or takes away a role with permissions the actor
-// lacks, and nobody but the owner changes their own role (R-ROLE-2).
+// setRoleForForm moves the user to roleID unless it is theirs already, as
+// the policy allows: nobody changes their own role, and nobody hands out a
+// role with permissions they lack (R-ROLE-2, R-SEC-2).
 func (t *tx) setRoleForForm(u sqlcdb.User, roleID int64) (change, error) {
 	if u.RoleID == roleID {
 		return change{}, nil
@@ -274,17 +275,11 @@ func (t *tx) setRoleForForm(u sqlcdb.User, roleID int64) (change, error) {
 	if err != nil {
 		return change{}, notFound(err)
 	}
-	if !t.a.IsOwner && !t.a.system {
-		if u.ID == t.a.UserID {
-			return change{}, Errorf(EFORBIDDEN, "role.own_role")
-		}
-		for _, rid := range []int64{u.RoleID, to.ID} {
-			if ok, err := t.withinActor(rid); err != nil {
-				return change{}, err
-			} else if !ok {
-				return change{}, Errorf(EFORBIDDEN, "role.above_own")
-			}
-		}
+	if err := t.mayActOnUser(ActRole, u); err != nil {
+		return change{}, err
+	}
+	if err := mayGiveRole(t.ctx, t.Queries, t.a, to.ID); err != nil {
+		return change{}, err
 	}
 	return t.moveUserToRole(u.ID, to)
 }

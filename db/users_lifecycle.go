@@ -18,18 +18,6 @@ func (t *tx) accountUser(id int64) (sqlcdb.User, error) {
 	return u, err
 }
 
-// refuseOwnerOrSelf is the common refusal of block and delete: nobody
-// blocks or deletes the owner, and nobody themselves.
-func refuseOwnerOrSelf(a Actor, u sqlcdb.User, action string) error {
-	if u.IsOwner == 1 {
-		return Errorf(EFORBIDDEN, "user."+action+".owner")
-	}
-	if u.ID == a.UserID || u.ID == a.ImpersonatorID {
-		return Errorf(EFORBIDDEN, "user."+action+".self")
-	}
-	return nil
-}
-
 // BlockUser stops a user signing in to the panel and ends every session and
 // API use of theirs on the next request, while their SIP account keeps
 // registering (R-USER-8). Needs users.block.
@@ -47,19 +35,18 @@ func (d *DB) UnblockUser(ctx context.Context, a Actor, id int64) (User, error) {
 // setBlocked blocks or unblocks a user of the acting account; a user already
 // in the wanted state is left alone.
 func (d *DB) setBlocked(ctx context.Context, a Actor, id int64, block bool) (User, error) {
-	if err := a.require(PermUsersBlock); err != nil {
+	act := ActUnblock
+	if block {
+		act = ActBlock
+	}
+	if err := requireAct(a, act); err != nil {
 		return User{}, err
 	}
 	var out sqlcdb.User
 	err := d.update(ctx, a, func(t *tx) ([]change, error) {
-		u, err := t.accountUser(id)
+		u, err := t.targetUser(act, id)
 		if err != nil {
 			return nil, err
-		}
-		if block {
-			if err := refuseOwnerOrSelf(a, u, "block"); err != nil {
-				return nil, err
-			}
 		}
 		out = u
 		if (u.Status == StatusBlocked) == block {
@@ -96,15 +83,12 @@ func (d *DB) setBlocked(ctx context.Context, a Actor, id int64, block bool) (Use
 // deleted whom. Needs users.delete.
 // Returns EFORBIDDEN for the owner or oneself, ENOTFOUND outside the account.
 func (d *DB) DeleteUser(ctx context.Context, a Actor, id int64) error {
-	if err := a.require(PermUsersDelete); err != nil {
+	if err := requireAct(a, ActDelete); err != nil {
 		return err
 	}
 	return d.update(ctx, a, func(t *tx) ([]change, error) {
-		u, err := t.accountUser(id)
+		u, err := t.targetUser(ActDelete, id)
 		if err != nil {
-			return nil, err
-		}
-		if err := refuseOwnerOrSelf(a, u, "delete"); err != nil {
 			return nil, err
 		}
 		var changes []change
@@ -137,7 +121,7 @@ func (d *DB) DeleteUser(ctx context.Context, a Actor, id int64) error {
 // or as a user who cannot sign in. Audited; everything done in the new
 // session is audited with both names.
 func (d *DB) Impersonate(ctx context.Context, a Actor, id int64) (string, error) {
-	if err := a.require(PermUsersImpersonate); err != nil {
+	if err := requireAct(a, ActImpersonate); err != nil {
 		return "", err
 	}
 	if a.ImpersonatorID != 0 {
@@ -148,26 +132,12 @@ func (d *DB) Impersonate(ctx context.Context, a Actor, id int64) (string, error)
 		return "", err
 	}
 	err = d.update(ctx, a, func(t *tx) ([]change, error) {
-		u, err := t.accountUser(id)
+		u, err := t.targetUser(ActImpersonate, id)
 		if err != nil {
 			return nil, err
 		}
-		switch {
-		case u.IsOwner == 1:
-			return nil, Errorf(EFORBIDDEN, "user.impersonate.owner")
-		case u.ID == a.UserID:
-			return nil, Errorf(EFORBIDDEN, "user.impersonate.self")
-		case u.Status != StatusActive:
+		if u.Status != StatusActive {
 			return nil, Errorf(EFORBIDDEN, "user.impersonate.inactive")
-		}
-		perms, err := t.RolePermissions(ctx, u.RoleID)
-		if err != nil {
-			return nil, err
-		}
-		for _, p := range perms {
-			if !a.Can(Permission(p)) {
-				return nil, Errorf(EFORBIDDEN, "user.impersonate.more_rights", "Permission", p)
-			}
 		}
 		now := d.unix()
 		if err := t.CreateSession(ctx, sqlcdb.CreateSessionParams{IDHash: hash, UserID: u.ID,

@@ -11,10 +11,12 @@ import (
 // keeps the current one. A changed login e-mail or password ends the
 // user's other sessions (all of them, unless they edit themselves).
 // SendInvite is ignored here; "Resend activation" is the row menu's.
-// Needs users.manage. Returns ENOTFOUND outside the account, EINVALID per
-// field.
+// Needs users.manage and the policy's leave to edit the user (R-SEC-2);
+// one's own login e-mail, notification e-mail and password change on the
+// profile only. Returns ENOTFOUND outside the account, EFORBIDDEN, EINVALID
+// per field.
 func (d *DB) UpdateUser(ctx context.Context, a Actor, id int64, in UserInput) (UserSaved, error) {
-	if err := a.require(PermUsersManage); err != nil {
+	if err := requireAct(a, ActEdit); err != nil {
 		return UserSaved{}, err
 	}
 	in = normalUserInput(in)
@@ -22,6 +24,14 @@ func (d *DB) UpdateUser(ctx context.Context, a Actor, id int64, in UserInput) (U
 	old, err := d.rq.GetAccountUser(ctx, sqlcdb.GetAccountUserParams{ID: id, AccountID: a.AccountID})
 	if err != nil {
 		return UserSaved{}, Errorf(ENOTFOUND, "error.user_not_found")
+	}
+	// Authority first, so that a refused actor learns nothing from the
+	// validation of what they sent (R-SEC-2).
+	if err := mayActOn(ctx, d.rq, a, ActEdit, old); err != nil {
+		return UserSaved{}, err
+	}
+	if err := checkSelfCredentials(a, old, in); err != nil {
+		return UserSaved{}, err
 	}
 	v, err := d.checkUserInput(ctx, a, in, old)
 	if err != nil {
@@ -38,8 +48,11 @@ func (d *DB) UpdateUser(ctx context.Context, a Actor, id int64, in UserInput) (U
 	}
 	var out UserSaved
 	err = d.update(ctx, a, func(t *tx) ([]change, error) {
-		u, err := t.accountUser(id)
+		u, err := t.targetUser(ActEdit, id)
 		if err != nil {
+			return nil, err
+		}
+		if err := checkSelfCredentials(a, u, in); err != nil {
 			return nil, err
 		}
 		now := d.unix()

@@ -300,7 +300,7 @@ func TestAPIRoles(t *testing.T) {
 		t.Fatalf("move: %d %v", st, body)
 	}
 	ownerID := ownerActor(t, a).UserID
-	if st, body := a.api("PUT", fmt.Sprintf("/api/v1/users/%d/role", ownerID), tok, map[string]any{"role_id": staff}); st != http.StatusConflict ||
+	if st, body := a.api("PUT", fmt.Sprintf("/api/v1/users/%d/role", ownerID), tok, map[string]any{"role_id": staff}); st != http.StatusForbidden ||
 		!errorSays(body, "owner always stays") {
 		t.Fatalf("owner moved: %d %v", st, body)
 	}

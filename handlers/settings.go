@@ -2,11 +2,8 @@ package handlers
 
 import (
 	"errors"
-	"fmt"
 	"net/http"
 	"os"
-	"path/filepath"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -25,13 +22,6 @@ type settingsExtra struct {
 	ScheduleErrors map[string]string
 }
 
-func (s *Server) settingsAllowed(a db.Actor) error {
-	if !a.IsOwner && !a.Can(db.PermSettingsManage) {
-		return db.Errorf(db.EFORBIDDEN, "error.forbidden")
-	}
-	return nil
-}
-
 func (s *Server) settingsInfo(c echo.Context) (settingsExtra, error) {
 	sched, err := s.db.BackupSchedule(c.Request().Context())
 	return settingsExtra{Version: s.version, Schema: db.SchemaVersion(), DBPath: s.db.Path(), Schedule: sched}, err
@@ -42,7 +32,7 @@ func (s *Server) settingsShow(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := s.settingsAllowed(actor(c)); err != nil {
+	if err := db.MaySeeSettings(actor(c)); err != nil {
 		return err
 	}
 	x, err := s.settingsInfo(c)
@@ -74,23 +64,16 @@ func (s *Server) settingsPasswordPolicy(c echo.Context) error {
 // settingsBackup streams a consistent snapshot of the database (VACUUM
 // INTO a temporary file) to the owner.
 func (s *Server) settingsBackup(c echo.Context) error {
-	if !actor(c).IsOwner {
-		return db.Errorf(db.EFORBIDDEN, "settings.backup.owner_only")
-	}
 	dir, err := os.MkdirTemp("", "kadra-backup-")
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	name := fmt.Sprintf("kadra-%s.db", time.Now().UTC().Format("2006-01-02-150405"))
-	file := filepath.Join(dir, name)
-	if err := s.db.Backup(c.Request().Context(), file); err != nil {
+	b, err := s.db.DownloadBackup(c.Request().Context(), actor(c), dir)
+	if err != nil {
 		return err
 	}
-	if err := s.db.RecordBackup(c.Request().Context(), actor(c), name); err != nil {
-		return err
-	}
-	return c.Attachment(file, name)
+	return c.Attachment(b.Path, b.Name)
 }
 
 // settingsBackupSchedule saves the scheduled backup (owner only); a refused

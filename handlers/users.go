@@ -250,6 +250,7 @@ func (s *Server) usersBulk(c echo.Context) error {
 // every row's menu into the list would cost more than the rest of the page.
 type userMenuPage struct {
 	Row  db.UserRow
+	Acts db.UserActs // what the policy allows on this row (R-SEC-2)
 	Back string
 }
 
@@ -260,10 +261,15 @@ func (s *Server) usersMenu(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	u, err := s.db.GetUserDetails(c.Request().Context(), actor(c), id)
+	ctx, a := c.Request().Context(), actor(c)
+	u, err := s.db.GetUserDetails(ctx, a, id)
+	if err != nil {
+		return err
+	}
+	acts, err := s.db.UserActions(ctx, a, id)
 	if err != nil {
 		return err
 	}
 	return s.render(c, http.StatusOK, "user-menu#content", userMenuPage{
-		Row: db.UserRow{User: u.User, Extension: u.Extension}, Back: localPath(c.QueryParam("back"))})
+		Row: db.UserRow{User: u.User, Extension: u.Extension}, Acts: acts, Back: localPath(c.QueryParam("back"))})
 }

@@ -127,6 +127,9 @@ func (s *Server) usersEdit(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := s.db.MayActOnUser(c.Request().Context(), actor(c), db.ActEdit, id); err != nil {
+		return err
+	}
 	in := db.UserInput{Email: u.Email, NotifyEmail: u.NotifyEmail, SIPAccountID: u.SIPAccountID,
 		CallNumberID: u.CallNumberID, SMSSenderID: u.SMSSenderID, FullName: u.FullName, WorkPhone: u.WorkPhone,
 		RoleID: u.RoleID, PositionID: u.PositionID, GroupIDs: u.GroupIDs}
@@ -169,6 +172,7 @@ type userShowPage struct {
 	U       db.UserDetails
 	Secrets []db.SIPSecret
 	Row     db.UserRow
+	Acts    db.UserActs
 }
 
 func (userShowPage) nav() string { return "users" }
@@ -183,7 +187,11 @@ func (s *Server) usersShow(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	acts, err := s.db.UserActions(c.Request().Context(), a, id)
+	if err != nil {
+		return err
+	}
 	p := userShowPage{U: u, Secrets: s.secrets.take(a.SessionHash, c.QueryParam("shown")),
-		Row: db.UserRow{User: u.User, Extension: u.Extension}}
+		Row: db.UserRow{User: u.User, Extension: u.Extension}, Acts: acts}
 	return s.render(c, http.StatusOK, "user-show", p)
 }

@@ -105,8 +105,8 @@ type columnError struct{ Column, Text string }
 const reportPerPage = 100
 
 func (s *Server) usersImportForm(c echo.Context) error {
-	if !actor(c).Can(db.PermUsersManage) {
-		return db.Errorf(db.EFORBIDDEN, "error.forbidden")
+	if err := db.MayImportUsers(actor(c)); err != nil {
+		return err
 	}
 	return s.render(c, http.StatusOK, "users-import", importPage{})
 }
@@ -115,8 +115,8 @@ func (s *Server) usersImportForm(c echo.Context) error {
 // not a users file, and otherwise starts the dry run and shows its page.
 func (s *Server) usersImportUpload(c echo.Context) error {
 	a := actor(c)
-	if !a.Can(db.PermUsersManage) {
-		return db.Errorf(db.EFORBIDDEN, "error.forbidden")
+	if err := db.MayImportUsers(a); err != nil {
+		return err
 	}
 	refuse := func(m db.Msg) error {
 		return s.render(c, http.StatusUnprocessableEntity, "users-import", importPage{Error: s.tr(c).Msg(m)})
