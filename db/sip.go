@@ -339,10 +339,12 @@ func (d *DB) UpdateSIPAccount(ctx context.Context, a Actor, id int64, p SIPAccou
 			return nil, err
 		}
 		var changes []change
-		if p.Enabled != nil && *p.Enabled != s.Enabled {
+		if p.Enabled != nil {
 			if err := t.maySIPHolder(s); err != nil {
 				return nil, err
 			}
+		}
+		if p.Enabled != nil && *p.Enabled != s.Enabled {
 			if err := t.SetSIPEnabled(ctx, sqlcdb.SetSIPEnabledParams{ID: id, AccountID: a.AccountID,
 				Enabled: sipFlag(*p.Enabled)}); err != nil {
 				return nil, err
