@@ -58,6 +58,7 @@ var notUserRoutes = map[string]string{
 	"POST /activate/:token":                      "the link's own user",
 	"POST /reset-password/:token":                "the link's own user",
 	"POST /profile/password":                     "one's own profile (R-SEC-9 tests it)",
+	"POST /profile/details":                      "one's own profile (R-SEC-9 tests it)",
 	"POST /profile/sign-out-everywhere":          "one's own profile",
 	"POST /profile/tokens":                       "one's own profile (R-SEC-9 tests it)",
 	"POST /profile/tokens/revoke":                "one's own profile (R-SEC-9 tests it)",
@@ -673,6 +674,10 @@ func TestImpersonationCreatesNothingLasting(t *testing.T) {
 	if r := imp.web.post("/profile/password", url.Values{"current_password": {dbtest.OwnerPassword},
 		"new_password": {"N3w-secret!x"}, "new_password_confirm": {"N3w-secret!x"}}); r.Status != http.StatusForbidden {
 		t.Errorf("password change while impersonating: %d", r.Status)
+	}
+	if r := imp.web.post("/profile/details", url.Values{"full_name": {"X"}, "email": {"mine@example.pl"},
+		"current_password": {dbtest.OwnerPassword}}); r.Status != http.StatusForbidden {
+		t.Errorf("e-mail change on the profile while impersonating: %d", r.Status)
 	}
 	toks, _ := w.a.db.MyAPITokens(ctx, victim)
 	if len(toks) != 1 || toks[0].Name != "own" {

@@ -17,11 +17,23 @@ type profileExtra struct {
 	TokenError string
 }
 
-func (s *Server) profilePage(c echo.Context, f formPage[db.PasswordChange]) (formPage[db.PasswordChange], error) {
+// profileForm is what the profile page's forms keep: the details form's
+// typed values, and which form a refusal belongs to (its messages show
+// there only).
+type profileForm struct {
+	Which   string // "details" or "password"
+	Details db.ProfileInput
+}
+
+func (s *Server) profilePage(c echo.Context, f formPage[profileForm]) (formPage[profileForm], error) {
 	ctx := c.Request().Context()
 	me, err := s.db.Me(ctx, actor(c))
 	if err != nil {
 		return f, err
+	}
+	if f.Form.Which != "details" {
+		f.Form.Details = db.ProfileInput{FullName: me.FullName, WorkPhone: me.WorkPhone, Email: me.Email,
+			NotifyEmail: me.NotifyEmail}
 	}
 	policy, err := s.db.PasswordPolicy(ctx)
 	if err != nil {
@@ -36,7 +48,7 @@ func (s *Server) profilePage(c echo.Context, f formPage[db.PasswordChange]) (for
 }
 
 func (s *Server) profile(c echo.Context) error {
-	f, err := s.profilePage(c, formPage[db.PasswordChange]{})
+	f, err := s.profilePage(c, formPage[profileForm]{})
 	if err != nil {
 		return err
 	}
@@ -49,13 +61,31 @@ func (s *Server) profilePassword(c echo.Context) error {
 		return err
 	}
 	if err := s.db.ChangeOwnPassword(c.Request().Context(), actor(c), in); err != nil {
-		f, perr := s.profilePage(c, formPage[db.PasswordChange]{})
+		f, perr := s.profilePage(c, formPage[profileForm]{Form: profileForm{Which: "password"}})
 		if perr != nil {
 			return perr
 		}
 		return refuse(s, c, "profile", f, err)
 	}
 	s.flash(c, "profile.password.changed")
+	return c.Redirect(http.StatusSeeOther, "/profile")
+}
+
+// profileDetails saves the user's own name, phone and e-mails (R-PROF-1).
+func (s *Server) profileDetails(c echo.Context) error {
+	var in db.ProfileInput
+	if err := bindForm(c, &in); err != nil {
+		return err
+	}
+	if _, err := s.db.UpdateOwnDetails(c.Request().Context(), actor(c), in); err != nil {
+		in.CurrentPassword = ""
+		f, perr := s.profilePage(c, formPage[profileForm]{Form: profileForm{Which: "details", Details: in}})
+		if perr != nil {
+			return perr
+		}
+		return refuse(s, c, "profile", f, err)
+	}
+	s.flash(c, "profile.details.saved")
 	return c.Redirect(http.StatusSeeOther, "/profile")
 }
 
@@ -74,7 +104,7 @@ func (s *Server) profileTokenCreate(c echo.Context) error {
 	a := actor(c)
 	name := c.FormValue("name")
 	raw, err := s.db.CreateAPIToken(c.Request().Context(), a, a.Email, name)
-	f, perr := s.profilePage(c, formPage[db.PasswordChange]{})
+	f, perr := s.profilePage(c, formPage[profileForm]{})
 	if perr != nil {
 		return perr
 	}

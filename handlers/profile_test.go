@@ -139,3 +139,38 @@ func TestProfileTokens(t *testing.T) {
 		t.Fatalf("revoking twice: %d", r.Status)
 	}
 }
+
+// R-PROF-1, R-SEC-2: a user changes their own name and phone on the
+// profile; an e-mail change asks for the current password and ends their
+// other sessions, since the admin paths refuse one's own credentials.
+func TestProfileDetails(t *testing.T) {
+	a := newSetupApp(t)
+	owner := ownerActor(t, a)
+	u := dbtest.AddUser(t, a.db, owner, "ewa@example.pl")
+	c, other := a.client(), a.client()
+	c.login(u.Email, dbtest.OwnerPassword)
+	other.login(u.Email, dbtest.OwnerPassword)
+	c.get("/profile")
+	if r := c.post("/profile/details", url.Values{"full_name": {"Ewa Nowak"}, "work_phone": {"+48 22 123 45 67"},
+		"email": {u.Email}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("name: %d\n%s", r.Status, r.Body)
+	}
+	if r := other.get("/profile"); r.Status != http.StatusOK || !strings.Contains(r.Body, `value="Ewa Nowak"`) {
+		t.Fatalf("a name change ended the other session or was not saved: %d", r.Status)
+	}
+	r := c.post("/profile/details", url.Values{"full_name": {"Ewa Nowak"}, "email": {"ewa.nowak@example.pl"}})
+	if r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "Type your current password") ||
+		!strings.Contains(r.Body, `value="ewa.nowak@example.pl"`) {
+		t.Fatalf("e-mail without the password: %d", r.Status)
+	}
+	if r := c.post("/profile/details", url.Values{"full_name": {"Ewa Nowak"}, "email": {"ewa.nowak@example.pl"},
+		"work_phone": {"+48 22 123 45 67"}, "current_password": {dbtest.OwnerPassword}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("e-mail with the password: %d\n%s", r.Status, r.Body)
+	}
+	if r := other.get("/profile"); r.Status == http.StatusOK {
+		t.Error("the other session survived an e-mail change (R-USER-10)")
+	}
+	if d, _ := a.db.GetUserDetails(t.Context(), owner, u.ID); d.Email != "ewa.nowak@example.pl" || d.WorkPhone == "" {
+		t.Errorf("saved %+v", d.User)
+	}
+}

@@ -147,6 +147,7 @@ func (s *Server) routes() *echo.Echo {
 	ui := e.Group("", s.requireUser)
 	ui.GET("/", s.dashboard)
 	ui.GET("/profile", s.profile)
+	ui.POST("/profile/details", s.profileDetails)
 	ui.POST("/profile/password", s.profilePassword)
 	ui.POST("/profile/sign-out-everywhere", s.profileSignOutEverywhere)
 	ui.POST("/profile/tokens", s.profileTokenCreate)
