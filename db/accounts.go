@@ -162,7 +162,7 @@ func checkAccount(ctx context.Context, q *sqlcdb.Queries, in AccountInput, excep
 		if n, err := q.AccountNameTaken(ctx, sqlcdb.AccountNameTakenParams{Name: in.Name, ExceptID: exceptID}); err != nil {
 			return err
 		} else if n > 0 {
-			v.Add("name", M("account.name_taken"))
+			v.Conflict("name", M("account.name_taken"))
 		}
 	}
 	if !v.Has("external_id") {
@@ -170,7 +170,7 @@ func checkAccount(ctx context.Context, q *sqlcdb.Queries, in AccountInput, excep
 			ExceptID: exceptID}); err != nil {
 			return err
 		} else if n > 0 {
-			v.Add("external_id", M("account.external_id_taken"))
+			v.Conflict("external_id", M("account.external_id_taken"))
 		}
 	}
 	if withDomain && in.SIPDomain != "" && !v.Has("sip_domain") {
@@ -178,7 +178,7 @@ func checkAccount(ctx context.Context, q *sqlcdb.Queries, in AccountInput, excep
 			ExceptID: exceptID}); err != nil {
 			return err
 		} else if n > 0 {
-			v.Add("sip_domain", M("account.sip_domain_taken", "Domain", in.SIPDomain))
+			v.Conflict("sip_domain", M("account.sip_domain_taken", "Domain", in.SIPDomain))
 		}
 	}
 	return v.Err()

@@ -78,7 +78,7 @@ func TestCreateAccount(t *testing.T) {
 		_, err := d.CreateAccount(ctx, owner, db.AccountInput{Name: "oddział kraków", ExternalID: "krk-1",
 			SIPDomain: "LOCALHOST"})
 		e := db.AsError(err)
-		if e == nil || e.Code != db.EINVALID {
+		if e == nil || e.Code != db.ECONFLICT { // R-API-1: taken values are a conflict
 			t.Fatalf("err %v", err)
 		}
 		want := map[string]string{"name": "account.name_taken", "external_id": "account.external_id_taken",

@@ -90,9 +90,37 @@ func AsError(err error) *Error {
 }
 
 // ValidationError collects per-field messages; Err turns them into an
-// EINVALID *Error, or nil when every field was fine.
+// EINVALID *Error, or nil when every field was fine. A field whose only
+// fault is a value someone else already has (Conflict) makes it ECONFLICT
+// when nothing else is wrong (R-API-1: 409, with the field named).
 type ValidationError struct {
-	Fields map[string]Msg
+	Fields    map[string]Msg
+	conflicts map[string]bool
+}
+
+// Conflict records that field's value is taken (an e-mail, an extension, a
+// name).
+func (v *ValidationError) Conflict(field string, m Msg) {
+	if v.Has(field) {
+		return
+	}
+	v.Add(field, m)
+	if v.conflicts == nil {
+		v.conflicts = map[string]bool{}
+	}
+	v.conflicts[field] = true
+}
+
+// Merge adds the fields of a refusal, keeping whether they are conflicts;
+// rename maps a field to the caller's name for it.
+func (v *ValidationError) Merge(e *Error, rename func(string) string) {
+	for k, m := range e.Fields {
+		if e.Code == ECONFLICT {
+			v.Conflict(rename(k), m)
+		} else {
+			v.Add(rename(k), m)
+		}
+	}
 }
 
 // Add records the first message for field; later ones are dropped so that
@@ -116,6 +144,9 @@ func (v *ValidationError) Has(field string) bool {
 func (v *ValidationError) Err() error {
 	if len(v.Fields) == 0 {
 		return nil
+	}
+	if len(v.conflicts) == len(v.Fields) {
+		return &Error{Code: ECONFLICT, Msg: M("error.conflict"), Fields: v.Fields}
 	}
 	return &Error{Code: EINVALID, Msg: M("error.validation"), Fields: v.Fields}
 }

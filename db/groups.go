@@ -340,7 +340,7 @@ func (t *tx) checkSiblingName(v *ValidationError, parentID int64, name string, s
 		return err
 	}
 	if n > 0 {
-		v.Add("name", M("group.name_taken", "Name", name))
+		v.Conflict("name", M("group.name_taken", "Name", name))
 	}
 	return nil
 }

@@ -81,7 +81,7 @@ func TestGroupTree(t *testing.T) {
 		_, err := d.CreateGroup(context.Background(), owner, db.GroupInput{Name: strings.Repeat("n", 200)})
 		fieldErr(t, err, "name")
 		_, err = d.CreateGroup(context.Background(), owner, db.GroupInput{Name: "france", ParentID: foreign.ID})
-		fieldErr(t, err, "name") // a sibling has it, in any case
+		conflictErr(t, err, "name") // a sibling has it, in any case
 		if len(tree(t, d, owner)) != before {
 			t.Fatal("a refused group was written")
 		}
@@ -250,10 +250,10 @@ func TestGroupEditAndDelete(t *testing.T) {
 		mustGroup(t, d, owner, "Gdynia", north.ID)
 		name := "GDYNIA"
 		_, err := d.UpdateGroup(ctx, owner, gdansk.ID, db.GroupPatch{Name: &name})
-		fieldErr(t, err, "name")
+		conflictErr(t, err, "name")
 		other := mustGroup(t, d, owner, "North", 0)
 		_, err = d.UpdateGroup(ctx, owner, other.ID, db.GroupPatch{ParentID: &sales.ID})
-		fieldErr(t, err, "name") // a "North" is there already
+		conflictErr(t, err, "name") // a "North" is there already
 		if err := d.DeleteGroup(ctx, owner, other.ID); err != nil {
 			t.Fatal(err)
 		}

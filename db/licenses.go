@@ -134,7 +134,7 @@ func checkLicense(ctx context.Context, q *sqlcdb.Queries, accountID, id int64, i
 			return err
 		}
 		if n > 0 {
-			v.Add("product", M("license.product_taken"))
+			v.Conflict("product", M("license.product_taken"))
 		}
 	}
 	return v.Err()

@@ -167,7 +167,7 @@ func (d *DB) savePhoneNumber(ctx context.Context, a Actor, id int64, in NumberIn
 		switch {
 		case err == nil && other.ID != id:
 			var v ValidationError
-			v.Add("number", M("number.taken"))
+			v.Conflict("number", M("number.taken"))
 			return nil, v.Err()
 		case err != nil && !errors.Is(err, sql.ErrNoRows):
 			return nil, err

@@ -325,3 +325,8 @@ func MaySeeSettings(a Actor) error {
 	}
 	return nil
 }
+
+// MayManageAccounts says whether the actor may open the sub-account pages:
+// the owner and main-account users with accounts.manage (R-ACC-3).
+// Returns EFORBIDDEN.
+func MayManageAccounts(a Actor) error { return requireAccountsAdmin(a) }

@@ -40,7 +40,7 @@ func (d *DB) UpdateOwnDetails(ctx context.Context, a Actor, in ProfileInput) (Us
 		if taken, err := d.rq.UserEmailTaken(ctx, sqlcdb.UserEmailTakenParams{Email: n.Email, ExceptID: u.ID}); err != nil {
 			return User{}, err
 		} else if taken > 0 {
-			v.Add("email", M("user.email_taken"))
+			v.Conflict("email", M("user.email_taken"))
 		}
 	}
 	emailChanged := !equalFoldASCII(u.Email, n.Email)

@@ -358,7 +358,7 @@ func (d *DB) checkRoleDetails(ctx context.Context, v *ValidationError, id int64,
 	case err != nil:
 		return err
 	case other != id:
-		v.Add("name", M("role.name_taken", "Name", in.Name))
+		v.Conflict("name", M("role.name_taken", "Name", in.Name))
 	}
 	return nil
 }
@@ -453,8 +453,9 @@ func (d *DB) CreateRole(ctx context.Context, a Actor, in RoleInput) (Role, error
 }
 
 func nameTaken(name string) error {
-	return &Error{Code: EINVALID, Msg: M("error.validation"),
-		Fields: map[string]Msg{"name": M("role.name_taken", "Name", name)}}
+	var v ValidationError
+	v.Conflict("name", M("role.name_taken", "Name", name))
+	return v.Err()
 }
 
 type roleAudit struct {

@@ -37,6 +37,15 @@ func fieldErr(t *testing.T, err error, field string) {
 	}
 }
 
+// conflictErr asserts a taken value: ECONFLICT naming the field (R-API-1).
+func conflictErr(t *testing.T, err error, field string) {
+	t.Helper()
+	e := db.AsError(err)
+	if e == nil || e.Code != db.ECONFLICT || e.Fields[field].ID == "" {
+		t.Fatalf("want ECONFLICT on %s, got %v", field, err)
+	}
+}
+
 func roleCount(t *testing.T, d *db.DB, owner db.Actor) int {
 	t.Helper()
 	p, err := d.ListRoles(context.Background(), owner, db.RoleFilter{})
@@ -96,7 +105,7 @@ func TestRoleCatalogue(t *testing.T) {
 			_, err := d.CreateRole(ctx, owner, db.RoleInput{Name: "Long", Description: strings.Repeat("d", 501)})
 			return err
 		}(), "description")
-		fieldErr(t, func() error { _, err := d.CreateRole(ctx, owner, db.RoleInput{Name: "HELPDESK"}); return err }(), "name")
+		conflictErr(t, func() error { _, err := d.CreateRole(ctx, owner, db.RoleInput{Name: "HELPDESK"}); return err }(), "name")
 		if roleCount(t, d, owner) != before {
 			t.Fatal("a refused role was written")
 		}

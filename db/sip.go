@@ -188,7 +188,7 @@ func createSIP(ctx context.Context, t *tx, accountID int64, in SIPAccountInput, 
 			return SIPSecret{}, change{}, err
 		}
 		if n > 0 {
-			v.Add("extension", M("sip.extension.taken", "Extension", in.Extension, "Domain", set.Domain))
+			v.Conflict("extension", M("sip.extension.taken", "Extension", in.Extension, "Domain", set.Domain))
 		}
 	}
 	if err := v.Err(); err != nil {

@@ -62,8 +62,10 @@ func readFile(path string) (string, error) {
 	return string(b) + string(wal), nil
 }
 
+// fieldOf is the message on field of a refused value: bad (EINVALID) or
+// taken (ECONFLICT, R-API-1).
 func fieldOf(err error, field string) string {
-	if e := db.AsError(err); e != nil && e.Code == db.EINVALID {
+	if e := db.AsError(err); e != nil && (e.Code == db.EINVALID || e.Code == db.ECONFLICT) {
 		return e.Fields[field].ID
 	}
 	return ""

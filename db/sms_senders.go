@@ -133,7 +133,7 @@ func (d *DB) saveSMSSender(ctx context.Context, a Actor, id int64, in SenderInpu
 		switch {
 		case err == nil && other.ID != id:
 			var v ValidationError
-			v.Add("sender", M("sms.sender.taken"))
+			v.Conflict("sender", M("sms.sender.taken"))
 			return nil, v.Err()
 		case err != nil && !errors.Is(err, sql.ErrNoRows):
 			return nil, err

@@ -40,7 +40,7 @@ func (d *DB) CreateAPIToken(ctx context.Context, a Actor, email, name string) (s
 		}
 	}
 	if _, err := d.rq.GetUserTokenByName(ctx, sqlcdb.GetUserTokenByNameParams{UserID: u.ID, Name: name}); err == nil {
-		v.Add("name", M("token.name_taken"))
+		v.Conflict("name", M("token.name_taken"))
 		return "", v.Err()
 	}
 	raw, hash, err := newSecret(apiTokenPrefix)

@@ -167,7 +167,7 @@ func (d *DB) checkUserInput(ctx context.Context, a Actor, in UserInput, old sqlc
 		if n, err := d.rq.UserEmailTaken(ctx, sqlcdb.UserEmailTakenParams{Email: in.Email, ExceptID: old.ID}); err != nil {
 			return nil, err
 		} else if n > 0 {
-			v.Add("email", M("user.email_taken"))
+			v.Conflict("email", M("user.email_taken"))
 		}
 	}
 	if in.RoleID != 0 {
@@ -206,12 +206,12 @@ func (t *tx) applyUserLinks(u sqlcdb.User, in UserInput, out *UserSaved) ([]chan
 			return err
 		}
 		if len(e.Fields) > 0 {
-			for k, m := range e.Fields {
+			v.Merge(e, func(k string) string {
 				if k == "extension" {
-					k = "new_extension"
+					return "new_extension"
 				}
-				v.Add(k, m)
-			}
+				return k
+			})
 			return nil
 		}
 		v.Add(field, e.Msg)

@@ -61,7 +61,7 @@ type accountForm struct {
 }
 
 func (s *Server) accountsNew(c echo.Context) error {
-	if err := requireAccountsPage(actor(c)); err != nil {
+	if err := db.MayManageAccounts(actor(c)); err != nil {
 		return err
 	}
 	return s.render(c, http.StatusOK, "account-new", formPage[db.AccountInput]{active: "accounts"})
@@ -77,7 +77,7 @@ func (s *Server) accountsPrepare(c echo.Context) error {
 	}
 	page := formPage[db.AccountInput]{Form: f.AccountInput, active: "accounts"}
 	if f.Back {
-		if err := requireAccountsPage(actor(c)); err != nil {
+		if err := db.MayManageAccounts(actor(c)); err != nil {
 			return err
 		}
 		return s.render(c, http.StatusOK, "account-new", page)
@@ -101,23 +101,6 @@ func (s *Server) accountsCreate(c echo.Context) error {
 	}
 	s.flash(c, "account.created", "Name", acc.Name)
 	return c.Redirect(http.StatusSeeOther, "/accounts/"+strconv.FormatInt(acc.ID, 10))
-}
-
-// requireAccountsPage refuses an empty form to whoever the db would refuse
-// its submission.
-func requireAccountsPage(a db.Actor) error {
-	if !a.CanManageAccounts() {
-		return db.Errorf(db.EFORBIDDEN, "error.forbidden")
-	}
-	return nil
-}
-
-// formStatus is the status of a form page shown again after a refusal.
-func formStatus(e *db.Error) int {
-	if e.Code == db.EINVALID {
-		return http.StatusUnprocessableEntity
-	}
-	return statusOf[e.Code]
 }
 
 // accountPage is one account: its details form, who may enter it and its
@@ -197,14 +180,13 @@ func (s *Server) accountsUpdate(c echo.Context) error {
 	}
 	acc, err := s.db.UpdateAccount(c.Request().Context(), actor(c), id, db.AccountPatch{Name: &f.Name,
 		ExternalID: &f.ExternalID})
-	if e := db.AsError(err); e != nil && (e.Code == db.EINVALID || e.Code == db.ECONFLICT) {
+	if r, ok := s.formError(c, err); ok {
 		p, lerr := s.accountPageFor(c, id, accountPage{Form: f})
 		if lerr != nil {
 			return lerr
 		}
-		tr := s.tr(c)
-		p.Errors, p.Error = tr.Fields(e.Fields), tr.Msg(e.Msg)
-		return s.render(c, formStatus(e), "account", p)
+		p.Errors, p.Error = r.Fields, r.Msg
+		return s.render(c, r.Status, "account", p)
 	} else if err != nil {
 		return err
 	}
@@ -247,17 +229,13 @@ func (s *Server) accountsDelete(c echo.Context) error {
 		return err
 	}
 	err = s.db.DeleteAccount(c.Request().Context(), actor(c), id, f)
-	if e := db.AsError(err); e != nil && (e.Code == db.EINVALID || e.Code == db.ECONFLICT) {
+	if r, ok := s.formError(c, err); ok {
 		p, lerr := s.accountPageFor(c, id, accountPage{Delete: f})
 		if lerr != nil {
 			return lerr
 		}
-		tr := s.tr(c)
-		p.DelErrors = tr.Fields(e.Fields)
-		if len(e.Fields) == 0 {
-			p.DelError = tr.Msg(e.Msg)
-		}
-		return s.render(c, formStatus(e), "account", p)
+		p.DelErrors, p.DelError = r.Fields, r.Msg
+		return s.render(c, r.Status, "account", p)
 	} else if err != nil {
 		return err
 	}

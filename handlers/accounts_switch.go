@@ -96,8 +96,8 @@ func (s *Server) userAccessSave(c echo.Context) error {
 	}
 	ctx := c.Request().Context()
 	if err := s.db.SetUserAccess(ctx, actor(c), id, f.AccountIDs); err != nil {
-		e := db.AsError(err)
-		if e == nil || (e.Code != db.EINVALID && e.Code != db.EFORBIDDEN) {
+		r, ok := s.formError(c, err)
+		if !ok {
 			return err
 		}
 		ua, gerr := s.db.GetUserAccess(ctx, actor(c), id)
@@ -107,12 +107,7 @@ func (s *Server) userAccessSave(c echo.Context) error {
 		for i, acc := range ua.Accounts { // the boxes as they were ticked
 			ua.Accounts[i].Granted = acc.Fixed || slices.Contains(f.AccountIDs, acc.ID)
 		}
-		tr := s.tr(c)
-		msg := tr.Msg(e.Msg)
-		for _, m := range e.Fields {
-			msg = tr.Msg(m)
-		}
-		return s.render(c, formStatus(e), "user-access", userAccessPage{Access: ua, Error: msg})
+		return s.render(c, r.Status, "user-access", userAccessPage{Access: ua, Error: r.Text()})
 	}
 	s.flash(c, "account.access.saved")
 	return c.Redirect(http.StatusSeeOther, "/users/"+strconv.FormatInt(id, 10)+"/access")

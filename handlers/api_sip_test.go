@@ -83,7 +83,7 @@ func TestAPISIPAccounts(t *testing.T) {
 			t.Fatalf("bad create: %d %v", status, body)
 		}
 		status, body = a.api("POST", "/api/v1/sip-accounts", tok, map[string]any{"extension": "1001"})
-		if status != http.StatusBadRequest || apiFields(body)["extension"] == nil {
+		if status != http.StatusConflict || apiFields(body)["extension"] == nil { // R-API-1
 			t.Fatalf("duplicate: %d %v", status, body)
 		}
 		status, _ = a.api("POST", "/api/v1/sip-accounts", tok, "not an object")

@@ -1,7 +1,9 @@
 package handlers
 
 import (
+	"maps"
 	"net/http"
+	"slices"
 
 	"github.com/labstack/echo/v4"
 
@@ -28,25 +30,62 @@ func bindForm(c echo.Context, dst any) error {
 	return nil
 }
 
-// refuse re-renders a form page after a refused submit: 422 with the typed
-// values and per-field messages for EINVALID; other errors go to the error
-// handler.
-func refuse[T any](s *Server, c echo.Context, page string, f formPage[T], err error) error {
+// refusal is an expected refusal translated for a form shown again.
+type refusal struct {
+	Fields map[string]string // a message per field
+	Msg    string            // the form's own message, when no field says it
+	Status int
+}
+
+// Text is the refusal in one sentence, for forms without a place per field
+// (a list of checkboxes).
+func (r refusal) Text() string {
+	if r.Msg != "" {
+		return r.Msg
+	}
+	for _, k := range slices.Sorted(maps.Keys(r.Fields)) {
+		return r.Fields[k]
+	}
+	return ""
+}
+
+// formError is the one translation of a domain error for a form shown
+// again with what was typed: per-field messages and 422 for bad or taken
+// values, the refusal's own message and status for the rest (forbidden,
+// too many attempts). ok is false for errors the error handler renders
+// (not found, internal).
+func (s *Server) formError(c echo.Context, err error) (r refusal, ok bool) {
 	e := db.AsError(err)
-	if e == nil || (e.Code != db.EINVALID && e.Code != db.ECONFLICT && e.Code != db.EUNAUTHORIZED &&
-		e.Code != db.ETOOMANY && e.Code != db.EFORBIDDEN) {
-		return err
+	if e == nil {
+		return r, false
+	}
+	switch e.Code {
+	case db.EINVALID, db.ECONFLICT, db.EFORBIDDEN, db.EUNAUTHORIZED, db.ETOOMANY:
+	default:
+		return r, false
 	}
 	tr := s.tr(c)
-	f.Errors = tr.Fields(e.Fields)
-	if e.Code != db.EINVALID || len(e.Fields) == 0 {
-		f.Error = tr.Msg(e.Msg)
+	r.Fields, r.Status = tr.Fields(e.Fields), http.StatusUnprocessableEntity
+	perField := len(e.Fields) > 0 && (e.Code == db.EINVALID || e.Code == db.ECONFLICT)
+	if !perField {
+		r.Msg = tr.Msg(e.Msg)
+		if e.Code != db.EINVALID {
+			r.Status = statusOf[e.Code]
+		}
 	}
-	status := http.StatusUnprocessableEntity
-	if e.Code != db.EINVALID {
-		status = statusOf[e.Code]
+	return r, true
+}
+
+// refuse re-renders a form page after a refused submit, with the typed
+// values (in f) and the messages of formError; other errors go to the
+// error handler.
+func refuse[T any](s *Server, c echo.Context, page string, f formPage[T], err error) error {
+	r, ok := s.formError(c, err)
+	if !ok {
+		return err
 	}
-	return s.render(c, status, page, f)
+	f.Errors, f.Error = r.Fields, r.Msg
+	return s.render(c, r.Status, page, f)
 }
 
 // bindJSON reads a JSON body into dst; malformed JSON is a 400.

@@ -199,17 +199,17 @@ func (s *Server) groupsCreate(c echo.Context) error {
 	}
 	g, err := s.db.CreateGroup(c.Request().Context(), actor(c), db.GroupInput{Name: in.Name, ParentID: in.ParentID})
 	if err != nil {
-		e := db.AsError(err)
-		if e == nil || e.Code != db.EINVALID {
+		r, ok := s.formError(c, err)
+		if !ok {
 			return err
 		}
 		p, perr := s.groupsPageData(c, "", 0)
 		if perr != nil {
 			return perr
 		}
-		p.Form, p.Errors = in, s.tr(c).Fields(e.Fields)
+		p.Form, p.Errors = in, r.Fields
 		p.Options = parentOptions(p.Parents, in.ParentID, p.L)
-		return s.render(c, http.StatusUnprocessableEntity, "groups", p)
+		return s.render(c, r.Status, "groups", p)
 	}
 	s.flash(c, "group.created", "Name", g.Path)
 	return c.Redirect(http.StatusSeeOther, "/groups#g-"+strconv.FormatInt(g.ID, 10))
@@ -387,8 +387,8 @@ func (s *Server) groupsDelete(c echo.Context) error {
 }
 
 func (s *Server) groupRefused(c echo.Context, id int64, in groupEditForm, err error) error {
-	e := db.AsError(err)
-	if e == nil || (e.Code != db.EINVALID && e.Code != db.ECONFLICT) {
+	r, ok := s.formError(c, err)
+	if !ok {
 		return err
 	}
 	p, perr := s.groupPageData(c, id)
@@ -401,14 +401,6 @@ func (s *Server) groupRefused(c echo.Context, id int64, in groupEditForm, err er
 	case "rename":
 		p.Form.Name = in.Name
 	}
-	tr := s.tr(c)
-	p.Errors = tr.Fields(e.Fields)
-	if len(e.Fields) == 0 {
-		p.Error = tr.Msg(e.Msg)
-	}
-	status := http.StatusUnprocessableEntity
-	if e.Code != db.EINVALID {
-		status = statusOf[e.Code]
-	}
-	return s.render(c, status, "group", p)
+	p.Errors, p.Error = r.Fields, r.Msg
+	return s.render(c, r.Status, "group", p)
 }

@@ -93,10 +93,10 @@ func TestGroupsBadInput(t *testing.T) {
 	if len(tree) != 3 {
 		t.Fatalf("refused groups were written: %d groups", len(tree))
 	}
-	// The same through the API: 400 with the same messages.
+	// The same through the API: 409 with the same messages (R-API-1).
 	tok := a.token("owner@example.pl")
 	st, body := a.api("POST", "/api/v1/groups", tok, map[string]any{"name": "sales"})
-	if msg, _ := apiFields(body)["name"].(string); st != http.StatusBadRequest || !strings.Contains(msg, "already exists at this place") {
+	if msg, _ := apiFields(body)["name"].(string); st != http.StatusConflict || !strings.Contains(msg, "already exists at this place") {
 		t.Fatalf("API duplicate: %d %v", st, body)
 	}
 	_ = sales

@@ -93,17 +93,13 @@ func (s *Server) licensesCreate(c echo.Context) error {
 	if err == nil {
 		l, err = s.db.CreateLicense(c.Request().Context(), actor(c), in)
 	}
-	if e := db.AsError(err); e != nil && (e.Code == db.EINVALID || e.Code == db.ECONFLICT || e.Code == db.EFORBIDDEN) {
+	if r, ok := s.formError(c, err); ok {
 		p, lerr := s.licensesPageFor(c, licensesPage{Form: f})
 		if lerr != nil {
 			return lerr
 		}
-		tr := s.tr(c)
-		p.Errors = tr.Fields(e.Fields)
-		if len(e.Fields) == 0 {
-			p.FormError = tr.Msg(e.Msg)
-		}
-		return s.render(c, formStatus(e), "licenses", p)
+		p.Errors, p.FormError = r.Fields, r.Msg
+		return s.render(c, r.Status, "licenses", p)
 	} else if err != nil {
 		return err
 	}
@@ -184,25 +180,20 @@ func (s *Server) licensesShow(c echo.Context) error {
 // licenseRefused shows the licence page again with a refusal in the form
 // that caused it.
 func (s *Server) licenseRefused(c echo.Context, id int64, p licensePage, err error, seat bool) error {
-	e := db.AsError(err)
-	if e == nil || (e.Code != db.EINVALID && e.Code != db.ECONFLICT && e.Code != db.EFORBIDDEN) {
+	r, ok := s.formError(c, err)
+	if !ok {
 		return err
 	}
 	p, lerr := s.licensePageFor(c, id, p)
 	if lerr != nil {
 		return lerr
 	}
-	tr := s.tr(c)
-	msg := ""
-	if len(e.Fields) == 0 {
-		msg = tr.Msg(e.Msg)
-	}
 	if seat {
-		p.SeatErrors, p.SeatError = tr.Fields(e.Fields), msg
+		p.SeatErrors, p.SeatError = r.Fields, r.Msg
 	} else {
-		p.Errors, p.Error = tr.Fields(e.Fields), msg
+		p.Errors, p.Error = r.Fields, r.Msg
 	}
-	return s.render(c, formStatus(e), "license", p)
+	return s.render(c, r.Status, "license", p)
 }
 
 func (s *Server) licensesUpdate(c echo.Context) error {
@@ -313,8 +304,8 @@ func (s *Server) userLicensesSave(c echo.Context) error {
 		return err
 	}
 	if err := s.db.SetUserLicenses(c.Request().Context(), actor(c), id, f.LicenseIDs); err != nil {
-		e := db.AsError(err)
-		if e == nil || (e.Code != db.EINVALID && e.Code != db.ECONFLICT) {
+		r, ok := s.formError(c, err)
+		if !ok {
 			return err
 		}
 		p, lerr := s.userLicensesFor(c, id)
@@ -324,12 +315,8 @@ func (s *Server) userLicensesSave(c echo.Context) error {
 		for i, l := range p.Licenses { // the boxes as they were ticked
 			p.Licenses[i].Held = slices.Contains(f.LicenseIDs, l.ID)
 		}
-		tr := s.tr(c)
-		p.Error = tr.Msg(e.Msg)
-		for _, m := range e.Fields {
-			p.Error = tr.Msg(m)
-		}
-		return s.render(c, formStatus(e), "user-licenses", p)
+		p.Error = r.Text()
+		return s.render(c, r.Status, "user-licenses", p)
 	}
 	s.flash(c, "license.user_saved")
 	return c.Redirect(http.StatusSeeOther, "/users/"+strconv.FormatInt(id, 10)+"/licenses")

@@ -215,7 +215,8 @@ func (s *Server) numbersCreate(k numberKind) echo.HandlerFunc {
 		}
 		row, err := s.numberOps(k).save(c.Request().Context(), actor(c), 0, in)
 		if err != nil {
-			fields, msg, status, ok := s.formRefusal(c, err)
+			r, ok := s.formError(c, err)
+		fields, msg, status := r.Fields, r.Msg, r.Status
 			if !ok {
 				return err
 			}
@@ -278,7 +279,8 @@ func (s *Server) numbersUpdate(k numberKind) echo.HandlerFunc {
 		ctx, a := c.Request().Context(), actor(c)
 		row, err := s.numberOps(k).save(ctx, a, id, in)
 		if err != nil {
-			fields, msg, status, ok := s.formRefusal(c, err)
+			r, ok := s.formError(c, err)
+		fields, msg, status := r.Fields, r.Msg, r.Status
 			if !ok {
 				return err
 			}
@@ -301,7 +303,8 @@ func (s *Server) numbersDelete(k numberKind) echo.HandlerFunc {
 		}
 		row, err := s.numberOps(k).remove(c.Request().Context(), actor(c), id)
 		if err != nil {
-			_, msg, status, ok := s.formRefusal(c, err)
+			r, ok := s.formError(c, err)
+		msg, status := r.Msg, r.Status
 			if !ok {
 				return err
 			}

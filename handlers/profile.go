@@ -110,13 +110,13 @@ func (s *Server) profileTokenCreate(c echo.Context) error {
 	}
 	x := f.Extra.(profileExtra)
 	if err != nil {
-		e := db.AsError(err)
-		if e == nil || e.Code != db.EINVALID {
+		r, ok := s.formError(c, err)
+		if !ok {
 			return err
 		}
-		x.TokenName, x.TokenError = name, s.tr(c).Msg(e.Fields["name"])
+		x.TokenName, x.TokenError = name, r.Text()
 		f.Extra = x
-		return s.render(c, http.StatusUnprocessableEntity, "profile", f)
+		return s.render(c, r.Status, "profile", f)
 	}
 	x.NewToken = raw
 	f.Extra = x

@@ -159,12 +159,12 @@ func (s *Server) rolesDelete(c echo.Context) error {
 		return err
 	}
 	if err := s.db.DeleteRole(c.Request().Context(), actor(c), id); err != nil {
-		e := db.AsError(err)
-		if e == nil || e.Code != db.ECONFLICT {
+		r, ok := s.formError(c, err)
+		if !ok {
 			return err
 		}
-		p.Error = s.tr(c).Msg(e.Msg)
-		return s.render(c, http.StatusConflict, "role-show", p)
+		p.Error = r.Text()
+		return s.render(c, r.Status, "role-show", p)
 	}
 	s.flash(c, "role.deleted", "Name", p.Role.Name)
 	return c.Redirect(http.StatusSeeOther, "/roles")

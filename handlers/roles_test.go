@@ -260,7 +260,11 @@ func TestAPIRoles(t *testing.T) {
 		{map[string]any{"name": "administrator"}, "name", "already exists"},
 	} {
 		st, body := a.api("POST", "/api/v1/roles", tok, tc.body)
-		if msg, _ := apiFields(body)[tc.field].(string); st != http.StatusBadRequest || !strings.Contains(msg, tc.want) {
+		want := http.StatusBadRequest
+		if tc.want == "already exists" {
+			want = http.StatusConflict // R-API-1
+		}
+		if msg, _ := apiFields(body)[tc.field].(string); st != want || !strings.Contains(msg, tc.want) {
 			t.Errorf("%v: %d %v", tc.body, st, body)
 		}
 	}

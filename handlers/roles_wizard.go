@@ -120,26 +120,18 @@ func (s *Server) rolesWizard(c echo.Context) error {
 // roleWizardRefused shows the step holding the first refused field, with
 // every value kept; a refusal without fields stays on the current step.
 func (s *Server) roleWizardRefused(c echo.Context, p roleWizardPage, err error) error {
-	e := db.AsError(err)
-	if e == nil || (e.Code != db.EINVALID && e.Code != db.ECONFLICT) {
+	r, ok := s.formError(c, err)
+	if !ok {
 		return err
 	}
-	tr := s.tr(c)
-	p.Errors = tr.Fields(e.Fields)
-	if len(e.Fields) == 0 {
-		p.Error = tr.Msg(e.Msg)
-	}
+	p.Errors, p.Error = r.Fields, r.Msg
 	for step, fields := range [][]string{{"name", "description"}, {"permissions"}, {"user_ids"}} {
-		if slices.ContainsFunc(fields, func(f string) bool { _, ok := e.Fields[f]; return ok }) {
+		if slices.ContainsFunc(fields, func(f string) bool { _, ok := r.Fields[f]; return ok }) {
 			p.W.Step = step + 1
 			break
 		}
 	}
-	status := http.StatusUnprocessableEntity
-	if e.Code != db.EINVALID {
-		status = statusOf[e.Code]
-	}
-	return s.roleWizardStep(c, status, p)
+	return s.roleWizardStep(c, r.Status, p)
 }
 
 // roleWizardStep renders the current step with what it needs.

@@ -85,8 +85,8 @@ func (s *Server) settingsBackupSchedule(c echo.Context) error {
 	}
 	ctx := c.Request().Context()
 	if err := s.db.SetBackupSchedule(ctx, actor(c), in); err != nil {
-		e := db.AsError(err)
-		if e == nil || e.Code != db.EINVALID {
+		r, ok := s.formError(c, err)
+		if !ok {
 			return err
 		}
 		p, perr := s.db.PasswordPolicy(ctx)
@@ -96,8 +96,8 @@ func (s *Server) settingsBackupSchedule(c echo.Context) error {
 		}
 		last := x.Schedule
 		in.LastAt, in.LastFile, in.LastError = last.LastAt, last.LastFile, last.LastError
-		x.Schedule, x.ScheduleErrors = in, s.tr(c).Fields(e.Fields)
-		return s.render(c, http.StatusUnprocessableEntity, "settings",
+		x.Schedule, x.ScheduleErrors = in, r.Fields
+		return s.render(c, r.Status, "settings",
 			formPage[policyForm]{Form: policyForm{MinLength: p.MinLength}, active: "settings", Extra: x})
 	}
 	s.flash(c, "settings.saved")

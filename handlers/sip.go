@@ -148,26 +148,6 @@ func (s *Server) sipList(c echo.Context) error {
 	return s.render(c, http.StatusOK, "sip", p)
 }
 
-// formRefusal translates an expected refusal for a page with several forms:
-// per-field messages, a message for the form, and the status. ok is false
-// for errors the error handler should render.
-func (s *Server) formRefusal(c echo.Context, err error) (fields map[string]string, msg string, status int, ok bool) {
-	e := db.AsError(err)
-	if e == nil || (e.Code != db.EINVALID && e.Code != db.ECONFLICT) {
-		return nil, "", 0, false
-	}
-	tr := s.tr(c)
-	fields = tr.Fields(e.Fields)
-	if e.Code != db.EINVALID || len(e.Fields) == 0 {
-		msg = tr.Msg(e.Msg)
-	}
-	status = http.StatusUnprocessableEntity
-	if e.Code == db.ECONFLICT {
-		status = http.StatusConflict
-	}
-	return fields, msg, status, true
-}
-
 // showSecrets keeps the passwords for the next page and redirects to it.
 func (s *Server) showSecrets(c echo.Context, items []db.SIPSecret) error {
 	token := s.secrets.put(actor(c).SessionHash, items)
@@ -182,7 +162,8 @@ func (s *Server) sipCreate(c echo.Context) error {
 	in.UserID = 0
 	sec, err := s.db.CreateSIPAccount(c.Request().Context(), actor(c), in)
 	if err != nil {
-		fields, msg, status, ok := s.formRefusal(c, err)
+		r, ok := s.formError(c, err)
+		fields, msg, status := r.Fields, r.Msg, r.Status
 		if !ok {
 			return err
 		}
@@ -203,7 +184,8 @@ func (s *Server) sipSettingsSave(c echo.Context) error {
 		return err
 	}
 	if _, err := s.db.SetSIPSettings(c.Request().Context(), actor(c), in); err != nil {
-		fields, msg, status, ok := s.formRefusal(c, err)
+		r, ok := s.formError(c, err)
+		fields, msg, status := r.Fields, r.Msg, r.Status
 		if !ok {
 			return err
 		}
@@ -272,7 +254,8 @@ func (s *Server) sipSecretSet(c echo.Context) error {
 	ctx, a := c.Request().Context(), actor(c)
 	sec, err := s.db.RegenerateSIPSecret(ctx, a, id, in)
 	if err != nil {
-		fields, msg, status, ok := s.formRefusal(c, err)
+		r, ok := s.formError(c, err)
+		fields, msg, status := r.Fields, r.Msg, r.Status
 		if !ok {
 			return err
 		}
@@ -322,7 +305,8 @@ func (s *Server) sipDelete(c echo.Context) error {
 	}
 	acc, err := s.db.DeleteSIPAccount(c.Request().Context(), actor(c), id)
 	if err != nil {
-		_, msg, status, ok := s.formRefusal(c, err)
+		r, ok := s.formError(c, err)
+		msg, status := r.Msg, r.Status
 		if !ok {
 			return err
 		}

@@ -44,16 +44,16 @@ func (s *Server) usageBillingDay(c echo.Context) error {
 		n = 0
 	}
 	if err := s.db.SetBillingDay(ctx, actor(c), n); err != nil {
-		e := db.AsError(err)
-		if e == nil || e.Code != db.EINVALID {
+		r, ok := s.formError(c, err)
+		if !ok {
 			return err
 		}
 		u, uerr := s.db.Usage(ctx, actor(c))
 		if uerr != nil {
 			return uerr
 		}
-		return s.render(c, http.StatusUnprocessableEntity, "usage", usagePage{Usage: u, Day: day,
-			Errors: s.tr(c).Fields(e.Fields), MaxDay: db.MaxBillingDay})
+		return s.render(c, r.Status, "usage", usagePage{Usage: u, Day: day,
+			Errors: r.Fields, MaxDay: db.MaxBillingDay})
 	}
 	s.flash(c, "usage.billing_day.saved", "Day", n)
 	return c.Redirect(http.StatusSeeOther, "/usage")
