@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -20,12 +21,15 @@ const csp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 's
 
 func (s *Server) middleware(e *echo.Echo) {
 	e.Use(middleware.RequestID())
-	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisableErrorHandler: false,
+	// Recover runs inside observe, so that a panic is answered, logged and
+	// counted as the 500 it became, like any other request; its stack goes
+	// to a line of its own, and the error on to observe's error handling.
+	e.Use(s.observe)
+	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisableErrorHandler: true, DisableStackAll: true,
 		LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
-			s.log.Error("panic", "err", err, "request_id", requestID(c), "stack", string(stack))
+			s.log.Error("panic", "err", err, "route", routeOf(c), "request_id", requestID(c), "stack", string(stack))
 			return err
 		}}))
-	e.Use(s.observe)
 	e.Use(middleware.SecureWithConfig(middleware.SecureConfig{
 		ContentTypeNosniff: "nosniff", XFrameOptions: "DENY", ContentSecurityPolicy: csp,
 		ReferrerPolicy: "same-origin", HSTSMaxAge: hstsAge(s.secure),
@@ -86,17 +90,50 @@ type httpMetrics struct {
 
 func newHTTPMetrics() *httpMetrics { return &httpMetrics{set: metrics.NewSet()} }
 
-// observe counts one request and its latency, labelled by route pattern
-// (never the raw path, so ids do not multiply the series).
+// observe counts one request and its latency. Every label has a bound
+// (R-SEC-6), because a series lives as long as the process: the route is
+// the route pattern (never the raw path, so ids and invented paths do not
+// multiply the series), the method one of the standard ones and the code
+// one HTTP defines; anything else is "other".
 func (m *httpMetrics) observe(route, method string, status int, latency time.Duration) {
-	m.set.GetOrCreateCounter(fmt.Sprintf(`kadra_http_requests_total{route=%q,method=%q,code="%d"}`,
-		route, method, status)).Inc()
+	method, code := methodLabel(method), codeLabel(status)
+	m.set.GetOrCreateCounter(fmt.Sprintf(`kadra_http_requests_total{route=%q,method=%q,code=%q}`,
+		route, method, code)).Inc()
 	m.set.GetOrCreateSummary(fmt.Sprintf(`kadra_http_request_duration_seconds{route=%q,method=%q}`,
 		route, method)).Update(latency.Seconds())
 }
 
+// methodLabel is the request's method when it is a standard one; a client
+// may send any token as the method, and each would be a new series.
+func methodLabel(m string) string {
+	switch m {
+	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch,
+		http.MethodDelete, http.MethodOptions:
+		return m
+	}
+	return "other"
+}
+
+// codeLabel is the status code when HTTP defines it.
+func codeLabel(status int) string {
+	if http.StatusText(status) == "" {
+		return "other"
+	}
+	return strconv.Itoa(status)
+}
+
+// routeOf is the request's route pattern, or "unmatched" for a path no
+// route takes.
+func routeOf(c echo.Context) string {
+	if p := c.Path(); p != "" {
+		return p
+	}
+	return "unmatched"
+}
+
 // observe handles a request's error at once (so the status is known), then
-// logs the request and records its metrics.
+// logs the request and records its metrics. The log names the route and a
+// path without secrets (loggedPath), never the raw URL (R-SEC-5).
 func (s *Server) observe(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		start := time.Now()
@@ -104,18 +141,63 @@ func (s *Server) observe(next echo.HandlerFunc) echo.HandlerFunc {
 			c.Error(err)
 		}
 		latency := time.Since(start)
-		r, status := c.Request(), c.Response().Status
-		route := c.Path()
-		if route == "" {
-			route = "unmatched"
-		}
+		r, status, route := c.Request(), c.Response().Status, routeOf(c)
 		s.metrics.observe(route, r.Method, status, latency)
 		s.log.LogAttrs(r.Context(), slog.LevelInfo, "request",
-			slog.String("method", r.Method), slog.String("path", r.URL.Path),
+			slog.String("method", r.Method), slog.String("route", route), slog.String("path", loggedPath(c)),
 			slog.Int("status", status), slog.Duration("latency", latency),
 			slog.String("ip", c.RealIP()), slog.String("request_id", requestID(c)))
 		return nil
 	}
+}
+
+// loggedPath is the request's path fit for a log line (R-SEC-5): a matched
+// route's pattern with its parameters filled in, except that a :token (an
+// activation, reset or import link's secret) shows as {token}. An
+// unmatched path shows every segment that could be a secret (a long run of
+// token characters, as a mangled link would have) as {token} too.
+func loggedPath(c echo.Context) string {
+	pattern := c.Path()
+	if pattern == "" {
+		return maskTokens(c.Request().URL.Path)
+	}
+	segs := strings.Split(pattern, "/")
+	for i, seg := range segs {
+		switch {
+		case seg == ":token":
+			segs[i] = "{token}"
+		case strings.HasPrefix(seg, ":"):
+			segs[i] = c.Param(seg[1:])
+		case seg == "*":
+			segs[i] = maskTokens(c.Param("*"))
+		}
+	}
+	return strings.Join(segs, "/")
+}
+
+// maskTokens shows each segment of path that could be a secret as {token}.
+func maskTokens(path string) string {
+	segs := strings.Split(path, "/")
+	for i, seg := range segs {
+		if tokenLike(seg) {
+			segs[i] = "{token}"
+		}
+	}
+	return strings.Join(segs, "/")
+}
+
+// tokenLike says whether a path segment could be a link's secret: kadra's
+// tokens are 32 or more characters of base64url or hex.
+func tokenLike(seg string) bool {
+	if len(seg) < 20 {
+		return false
+	}
+	for _, r := range seg {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
+			return false
+		}
+	}
+	return true
 }
 
 func (s *Server) metricsHandler() echo.HandlerFunc {
