@@ -384,3 +384,28 @@ func TestEnvironmentTwin(t *testing.T) {
 		t.Fatalf("bad KADRA_SESSION_IDLE: exit %d, stderr %q", code, stderr)
 	}
 }
+
+// R-SEC-4: --trusted-proxies (and KADRA_TRUSTED_PROXIES) takes ranges and
+// bare addresses; anything else stops the start with a message naming the
+// value, before the server listens.
+func TestTrustedProxiesFlag(t *testing.T) {
+	var l cidrList
+	if err := l.Set(" 127.0.0.1, 10.0.0.0/8,::1,,2001:db8::/32"); err != nil {
+		t.Fatal(err)
+	}
+	if got := l.String(); got != "127.0.0.1/32,10.0.0.0/8,::1/128,2001:db8::/32" {
+		t.Fatalf("parsed as %s", got)
+	}
+	path := initDB(t)
+	for _, bad := range []string{"10.0.0/8", "proxy.example.pl", "10.0.0.0/33"} {
+		code, _, stderr := cli(t, "serve", "--db", path, "--addr", "127.0.0.1:0", "--trusted-proxies", bad)
+		if code != 1 || !strings.Contains(stderr, "trusted-proxies") || !strings.Contains(stderr, bad) {
+			t.Errorf("--trusted-proxies %s: exit %d, stderr %q", bad, code, stderr)
+		}
+	}
+	t.Setenv("KADRA_TRUSTED_PROXIES", "nope")
+	code, _, stderr := cli(t, "serve", "--db", path, "--addr", "127.0.0.1:0")
+	if code != 1 || !strings.Contains(stderr, "KADRA_TRUSTED_PROXIES") || !strings.Contains(stderr, "nope") {
+		t.Fatalf("bad KADRA_TRUSTED_PROXIES: exit %d, stderr %q", code, stderr)
+	}
+}
