@@ -146,6 +146,10 @@ func (c *client) login(email, password string) response {
 	if r.Status != http.StatusSeeOther {
 		c.a.t.Fatalf("login %s: status %d\n%s", email, r.Status, r.Body)
 	}
+	// Sign-in rotates the CSRF token: read it from the page the browser
+	// goes to next, as a browser would.
+	c.csrf = ""
+	c.get(r.Header.Get("Location"))
 	return r
 }
 

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -13,7 +14,10 @@ import (
 	"github.com/labstack/echo/v4/middleware"
 )
 
-const csrfField = "_csrf"
+const (
+	csrfField  = "_csrf"
+	csrfCookie = "kadra_csrf"
+)
 
 // csp allows only kadra's own files: no inline script or style.
 const csp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
@@ -39,7 +43,7 @@ func (s *Server) middleware(e *echo.Echo) {
 	e.Use(middleware.CSRFWithConfig(middleware.CSRFConfig{
 		Skipper:     func(c echo.Context) bool { return isAPI(c) },
 		TokenLookup: "form:" + csrfField + ",header:X-CSRF-Token",
-		CookieName:  "kadra_csrf", CookiePath: "/", CookieHTTPOnly: true,
+		CookieName:  s.cookieName(csrfCookie), CookiePath: "/", CookieHTTPOnly: true,
 		CookieSameSite: http.SameSiteLaxMode, CookieSecure: s.secure,
 		ErrorHandler: func(err error, c echo.Context) error {
 			return echo.NewHTTPError(http.StatusForbidden, "csrf").SetInternal(err)
@@ -58,6 +62,8 @@ func hstsAge(secure bool) int {
 // fetchMetadata refuses state-changing requests a browser marks as coming
 // from another site, then hides the header, so that echo's CSRF middleware
 // always checks the token as well instead of trusting the header alone.
+// A browser too old to send Sec-Fetch-Site still sends Origin on a POST:
+// then the origin must be kadra's own (sameOrigin).
 func (s *Server) fetchMetadata(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		r := c.Request()
@@ -65,13 +71,50 @@ func (s *Server) fetchMetadata(next echo.HandlerFunc) echo.HandlerFunc {
 		switch r.Method {
 		case http.MethodGet, http.MethodHead, http.MethodOptions:
 		default:
-			if !isAPI(c) && (site == "cross-site" || site == "same-site") {
+			if !isAPI(c) && (site == "cross-site" || site == "same-site" || site == "" && !s.sameOrigin(r)) {
 				return echo.NewHTTPError(http.StatusForbidden, "csrf")
 			}
 		}
 		r.Header.Del("Sec-Fetch-Site")
 		return next(c)
 	}
+}
+
+// sameOrigin says whether a request's Origin header, when it has one, is
+// the base URL's origin or names the host the request was sent to.
+// "Origin: null" (a sandboxed frame, a redirect across sites, a file) is
+// never kadra's own.
+func (s *Server) sameOrigin(r *http.Request) bool {
+	o := r.Header.Get(echo.HeaderOrigin)
+	if o == "" {
+		return true
+	}
+	u, err := url.Parse(o)
+	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+		return false
+	}
+	return strings.EqualFold(u.Scheme+"://"+u.Host, s.baseOrigin) || strings.EqualFold(u.Host, r.Host)
+}
+
+// rotateCSRF expires the CSRF cookie, so that the page after a sign-in (or
+// a change of who acts) gets a fresh token: a token read before, by anyone,
+// is worth nothing after. The cookie echo's middleware just set on this
+// response gives way to the expiry.
+func (s *Server) rotateCSRF(c echo.Context) {
+	name := s.cookieName(csrfCookie)
+	h := c.Response().Header()
+	var kept []string
+	for _, v := range h.Values("Set-Cookie") {
+		if !strings.HasPrefix(v, name+"=") {
+			kept = append(kept, v)
+		}
+	}
+	h.Del("Set-Cookie")
+	for _, v := range kept {
+		h.Add("Set-Cookie", v)
+	}
+	c.SetCookie(&http.Cookie{Name: name, Path: "/", MaxAge: -1, HttpOnly: true, Secure: s.secure,
+		SameSite: http.SameSiteLaxMode})
 }
 
 func isAPI(c echo.Context) bool {

@@ -49,6 +49,7 @@ type Server struct {
 	store      *sessions.CookieStore
 	secure     bool
 	baseURL    string
+	baseOrigin string // scheme://host of baseURL, for Origin checks
 	version    string
 	metrics    *httpMetrics
 	setupToken atomic.Pointer[string] // nil once setup is done
@@ -73,8 +74,9 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if s.baseURL == "" {
 		s.baseURL = "http://localhost:8080"
 	}
-	if u, err := url.Parse(s.baseURL); err == nil && u.Scheme == "https" {
-		s.secure = true
+	if u, err := url.Parse(s.baseURL); err == nil {
+		s.secure = u.Scheme == "https"
+		s.baseOrigin = u.Scheme + "://" + u.Host
 	}
 	// Translations, static files and templates load side by side.
 	var wg sync.WaitGroup
