@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"syscall"
 	"testing"
 
 	"kadra/db"
@@ -407,5 +408,26 @@ func TestTrustedProxiesFlag(t *testing.T) {
 	code, _, stderr := cli(t, "serve", "--db", path, "--addr", "127.0.0.1:0")
 	if code != 1 || !strings.Contains(stderr, "KADRA_TRUSTED_PROXIES") || !strings.Contains(stderr, "nope") {
 		t.Fatalf("bad KADRA_TRUSTED_PROXIES: exit %d, stderr %q", code, stderr)
+	}
+}
+
+// R-SEC-7: under umask 022, "kadra init" makes the database 0600 and
+// "kadra backup FILE" writes the copy 0600.
+func TestCommandFilesOwnerOnly(t *testing.T) {
+	old := syscall.Umask(0o022)
+	defer syscall.Umask(old)
+	path := initDB(t)
+	out := filepath.Join(t.TempDir(), "copy.db")
+	if code, _, stderr := cli(t, "backup", out, "--db", path); code != 0 {
+		t.Fatalf("backup: exit %d: %s", code, stderr)
+	}
+	for _, p := range []string{path, out} {
+		st, err := os.Stat(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Mode().Perm() != 0o600 {
+			t.Errorf("%s: mode %04o, want 0600", p, st.Mode().Perm())
+		}
 	}
 }
