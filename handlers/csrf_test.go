@@ -1,6 +1,7 @@
 package handlers_test
 
 import (
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -57,6 +58,31 @@ func TestCSRFRotatesAtSignIn(t *testing.T) {
 	}
 	if r := c.post("/lang", url.Values{"lang": {"en"}}); r.Status != http.StatusSeeOther {
 		t.Fatalf("the new token is refused: %d", r.Status)
+	}
+}
+
+// Starting and ending "log in as" rotate the CSRF token too: who acts
+// changes, so a token of the other identity's pages is refused.
+func TestCSRFRotatesAtImpersonation(t *testing.T) {
+	a := newSetupApp(t)
+	u := dbtest.AddUser(t, a.db, ownerActor(t, a), "anna@example.pl")
+	c := a.ownerClient()
+	c.get("/users")
+	owner := c.csrf
+	if r := c.post(fmt.Sprintf("/users/%d/impersonate", u.ID), nil); r.Status != http.StatusSeeOther {
+		t.Fatalf("impersonate: %d", r.Status)
+	}
+	c.get("/")
+	acting := c.csrf
+	if acting == owner {
+		t.Fatal("the token did not change when impersonation started")
+	}
+	if r := c.post("/impersonation/stop", nil); r.Status != http.StatusSeeOther {
+		t.Fatalf("stop: %d", r.Status)
+	}
+	c.get("/")
+	if c.csrf == acting || c.csrf == owner {
+		t.Fatal("the token did not change when impersonation ended")
 	}
 }
 
