@@ -235,6 +235,8 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 	maxAge := f.Duration("session-max", 7*24*time.Hour, "sign out this long after sign-in, whatever happens")
 	smtpURL := f.String("smtp-url", "", "SMTP server for mail: smtp://user:pass@host:587 (STARTTLS when offered) or smtps://user:pass@host:465; empty keeps mail in the outbox (/outbox)")
 	smtpFrom := f.String("smtp-from", "", "From address of mail; default the SMTP user when it is an address, else kadra@SMTP-HOST")
+	var proxies cidrList
+	f.Var(&proxies, "trusted-proxies", "reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed, as CIDR ranges or addresses separated by commas, e.g. 127.0.0.1,10.0.0.0/8; empty: the client is the direct peer")
 	if err := f.parse(args); err != nil {
 		return err
 	}
@@ -261,7 +263,7 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 	srv, err := handlers.New(ctx, handlers.Config{DB: d, Logger: log, BaseURL: *baseURL, Version: versionString(),
-		MailDelivery: sender.String()})
+		MailDelivery: sender.String(), TrustedProxies: proxies})
 	if err != nil {
 		return err
 	}
@@ -291,6 +293,42 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 	sctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
 	return hs.Shutdown(sctx)
+}
+
+// cidrList is the value of --trusted-proxies: address ranges separated by
+// commas, where a bare address is a range of one. Each Set replaces the
+// list, so the flag wins over its environment twin.
+type cidrList []*net.IPNet
+
+func (l *cidrList) String() string {
+	var parts []string
+	for _, n := range *l {
+		parts = append(parts, n.String())
+	}
+	return strings.Join(parts, ",")
+}
+
+func (l *cidrList) Set(v string) error {
+	*l = nil
+	for part := range strings.SplitSeq(v, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		if ip := net.ParseIP(part); ip != nil {
+			bits := 8 * len(ip.To4())
+			if bits == 0 {
+				bits = 128
+			}
+			part = fmt.Sprintf("%s/%d", part, bits)
+		}
+		_, n, err := net.ParseCIDR(part)
+		if err != nil {
+			return fmt.Errorf("%q is not an address range such as 10.0.0.0/8 or an address such as 192.0.2.7", part)
+		}
+		*l = append(*l, n)
+	}
+	return nil
 }
 
 // newSender returns the outbox's SMTP sender, or one that only waits when

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"syscall"
 	"testing"
 
 	"kadra/db"
@@ -382,5 +383,51 @@ func TestEnvironmentTwin(t *testing.T) {
 	code, _, stderr = cli(t, "serve", "--db", path, "--addr", "127.0.0.1:0")
 	if code != 1 || !strings.Contains(stderr, "KADRA_SESSION_IDLE") {
 		t.Fatalf("bad KADRA_SESSION_IDLE: exit %d, stderr %q", code, stderr)
+	}
+}
+
+// R-SEC-4: --trusted-proxies (and KADRA_TRUSTED_PROXIES) takes ranges and
+// bare addresses; anything else stops the start with a message naming the
+// value, before the server listens.
+func TestTrustedProxiesFlag(t *testing.T) {
+	var l cidrList
+	if err := l.Set(" 127.0.0.1, 10.0.0.0/8,::1,,2001:db8::/32"); err != nil {
+		t.Fatal(err)
+	}
+	if got := l.String(); got != "127.0.0.1/32,10.0.0.0/8,::1/128,2001:db8::/32" {
+		t.Fatalf("parsed as %s", got)
+	}
+	path := initDB(t)
+	for _, bad := range []string{"10.0.0/8", "proxy.example.pl", "10.0.0.0/33"} {
+		code, _, stderr := cli(t, "serve", "--db", path, "--addr", "127.0.0.1:0", "--trusted-proxies", bad)
+		if code != 1 || !strings.Contains(stderr, "trusted-proxies") || !strings.Contains(stderr, bad) {
+			t.Errorf("--trusted-proxies %s: exit %d, stderr %q", bad, code, stderr)
+		}
+	}
+	t.Setenv("KADRA_TRUSTED_PROXIES", "nope")
+	code, _, stderr := cli(t, "serve", "--db", path, "--addr", "127.0.0.1:0")
+	if code != 1 || !strings.Contains(stderr, "KADRA_TRUSTED_PROXIES") || !strings.Contains(stderr, "nope") {
+		t.Fatalf("bad KADRA_TRUSTED_PROXIES: exit %d, stderr %q", code, stderr)
+	}
+}
+
+// R-SEC-7: under umask 022, "kadra init" makes the database 0600 and
+// "kadra backup FILE" writes the copy 0600.
+func TestCommandFilesOwnerOnly(t *testing.T) {
+	old := syscall.Umask(0o022)
+	defer syscall.Umask(old)
+	path := initDB(t)
+	out := filepath.Join(t.TempDir(), "copy.db")
+	if code, _, stderr := cli(t, "backup", out, "--db", path); code != 0 {
+		t.Fatalf("backup: exit %d: %s", code, stderr)
+	}
+	for _, p := range []string{path, out} {
+		st, err := os.Stat(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Mode().Perm() != 0o600 {
+			t.Errorf("%s: mode %04o, want 0600", p, st.Mode().Perm())
+		}
 	}
 }

@@ -60,11 +60,15 @@ func (p Page[T]) Pages() int {
 	return n
 }
 
-// normalPage clamps paging input: page from 1, 1..200 per page.
+// maxPage bounds the page number every list accepts, so that the offset
+// (page-1)*perPage can neither overflow nor reach a number SQLite refuses:
+// a page past the end is simply empty.
+const maxPage = 1_000_000
+
+// normalPage clamps paging input for every list: page 1..maxPage, 1..200
+// per page (def when unset or negative).
 func normalPage(page, perPage, def int) (int, int) {
-	if page < 1 {
-		page = 1
-	}
+	page = min(max(page, 1), maxPage)
 	if perPage < 1 {
 		perPage = def
 	}

@@ -62,9 +62,13 @@ func dsn(path string) string {
 	return "file:" + path + "?" + q.Encode()
 }
 
-// Open opens (creating if needed) the database file at path and applies the
-// embedded migrations. It refuses a file made by a newer kadra.
+// Open opens (creating if needed, readable by its owner only) the database
+// file at path and applies the embedded migrations. It refuses a file made
+// by a newer kadra.
 func Open(ctx context.Context, path string, opt Options) (*DB, error) {
+	if err := ownerOnlyFile(path); err != nil {
+		return nil, err
+	}
 	write, err := sql.Open("sqlite", dsn(path))
 	if err != nil {
 		return nil, err

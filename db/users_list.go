@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -177,7 +178,7 @@ func userListQuery(a Actor, f UserFilter) (userQuery, error) {
 			"(SELECT gm.user_id FROM group_members gm WHERE gm.group_id IN (SELECT id FROM sub)))")
 	}
 	from, searched := " FROM users u", false
-	if q := strings.TrimSpace(f.Q); q != "" {
+	if q := searchTerm(f.Q); q != "" {
 		prefix := likePrefix(q)
 		if utf8.RuneCountInString(q) >= 3 {
 			// Drive the query from the matches (trigram index, extension
@@ -218,9 +219,25 @@ func validStatus(s string) bool {
 }
 
 // ftsPhrase quotes a search as one FTS5 phrase, so that its characters are
-// matched literally.
+// matched literally (operators such as AND, * or NEAR included); it is the
+// one place an FTS5 query is built. Control characters are dropped first:
+// FTS5 reads a NUL as the end of the query and refuses it as an
+// unterminated string.
 func ftsPhrase(q string) string {
-	return `"` + strings.ReplaceAll(q, `"`, `""`) + `"`
+	return `"` + strings.ReplaceAll(searchTerm(q), `"`, `""`) + `"`
+}
+
+// searchTerm is what a list searches for: the typed text without control
+// characters (no name or e-mail holds one), invalid UTF-8, or surrounding
+// space.
+func searchTerm(q string) string {
+	q = strings.ToValidUTF8(q, "")
+	return strings.TrimSpace(strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return -1
+		}
+		return r
+	}, q))
 }
 
 // likePrefix matches values starting with q (with ESCAPE '!').

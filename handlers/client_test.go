@@ -45,7 +45,16 @@ func newSetupApp(t *testing.T) *app {
 
 func serve(t *testing.T, d *db.DB) *app {
 	t.Helper()
-	srv, err := handlers.New(context.Background(), handlers.Config{DB: d, Version: "test", Logger: slog.New(slog.DiscardHandler)})
+	return serveWith(t, handlers.Config{DB: d, Logger: slog.New(slog.DiscardHandler)})
+}
+
+// serveWith serves cfg.DB with the rest of cfg (a logger to read, trusted
+// proxies, a base URL).
+func serveWith(t *testing.T, cfg handlers.Config) *app {
+	t.Helper()
+	d := cfg.DB
+	cfg.Version = "test"
+	srv, err := handlers.New(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -137,6 +146,10 @@ func (c *client) login(email, password string) response {
 	if r.Status != http.StatusSeeOther {
 		c.a.t.Fatalf("login %s: status %d\n%s", email, r.Status, r.Body)
 	}
+	// Sign-in rotates the CSRF token: read it from the page the browser
+	// goes to next, as a browser would.
+	c.csrf = ""
+	c.get(r.Header.Get("Location"))
 	return r
 }
 

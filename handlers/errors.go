@@ -64,7 +64,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 	e := domainError(err)
 	status := statusOf[e.Code]
 	if e.Code == db.EINTERNAL {
-		s.log.Error("internal error", "err", err, "path", c.Request().URL.Path, "request_id", requestID(c))
+		s.log.Error("internal error", "err", err, "route", routeOf(c), "path", loggedPath(c), "request_id", requestID(c))
 	}
 	tr := s.tr(c)
 	if isAPI(c) {

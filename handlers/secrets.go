@@ -18,6 +18,7 @@ type onceSecrets struct {
 	mu  sync.Mutex
 	m   map[string]onceSecret
 	ttl time.Duration
+	max int // entries kept at once (R-SEC-6); past it the oldest goes
 }
 
 type onceSecret struct {
@@ -27,7 +28,7 @@ type onceSecret struct {
 }
 
 func newOnceSecrets() *onceSecrets {
-	return &onceSecrets{m: map[string]onceSecret{}, ttl: 10 * time.Minute}
+	return &onceSecrets{m: map[string]onceSecret{}, ttl: 10 * time.Minute, max: 10_000}
 }
 
 // put keeps items for session and returns the token that reads them once.
@@ -38,10 +39,18 @@ func (o *onceSecrets) put(session string, items []db.SIPSecret) string {
 	now := time.Now()
 	o.mu.Lock()
 	defer o.mu.Unlock()
+	oldest := ""
 	for k, v := range o.m {
 		if now.After(v.expires) {
 			delete(o.m, k)
+		} else if oldest == "" || v.expires.Before(o.m[oldest].expires) {
+			oldest = k
 		}
+	}
+	// Expiry alone would let a loop of requests fill memory within the
+	// ttl; a password not shown in time can be set again.
+	if len(o.m) >= o.max {
+		delete(o.m, oldest)
 	}
 	o.m[token] = onceSecret{session: session, items: items, expires: now.Add(o.ttl)}
 	return token

@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -31,6 +32,10 @@ type Config struct {
 	// MailDelivery describes the SMTP server mail goes through, for the
 	// outbox page; empty means none: mail stays in the outbox.
 	MailDelivery string
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For and
+	// X-Forwarded-Proto are believed (R-SEC-4); empty means none: the
+	// client is the direct peer.
+	TrustedProxies []*net.IPNet
 }
 
 // Server is kadra's HTTP application.
@@ -44,6 +49,7 @@ type Server struct {
 	store      *sessions.CookieStore
 	secure     bool
 	baseURL    string
+	baseOrigin string // scheme://host of baseURL, for Origin checks
 	version    string
 	metrics    *httpMetrics
 	setupToken atomic.Pointer[string] // nil once setup is done
@@ -52,6 +58,7 @@ type Server struct {
 	secrets       *onceSecrets // SIP passwords between their POST and the page that shows them
 	imports       *importJobs  // CSV imports between upload, check and import
 	mailDelivery  string
+	proxies       []*net.IPNet // trusted reverse proxies (proxy.go)
 }
 
 // New builds the server, parsing every template once and failing fast on a
@@ -60,15 +67,16 @@ type Server struct {
 func New(ctx context.Context, cfg Config) (*Server, error) {
 	s := &Server{db: cfg.DB, log: cfg.Logger, baseURL: strings.TrimRight(cfg.BaseURL, "/"),
 		version: cfg.Version, secrets: newOnceSecrets(), imports: newImportJobs(),
-		mailDelivery: cfg.MailDelivery}
+		mailDelivery: cfg.MailDelivery, proxies: cfg.TrustedProxies}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
 	if s.baseURL == "" {
 		s.baseURL = "http://localhost:8080"
 	}
-	if u, err := url.Parse(s.baseURL); err == nil && u.Scheme == "https" {
-		s.secure = true
+	if u, err := url.Parse(s.baseURL); err == nil {
+		s.secure = u.Scheme == "https"
+		s.baseOrigin = u.Scheme + "://" + u.Host
 	}
 	// Translations, static files and templates load side by side.
 	var wg sync.WaitGroup
@@ -120,7 +128,7 @@ func (s *Server) routes() *echo.Echo {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.handleError
-	e.IPExtractor = echo.ExtractIPDirect()
+	s.clientAddress(e)
 	s.middleware(e)
 
 	// Operations; public by design (see README).

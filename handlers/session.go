@@ -20,6 +20,17 @@ const (
 	accountHeader = "X-Kadra-Account"
 )
 
+// cookieName is the name of one of kadra's cookies. On https it carries
+// the __Host- prefix, with which browsers keep the cookie to this exact
+// host (Secure, Path=/, no Domain): neither a sibling subdomain nor a plain
+// http page can plant or overwrite it.
+func (s *Server) cookieName(base string) string {
+	if s.secure {
+		return "__Host-" + base
+	}
+	return base
+}
+
 // newCookieStore signs cookies that carry only a random session id (and
 // one-shot flash messages); the session itself is a row in SQLite.
 func newCookieStore(key []byte, secure bool) *sessions.CookieStore {
@@ -37,7 +48,7 @@ func (s *Server) loadActor(next echo.HandlerFunc) echo.HandlerFunc {
 		if isAPI(c) || strings.HasPrefix(c.Request().URL.Path, "/static/") {
 			return next(c)
 		}
-		sess, _ := s.store.Get(c.Request(), sessionCookie)
+		sess, _ := s.store.Get(c.Request(), s.cookieName(sessionCookie))
 		sid, _ := sess.Values["sid"].(string)
 		if sid == "" {
 			return next(c)
@@ -88,15 +99,16 @@ func (s *Server) redirectToLogin(c echo.Context) error {
 }
 
 // startSession puts a new session id in the cookie (a fresh one at every
-// sign-in, so a planted id is never promoted).
+// sign-in, so a planted id is never promoted), and a new CSRF token with it.
 func (s *Server) startSession(c echo.Context, sid string) error {
-	sess, _ := s.store.New(c.Request(), sessionCookie)
+	s.rotateCSRF(c)
+	sess, _ := s.store.New(c.Request(), s.cookieName(sessionCookie))
 	sess.Values["sid"] = sid
 	return sess.Save(c.Request(), c.Response())
 }
 
 func (s *Server) clearSession(c echo.Context) {
-	sess, _ := s.store.New(c.Request(), sessionCookie)
+	sess, _ := s.store.New(c.Request(), s.cookieName(sessionCookie))
 	sess.Options.MaxAge = -1
 	_ = sess.Save(c.Request(), c.Response())
 }
@@ -108,7 +120,7 @@ func (s *Server) flash(c echo.Context, id string, kv ...any) {
 
 // flashText keeps already translated lines for the next page.
 func (s *Server) flashText(c echo.Context, lines ...string) {
-	sess, _ := s.store.Get(c.Request(), flashCookie)
+	sess, _ := s.store.Get(c.Request(), s.cookieName(flashCookie))
 	for _, l := range lines {
 		sess.AddFlash(l)
 	}
@@ -116,7 +128,7 @@ func (s *Server) flashText(c echo.Context, lines ...string) {
 }
 
 func (s *Server) takeFlashes(c echo.Context) []string {
-	sess, err := s.store.Get(c.Request(), flashCookie)
+	sess, err := s.store.Get(c.Request(), s.cookieName(flashCookie))
 	if err != nil {
 		return nil
 	}

@@ -193,9 +193,10 @@ func (s *Server) usersImpersonate(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	sess, _ := s.store.Get(c.Request(), sessionCookie)
+	sess, _ := s.store.Get(c.Request(), s.cookieName(sessionCookie))
 	sess.Values["back_sid"] = sess.Values["sid"]
 	sess.Values["sid"] = sid
+	s.rotateCSRF(c)
 	if err := sess.Save(c.Request(), c.Response()); err != nil {
 		return err
 	}
@@ -206,10 +207,11 @@ func (s *Server) impersonationStop(c echo.Context) error {
 	if err := s.db.StopImpersonating(c.Request().Context(), actor(c)); err != nil {
 		return err
 	}
-	sess, _ := s.store.Get(c.Request(), sessionCookie)
+	sess, _ := s.store.Get(c.Request(), s.cookieName(sessionCookie))
 	back, _ := sess.Values["back_sid"].(string)
 	delete(sess.Values, "back_sid")
 	sess.Values["sid"] = back
+	s.rotateCSRF(c)
 	if err := sess.Save(c.Request(), c.Response()); err != nil {
 		return err
 	}
