@@ -216,7 +216,7 @@ func (s *Server) numbersCreate(k numberKind) echo.HandlerFunc {
 		row, err := s.numberOps(k).save(c.Request().Context(), actor(c), 0, in)
 		if err != nil {
 			r, ok := s.formError(c, err)
-		fields, msg, status := r.Fields, r.Msg, r.Status
+			fields, msg, status := r.Fields, r.Msg, r.Status
 			if !ok {
 				return err
 			}
@@ -280,7 +280,7 @@ func (s *Server) numbersUpdate(k numberKind) echo.HandlerFunc {
 		row, err := s.numberOps(k).save(ctx, a, id, in)
 		if err != nil {
 			r, ok := s.formError(c, err)
-		fields, msg, status := r.Fields, r.Msg, r.Status
+			fields, msg, status := r.Fields, r.Msg, r.Status
 			if !ok {
 				return err
 			}
@@ -304,7 +304,7 @@ func (s *Server) numbersDelete(k numberKind) echo.HandlerFunc {
 		row, err := s.numberOps(k).remove(c.Request().Context(), actor(c), id)
 		if err != nil {
 			r, ok := s.formError(c, err)
-		msg, status := r.Msg, r.Status
+			msg, status := r.Msg, r.Status
 			if !ok {
 				return err
 			}
