@@ -282,7 +282,7 @@ func (d *DB) SignOutEverywhere(ctx context.Context, a Actor) error {
 type PasswordChange struct {
 	Current string `form:"current_password" json:"current_password"`
 	New     string `form:"new_password" json:"new_password"`
-	Confirm string `form:"new_password_confirm" json:"new_password_confirm"`
+	Confirm string `form:"new_password_confirm" json:"-"` // the form's; the API asks none (R-API-1)
 }
 
 // ChangeOwnPassword sets the actor's password after checking the current

@@ -20,7 +20,7 @@ type SetupInput struct {
 	FullName        string `json:"full_name" form:"full_name"`
 	Email           string `json:"email" form:"email"`
 	Password        string `json:"password" form:"password"`
-	PasswordConfirm string `json:"password_confirm" form:"password_confirm"`
+	PasswordConfirm string `json:"-" form:"password_confirm"` // the form's; the API asks none (R-API-1)
 	SIPDomain       string `json:"sip_domain" form:"sip_domain"`
 }
 

@@ -21,7 +21,7 @@ type UserInput struct {
 	CallNumberID    int64   `json:"call_number_id" form:"call_number_id"`
 	SMSSenderID     int64   `json:"sms_sender_id" form:"sms_sender_id"`
 	Password        string  `json:"password" form:"password"`
-	PasswordConfirm string  `json:"password_confirm" form:"password_confirm"`
+	PasswordConfirm string  `json:"-" form:"password_confirm"` // the form's; the API asks none (R-API-1)
 	SendInvite      bool    `json:"send_invite" form:"send_invite"`
 	FullName        string  `json:"full_name" form:"full_name"`
 	WorkPhone       string  `json:"work_phone" form:"work_phone"`

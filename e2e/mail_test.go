@@ -1,7 +1,9 @@
 package e2e
 
 import (
+	"bytes"
 	"encoding/json"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -34,8 +36,13 @@ func TestBinaryMailsThroughSMTP(t *testing.T) {
 	}
 	token := strings.TrimSpace(r.Stdout)
 
-	call := func(method, path string) (int, map[string]any) {
-		req, _ := http.NewRequest(method, p.URL+path, nil)
+	call := func(method, path string, body ...any) (int, map[string]any) {
+		var rd io.Reader
+		if len(body) > 0 {
+			b, _ := json.Marshal(body[0])
+			rd = bytes.NewReader(b)
+		}
+		req, _ := http.NewRequest(method, p.URL+path, rd)
 		req.Header.Set("Authorization", "Bearer "+token)
 		res, err := http.DefaultClient.Do(req)
 		if err != nil {
@@ -50,12 +57,20 @@ func TestBinaryMailsThroughSMTP(t *testing.T) {
 	if status != http.StatusOK {
 		t.Fatalf("me: %d %v (token %q)", status, me, token)
 	}
-	id := strconv.FormatInt(int64(me["id"].(float64)), 10)
+	// The owner resets a colleague's password: one's own goes through the
+	// profile (R-SEC-2).
+	const colleague = "kolega@example.pl"
+	status, u := call("POST", "/api/v1/users", map[string]any{"email": colleague, "full_name": "Kolega",
+		"password": "Kolega-123!x", "role_id": me["role_id"], "position_id": me["position_id"], "extension": "1234"})
+	if status != http.StatusCreated {
+		t.Fatalf("create: %d %v", status, u)
+	}
+	id := strconv.FormatInt(int64(u["id"].(float64)), 10)
 	if status, body := call("POST", "/api/v1/users/"+id+"/reset-password"); status != http.StatusAccepted {
 		t.Fatalf("reset-password: %d %v", status, body)
 	}
 	m := smtp.Wait(t, 1, 20*time.Second)[0]
-	if m.From != "panel@example.pl" || m.To[0] != ownerEmail ||
+	if m.From != "panel@example.pl" || m.To[0] != colleague ||
 		!strings.Contains(m.Body, "https://panel.example.pl/reset-password/") {
 		t.Fatalf("%s -> %v\n%s", m.From, m.To, m.Body)
 	}

@@ -41,6 +41,7 @@ func (s *Server) apiMePassword(c echo.Context) error {
 	if err := bindJSON(c, &in); err != nil {
 		return err
 	}
+	in.Confirm = in.New // a script types nothing twice (R-API-1)
 	if err := s.db.ChangeOwnPassword(c.Request().Context(), actor(c), in); err != nil {
 		return err
 	}
@@ -58,6 +59,7 @@ func (s *Server) apiSetup(c echo.Context) error {
 	if err := bindJSON(c, &in); err != nil {
 		return err
 	}
+	in.PasswordConfirm = in.Password // a script types nothing twice (R-API-1)
 	ok, err := s.setupAllowed(c, in.Token)
 	if err != nil {
 		return err

@@ -75,6 +75,7 @@ func (s *Server) apiUsersCreate(c echo.Context) error {
 	if err := bindJSON(c, &in); err != nil {
 		return err
 	}
+	in.PasswordConfirm = in.Password // a script types nothing twice (R-API-1)
 	saved, err := s.db.CreateUser(c.Request().Context(), actor(c), in)
 	if err != nil {
 		return err
@@ -84,19 +85,18 @@ func (s *Server) apiUsersCreate(c echo.Context) error {
 
 // userPatch is PATCH /api/v1/users/{id}: fields left out keep their value.
 type userPatch struct {
-	Email           *string  `json:"email"`
-	NotifyEmail     *string  `json:"notify_email"`
-	SIPAccountID    *int64   `json:"sip_account_id"`
-	NewExtension    *string  `json:"extension"`
-	CallNumberID    *int64   `json:"call_number_id"`
-	SMSSenderID     *int64   `json:"sms_sender_id"`
-	Password        *string  `json:"password"`
-	PasswordConfirm *string  `json:"password_confirm"`
-	FullName        *string  `json:"full_name"`
-	WorkPhone       *string  `json:"work_phone"`
-	RoleID          *int64   `json:"role_id"`
-	PositionID      *int64   `json:"position_id"`
-	GroupIDs        *[]int64 `json:"group_ids"`
+	Email        *string  `json:"email"`
+	NotifyEmail  *string  `json:"notify_email"`
+	SIPAccountID *int64   `json:"sip_account_id"`
+	NewExtension *string  `json:"extension"`
+	CallNumberID *int64   `json:"call_number_id"`
+	SMSSenderID  *int64   `json:"sms_sender_id"`
+	Password     *string  `json:"password"`
+	FullName     *string  `json:"full_name"`
+	WorkPhone    *string  `json:"work_phone"`
+	RoleID       *int64   `json:"role_id"`
+	PositionID   *int64   `json:"position_id"`
+	GroupIDs     *[]int64 `json:"group_ids"`
 }
 
 func (s *Server) apiUsersPatch(c echo.Context) error {
@@ -130,7 +130,9 @@ func (s *Server) apiUsersPatch(c echo.Context) error {
 	set(&in.NotifyEmail, p.NotifyEmail)
 	set(&in.NewExtension, p.NewExtension)
 	set(&in.Password, p.Password)
-	set(&in.PasswordConfirm, p.PasswordConfirm)
+	if p.Password != nil {
+		in.PasswordConfirm = *p.Password // a script types nothing twice (R-API-1)
+	}
 	set(&in.FullName, p.FullName)
 	set(&in.WorkPhone, p.WorkPhone)
 	setID(&in.SIPAccountID, p.SIPAccountID)

@@ -87,11 +87,3 @@ func refuse[T any](s *Server, c echo.Context, page string, f formPage[T], err er
 	f.Errors, f.Error = r.Fields, r.Msg
 	return s.render(c, r.Status, page, f)
 }
-
-// bindJSON reads a JSON body into dst; malformed JSON is a 400.
-func bindJSON(c echo.Context, dst any) error {
-	if err := (&echo.DefaultBinder{}).BindBody(c, dst); err != nil {
-		return db.Errorf(db.EINVALID, "error.bad_json")
-	}
-	return nil
-}

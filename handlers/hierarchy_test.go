@@ -485,8 +485,7 @@ var userRoutes = map[string]hRoute{
 		return w.form(t, x, fmt.Sprintf("/sip/%d/enable", w.sipOf(t, u)), nil)
 	}},
 	"PATCH /api/v1/users/:id": {act: actEditCred, send: call("PATCH", "/api/v1/users/%d", func(w *hWorld, u db.User) any {
-		return map[string]any{"email": "taken-over-" + u.Email, "full_name": "Taken Over", "password": "N3w-secret!x",
-			"password_confirm": "N3w-secret!x"}
+		return map[string]any{"email": "taken-over-" + u.Email, "full_name": "Taken Over", "password": "N3w-secret!x"}
 	})},
 	"DELETE /api/v1/users/:id":              {act: actDelete, send: call("DELETE", "/api/v1/users/%d", nil)},
 	"POST /api/v1/users/:id/block":          {act: actBlock, send: call("POST", "/api/v1/users/%d/block", nil)},
@@ -630,7 +629,7 @@ func TestHierarchyCreateAndImport(t *testing.T) {
 			t.Errorf("form: a user with %s's e-mail was created: %d", victim.Email, r.Status)
 		}
 		if st, _ := w.a.api("POST", "/api/v1/users", help.token, map[string]any{"email": victim.Email, "full_name": "Taken Over",
-			"password": "N3w-secret!x", "password_confirm": "N3w-secret!x", "role_id": w.staff, "position_id": pos,
+			"password": "N3w-secret!x", "role_id": w.staff, "position_id": pos,
 			"extension": "3998"}); st < 400 {
 			t.Errorf("API: a user with %s's e-mail was created: %d", victim.Email, st)
 		}

@@ -140,6 +140,7 @@ type isolation struct {
 	attacker    db.User
 	web         *client
 	token       string
+	schemas     map[string]any // the OpenAPI document
 }
 
 func newIsolation(t *testing.T) *isolation {
@@ -207,10 +208,23 @@ func (w *isolation) attackJSON() map[string]any {
 // request sends one request as the attacker: through the panel with the
 // session cookie and CSRF token, or through the API with the bearer token.
 func (w *isolation) request(method, path string, account string) (int, string) {
+	return w.requestAs(method, path, path, account)
+}
+
+// requestAs is request for a route whose router pattern is route: the API
+// body carries only the members that route's schema names, since unknown
+// members are refused before anything else (R-API-1).
+func (w *isolation) requestAs(method, route, path string, account string) (int, string) {
 	if strings.HasPrefix(path, "/api/v1/") {
 		body := map[string]any(nil)
 		if method != http.MethodGet && method != http.MethodDelete {
-			body = w.attackJSON()
+			body = map[string]any{}
+			known := w.bodyMembers(method, route)
+			for k, v := range w.attackJSON() {
+				if known[k] {
+					body[k] = v
+				}
+			}
 		}
 		status, out := w.a.apiIn(method, path, w.token, account, body)
 		return status, fmt.Sprint(out)
@@ -228,6 +242,33 @@ func (w *isolation) request(method, path string, account string) (int, string) {
 }
 
 var routeParam = regexp.MustCompile(`:([a-z_]+)`)
+
+// bodyMembers names the members of a route's JSON body, as the OpenAPI
+// document describes it.
+func (w *isolation) bodyMembers(method, route string) map[string]bool {
+	if w.schemas == nil {
+		_, doc := w.a.api("GET", "/api/v1/openapi.json", "", nil)
+		w.schemas = doc
+	}
+	path := routeParam.ReplaceAllString(strings.TrimPrefix(route, "/api/v1"), "{$1}")
+	paths, _ := w.schemas["paths"].(map[string]any)
+	op, _ := paths[path].(map[string]any)[strings.ToLower(method)].(map[string]any)
+	rb, _ := op["requestBody"].(map[string]any)
+	content, _ := rb["content"].(map[string]any)
+	js, _ := content["application/json"].(map[string]any)
+	schema, _ := js["schema"].(map[string]any)
+	if ref, ok := schema["$ref"].(string); ok {
+		comps, _ := w.schemas["components"].(map[string]any)
+		all, _ := comps["schemas"].(map[string]any)
+		schema, _ = all[strings.TrimPrefix(ref, "#/components/schemas/")].(map[string]any)
+	}
+	props, _ := schema["properties"].(map[string]any)
+	out := map[string]bool{}
+	for k := range props {
+		out[k] = true
+	}
+	return out
+}
 
 // fill puts ids into a route's parameters: the one named by target gets
 // id, the others the attacker's own objects of their kind.
@@ -279,7 +320,7 @@ func TestIsolationMatrix(t *testing.T) {
 			if kind == "role" { // roles are the installation's; their holders are not (below)
 				continue
 			}
-			nStatus, _ := w.request(r.method, w.fill(t, r.path, param, missing), "")
+			nStatus, _ := w.requestAs(r.method, r.path, w.fill(t, r.path, param, missing), "")
 			if nStatus != http.StatusNotFound && nStatus != http.StatusForbidden {
 				t.Errorf("%s %s with a missing %s id: %d, want 404 (or 403)", r.method, r.path, kind, nStatus)
 			}
@@ -289,7 +330,7 @@ func TestIsolationMatrix(t *testing.T) {
 					t.Fatalf("no %s seeded", kind)
 				}
 				path := w.fill(t, r.path, param, id)
-				status, body := w.request(r.method, path, "")
+				status, body := w.requestAs(r.method, r.path, path, "")
 				tried++
 				if status != nStatus {
 					t.Errorf("%s %s (%s of %s): %d, but %d for a missing id", r.method, path, kind,
@@ -334,7 +375,7 @@ func TestIsolationAccountHeader(t *testing.T) {
 			path = strings.Replace(path, m[0], strconv.FormatInt(w.a1.ids[kindOf(r.path, m[1])], 10), 1)
 		}
 		for _, acc := range []tenant{w.main, w.b} {
-			status, body := w.request(r.method, path, strconv.FormatInt(acc.account.ID, 10))
+			status, body := w.requestAs(r.method, r.path, path, strconv.FormatInt(acc.account.ID, 10))
 			if status != http.StatusNotFound {
 				t.Errorf("%s %s as account %s: %d", r.method, path, acc.account.Name, status)
 			}

@@ -15,7 +15,7 @@ func (s *Server) openAPIUsers() map[string]any {
 	user := map[string]any{"200": resp("The user", ref("User"))}
 	input := obj(map[string]string{"email": "string", "notify_email": "string", "sip_account_id": "integer",
 		"extension": "string", "call_number_id": "integer", "sms_sender_id": "integer", "password": "string",
-		"password_confirm": "string", "send_invite": "boolean", "full_name": "string", "work_phone": "string",
+		"send_invite": "boolean", "full_name": "string", "work_phone": "string",
 		"role_id": "integer", "position_id": "integer", "group_ids": "integer[]"})
 	return map[string]any{
 		"/users": map[string]any{
@@ -23,7 +23,7 @@ func (s *Server) openAPIUsers() map[string]any {
 				"A page of users; total_capped says total is a lower bound", ref("UserPage"))}, nil, filters...),
 			"post": op("Create a user with everything of the form (users.manage). Give sip_account_id (a free "+
 				"account) or extension (created, its password answered once under sip.password); "+
-				"password + password_confirm, or send_invite", map[string]any{"201": resp("The user", ref("User"))}, input),
+				"password or send_invite", map[string]any{"201": resp("The user", ref("User"))}, input),
 		},
 		"/users/{id}": map[string]any{
 			"get":    op("One user (users.view, or oneself)", user, nil, idParam),
