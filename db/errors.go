@@ -111,14 +111,13 @@ func (v *ValidationError) Conflict(field string, m Msg) {
 	v.conflicts[field] = true
 }
 
-// Merge adds the fields of a refusal, keeping whether they are conflicts;
-// rename maps a field to the caller's name for it.
-func (v *ValidationError) Merge(e *Error, rename func(string) string) {
+// Merge adds the fields of a refusal, keeping whether they are conflicts.
+func (v *ValidationError) Merge(e *Error) {
 	for k, m := range e.Fields {
 		if e.Code == ECONFLICT {
-			v.Conflict(rename(k), m)
+			v.Conflict(k, m)
 		} else {
-			v.Add(rename(k), m)
+			v.Add(k, m)
 		}
 	}
 }

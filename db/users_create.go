@@ -17,7 +17,7 @@ type UserInput struct {
 	Email           string  `json:"email" form:"email"`
 	NotifyEmail     string  `json:"notify_email" form:"notify_email"`
 	SIPAccountID    int64   `json:"sip_account_id" form:"sip_account_id"`
-	NewExtension    string  `json:"extension" form:"new_extension"`
+	NewExtension    string  `json:"extension" form:"extension"`
 	CallNumberID    int64   `json:"call_number_id" form:"call_number_id"`
 	SMSSenderID     int64   `json:"sms_sender_id" form:"sms_sender_id"`
 	Password        string  `json:"password" form:"password"`
@@ -161,7 +161,7 @@ func (d *DB) checkUserInput(ctx context.Context, a Actor, in UserInput, old sqlc
 		v.Add("sip_account_id", M("user.sip_required")) // R-USER-6
 	}
 	if in.SIPAccountID != 0 && in.NewExtension != "" {
-		v.Add("new_extension", M("user.sip_one_choice"))
+		v.Add("extension", M("user.sip_one_choice"))
 	}
 	if !v.Has("email") {
 		if n, err := d.rq.UserEmailTaken(ctx, sqlcdb.UserEmailTakenParams{Email: in.Email, ExceptID: old.ID}); err != nil {
@@ -206,12 +206,7 @@ func (t *tx) applyUserLinks(u sqlcdb.User, in UserInput, out *UserSaved) ([]chan
 			return err
 		}
 		if len(e.Fields) > 0 {
-			v.Merge(e, func(k string) string {
-				if k == "extension" {
-					return "new_extension"
-				}
-				return k
-			})
+			v.Merge(e)
 			return nil
 		}
 		v.Add(field, e.Msg)
@@ -229,8 +224,8 @@ func (t *tx) applyUserLinks(u sqlcdb.User, in UserInput, out *UserSaved) ([]chan
 			return nil, err
 		}
 	case in.SIPAccountID == 0 && in.NewExtension != "":
-		secret, c, err := createSIP(t.ctx, t, t.a.AccountID, SIPAccountInput{Extension: in.NewExtension}, "new_extension")
-		if err := keep("new_extension", c, err); err != nil {
+		secret, c, err := createSIP(t.ctx, t, t.a.AccountID, SIPAccountInput{Extension: in.NewExtension}, "extension")
+		if err := keep("extension", c, err); err != nil {
 			return nil, err
 		}
 		if err == nil {

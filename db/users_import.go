@@ -173,30 +173,6 @@ func importRow(ctx context.Context, d *DB, t *tx, a Actor, in importInput, dryRu
 	return res, nil
 }
 
-// csvColumnOf names the CSV column of a field of the user form.
-func csvColumnOf(field string) string {
-	switch field {
-	case "role_id":
-		return "role"
-	case "position_id":
-		return "position"
-	case "group_ids":
-		return "groups"
-	case "sip_account_id", "new_extension":
-		return "extension"
-	case "call_number_id":
-		return "caller_id"
-	case "sms_sender_id":
-		return "sms_sender"
-	case "password", "password_confirm":
-		return "send_invite"
-	}
-	if isUserCSVColumn(field) {
-		return field
-	}
-	return "row"
-}
-
 // importInput is a row turned into the form's input, with what the
 // lookups refused, by CSV column.
 type importInput struct {

@@ -77,7 +77,7 @@ func TestCreateUserWithEverything(t *testing.T) {
 		if e == nil {
 			t.Fatal("accepted")
 		}
-		for _, f := range []string{"new_extension", "call_number_id", "group_ids"} {
+		for _, f := range []string{"extension", "call_number_id", "group_ids"} {
 			if e.Fields[f].ID == "" {
 				t.Errorf("no message for %s: %v", f, e)
 			}

@@ -46,7 +46,7 @@ func TestBrowserCreateUser(t *testing.T) {
 	b.wantPath("/users/new")
 	b.fill("f-email", "taken@example.pl")
 	b.fill("f-notify_email", "anna@home.example")
-	b.fill("f-new_extension", "1001")
+	b.fill("f-extension", "1001")
 	b.choose("f-call_number_id", fmt.Sprint(num.ID))
 	b.choose("f-sms_sender_id", fmt.Sprint(snd.ID))
 	b.fill("f-password", "weak")
@@ -59,7 +59,7 @@ func TestBrowserCreateUser(t *testing.T) {
 	b.wantText("#e-email", "Another user already signs in with this e-mail.")
 	b.wantText("#e-password", "The password needs")
 	if b.value("f-full_name") != "Anna Nowak" || b.value("f-notify_email") != "anna@home.example" ||
-		b.value("f-new_extension") != "1001" || b.value("f-call_number_id") != fmt.Sprint(num.ID) {
+		b.value("f-extension") != "1001" || b.value("f-call_number_id") != fmt.Sprint(num.ID) {
 		t.Fatal("typed values lost after the refusal")
 	}
 

@@ -1,10 +1,16 @@
 package handlers_test
 
 import (
+	"fmt"
 	"net/http"
+	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
+
+	"kadra/db"
+	"kadra/db/dbtest"
 )
 
 // R-API-1: every API route that takes a body refuses members it does not
@@ -45,4 +51,77 @@ func TestAPIUnknownFields(t *testing.T) {
 	if status != http.StatusBadRequest || apiFields(body)["full_name"] == nil {
 		t.Errorf("a number for a name: %d %v", status, body)
 	}
+}
+
+// R-API-1: the fields a refusal names are the request's own names: every
+// key of every per-field message that creating a user can give, through
+// the API and the form alike, is a member of the API's user input.
+func TestAPIErrorFieldNames(t *testing.T) {
+	a := newSetupApp(t)
+	owner := ownerActor(t, a)
+	tok := a.token("owner@example.pl")
+	taken := dbtest.AddUser(t, a.db, owner, "taken@example.pl")
+	ext := userExtension(t, a, taken.ID)
+	me, _ := a.db.GetUserDetails(t.Context(), owner, taken.ID)
+	known := map[string]bool{}
+	for _, f := range db.UserFields {
+		known[f.Name] = true
+	}
+	seen := map[string]bool{}
+	for _, body := range []map[string]any{
+		{},
+		{"email": "not-an-address", "notify_email": "also bad", "full_name": strings.Repeat("n", 300),
+			"work_phone": "phone?", "role_id": 999999, "position_id": 999999, "sip_account_id": 999999,
+			"extension": "12", "call_number_id": 999999, "sms_sender_id": 999999, "group_ids": []int64{999999},
+			"password": "weak"},
+		{"email": "TAKEN@example.pl", "full_name": "X", "extension": ext, "role_id": me.RoleID, "position_id": me.PositionID},
+		{"email": "x@example.pl", "full_name": "X", "password": "Strong-pass1!", "send_invite": true},
+		{"email": "links@example.pl", "full_name": "X", "role_id": me.RoleID, "position_id": me.PositionID,
+			"extension": "3456", "call_number_id": 999999, "sms_sender_id": 999999, "group_ids": []int64{999999}},
+	} {
+		st, res := a.api("POST", "/api/v1/users", tok, body)
+		if st < 400 {
+			t.Fatalf("%v: %d", body, st)
+		}
+		for k := range apiFields(res) {
+			seen[k] = true
+			if !known[k] {
+				t.Errorf("the API names field %q, which the request has not", k)
+			}
+		}
+		c := a.ownerClient()
+		c.get("/users/new")
+		form := url.Values{}
+		for k, v := range body {
+			switch v := v.(type) {
+			case []int64:
+				for _, id := range v {
+					form.Add(k, fmt.Sprint(id))
+				}
+			default:
+				form.Set(k, fmt.Sprint(v))
+			}
+		}
+		r := c.post("/users", form)
+		for _, m := range fieldIDRe.FindAllStringSubmatch(r.Body, -1) {
+			if !known[m[1]] {
+				t.Errorf("the form names field %q", m[1])
+			}
+		}
+	}
+	if len(seen) < 10 {
+		t.Errorf("only %d fields refused: %v", len(seen), seen)
+	}
+}
+
+// fieldIDRe finds the per-field messages of a form page.
+var fieldIDRe = regexp.MustCompile(`id="e-([a-z_]+)"`)
+
+func userExtension(t *testing.T, a *app, id int64) string {
+	t.Helper()
+	d, err := a.db.GetUserDetails(t.Context(), ownerActor(t, a), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d.Extension
 }

@@ -441,7 +441,7 @@ var userRoutes = map[string]hRoute{
 			"password_confirm": {"N3w-secret!x"}, "role_id": {fmt.Sprint(d.RoleID)}, "position_id": {fmt.Sprint(d.PositionID)},
 			"sip_account_id": {fmt.Sprint(d.SIPAccountID)}}
 		if d.SIPAccountID == 0 {
-			f.Set("new_extension", fmt.Sprint(3000+u.ID))
+			f.Set("extension", fmt.Sprint(3000+u.ID))
 		}
 		return w.form(t, x, fmt.Sprintf("/users/%d", u.ID), f)
 	}},
@@ -624,7 +624,7 @@ func TestHierarchyCreateAndImport(t *testing.T) {
 		help.web.get("/users/new")
 		r := help.web.post("/users", url.Values{"email": {strings.ToUpper(victim.Email)}, "full_name": {"Taken Over"},
 			"password": {"N3w-secret!x"}, "password_confirm": {"N3w-secret!x"}, "role_id": {fmt.Sprint(w.staff)},
-			"position_id": {fmt.Sprint(pos)}, "new_extension": {"3999"}})
+			"position_id": {fmt.Sprint(pos)}, "extension": {"3999"}})
 		if r.Status < 400 {
 			t.Errorf("form: a user with %s's e-mail was created: %d", victim.Email, r.Status)
 		}
@@ -650,7 +650,7 @@ func TestHierarchyCreateAndImport(t *testing.T) {
 	// A stronger role for a new user: refused on the form's role field.
 	r := help.web.post("/users", url.Values{"email": {"new-admin@example.pl"}, "full_name": {"New"},
 		"password": {"N3w-secret!x"}, "password_confirm": {"N3w-secret!x"}, "role_id": {fmt.Sprint(w.admin)},
-		"position_id": {fmt.Sprint(pos)}, "new_extension": {"3996"}})
+		"position_id": {fmt.Sprint(pos)}, "extension": {"3996"}})
 	if r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "permissions you do not hold") {
 		t.Errorf("helpdesk made an Administrator: %d", r.Status)
 	}

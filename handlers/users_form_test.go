@@ -95,7 +95,7 @@ func TestUserFormCreate(t *testing.T) {
 	c.get("/users/new")
 	r := c.post("/users", url.Values{"email": {"anna@example.pl"}, "full_name": {"Anna"},
 		"password": {"Secret-pass1"}, "password_confirm": {"Secret-pass1"}, "role_id": {fmt.Sprint(staff)},
-		"position_id": {fmt.Sprint(pos)}, "sip_account_id": {"0"}, "new_extension": {"1001"},
+		"position_id": {fmt.Sprint(pos)}, "sip_account_id": {"0"}, "extension": {"1001"},
 		"group_ids": {fmt.Sprint(g.ID)}, "next": {"1"}})
 	if r.Status != http.StatusSeeOther || !strings.HasPrefix(r.Header.Get("Location"), "/users/new?") {
 		t.Fatalf("save and next: %d %s\n%s", r.Status, r.Header.Get("Location"), r.Body)

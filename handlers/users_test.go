@@ -195,7 +195,7 @@ func TestOwnerExtensionNudge(t *testing.T) {
 		!strings.Contains(r.Body, "Every user needs a SIP account") {
 		t.Fatalf("saved without an extension: %d", r.Status)
 	}
-	form.Set("new_extension", "100")
+	form.Set("extension", "100")
 	if r := c.post(fmt.Sprintf("/users/%d", owner.UserID), form); r.Status != http.StatusSeeOther {
 		t.Fatalf("save: %d\n%s", r.Status, r.Body)
 	}
