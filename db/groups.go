@@ -24,11 +24,29 @@ type Group struct {
 	Name             string `json:"name"`
 	Builtin          bool   `json:"builtin"`
 	Position         bool   `json:"position"`
+	Kind             string `json:"kind"` // GroupPositions (the built-in root), GroupPosition or GroupPlain
 	MemberCount      int    `json:"member_count"`
 	TotalMemberCount int    `json:"total_member_count"`
 	Depth            int    `json:"depth"`
 	Path             string `json:"path"`
 	Children         int    `json:"-"` // direct subgroups
+}
+
+// Kinds of group, for the API (a boolean alone cannot tell a position).
+const (
+	GroupPositions = "positions" // the built-in, permanent Position group (R-GROUP-4)
+	GroupPosition  = "position"  // a position: a child of that group
+	GroupPlain     = "group"
+)
+
+func groupKind(g Group) string {
+	switch {
+	case g.Builtin:
+		return GroupPositions
+	case g.Position:
+		return GroupPosition
+	}
+	return GroupPlain
 }
 
 // GroupInput creates a group: at the top level (ParentID 0) or under a
@@ -159,6 +177,7 @@ func (d *DB) groupTree(ctx context.Context, q *sqlcdb.Queries, accountID int64) 
 			g := Group{ID: r.ID, AccountID: accountID, ParentID: r.ParentID.Int64, Name: r.Name,
 				Builtin: r.BuiltinPosition == 1, Position: rootID != 0 && r.ParentID.Int64 == rootID,
 				Depth: depth, Path: path + r.Name, Children: len(children[r.ID])}
+			g.Kind = groupKind(g)
 			out = append(out, g)
 			walk(r.ID, depth+1, g.Path+pathSep)
 		}

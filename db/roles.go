@@ -18,8 +18,19 @@ type Role struct {
 	Name        string       `json:"name"`
 	Description string       `json:"description"`
 	Permissions []Permission `json:"permissions"`
-	Builtin     string       `json:"builtin"`
+	Builtin     bool         `json:"builtin"` // Administrator or Staff member (R-ROLE-6)
+	Kind        string       `json:"kind"`    // BuiltinAdministrator, BuiltinStaff or RoleCustom
 	UserCount   int          `json:"user_count"`
+}
+
+// RoleCustom is the kind of a role the owner made.
+const RoleCustom = "custom"
+
+func roleKind(builtin string) string {
+	if builtin == "" {
+		return RoleCustom
+	}
+	return builtin
 }
 
 // Has reports whether the role grants p (for templates).
@@ -126,7 +137,7 @@ func (d *DB) ListRoles(ctx context.Context, a Actor, f RoleFilter) (Page[Role], 
 	}
 	roles := make([]Role, len(rows))
 	for i, r := range rows {
-		roles[i] = Role{ID: r.ID, Name: r.Name, Description: r.Description, Builtin: r.Builtin,
+		roles[i] = Role{ID: r.ID, Name: r.Name, Description: r.Description, Builtin: r.Builtin != "", Kind: roleKind(r.Builtin),
 			UserCount: int(r.UserCount), Permissions: permsOf(r.Builtin, perms[r.ID])}
 	}
 	sortRoles(roles, f.Sort)
@@ -148,7 +159,7 @@ func (d *DB) RoleOptions(ctx context.Context, a Actor) ([]Role, error) {
 	}
 	out := make([]Role, len(rows))
 	for i, r := range rows {
-		out[i] = Role{ID: r.ID, Name: r.Name, Description: r.Description, Builtin: r.Builtin}
+		out[i] = Role{ID: r.ID, Name: r.Name, Description: r.Description, Builtin: r.Builtin != "", Kind: roleKind(r.Builtin)}
 	}
 	return out, nil
 }
@@ -216,7 +227,8 @@ func (d *DB) GetRole(ctx context.Context, a Actor, id int64) (Role, error) {
 	if err != nil {
 		return Role{}, err
 	}
-	out := Role{ID: r.ID, Name: r.Name, Description: r.Description, Builtin: r.Builtin, UserCount: int(n)}
+	out := Role{ID: r.ID, Name: r.Name, Description: r.Description, Builtin: r.Builtin != "", Kind: roleKind(r.Builtin),
+		UserCount: int(n)}
 	stored := make([]Permission, len(perms))
 	for i, p := range perms {
 		stored[i] = Permission(p)
@@ -525,7 +537,7 @@ func (d *DB) UpdateRole(ctx context.Context, a Actor, id int64, p RolePatch) (Ro
 	if err := d.checkRoleDetails(ctx, &v, id, in); err != nil {
 		return Role{}, err
 	}
-	checkRolePermissions(&v, before.Builtin, in.Permissions)
+	checkRolePermissions(&v, before.Kind, in.Permissions)
 	if err := v.Err(); err != nil {
 		return Role{}, err
 	}
@@ -538,7 +550,7 @@ func (d *DB) UpdateRole(ctx context.Context, a Actor, id int64, p RolePatch) (Ro
 			}
 			return nil, err
 		}
-		if before.Builtin == "" {
+		if !before.Builtin {
 			if err := t.ClearRolePermissions(ctx, id); err != nil {
 				return nil, err
 			}

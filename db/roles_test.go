@@ -79,7 +79,7 @@ func TestRoleCatalogue(t *testing.T) {
 			t.Fatal(err)
 		}
 		if r.Name != "Helpdesk" || r.Description != "First line" || len(r.Permissions) != 2 ||
-			r.Permissions[0] != db.PermUsersView || r.Builtin != "" {
+			r.Permissions[0] != db.PermUsersView || r.Builtin || r.Kind != db.RoleCustom {
 			t.Fatalf("role = %+v", r)
 		}
 	})

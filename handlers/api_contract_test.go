@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -124,4 +125,39 @@ func userExtension(t *testing.T, a *app, id int64) string {
 		t.Fatal(err)
 	}
 	return d.Extension
+}
+
+// R-API-1: builtin is a boolean on roles and groups alike, with a kind
+// string where the kind matters.
+func TestAPIBuiltinTypes(t *testing.T) {
+	a := newSetupApp(t)
+	tok := a.token("owner@example.pl")
+	for _, c := range []struct {
+		path  string
+		kinds []string
+	}{
+		{"/api/v1/roles", []string{db.BuiltinAdministrator, db.BuiltinStaff, db.RoleCustom}},
+		{"/api/v1/groups", []string{db.GroupPositions, db.GroupPosition, db.GroupPlain}},
+	} {
+		st, body := a.api("GET", c.path, tok, nil)
+		items, _ := body["items"].([]any)
+		if st != http.StatusOK || len(items) < 2 {
+			t.Fatalf("%s: %d %v", c.path, st, body)
+		}
+		builtins := 0
+		for _, it := range items {
+			m := it.(map[string]any)
+			b, ok := m["builtin"].(bool)
+			kind, _ := m["kind"].(string)
+			if !ok || !slices.Contains(c.kinds, kind) || b != (kind == c.kinds[0] || kind == db.BuiltinStaff) {
+				t.Errorf("%s: builtin %v kind %q", c.path, m["builtin"], kind)
+			}
+			if b {
+				builtins++
+			}
+		}
+		if builtins == 0 {
+			t.Errorf("%s: no built-in item", c.path)
+		}
+	}
 }

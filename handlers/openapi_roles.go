@@ -10,12 +10,12 @@ func rolesSchemas() map[string]any {
 	}
 	permissions := map[string]any{"type": "array", "items": map[string]any{"type": "string", "enum": perms}}
 	role := obj(map[string]string{"id": "integer", "name": "string", "description": "string",
-		"builtin": "string", "user_count": "integer"})
+		"builtin": "boolean", "kind": "string", "user_count": "integer"})
 	role["properties"].(map[string]any)["permissions"] = permissions
 	role["description"] = "A permission group. builtin is \"administrator\", \"staff\" or \"\"; user_count counts " +
 		"the users holding it (in every account for the owner, in the acting account for others)."
 	group := obj(map[string]string{"id": "integer", "account_id": "integer", "parent_id": "integer",
-		"name": "string", "builtin": "boolean", "position": "boolean", "member_count": "integer",
+		"name": "string", "builtin": "boolean", "position": "boolean", "kind": "string", "member_count": "integer",
 		"total_member_count": "integer", "depth": "integer", "path": "string"})
 	group["description"] = "A user group. parent_id 0 is the top level; builtin marks the permanent " +
 		"\"Position\" root and position its children. member_count counts the group's own members " +
