@@ -87,6 +87,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.clearEmailFailuresStmt, err = db.PrepareContext(ctx, clearEmailFailures); err != nil {
 		return nil, fmt.Errorf("error preparing query ClearEmailFailures: %w", err)
 	}
+	if q.clearEmailFailuresThroughStmt, err = db.PrepareContext(ctx, clearEmailFailuresThrough); err != nil {
+		return nil, fmt.Errorf("error preparing query ClearEmailFailuresThrough: %w", err)
+	}
 	if q.clearRolePermissionsStmt, err = db.PrepareContext(ctx, clearRolePermissions); err != nil {
 		return nil, fmt.Errorf("error preparing query ClearRolePermissions: %w", err)
 	}
@@ -212,6 +215,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.deleteLicenseStmt, err = db.PrepareContext(ctx, deleteLicense); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteLicense: %w", err)
+	}
+	if q.deleteLoginFailureStmt, err = db.PrepareContext(ctx, deleteLoginFailure); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteLoginFailure: %w", err)
 	}
 	if q.deleteOldLoginFailuresStmt, err = db.PrepareContext(ctx, deleteOldLoginFailures); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteOldLoginFailures: %w", err)
@@ -719,6 +725,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing clearEmailFailuresStmt: %w", cerr)
 		}
 	}
+	if q.clearEmailFailuresThroughStmt != nil {
+		if cerr := q.clearEmailFailuresThroughStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing clearEmailFailuresThroughStmt: %w", cerr)
+		}
+	}
 	if q.clearRolePermissionsStmt != nil {
 		if cerr := q.clearRolePermissionsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing clearRolePermissionsStmt: %w", cerr)
@@ -927,6 +938,11 @@ func (q *Queries) Close() error {
 	if q.deleteLicenseStmt != nil {
 		if cerr := q.deleteLicenseStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing deleteLicenseStmt: %w", cerr)
+		}
+	}
+	if q.deleteLoginFailureStmt != nil {
+		if cerr := q.deleteLoginFailureStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteLoginFailureStmt: %w", cerr)
 		}
 	}
 	if q.deleteOldLoginFailuresStmt != nil {
@@ -1649,6 +1665,7 @@ type Queries struct {
 	cSVSIPAccountsStmt             *sql.Stmt
 	cSVSMSSendersStmt              *sql.Stmt
 	clearEmailFailuresStmt         *sql.Stmt
+	clearEmailFailuresThroughStmt  *sql.Stmt
 	clearRolePermissionsStmt       *sql.Stmt
 	clearUserGroupsStmt            *sql.Stmt
 	closeAccountSeatsStmt          *sql.Stmt
@@ -1691,6 +1708,7 @@ type Queries struct {
 	deleteGroupStmt                *sql.Stmt
 	deleteLeafGroupsStmt           *sql.Stmt
 	deleteLicenseStmt              *sql.Stmt
+	deleteLoginFailureStmt         *sql.Stmt
 	deleteOldLoginFailuresStmt     *sql.Stmt
 	deleteOldSentMailStmt          *sql.Stmt
 	deletePhoneNumberStmt          *sql.Stmt
@@ -1850,6 +1868,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		cSVSIPAccountsStmt:             q.cSVSIPAccountsStmt,
 		cSVSMSSendersStmt:              q.cSVSMSSendersStmt,
 		clearEmailFailuresStmt:         q.clearEmailFailuresStmt,
+		clearEmailFailuresThroughStmt:  q.clearEmailFailuresThroughStmt,
 		clearRolePermissionsStmt:       q.clearRolePermissionsStmt,
 		clearUserGroupsStmt:            q.clearUserGroupsStmt,
 		closeAccountSeatsStmt:          q.closeAccountSeatsStmt,
@@ -1892,6 +1911,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		deleteGroupStmt:                q.deleteGroupStmt,
 		deleteLeafGroupsStmt:           q.deleteLeafGroupsStmt,
 		deleteLicenseStmt:              q.deleteLicenseStmt,
+		deleteLoginFailureStmt:         q.deleteLoginFailureStmt,
 		deleteOldLoginFailuresStmt:     q.deleteOldLoginFailuresStmt,
 		deleteOldSentMailStmt:          q.deleteOldSentMailStmt,
 		deletePhoneNumberStmt:          q.deletePhoneNumberStmt,

@@ -1,0 +1,15 @@
+-- Each sign-in attempt is now counted before its password is checked, and a
+-- successful sign-in takes back its own count and the ones before it, but
+-- not attempts counted after it that are still in flight (R-SEC-3). That
+-- needs an id in insertion order, which sqlc can name: rowid it cannot.
+CREATE TABLE login_failures_new (
+    id    INTEGER PRIMARY KEY,
+    email TEXT    NOT NULL COLLATE NOCASE,
+    ip    TEXT    NOT NULL,
+    at    INTEGER NOT NULL
+);
+INSERT INTO login_failures_new (email, ip, at) SELECT email, ip, at FROM login_failures ORDER BY rowid;
+DROP TABLE login_failures;
+ALTER TABLE login_failures_new RENAME TO login_failures;
+CREATE INDEX login_failures_email ON login_failures (email COLLATE NOCASE, at);
+CREATE INDEX login_failures_ip ON login_failures (ip, at);
