@@ -59,6 +59,9 @@ func hashSecret(raw string) string {
 // Login checks an e-mail and password and opens a new session, returning its
 // id (for the cookie). Wrong e-mail and wrong password give the same
 // EUNAUTHORIZED; too many failures give ETOOMANY, for any address alike.
+// A successful sign-in voids the user's outstanding reset and activation
+// links (R-SEC-5): whoever asked for one has just shown they need none, and
+// an old mail in someone else's hands must not change the password later.
 func (d *DB) Login(ctx context.Context, in LoginInput) (string, error) {
 	email := normalEmail(in.Email)
 	attempt, err := d.reserveLoginAttempt(ctx, email, in.IP)
@@ -103,10 +106,11 @@ func (d *DB) Login(ctx context.Context, in LoginInput) (string, error) {
 			return nil, err
 		}
 		if newHash != "" {
-			if err := t.SetUserPassword(ctx, sqlcdb.SetUserPasswordParams{ID: u.ID,
-				PasswordHash: newHash, UpdatedAt: now}); err != nil {
+			if err := t.setPassword(u.ID, newHash); err != nil {
 				return nil, err
 			}
+		} else if err := t.voidLinks(u.ID); err != nil {
+			return nil, err
 		}
 		if err := t.SetUserLastLogin(ctx, sqlcdb.SetUserLastLoginParams{ID: u.ID,
 			LastLoginAt: sql.NullInt64{Int64: now, Valid: true}}); err != nil {
@@ -308,8 +312,9 @@ type PasswordChange struct {
 }
 
 // ChangeOwnPassword sets the actor's password after checking the current
-// one and the policy (R-USER-4), and ends the actor's other sessions
-// (R-USER-10). Returns EINVALID per field.
+// one and the policy (R-USER-4), ends the actor's other sessions
+// (R-USER-10) and voids their reset and activation links (R-SEC-5).
+// Returns EINVALID per field.
 func (d *DB) ChangeOwnPassword(ctx context.Context, a Actor, in PasswordChange) error {
 	if a.UserID == 0 {
 		return errUnauthorized
@@ -342,8 +347,7 @@ func (d *DB) ChangeOwnPassword(ctx context.Context, a Actor, in PasswordChange) 
 		return err
 	}
 	return d.update(ctx, a, func(t *tx) ([]change, error) {
-		if err := t.SetUserPassword(ctx, sqlcdb.SetUserPasswordParams{ID: a.UserID,
-			PasswordHash: hash, UpdatedAt: d.unix()}); err != nil {
+		if err := t.setPassword(a.UserID, hash); err != nil {
 			return nil, err
 		}
 		n, err := t.DeleteUserSessionsExcept(ctx, sqlcdb.DeleteUserSessionsExceptParams{
@@ -355,8 +359,9 @@ func (d *DB) ChangeOwnPassword(ctx context.Context, a Actor, in PasswordChange) 
 
 // ResetPasswordByOperator sets a user's password from the command line (for
 // a locked-out owner): it activates an invited user, clears the sign-in
-// failures of the address and ends every session of the user. An empty
-// password generates one, which is returned.
+// failures of the address, ends every session of the user and voids their
+// reset and activation links (R-SEC-5). An empty password generates one,
+// which is returned.
 func (d *DB) ResetPasswordByOperator(ctx context.Context, email, password string) (string, error) {
 	email = normalEmail(email)
 	u, err := d.rq.GetUserByEmail(ctx, email)
@@ -380,8 +385,7 @@ func (d *DB) ResetPasswordByOperator(ctx context.Context, email, password string
 		return "", err
 	}
 	err = d.update(ctx, System(), func(t *tx) ([]change, error) {
-		if err := t.SetUserPassword(ctx, sqlcdb.SetUserPasswordParams{ID: u.ID, PasswordHash: hash,
-			UpdatedAt: d.unix()}); err != nil {
+		if err := t.setPassword(u.ID, hash); err != nil {
 			return nil, err
 		}
 		if u.Status == StatusInvited || u.Status == StatusInactive {

@@ -304,12 +304,8 @@ func (d *DB) setPasswordByToken(ctx context.Context, kind string, in NewPassword
 		} else if n != 1 {
 			return nil, errTokenInvalid
 		}
-		if err := t.UseUserTokensOfKind(ctx, sqlcdb.UseUserTokensOfKindParams{UserID: u.ID, Kind: kind,
-			UsedAt: sql.NullInt64{Int64: now, Valid: true}}); err != nil {
-			return nil, err
-		}
-		if err := t.SetUserPassword(ctx, sqlcdb.SetUserPasswordParams{ID: u.ID, PasswordHash: hash,
-			UpdatedAt: now}); err != nil {
+		// The user's other links, of either kind, die with the change.
+		if err := t.setPassword(u.ID, hash); err != nil {
 			return nil, err
 		}
 		if err := t.ClearEmailFailures(ctx, u.Email); err != nil {

@@ -591,9 +591,6 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.useTokenStmt, err = db.PrepareContext(ctx, useToken); err != nil {
 		return nil, fmt.Errorf("error preparing query UseToken: %w", err)
 	}
-	if q.useUserTokensOfKindStmt, err = db.PrepareContext(ctx, useUserTokensOfKind); err != nil {
-		return nil, fmt.Errorf("error preparing query UseUserTokensOfKind: %w", err)
-	}
 	if q.userEmailTakenStmt, err = db.PrepareContext(ctx, userEmailTaken); err != nil {
 		return nil, fmt.Errorf("error preparing query UserEmailTaken: %w", err)
 	}
@@ -614,6 +611,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.usersPresentingSenderStmt, err = db.PrepareContext(ctx, usersPresentingSender); err != nil {
 		return nil, fmt.Errorf("error preparing query UsersPresentingSender: %w", err)
+	}
+	if q.voidUserLinksStmt, err = db.PrepareContext(ctx, voidUserLinks); err != nil {
+		return nil, fmt.Errorf("error preparing query VoidUserLinks: %w", err)
 	}
 	return &q, nil
 }
@@ -1565,11 +1565,6 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing useTokenStmt: %w", cerr)
 		}
 	}
-	if q.useUserTokensOfKindStmt != nil {
-		if cerr := q.useUserTokensOfKindStmt.Close(); cerr != nil {
-			err = fmt.Errorf("error closing useUserTokensOfKindStmt: %w", cerr)
-		}
-	}
 	if q.userEmailTakenStmt != nil {
 		if cerr := q.userEmailTakenStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing userEmailTakenStmt: %w", cerr)
@@ -1603,6 +1598,11 @@ func (q *Queries) Close() error {
 	if q.usersPresentingSenderStmt != nil {
 		if cerr := q.usersPresentingSenderStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing usersPresentingSenderStmt: %w", cerr)
+		}
+	}
+	if q.voidUserLinksStmt != nil {
+		if cerr := q.voidUserLinksStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing voidUserLinksStmt: %w", cerr)
 		}
 	}
 	return err
@@ -1833,7 +1833,6 @@ type Queries struct {
 	updateSMSSenderStmt            *sql.Stmt
 	updateUserFieldsStmt           *sql.Stmt
 	useTokenStmt                   *sql.Stmt
-	useUserTokensOfKindStmt        *sql.Stmt
 	userEmailTakenStmt             *sql.Stmt
 	userGroupIDsStmt               *sql.Stmt
 	userGroupNamesStmt             *sql.Stmt
@@ -1841,6 +1840,7 @@ type Queries struct {
 	userStatusCountsStmt           *sql.Stmt
 	usersPresentingNumberStmt      *sql.Stmt
 	usersPresentingSenderStmt      *sql.Stmt
+	voidUserLinksStmt              *sql.Stmt
 }
 
 func (q *Queries) WithTx(tx *sql.Tx) *Queries {
@@ -2036,7 +2036,6 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		updateSMSSenderStmt:            q.updateSMSSenderStmt,
 		updateUserFieldsStmt:           q.updateUserFieldsStmt,
 		useTokenStmt:                   q.useTokenStmt,
-		useUserTokensOfKindStmt:        q.useUserTokensOfKindStmt,
 		userEmailTakenStmt:             q.userEmailTakenStmt,
 		userGroupIDsStmt:               q.userGroupIDsStmt,
 		userGroupNamesStmt:             q.userGroupNamesStmt,
@@ -2044,5 +2043,6 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		userStatusCountsStmt:           q.userStatusCountsStmt,
 		usersPresentingNumberStmt:      q.usersPresentingNumberStmt,
 		usersPresentingSenderStmt:      q.usersPresentingSenderStmt,
+		voidUserLinksStmt:              q.voidUserLinksStmt,
 	}
 }
