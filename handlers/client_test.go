@@ -49,6 +49,7 @@ func serve(t *testing.T, d *db.DB) *app {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(srv.Close) // after the HTTP server, before the database
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
 	return &app{t: t, db: d, srv: srv, ts: ts}
