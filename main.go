@@ -267,6 +267,10 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	// After the HTTP server has shut down (no request can queue more) and
+	// before the database closes: finishes forgot-password requests already
+	// answered.
+	defer srv.Close()
 	senderDone := make(chan struct{})
 	go func() { sender.Run(ctx); close(senderDone) }()
 	defer func() { <-senderDone }() // before the database closes

@@ -189,6 +189,42 @@ func TestTokenCreate(t *testing.T) {
 
 var newPasswordRe = regexp.MustCompile(`New password for \S+: (\S+)`)
 
+// R-SEC-5: "kadra user reset-password" voids the reset link mailed before
+// it, so that an old mail cannot undo the operator's reset.
+func TestUserResetPasswordVoidsLinks(t *testing.T) {
+	ctx := context.Background()
+	path := initDB(t)
+	d := openTestDB(t, path)
+	sid, err := d.Login(ctx, db.LoginInput{Email: ownerEmail, Password: ownerPassword, IP: "127.0.0.1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	owner, err := d.SessionActor(ctx, sid, "127.0.0.1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.ResetPassword(ctx, db.System(), owner.UserID); err != nil {
+		t.Fatal(err)
+	}
+	mail, err := d.ListOutbox(ctx, owner, db.OutboxQuery{Q: ownerEmail})
+	if err != nil || len(mail.Items) == 0 {
+		t.Fatalf("no reset mail: %v", err)
+	}
+	m := regexp.MustCompile(`/reset-password/([A-Za-z0-9_-]+)`).FindStringSubmatch(mail.Items[0].Body)
+	if m == nil {
+		t.Fatalf("no link in %q", mail.Items[0].Body)
+	}
+	if _, err := d.CheckToken(ctx, "reset", m[1]); err != nil {
+		t.Fatalf("fresh link: %v", err)
+	}
+	if code, _, stderr := cli(t, "user", "reset-password", "--db", path, ownerEmail); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if _, err := d.CheckToken(ctx, "reset", m[1]); db.ErrorCode(err) != db.ENOTFOUND {
+		t.Fatalf("the link mailed before the reset still works (err %v)", err)
+	}
+}
+
 // "kadra user reset-password" sets a new password (generated or given),
 // ends the user's sessions, and the new password signs in.
 func TestUserResetPassword(t *testing.T) {

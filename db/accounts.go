@@ -152,8 +152,8 @@ func checkAccount(ctx context.Context, q *sqlcdb.Queries, in AccountInput, excep
 		v.Add("external_id", M("error.required"))
 	case utf8.RuneCountInString(in.ExternalID) > 64:
 		v.Add("external_id", M("error.too_long", "Max", 64))
-	case strings.ContainsAny(in.ExternalID, "\x00\r\n\t"):
-		v.Add("external_id", M("error.control_chars"))
+	default:
+		checkText(&v, "external_id", in.ExternalID, false)
 	}
 	if withDomain && in.SIPDomain != "" && !validDomain(in.SIPDomain) {
 		v.Add("sip_domain", M("error.domain"))

@@ -20,3 +20,14 @@ func (d *DB) PermissionsOf(ctx context.Context, roleID int64) (map[Permission]bo
 	}
 	return out, err
 }
+
+// The sign-in limits, for tests that prove they hold (R-SEC-3).
+const (
+	LoginFreeFailures   = loginFreeFailures
+	LoginLockFailures   = loginLockFailures
+	LoginIPLockFailures = loginIPLockFailures
+	LoginWindow         = loginWindow
+)
+
+// PasswordChecks is how many passwords the DB's hasher has verified.
+func (d *DB) PasswordChecks() int64 { return d.hasher.checks.Load() }

@@ -61,8 +61,8 @@ func checkLabel(v *ValidationError, label string) {
 	switch {
 	case utf8.RuneCountInString(label) > 100:
 		v.Add("label", M("error.too_long", "Max", 100))
-	case strings.ContainsAny(label, "\x00\r\n"):
-		v.Add("label", M("error.control_chars"))
+	default:
+		checkText(v, "label", label, false)
 	}
 }
 

@@ -358,8 +358,8 @@ func (d *DB) checkRoleDetails(ctx context.Context, v *ValidationError, id int64,
 	checkName(v, "name", in.Name, roleNameMax)
 	if n := len([]rune(in.Description)); n > roleDescMax {
 		v.Add("description", M("error.too_long", "Max", roleDescMax))
-	} else if strings.ContainsRune(in.Description, 0) {
-		v.Add("description", M("error.control_chars"))
+	} else {
+		checkText(v, "description", in.Description, true)
 	}
 	if v.Has("name") {
 		return nil

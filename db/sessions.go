@@ -19,6 +19,10 @@ import (
 // loginMaxWait); after loginLockFailures the address is locked until the
 // window passes. The same counts apply to any address, existing or not, so
 // that nothing tells them apart. Per IP, loginIPLockFailures lock the IP.
+// Every attempt is counted as a failure before its password is checked, and
+// a successful one takes its count back, so that the limits hold however
+// many attempts arrive at once (R-SEC-3): an address gets at most
+// loginLockFailures password checks per window.
 const (
 	loginWindow         = 15 * time.Minute
 	loginFreeFailures   = 3
@@ -55,9 +59,13 @@ func hashSecret(raw string) string {
 // Login checks an e-mail and password and opens a new session, returning its
 // id (for the cookie). Wrong e-mail and wrong password give the same
 // EUNAUTHORIZED; too many failures give ETOOMANY, for any address alike.
+// A successful sign-in voids the user's outstanding reset and activation
+// links (R-SEC-5): whoever asked for one has just shown they need none, and
+// an old mail in someone else's hands must not change the password later.
 func (d *DB) Login(ctx context.Context, in LoginInput) (string, error) {
 	email := normalEmail(in.Email)
-	if err := d.throttle(ctx, email, in.IP); err != nil {
+	attempt, err := d.reserveLoginAttempt(ctx, email, in.IP)
+	if err != nil {
 		return "", err
 	}
 	u, err := d.rq.GetUserByEmail(ctx, email)
@@ -69,10 +77,15 @@ func (d *DB) Login(ctx context.Context, in LoginInput) (string, error) {
 		return "", err
 	}
 	if !ok || u.ID == 0 || (u.Status != StatusActive && u.Status != StatusBlocked) {
-		return "", d.loginFailed(ctx, email, in.IP)
+		// The attempt stays counted as the failure it is.
+		return "", Errorf(EUNAUTHORIZED, "login.failed")
 	}
 	if u.Status == StatusBlocked {
-		// Only someone holding the right password learns of the block.
+		// Only someone holding the right password learns of the block, and
+		// the right password is no failure.
+		if err := sqlcdb.New(d.write).DeleteLoginFailure(ctx, attempt); err != nil {
+			return "", err
+		}
 		return "", Errorf(EFORBIDDEN, "login.blocked")
 	}
 	var newHash string
@@ -88,14 +101,16 @@ func (d *DB) Login(ctx context.Context, in LoginInput) (string, error) {
 	a := Actor{UserID: u.ID, Email: u.Email, AccountID: u.AccountID, IP: in.IP}
 	err = d.update(ctx, a, func(t *tx) ([]change, error) {
 		now := d.unix()
-		if err := t.ClearEmailFailures(ctx, email); err != nil {
+		if err := t.ClearEmailFailuresThrough(ctx, sqlcdb.ClearEmailFailuresThroughParams{Email: email,
+			ThroughID: attempt}); err != nil {
 			return nil, err
 		}
 		if newHash != "" {
-			if err := t.SetUserPassword(ctx, sqlcdb.SetUserPasswordParams{ID: u.ID,
-				PasswordHash: newHash, UpdatedAt: now}); err != nil {
+			if err := t.setPassword(u.ID, newHash); err != nil {
 				return nil, err
 			}
+		} else if err := t.voidLinks(u.ID); err != nil {
+			return nil, err
 		}
 		if err := t.SetUserLastLogin(ctx, sqlcdb.SetUserLastLoginParams{ID: u.ID,
 			LastLoginAt: sql.NullInt64{Int64: now, Valid: true}}); err != nil {
@@ -111,16 +126,40 @@ func (d *DB) Login(ctx context.Context, in LoginInput) (string, error) {
 	return raw, err
 }
 
+// reserveLoginAttempt checks the limits for this e-mail and IP and counts
+// the attempt as a failure, in one write transaction, before any password
+// is checked. The write pool's single connection (BEGIN IMMEDIATE) runs
+// these one at a time, so each attempt sees every attempt before it, even
+// those whose password is still being checked: read-then-check-then-write
+// let a thousand simultaneous attempts all see zero failures. Returns the
+// attempt's id, which a successful sign-in takes back, or ETOOMANY (and
+// counts nothing).
+func (d *DB) reserveLoginAttempt(ctx context.Context, email, ip string) (int64, error) {
+	var id int64
+	err := d.update(ctx, Actor{IP: ip}, func(t *tx) ([]change, error) {
+		now := d.now()
+		if err := throttle(ctx, t.Queries, now, email, ip); err != nil {
+			return nil, err
+		}
+		var err error
+		id, err = t.AddLoginFailure(ctx, sqlcdb.AddLoginFailureParams{Email: truncate(email, 254), Ip: ip, At: now.Unix()})
+		if err != nil {
+			return nil, err
+		}
+		return nil, t.DeleteOldLoginFailures(ctx, now.Add(-24*time.Hour).Unix())
+	})
+	return id, err
+}
+
 // throttle refuses a sign-in attempt that comes too soon after failures for
-// this e-mail or from this IP.
-func (d *DB) throttle(ctx context.Context, email, ip string) error {
-	now := d.now()
+// this e-mail or from this IP (counting attempts still in flight).
+func throttle(ctx context.Context, q *sqlcdb.Queries, now time.Time, email, ip string) error {
 	since := now.Add(-loginWindow).Unix()
-	byEmail, err := d.rq.EmailFailuresSince(ctx, sqlcdb.EmailFailuresSinceParams{Email: email, Since: since})
+	byEmail, err := q.EmailFailuresSince(ctx, sqlcdb.EmailFailuresSinceParams{Email: email, Since: since})
 	if err != nil {
 		return err
 	}
-	byIP, err := d.rq.IPFailuresSince(ctx, sqlcdb.IPFailuresSinceParams{Ip: ip, Since: since})
+	byIP, err := q.IPFailuresSince(ctx, sqlcdb.IPFailuresSinceParams{Ip: ip, Since: since})
 	if err != nil {
 		return err
 	}
@@ -144,19 +183,6 @@ func (d *DB) throttle(ctx context.Context, email, ip string) error {
 
 func minutesUntil(now, until time.Time) int {
 	return max(1, int(until.Sub(now).Minutes()+0.999))
-}
-
-func (d *DB) loginFailed(ctx context.Context, email, ip string) error {
-	now := d.unix()
-	q := sqlcdb.New(d.write)
-	err := q.AddLoginFailure(ctx, sqlcdb.AddLoginFailureParams{Email: truncate(email, 254), Ip: ip, At: now})
-	if err == nil {
-		err = q.DeleteOldLoginFailures(ctx, now-int64(24*time.Hour/time.Second))
-	}
-	if err != nil {
-		return err
-	}
-	return Errorf(EUNAUTHORIZED, "login.failed")
 }
 
 // SessionActor returns the Actor behind a session id from a cookie. It reads
@@ -286,8 +312,9 @@ type PasswordChange struct {
 }
 
 // ChangeOwnPassword sets the actor's password after checking the current
-// one and the policy (R-USER-4), and ends the actor's other sessions
-// (R-USER-10). Returns EINVALID per field.
+// one and the policy (R-USER-4), ends the actor's other sessions
+// (R-USER-10) and voids their reset and activation links (R-SEC-5).
+// Returns EINVALID per field.
 func (d *DB) ChangeOwnPassword(ctx context.Context, a Actor, in PasswordChange) error {
 	if err := mayChangeOwnCredentials(a); err != nil {
 		return err
@@ -317,8 +344,7 @@ func (d *DB) ChangeOwnPassword(ctx context.Context, a Actor, in PasswordChange) 
 		return err
 	}
 	return d.update(ctx, a, func(t *tx) ([]change, error) {
-		if err := t.SetUserPassword(ctx, sqlcdb.SetUserPasswordParams{ID: a.UserID,
-			PasswordHash: hash, UpdatedAt: d.unix()}); err != nil {
+		if err := t.setPassword(a.UserID, hash); err != nil {
 			return nil, err
 		}
 		n, err := t.DeleteUserSessionsExcept(ctx, sqlcdb.DeleteUserSessionsExceptParams{
@@ -330,8 +356,9 @@ func (d *DB) ChangeOwnPassword(ctx context.Context, a Actor, in PasswordChange) 
 
 // ResetPasswordByOperator sets a user's password from the command line (for
 // a locked-out owner): it activates an invited user, clears the sign-in
-// failures of the address and ends every session of the user. An empty
-// password generates one, which is returned.
+// failures of the address, ends every session of the user and voids their
+// reset and activation links (R-SEC-5). An empty password generates one,
+// which is returned.
 func (d *DB) ResetPasswordByOperator(ctx context.Context, email, password string) (string, error) {
 	email = normalEmail(email)
 	u, err := d.rq.GetUserByEmail(ctx, email)
@@ -355,8 +382,7 @@ func (d *DB) ResetPasswordByOperator(ctx context.Context, email, password string
 		return "", err
 	}
 	err = d.update(ctx, System(), func(t *tx) ([]change, error) {
-		if err := t.SetUserPassword(ctx, sqlcdb.SetUserPasswordParams{ID: u.ID, PasswordHash: hash,
-			UpdatedAt: d.unix()}); err != nil {
+		if err := t.setPassword(u.ID, hash); err != nil {
 			return nil, err
 		}
 		if u.Status == StatusInvited || u.Status == StatusInactive {

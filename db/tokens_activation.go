@@ -130,29 +130,41 @@ type ForgotPasswordInput struct {
 	Lang  string `form:"-" json:"-"` // the page's language, for the mail
 }
 
-// RequestPasswordReset is "forgot password" (R-USER-12). It answers the same
-// whether or not the address belongs to anyone: an active user gets a reset
-// link, an invited user the activation mail again, and nobody else (unknown,
-// blocked or inactive) gets anything. Every request is audited, so admins
-// see who asked for whom. Returns EINVALID for a malformed address, and
-// ETOOMANY past forgotPerAddress requests for one address or forgotPerIP
-// from one IP within forgotWindow (again the same for any address).
-func (d *DB) RequestPasswordReset(ctx context.Context, in ForgotPasswordInput) error {
-	email := normalEmail(in.Email)
+// CheckPasswordResetRequest is the first half of "forgot password"
+// (R-USER-12): it checks the address and counts the request against the
+// limits, and reads nothing about the address, so that it costs the same
+// whether or not anyone has it. The caller answers at once and runs
+// SendPasswordReset with the returned input afterwards, off the request,
+// so that the answer's timing cannot tell the addresses apart either.
+// Returns EINVALID for a malformed address, and ETOOMANY past
+// forgotPerAddress requests for one address or forgotPerIP from one IP
+// within forgotWindow (again the same for any address).
+func (d *DB) CheckPasswordResetRequest(ctx context.Context, in ForgotPasswordInput) (ForgotPasswordInput, error) {
+	in.Email = normalEmail(in.Email)
 	var v ValidationError
-	checkEmail(&v, "email", email, true)
+	checkEmail(&v, "email", in.Email, true)
 	if err := v.Err(); err != nil {
-		return err
+		return in, err
 	}
 	now := d.now()
 	for _, l := range []struct {
 		key   string
 		limit int
-	}{{"ip:" + in.IP, forgotPerIP}, {"email:" + strings.ToLower(email), forgotPerAddress}} {
+	}{{"ip:" + in.IP, forgotPerIP}, {"email:" + strings.ToLower(in.Email), forgotPerAddress}} {
 		if ok, wait := d.mail.limits.allow(l.key, l.limit, forgotWindow, now); !ok {
-			return Errorf(ETOOMANY, "forgot.too_many", "Count", max(1, int(wait.Minutes()+0.999)))
+			return in, Errorf(ETOOMANY, "forgot.too_many", "Count", max(1, int(wait.Minutes()+0.999)))
 		}
 	}
+	return in, nil
+}
+
+// SendPasswordReset is the second half of "forgot password", for a request
+// CheckPasswordResetRequest accepted: an active user gets a reset link, an
+// invited user the activation mail again, and nobody else (unknown,
+// blocked or inactive) gets anything. Every request is audited, so admins
+// see who asked for whom.
+func (d *DB) SendPasswordReset(ctx context.Context, in ForgotPasswordInput) error {
+	email := normalEmail(in.Email)
 	u, err := d.rq.GetUserByEmail(ctx, email)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return err
@@ -307,12 +319,8 @@ func (d *DB) setPasswordByToken(ctx context.Context, kind string, in NewPassword
 		} else if n != 1 {
 			return nil, errTokenInvalid
 		}
-		if err := t.UseUserTokensOfKind(ctx, sqlcdb.UseUserTokensOfKindParams{UserID: u.ID, Kind: kind,
-			UsedAt: sql.NullInt64{Int64: now, Valid: true}}); err != nil {
-			return nil, err
-		}
-		if err := t.SetUserPassword(ctx, sqlcdb.SetUserPasswordParams{ID: u.ID, PasswordHash: hash,
-			UpdatedAt: now}); err != nil {
+		// The user's other links, of either kind, die with the change.
+		if err := t.setPassword(u.ID, hash); err != nil {
 			return nil, err
 		}
 		if err := t.ClearEmailFailures(ctx, u.Email); err != nil {

@@ -76,11 +76,8 @@ func (d *DB) Me(ctx context.Context, a Actor) (User, error) {
 	return userFrom(u), nil
 }
 
-// normalEmail trims an address as typed; comparison is case-insensitive in
-// the schema (R-USER-2), so the case is kept as the admin typed it.
-func normalEmail(s string) string { return strings.TrimSpace(s) }
-
-// checkEmail validates a login or notification address into v.
+// checkEmail validates a login or notification address, normalised by
+// normalEmail, into v; look-alikes are refused (R-SEC-8).
 func checkEmail(v *ValidationError, field, email string, required bool) {
 	switch {
 	case email == "":
@@ -90,6 +87,10 @@ func checkEmail(v *ValidationError, field, email string, required bool) {
 	case utf8.RuneCountInString(email) > 254:
 		v.Add(field, M("error.too_long", "Max", 254))
 	default:
+		if m, bad := emailLookalike(email); bad { // R-SEC-8
+			v.Add(field, m)
+			return
+		}
 		addr, err := mail.ParseAddress(email)
 		if err != nil || addr.Address != email || addr.Name != "" ||
 			!strings.Contains(email[strings.LastIndexByte(email, '@')+1:], ".") {
@@ -105,7 +106,7 @@ func checkName(v *ValidationError, field, name string, maxLen int) {
 		v.Add(field, M("error.required"))
 	case n > maxLen:
 		v.Add(field, M("error.too_long", "Max", maxLen))
-	case strings.ContainsAny(name, "\x00\r\n"):
-		v.Add(field, M("error.control_chars"))
+	default:
+		checkText(v, field, name, false)
 	}
 }

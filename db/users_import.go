@@ -267,7 +267,7 @@ func (n *importNames) resolveAll(rows []UserCSVRow) []importInput {
 		in := n.resolve(r)
 		var v ValidationError
 		v.Fields = in.errs
-		if e := strings.ToLower(in.in.Email); e != "" {
+		if e := strings.ToLower(normalEmail(in.in.Email)); e != "" {
 			if first, ok := emails[e]; ok {
 				v.Add("row", M("csv.duplicate_email", "Line", first))
 			} else {

@@ -9,7 +9,8 @@ import (
 // UpdateUser saves the edit form of a user of the acting account: every
 // field of R-USER-1 (R-USER-10), in one transaction. An empty password
 // keeps the current one. A changed login e-mail or password ends the
-// user's other sessions (all of them, unless they edit themselves).
+// user's other sessions (all of them, unless they edit themselves); a set
+// password voids the user's reset and activation links (R-SEC-5).
 // SendInvite is ignored here; "Resend activation" is the row menu's.
 // Needs users.manage and the policy's leave to edit the user (R-SEC-2);
 // one's own login e-mail, notification e-mail and password change on the
@@ -63,7 +64,7 @@ func (d *DB) UpdateUser(ctx context.Context, a Actor, id int64, in UserInput) (U
 		}
 		emailChanged := !equalFoldASCII(u.Email, in.Email)
 		if hash != "" {
-			if err := t.SetUserPassword(ctx, sqlcdb.SetUserPasswordParams{ID: u.ID, PasswordHash: hash, UpdatedAt: now}); err != nil {
+			if err := t.setPassword(u.ID, hash); err != nil {
 				return nil, err
 			}
 			if u.Status == StatusInvited || u.Status == StatusInactive {

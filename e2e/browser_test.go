@@ -67,6 +67,7 @@ func serve(t *testing.T, d *db.DB) *server {
 		t.Fatal(err)
 	}
 	ts.Config.Handler = srv
+	t.Cleanup(srv.Close) // after the HTTP server, before the database
 	ts.Start()
 	t.Cleanup(ts.Close)
 	return &server{DB: d, Srv: srv, URL: ts.URL}

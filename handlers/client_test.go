@@ -58,6 +58,7 @@ func serveWith(t *testing.T, cfg handlers.Config) *app {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(srv.Close) // after the HTTP server, before the database
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
 	return &app{t: t, db: d, srv: srv, ts: ts}

@@ -27,6 +27,7 @@ func serveWithMail(t *testing.T, d *db.DB, delivery string) *app {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(srv.Close) // after the HTTP server, before the database
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
 	return &app{t: t, db: d, srv: srv, ts: ts}

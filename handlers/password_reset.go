@@ -28,18 +28,21 @@ func (s *Server) forgotForm(c echo.Context) error {
 	return s.render(c, http.StatusOK, "forgot-password", formPage[forgotForm]{Form: forgotForm{Email: c.QueryParam("email")}})
 }
 
-// forgotSubmit answers alike whether or not the address exists: it goes on
-// to the same "a link is on its way, if..." page.
+// forgotSubmit answers alike whether or not the address exists, and in the
+// same time: it checks the form and the limits, which read nothing about
+// the address, queues the look-up and the mail for after the answer, and
+// goes on to the same "a link is on its way, if..." page.
 func (s *Server) forgotSubmit(c echo.Context) error {
 	var f forgotForm
 	if err := bindForm(c, &f); err != nil {
 		return err
 	}
-	err := s.db.RequestPasswordReset(c.Request().Context(), db.ForgotPasswordInput{Email: f.Email,
+	in, err := s.db.CheckPasswordResetRequest(c.Request().Context(), db.ForgotPasswordInput{Email: f.Email,
 		IP: c.RealIP(), Lang: requestLang(c)})
 	if err != nil {
 		return refuse(s, c, "forgot-password", formPage[forgotForm]{Form: f}, err)
 	}
+	s.resets.add(in)
 	return c.Redirect(http.StatusSeeOther, "/forgot-password/sent")
 }
 

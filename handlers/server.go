@@ -57,13 +57,15 @@ type Server struct {
 	plainMessages sync.Map
 	secrets       *onceSecrets // SIP passwords between their POST and the page that shows them
 	imports       *importJobs  // CSV imports between upload, check and import
+	resets        *resetQueue  // forgot-password requests, done after their answer
 	mailDelivery  string
 	proxies       []*net.IPNet // trusted reverse proxies (proxy.go)
 }
 
 // New builds the server, parsing every template once and failing fast on a
 // broken one. When the database has no main account yet, it makes the
-// one-time setup token (see SetupURL).
+// one-time setup token (see SetupURL). ctx is the server's lifetime: the
+// work it does after answering runs under it; Close finishes that work.
 func New(ctx context.Context, cfg Config) (*Server, error) {
 	s := &Server{db: cfg.DB, log: cfg.Logger, baseURL: strings.TrimRight(cfg.BaseURL, "/"),
 		version: cfg.Version, secrets: newOnceSecrets(), imports: newImportJobs(),
@@ -105,8 +107,14 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	}
 	s.metrics = newHTTPMetrics()
 	s.echo = s.routes()
+	s.resets = newResetQueue(ctx, s.db.SendPasswordReset, s.log)
 	return s, nil
 }
+
+// Close finishes the work queued after answers (forgot-password requests)
+// and stops taking more. Call it after the HTTP server has shut down and
+// before the database closes.
+func (s *Server) Close() { s.resets.close() }
 
 // SetupURL is the one-time first-run address, or "" once setup is done.
 func (s *Server) SetupURL() string {

@@ -18,10 +18,6 @@ DELETE FROM tokens WHERE user_id = sqlc.arg(user_id) AND kind = sqlc.arg(kind);
 UPDATE tokens SET used_at = sqlc.arg(used_at)
 WHERE id_hash = sqlc.arg(id_hash) AND kind = sqlc.arg(kind) AND used_at IS NULL;
 
--- name: UseUserTokensOfKind :exec
-UPDATE tokens SET used_at = sqlc.arg(used_at)
-WHERE user_id = sqlc.arg(user_id) AND kind = sqlc.arg(kind) AND used_at IS NULL;
-
 -- name: DeleteUserToken :execrows
 DELETE FROM tokens WHERE id_hash = sqlc.arg(id_hash) AND user_id = sqlc.arg(user_id) AND kind = 'api';
 
@@ -49,3 +45,9 @@ WHERE t.id_hash = sqlc.arg(id_hash) AND t.kind = 'api';
 DELETE FROM tokens
 WHERE kind IN ('activation', 'reset') AND created_at < sqlc.arg(before)
   AND (used_at IS NOT NULL OR expires_at < sqlc.arg(now));
+
+-- name: VoidUserLinks :exec
+-- A password set, changed or reset, and a successful sign-in, void the
+-- user's outstanding reset and activation links (R-SEC-5).
+UPDATE tokens SET used_at = sqlc.arg(used_at)
+WHERE user_id = sqlc.arg(user_id) AND kind IN ('activation', 'reset') AND used_at IS NULL;

@@ -87,6 +87,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.clearEmailFailuresStmt, err = db.PrepareContext(ctx, clearEmailFailures); err != nil {
 		return nil, fmt.Errorf("error preparing query ClearEmailFailures: %w", err)
 	}
+	if q.clearEmailFailuresThroughStmt, err = db.PrepareContext(ctx, clearEmailFailuresThrough); err != nil {
+		return nil, fmt.Errorf("error preparing query ClearEmailFailuresThrough: %w", err)
+	}
 	if q.clearRolePermissionsStmt, err = db.PrepareContext(ctx, clearRolePermissions); err != nil {
 		return nil, fmt.Errorf("error preparing query ClearRolePermissions: %w", err)
 	}
@@ -212,6 +215,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.deleteLicenseStmt, err = db.PrepareContext(ctx, deleteLicense); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteLicense: %w", err)
+	}
+	if q.deleteLoginFailureStmt, err = db.PrepareContext(ctx, deleteLoginFailure); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteLoginFailure: %w", err)
 	}
 	if q.deleteOldLoginFailuresStmt, err = db.PrepareContext(ctx, deleteOldLoginFailures); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteOldLoginFailures: %w", err)
@@ -585,9 +591,6 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.useTokenStmt, err = db.PrepareContext(ctx, useToken); err != nil {
 		return nil, fmt.Errorf("error preparing query UseToken: %w", err)
 	}
-	if q.useUserTokensOfKindStmt, err = db.PrepareContext(ctx, useUserTokensOfKind); err != nil {
-		return nil, fmt.Errorf("error preparing query UseUserTokensOfKind: %w", err)
-	}
 	if q.userEmailTakenStmt, err = db.PrepareContext(ctx, userEmailTaken); err != nil {
 		return nil, fmt.Errorf("error preparing query UserEmailTaken: %w", err)
 	}
@@ -608,6 +611,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.usersPresentingSenderStmt, err = db.PrepareContext(ctx, usersPresentingSender); err != nil {
 		return nil, fmt.Errorf("error preparing query UsersPresentingSender: %w", err)
+	}
+	if q.voidUserLinksStmt, err = db.PrepareContext(ctx, voidUserLinks); err != nil {
+		return nil, fmt.Errorf("error preparing query VoidUserLinks: %w", err)
 	}
 	return &q, nil
 }
@@ -717,6 +723,11 @@ func (q *Queries) Close() error {
 	if q.clearEmailFailuresStmt != nil {
 		if cerr := q.clearEmailFailuresStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing clearEmailFailuresStmt: %w", cerr)
+		}
+	}
+	if q.clearEmailFailuresThroughStmt != nil {
+		if cerr := q.clearEmailFailuresThroughStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing clearEmailFailuresThroughStmt: %w", cerr)
 		}
 	}
 	if q.clearRolePermissionsStmt != nil {
@@ -927,6 +938,11 @@ func (q *Queries) Close() error {
 	if q.deleteLicenseStmt != nil {
 		if cerr := q.deleteLicenseStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing deleteLicenseStmt: %w", cerr)
+		}
+	}
+	if q.deleteLoginFailureStmt != nil {
+		if cerr := q.deleteLoginFailureStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteLoginFailureStmt: %w", cerr)
 		}
 	}
 	if q.deleteOldLoginFailuresStmt != nil {
@@ -1549,11 +1565,6 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing useTokenStmt: %w", cerr)
 		}
 	}
-	if q.useUserTokensOfKindStmt != nil {
-		if cerr := q.useUserTokensOfKindStmt.Close(); cerr != nil {
-			err = fmt.Errorf("error closing useUserTokensOfKindStmt: %w", cerr)
-		}
-	}
 	if q.userEmailTakenStmt != nil {
 		if cerr := q.userEmailTakenStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing userEmailTakenStmt: %w", cerr)
@@ -1587,6 +1598,11 @@ func (q *Queries) Close() error {
 	if q.usersPresentingSenderStmt != nil {
 		if cerr := q.usersPresentingSenderStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing usersPresentingSenderStmt: %w", cerr)
+		}
+	}
+	if q.voidUserLinksStmt != nil {
+		if cerr := q.voidUserLinksStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing voidUserLinksStmt: %w", cerr)
 		}
 	}
 	return err
@@ -1649,6 +1665,7 @@ type Queries struct {
 	cSVSIPAccountsStmt             *sql.Stmt
 	cSVSMSSendersStmt              *sql.Stmt
 	clearEmailFailuresStmt         *sql.Stmt
+	clearEmailFailuresThroughStmt  *sql.Stmt
 	clearRolePermissionsStmt       *sql.Stmt
 	clearUserGroupsStmt            *sql.Stmt
 	closeAccountSeatsStmt          *sql.Stmt
@@ -1691,6 +1708,7 @@ type Queries struct {
 	deleteGroupStmt                *sql.Stmt
 	deleteLeafGroupsStmt           *sql.Stmt
 	deleteLicenseStmt              *sql.Stmt
+	deleteLoginFailureStmt         *sql.Stmt
 	deleteOldLoginFailuresStmt     *sql.Stmt
 	deleteOldSentMailStmt          *sql.Stmt
 	deletePhoneNumberStmt          *sql.Stmt
@@ -1815,7 +1833,6 @@ type Queries struct {
 	updateSMSSenderStmt            *sql.Stmt
 	updateUserFieldsStmt           *sql.Stmt
 	useTokenStmt                   *sql.Stmt
-	useUserTokensOfKindStmt        *sql.Stmt
 	userEmailTakenStmt             *sql.Stmt
 	userGroupIDsStmt               *sql.Stmt
 	userGroupNamesStmt             *sql.Stmt
@@ -1823,6 +1840,7 @@ type Queries struct {
 	userStatusCountsStmt           *sql.Stmt
 	usersPresentingNumberStmt      *sql.Stmt
 	usersPresentingSenderStmt      *sql.Stmt
+	voidUserLinksStmt              *sql.Stmt
 }
 
 func (q *Queries) WithTx(tx *sql.Tx) *Queries {
@@ -1850,6 +1868,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		cSVSIPAccountsStmt:             q.cSVSIPAccountsStmt,
 		cSVSMSSendersStmt:              q.cSVSMSSendersStmt,
 		clearEmailFailuresStmt:         q.clearEmailFailuresStmt,
+		clearEmailFailuresThroughStmt:  q.clearEmailFailuresThroughStmt,
 		clearRolePermissionsStmt:       q.clearRolePermissionsStmt,
 		clearUserGroupsStmt:            q.clearUserGroupsStmt,
 		closeAccountSeatsStmt:          q.closeAccountSeatsStmt,
@@ -1892,6 +1911,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		deleteGroupStmt:                q.deleteGroupStmt,
 		deleteLeafGroupsStmt:           q.deleteLeafGroupsStmt,
 		deleteLicenseStmt:              q.deleteLicenseStmt,
+		deleteLoginFailureStmt:         q.deleteLoginFailureStmt,
 		deleteOldLoginFailuresStmt:     q.deleteOldLoginFailuresStmt,
 		deleteOldSentMailStmt:          q.deleteOldSentMailStmt,
 		deletePhoneNumberStmt:          q.deletePhoneNumberStmt,
@@ -2016,7 +2036,6 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		updateSMSSenderStmt:            q.updateSMSSenderStmt,
 		updateUserFieldsStmt:           q.updateUserFieldsStmt,
 		useTokenStmt:                   q.useTokenStmt,
-		useUserTokensOfKindStmt:        q.useUserTokensOfKindStmt,
 		userEmailTakenStmt:             q.userEmailTakenStmt,
 		userGroupIDsStmt:               q.userGroupIDsStmt,
 		userGroupNamesStmt:             q.userGroupNamesStmt,
@@ -2024,5 +2043,6 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		userStatusCountsStmt:           q.userStatusCountsStmt,
 		usersPresentingNumberStmt:      q.usersPresentingNumberStmt,
 		usersPresentingSenderStmt:      q.usersPresentingSenderStmt,
+		voidUserLinksStmt:              q.voidUserLinksStmt,
 	}
 }

@@ -9,7 +9,7 @@ import (
 	"context"
 )
 
-const addLoginFailure = `-- name: AddLoginFailure :exec
+const addLoginFailure = `-- name: AddLoginFailure :execlastid
 INSERT INTO login_failures (email, ip, at) VALUES (?1, ?2, ?3)
 `
 
@@ -19,9 +19,14 @@ type AddLoginFailureParams struct {
 	At    int64
 }
 
-func (q *Queries) AddLoginFailure(ctx context.Context, arg AddLoginFailureParams) error {
-	_, err := q.exec(ctx, q.addLoginFailureStmt, addLoginFailure, arg.Email, arg.Ip, arg.At)
-	return err
+// A sign-in attempt is counted as a failure before its password is checked
+// (R-SEC-3); the id lets a successful sign-in take it back.
+func (q *Queries) AddLoginFailure(ctx context.Context, arg AddLoginFailureParams) (int64, error) {
+	result, err := q.exec(ctx, q.addLoginFailureStmt, addLoginFailure, arg.Email, arg.Ip, arg.At)
+	if err != nil {
+		return 0, err
+	}
+	return result.LastInsertId()
 }
 
 const clearEmailFailures = `-- name: ClearEmailFailures :exec
@@ -30,6 +35,31 @@ DELETE FROM login_failures WHERE email = ?1
 
 func (q *Queries) ClearEmailFailures(ctx context.Context, email string) error {
 	_, err := q.exec(ctx, q.clearEmailFailuresStmt, clearEmailFailures, email)
+	return err
+}
+
+const clearEmailFailuresThrough = `-- name: ClearEmailFailuresThrough :exec
+DELETE FROM login_failures WHERE email = ?1 AND id <= ?2
+`
+
+type ClearEmailFailuresThroughParams struct {
+	Email     string
+	ThroughID int64
+}
+
+// A successful sign-in forgives the failures counted before it and its own
+// attempt, but not attempts still in flight that were counted after it.
+func (q *Queries) ClearEmailFailuresThrough(ctx context.Context, arg ClearEmailFailuresThroughParams) error {
+	_, err := q.exec(ctx, q.clearEmailFailuresThroughStmt, clearEmailFailuresThrough, arg.Email, arg.ThroughID)
+	return err
+}
+
+const deleteLoginFailure = `-- name: DeleteLoginFailure :exec
+DELETE FROM login_failures WHERE id = ?1
+`
+
+func (q *Queries) DeleteLoginFailure(ctx context.Context, id int64) error {
+	_, err := q.exec(ctx, q.deleteLoginFailureStmt, deleteLoginFailure, id)
 	return err
 }
 

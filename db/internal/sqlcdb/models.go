@@ -75,6 +75,7 @@ type LicenseSeat struct {
 }
 
 type LoginFailure struct {
+	ID    int64
 	Email string
 	Ip    string
 	At    int64

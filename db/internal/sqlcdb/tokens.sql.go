@@ -263,18 +263,19 @@ func (q *Queries) UseToken(ctx context.Context, arg UseTokenParams) (int64, erro
 	return result.RowsAffected()
 }
 
-const useUserTokensOfKind = `-- name: UseUserTokensOfKind :exec
+const voidUserLinks = `-- name: VoidUserLinks :exec
 UPDATE tokens SET used_at = ?1
-WHERE user_id = ?2 AND kind = ?3 AND used_at IS NULL
+WHERE user_id = ?2 AND kind IN ('activation', 'reset') AND used_at IS NULL
 `
 
-type UseUserTokensOfKindParams struct {
+type VoidUserLinksParams struct {
 	UsedAt sql.NullInt64
 	UserID int64
-	Kind   string
 }
 
-func (q *Queries) UseUserTokensOfKind(ctx context.Context, arg UseUserTokensOfKindParams) error {
-	_, err := q.exec(ctx, q.useUserTokensOfKindStmt, useUserTokensOfKind, arg.UsedAt, arg.UserID, arg.Kind)
+// A password set, changed or reset, and a successful sign-in, void the
+// user's outstanding reset and activation links (R-SEC-5).
+func (q *Queries) VoidUserLinks(ctx context.Context, arg VoidUserLinksParams) error {
+	_, err := q.exec(ctx, q.voidUserLinksStmt, voidUserLinks, arg.UsedAt, arg.UserID)
 	return err
 }
