@@ -39,7 +39,7 @@ func TestUserFormRefusesLookalikes(t *testing.T) {
 	}
 	status, body := a.api("POST", "/api/v1/users", a.token("owner@example.pl"), map[string]any{
 		"email": "\uff41dmin@example.pl", "full_name": "An\u200bna", "role_id": staff, "position_id": pos,
-		"extension": "1302", "password": "Secret-pass1!", "password_confirm": "Secret-pass1!"})
+		"extension": "1302", "password": "Secret-pass1!"})
 	f := apiFields(body)
 	if status != http.StatusBadRequest || !strings.Contains(fmt.Sprint(f["email"]), "imitate ordinary ones") ||
 		!strings.Contains(fmt.Sprint(f["full_name"]), "Invisible characters") {
