@@ -186,7 +186,7 @@ func TestAPINumbersAndSenders(t *testing.T) {
 	if status, body := a.api("PUT", fmt.Sprintf("/api/v1/users/%d/sms-sender", u.ID), tok, map[string]any{"sms_sender_id": 999}); status != http.StatusBadRequest || apiFields(body)["sms_sender_id"] == nil {
 		t.Fatalf("unknown sender: %d %v", status, body)
 	}
-	got, err := a.db.GetPhoneNumber(context.Background(), ownerActor(t, a), nid)
+	got, err := a.db.GetPresentation(context.Background(), ownerActor(t, a), db.PhoneNumbers, nid)
 	if err != nil || got.UserCount != 1 {
 		t.Fatalf("number presented by %d", got.UserCount)
 	}
