@@ -4,27 +4,13 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"regexp"
 	"strings"
-	"unicode/utf8"
 
 	"kadra/db/internal/sqlcdb"
 )
 
-// PhoneNumber is one of an account's numbers, presented as caller ID on
-// outgoing calls (R-SIP-5).
-type PhoneNumber struct {
-	ID        int64  `json:"id"`
-	Number    string `json:"number"`
-	Label     string `json:"label"`
-	UserCount int    `json:"user_count"`
-}
-
-// NumberInput creates or edits a phone number.
-type NumberInput struct {
-	Number string `json:"number" form:"number"`
-	Label  string `json:"label" form:"label"`
-}
+// The account's phone numbers for caller ID and its SMS senders (R-SIP-5),
+// one set of operations for both kinds.
 
 // NumberFilter narrows the lists of numbers and SMS senders.
 type NumberFilter struct {
@@ -32,52 +18,6 @@ type NumberFilter struct {
 	Sort    string `query:"sort"` // number (sender), label, users; "-" first for descending
 	Page    int    `query:"page"`
 	PerPage int    `query:"per_page"`
-}
-
-// NumberSorts and SenderSorts are the sort keys of the two lists.
-var (
-	NumberSorts = []string{"number", "label", "users"}
-	SenderSorts = []string{"sender", "label", "users"}
-)
-
-var e164 = regexp.MustCompile(`^\+[1-9][0-9]{6,14}$`)
-
-// normalE164 turns a number as people write it (+48 22 123-45-67, 0048...)
-// into E.164 (+48221234567); ok is false when it is not one.
-func normalE164(s string) (string, bool) {
-	s = strings.Map(func(r rune) rune {
-		if strings.ContainsRune(" -.()/\u00a0", r) {
-			return -1
-		}
-		return r
-	}, strings.TrimSpace(s))
-	if rest, ok := strings.CutPrefix(s, "00"); ok {
-		s = "+" + rest
-	}
-	return s, e164.MatchString(s)
-}
-
-func checkLabel(v *ValidationError, label string) {
-	switch {
-	case utf8.RuneCountInString(label) > 100:
-		v.Add("label", M("error.too_long", "Max", 100))
-	default:
-		checkText(v, "label", label, false)
-	}
-}
-
-func (in NumberInput) check() (NumberInput, error) {
-	var v ValidationError
-	in.Label = strings.TrimSpace(in.Label)
-	if strings.TrimSpace(in.Number) == "" {
-		v.Add("number", M("error.required"))
-	} else if n, ok := normalE164(in.Number); !ok {
-		v.Add("number", M("number.e164"))
-	} else {
-		in.Number = n
-	}
-	checkLabel(&v, in.Label)
-	return in, v.Err()
 }
 
 // requireNumbersRead admits those who manage numbers and those who pick
@@ -89,134 +29,151 @@ func requireNumbersRead(a Actor) error {
 	return a.require(PermUsersManage)
 }
 
-// SearchPhoneNumbers returns a page of the acting account's phone numbers.
+// SearchPresentations returns a page of the acting account's numbers or
+// senders.
 // Returns EFORBIDDEN without numbers.manage or users.manage.
-func (d *DB) SearchPhoneNumbers(ctx context.Context, a Actor, f NumberFilter) (Page[PhoneNumber], error) {
+func (d *DB) SearchPresentations(ctx context.Context, a Actor, k *PresentationKind, f NumberFilter) (Page[Presentation], error) {
 	if err := requireNumbersRead(a); err != nil {
-		return Page[PhoneNumber]{}, err
+		return Page[Presentation]{}, err
 	}
 	f.Page, f.PerPage = normalPage(f.Page, f.PerPage, 50)
 	q := likeContains(f.Q)
-	total, err := d.rq.CountPhoneNumbers(ctx, sqlcdb.CountPhoneNumbersParams{AccountID: a.AccountID, Q: q})
+	total, err := d.rq.CountPresentations(ctx, sqlcdb.CountPresentationsParams{Kind: k.Field, AccountID: a.AccountID, Q: q})
 	if err != nil {
-		return Page[PhoneNumber]{}, err
+		return Page[Presentation]{}, err
 	}
-	rows, err := d.rq.SearchPhoneNumbers(ctx, sqlcdb.SearchPhoneNumbersParams{AccountID: a.AccountID, Q: q,
-		Sort: normalSort(f.Sort, NumberSorts, "number"), Lim: int64(f.PerPage), Off: int64((f.Page - 1) * f.PerPage)})
+	rows, err := d.rq.SearchPresentations(ctx, sqlcdb.SearchPresentationsParams{Kind: k.Field, AccountID: a.AccountID,
+		Q: q, Sort: normalSort(f.Sort, k.Sorts, k.Field), Lim: int64(f.PerPage), Off: int64((f.Page - 1) * f.PerPage)})
 	if err != nil {
-		return Page[PhoneNumber]{}, err
+		return Page[Presentation]{}, err
 	}
-	out := Page[PhoneNumber]{Items: make([]PhoneNumber, len(rows)), Total: int(total), Page: f.Page, PerPage: f.PerPage}
+	out := Page[Presentation]{Items: make([]Presentation, len(rows)), Total: int(total), Page: f.Page, PerPage: f.PerPage}
 	for i, r := range rows {
-		out.Items[i] = PhoneNumber{ID: r.ID, Number: r.Number, Label: r.Label, UserCount: int(r.UserCount)}
+		out.Items[i] = Presentation{Kind: k, ID: r.ID, Value: r.Value, Label: r.Label, UserCount: int(r.UserCount)}
 	}
 	return out, nil
 }
 
-// GetPhoneNumber returns one phone number of the acting account.
+// GetPresentation returns one number or sender of the acting account.
 // Returns EFORBIDDEN without numbers.manage or users.manage, ENOTFOUND.
-func (d *DB) GetPhoneNumber(ctx context.Context, a Actor, id int64) (PhoneNumber, error) {
+func (d *DB) GetPresentation(ctx context.Context, a Actor, k *PresentationKind, id int64) (Presentation, error) {
 	if err := requireNumbersRead(a); err != nil {
-		return PhoneNumber{}, err
+		return Presentation{}, err
 	}
-	n, err := d.rq.GetPhoneNumber(ctx, sqlcdb.GetPhoneNumberParams{ID: id, AccountID: a.AccountID})
+	p, err := getPresentation(ctx, d.rq, a.AccountID, k, id)
 	if err != nil {
-		return PhoneNumber{}, notFound(err)
+		return p, err
 	}
-	users, err := d.rq.CountUsersPresentingNumber(ctx, nullID(id))
-	return PhoneNumber{ID: n.ID, Number: n.Number, Label: n.Label, UserCount: int(users)}, err
+	p.UserCount, err = usersPresenting(ctx, d.rq, k, id)
+	return p, err
 }
 
-// CreatePhoneNumber adds a number to the acting account.
-// Returns EFORBIDDEN without numbers.manage, EINVALID for a number that is
-// not E.164 or is already on the list, or a bad label.
-func (d *DB) CreatePhoneNumber(ctx context.Context, a Actor, in NumberInput) (PhoneNumber, error) {
-	return d.savePhoneNumber(ctx, a, 0, in)
+func getPresentation(ctx context.Context, q *sqlcdb.Queries, account int64, k *PresentationKind, id int64) (Presentation, error) {
+	r, err := q.GetPresentation(ctx, sqlcdb.GetPresentationParams{Kind: k.Field, ID: id, AccountID: account})
+	if err != nil {
+		return Presentation{}, notFound(err)
+	}
+	return Presentation{Kind: k, ID: r.ID, Value: r.Value, Label: r.Label}, nil
 }
 
-// UpdatePhoneNumber changes a number or its label; users presenting it keep
-// presenting it.
-// Returns what CreatePhoneNumber returns, and ENOTFOUND.
-func (d *DB) UpdatePhoneNumber(ctx context.Context, a Actor, id int64, in NumberInput) (PhoneNumber, error) {
+func usersPresenting(ctx context.Context, q *sqlcdb.Queries, k *PresentationKind, id int64) (int, error) {
+	n, err := q.CountUsersPresenting(ctx, sqlcdb.CountUsersPresentingParams{Kind: k.Field, ID: nullID(id)})
+	return int(n), err
+}
+
+// CreatePresentation adds a number or a sender to the acting account.
+// Returns EFORBIDDEN without numbers.manage, EINVALID for a bad value (a
+// number not in E.164, a sender neither that nor a name) or label, and
+// ECONFLICT (a ValidationError) for a value already on the list; senders
+// are compared without regard to case.
+func (d *DB) CreatePresentation(ctx context.Context, a Actor, k *PresentationKind, in PresentationInput) (Presentation, error) {
+	return d.savePresentation(ctx, a, k, 0, in)
+}
+
+// UpdatePresentation changes a number or a sender, or its label; users
+// presenting it keep presenting it.
+// Returns what CreatePresentation returns, and ENOTFOUND.
+func (d *DB) UpdatePresentation(ctx context.Context, a Actor, k *PresentationKind, id int64, in PresentationInput) (Presentation, error) {
 	if id == 0 {
-		return PhoneNumber{}, errNotFound
+		return Presentation{}, errNotFound
 	}
-	return d.savePhoneNumber(ctx, a, id, in)
+	return d.savePresentation(ctx, a, k, id, in)
 }
 
-func (d *DB) savePhoneNumber(ctx context.Context, a Actor, id int64, in NumberInput) (PhoneNumber, error) {
+func (d *DB) savePresentation(ctx context.Context, a Actor, k *PresentationKind, id int64, in PresentationInput) (Presentation, error) {
 	if err := a.require(PermNumbersManage); err != nil {
-		return PhoneNumber{}, err
+		return Presentation{}, err
 	}
-	in, err := in.check()
-	if err != nil {
-		return PhoneNumber{}, err
+	var v ValidationError
+	in.Value = k.normal(&v, in.Value)
+	in.Label = strings.TrimSpace(in.Label)
+	checkLabel(&v, in.Label)
+	if err := v.Err(); err != nil {
+		return Presentation{}, err
 	}
-	var out PhoneNumber
-	err = d.update(ctx, a, func(t *tx) ([]change, error) {
-		var before *PhoneNumber
+	var out Presentation
+	err := d.update(ctx, a, func(t *tx) ([]change, error) {
+		var before *Presentation
 		if id != 0 {
-			n, err := t.GetPhoneNumber(ctx, sqlcdb.GetPhoneNumberParams{ID: id, AccountID: a.AccountID})
+			p, err := getPresentation(ctx, t.Queries, a.AccountID, k, id)
 			if err != nil {
-				return nil, notFound(err)
+				return nil, err
 			}
-			before = &PhoneNumber{ID: n.ID, Number: n.Number, Label: n.Label}
+			before = &p
 		}
-		other, err := t.PhoneNumberByNumber(ctx, sqlcdb.PhoneNumberByNumberParams{AccountID: a.AccountID,
-			Number: in.Number})
+		other, err := t.PresentationIDByValue(ctx, sqlcdb.PresentationIDByValueParams{Kind: k.Field,
+			AccountID: a.AccountID, Value: in.Value})
 		switch {
-		case err == nil && other.ID != id:
+		case err == nil && other != id:
 			var v ValidationError
-			v.Conflict("number", M("number.taken"))
+			v.Conflict(k.Field, M(k.m("taken")))
 			return nil, v.Err()
 		case err != nil && !errors.Is(err, sql.ErrNoRows):
 			return nil, err
 		}
+		saved := Presentation{Kind: k, ID: id, Value: in.Value, Label: in.Label}
 		if before == nil {
-			n, err := t.CreatePhoneNumber(ctx, sqlcdb.CreatePhoneNumberParams{AccountID: a.AccountID,
-				Number: in.Number, Label: in.Label})
-			if err != nil {
+			if saved.ID, err = k.writes.insert(ctx, t.Queries, a.AccountID, in.Value, in.Label); err != nil {
 				return nil, err
 			}
-			out = PhoneNumber{ID: n.ID, Number: n.Number, Label: n.Label}
-			return one(change{Action: "number.create", TargetType: "phone_number", TargetID: n.ID,
-				TargetLabel: n.Number, After: out}), nil
+			out = saved
+			return one(change{Action: k.action + ".create", TargetType: k.target, TargetID: saved.ID,
+				TargetLabel: saved.Value, After: saved}), nil
 		}
-		if err := t.UpdatePhoneNumber(ctx, sqlcdb.UpdatePhoneNumberParams{ID: id, AccountID: a.AccountID,
-			Number: in.Number, Label: in.Label}); err != nil {
+		if err := k.writes.update(ctx, t.Queries, a.AccountID, id, in.Value, in.Label); err != nil {
 			return nil, err
 		}
-		users, err := t.CountUsersPresentingNumber(ctx, nullID(id))
-		if err != nil {
+		out = saved
+		if out.UserCount, err = usersPresenting(ctx, t.Queries, k, id); err != nil {
 			return nil, err
 		}
-		out = PhoneNumber{ID: id, Number: in.Number, Label: in.Label, UserCount: int(users)}
-		return one(change{Action: "number.update", TargetType: "phone_number", TargetID: id,
-			TargetLabel: in.Number, Before: before, After: PhoneNumber{ID: id, Number: in.Number, Label: in.Label}}), nil
+		return one(change{Action: k.action + ".update", TargetType: k.target, TargetID: id,
+			TargetLabel: saved.Value, Before: before, After: saved}), nil
 	})
 	return out, err
 }
 
-// DeletePhoneNumber removes a number no user presents and returns it.
+// DeletePresentation removes a number or a sender no user presents and
+// returns it.
 // Returns EFORBIDDEN without numbers.manage, ENOTFOUND, ECONFLICT naming
 // the users who present it.
-func (d *DB) DeletePhoneNumber(ctx context.Context, a Actor, id int64) (PhoneNumber, error) {
+func (d *DB) DeletePresentation(ctx context.Context, a Actor, k *PresentationKind, id int64) (Presentation, error) {
 	if err := a.require(PermNumbersManage); err != nil {
-		return PhoneNumber{}, err
+		return Presentation{}, err
 	}
-	var out PhoneNumber
+	var out Presentation
 	err := d.update(ctx, a, func(t *tx) ([]change, error) {
-		n, err := t.GetPhoneNumber(ctx, sqlcdb.GetPhoneNumberParams{ID: id, AccountID: a.AccountID})
+		p, err := getPresentation(ctx, t.Queries, a.AccountID, k, id)
 		if err != nil {
-			return nil, notFound(err)
+			return nil, err
 		}
-		users, err := t.UsersPresentingNumber(ctx, sqlcdb.UsersPresentingNumberParams{NumberID: nullID(id),
+		users, err := t.UsersPresenting(ctx, sqlcdb.UsersPresentingParams{Kind: k.Field, ID: nullID(id),
 			AccountID: a.AccountID})
 		if err != nil {
 			return nil, err
 		}
 		if len(users) > 0 {
-			total, err := t.CountUsersPresentingNumber(ctx, nullID(id))
+			total, err := usersPresenting(ctx, t.Queries, k, id)
 			if err != nil {
 				return nil, err
 			}
@@ -224,15 +181,15 @@ func (d *DB) DeletePhoneNumber(ctx context.Context, a Actor, id int64) (PhoneNum
 			for i, u := range users {
 				names[i] = personLabel(u.FullName, u.Email)
 			}
-			return nil, Errorf(ECONFLICT, "number.in_use", "Number", n.Number, "Users", nameList(names, int(total)),
-				"Count", int(total))
+			return nil, Errorf(ECONFLICT, k.m("in_use"), k.valueKey(), p.Value, "Users", nameList(names, total),
+				"Count", total)
 		}
-		if err := t.DeletePhoneNumber(ctx, sqlcdb.DeletePhoneNumberParams{ID: id, AccountID: a.AccountID}); err != nil {
+		if err := k.writes.remove(ctx, t.Queries, a.AccountID, id); err != nil {
 			return nil, err
 		}
-		out = PhoneNumber{ID: n.ID, Number: n.Number, Label: n.Label}
-		return one(change{Action: "number.delete", TargetType: "phone_number", TargetID: id, TargetLabel: n.Number,
-			Before: out}), nil
+		out = p
+		return one(change{Action: k.action + ".delete", TargetType: k.target, TargetID: id, TargetLabel: p.Value,
+			Before: p}), nil
 	})
 	return out, err
 }

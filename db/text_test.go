@@ -140,12 +140,14 @@ func TestNameLookalikes(t *testing.T) {
 		},
 		"number label": func(name string) (string, error) {
 			n++
-			_, err := d.CreatePhoneNumber(ctx, owner, db.NumberInput{Number: fmt.Sprintf("+48 22 555 %02d %02d", n/100, n%100), Label: name})
+			_, err := d.CreatePresentation(ctx, owner, db.PhoneNumbers, db.PresentationInput{Kind: db.PhoneNumbers,
+				Value: fmt.Sprintf("+48 22 555 %02d %02d", n/100, n%100), Label: name})
 			return "label", err
 		},
 		"sender label": func(name string) (string, error) {
 			n++
-			_, err := d.CreateSMSSender(ctx, owner, db.SenderInput{Sender: fmt.Sprintf("Kadra%d", n), Label: name})
+			_, err := d.CreatePresentation(ctx, owner, db.SMSSenders, db.PresentationInput{Kind: db.SMSSenders,
+				Value: fmt.Sprintf("Kadra%d", n), Label: name})
 			return "label", err
 		},
 	}

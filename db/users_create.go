@@ -235,10 +235,10 @@ func (t *tx) applyUserLinks(u sqlcdb.User, in UserInput, out *UserSaved) ([]chan
 			}
 		}
 	}
-	if err := on("call_number_id")(setCallerID(t.ctx, t, u.ID, in.CallNumberID)); err != nil {
+	if err := on("call_number_id")(setPresentation(t.ctx, t, PhoneNumbers, u.ID, in.CallNumberID)); err != nil {
 		return nil, err
 	}
-	if err := on("sms_sender_id")(setSMSSender(t.ctx, t, u.ID, in.SMSSenderID)); err != nil {
+	if err := on("sms_sender_id")(setPresentation(t.ctx, t, SMSSenders, u.ID, in.SMSSenderID)); err != nil {
 		return nil, err
 	}
 	if err := on("group_ids")(t.setUserGroups(u.ID, in.GroupIDs)); err != nil {

@@ -3,6 +3,8 @@ package db
 import (
 	"context"
 	"strconv"
+
+	"kadra/db/internal/sqlcdb"
 )
 
 // UserFormOptions are the choices of the user form (R-USER-1): roles,
@@ -13,8 +15,8 @@ type UserFormOptions struct {
 	Positions     []Option
 	Groups        []Group
 	FreeSIP       []SIPAccount
-	Numbers       []PhoneNumber
-	Senders       []SMSSender
+	Numbers       []Presentation
+	Senders       []Presentation
 	NextExtension string
 	Policy        []Msg
 }
@@ -55,19 +57,11 @@ func (d *DB) UserFormOptions(ctx context.Context, a Actor) (UserFormOptions, err
 	if o.FreeSIP, err = d.FreeSIPAccounts(ctx, a); err != nil {
 		return o, err
 	}
-	nums, err := d.rq.NumberOptions(ctx, a.AccountID)
-	if err != nil {
+	if o.Numbers, err = d.presentationOptions(ctx, a.AccountID, PhoneNumbers); err != nil {
 		return o, err
 	}
-	for _, n := range nums {
-		o.Numbers = append(o.Numbers, PhoneNumber{ID: n.ID, Number: n.Number, Label: n.Label})
-	}
-	senders, err := d.rq.SenderOptions(ctx, a.AccountID)
-	if err != nil {
+	if o.Senders, err = d.presentationOptions(ctx, a.AccountID, SMSSenders); err != nil {
 		return o, err
-	}
-	for _, s := range senders {
-		o.Senders = append(o.Senders, SMSSender{ID: s.ID, Sender: s.Sender, Label: s.Label})
 	}
 	next, err := d.rq.MaxNumericExtension(ctx, a.AccountID)
 	if err != nil {
@@ -83,4 +77,17 @@ func (d *DB) UserFormOptions(ctx context.Context, a Actor) (UserFormOptions, err
 	}
 	o.Policy = policy.Rules()
 	return o, nil
+}
+
+// presentationOptions are all the account's numbers or senders, by value.
+func (d *DB) presentationOptions(ctx context.Context, account int64, k *PresentationKind) ([]Presentation, error) {
+	rows, err := d.rq.PresentationOptions(ctx, sqlcdb.PresentationOptionsParams{Kind: k.Field, AccountID: account})
+	if err != nil {
+		return nil, err
+	}
+	var out []Presentation
+	for _, r := range rows {
+		out = append(out, Presentation{Kind: k, ID: r.ID, Value: r.Value, Label: r.Label})
+	}
+	return out, nil
 }

@@ -24,11 +24,11 @@ func (b *browser) choose(id, value string) {
 func TestBrowserCreateUser(t *testing.T) {
 	d, owner := dbtest.Setup(t)
 	ctx := context.Background()
-	num, err := d.CreatePhoneNumber(ctx, owner, db.NumberInput{Number: "+48221234567", Label: "Office"})
+	num, err := d.CreatePresentation(ctx, owner, db.PhoneNumbers, db.PresentationInput{Value: "+48221234567", Label: "Office"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	snd, err := d.CreateSMSSender(ctx, owner, db.SenderInput{Sender: "Biuro"})
+	snd, err := d.CreatePresentation(ctx, owner, db.SMSSenders, db.PresentationInput{Value: "Biuro"})
 	if err != nil {
 		t.Fatal(err)
 	}

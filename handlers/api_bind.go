@@ -30,6 +30,12 @@ func bindJSON(c echo.Context, dst any) error {
 		return db.Errorf(db.EINVALID, "error.bad_json")
 	}
 	known := jsonNames(reflect.TypeOf(dst))
+	if m, ok := dst.(interface{ JSONMembers() []string }); ok {
+		known = map[string]bool{}
+		for _, name := range m.JSONMembers() {
+			known[name] = true
+		}
+	}
 	var v db.ValidationError
 	for name := range members {
 		if !known[name] {

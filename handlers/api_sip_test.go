@@ -1,7 +1,6 @@
 package handlers_test
 
 import (
-	"context"
 	"crypto/md5"
 	"database/sql"
 	"encoding/hex"
@@ -150,57 +149,53 @@ func TestAPISIPAccounts(t *testing.T) {
 	})
 }
 
-// R-SIP-5 through the API.
+// R-SIP-5 through the API: numbers and senders alike.
 func TestAPINumbersAndSenders(t *testing.T) {
-	a := newSetupApp(t)
-	tok := a.token("owner@example.pl")
-	status, body := a.api("POST", "/api/v1/numbers", tok, map[string]any{"number": "+48 22 123 45 67", "label": "Office"})
-	if status != http.StatusCreated || body["number"] != "+48221234567" {
-		t.Fatalf("create number: %d %v", status, body)
-	}
-	nid := int64(body["id"].(float64))
-	status, body = a.api("POST", "/api/v1/numbers", tok, map[string]any{"number": "123"})
-	if status != http.StatusBadRequest || apiFields(body)["number"] == nil {
-		t.Fatalf("invalid E.164: %d %v", status, body)
-	}
-	status, body = a.api("PATCH", fmt.Sprintf("/api/v1/numbers/%d", nid), tok, map[string]any{"label": "HQ"})
-	if status != http.StatusOK || body["label"] != "HQ" || body["number"] != "+48221234567" {
-		t.Fatalf("patch number: %d %v", status, body)
-	}
-	status, body = a.api("POST", "/api/v1/sms-senders", tok, map[string]any{"sender": "ABCDEFGHIJKL"})
-	if status != http.StatusBadRequest || apiFields(body)["sender"] == nil {
-		t.Fatalf("12-character sender: %d %v", status, body)
-	}
-	status, body = a.api("POST", "/api/v1/sms-senders", tok, map[string]any{"sender": "KADRA"})
-	if status != http.StatusCreated {
-		t.Fatalf("create sender: %d %v", status, body)
-	}
-	sid := int64(body["id"].(float64))
-	u := dbtest.AddUser(t, a.db, ownerActor(t, a), "ala@example.pl")
-	if status, body := a.api("PUT", fmt.Sprintf("/api/v1/users/%d/caller-id", u.ID), tok, map[string]any{"call_number_id": nid}); status != http.StatusNoContent {
-		t.Fatalf("caller ID: %d %v", status, body)
-	}
-	if status, body := a.api("PUT", fmt.Sprintf("/api/v1/users/%d/sms-sender", u.ID), tok, map[string]any{"sms_sender_id": sid}); status != http.StatusNoContent {
-		t.Fatalf("SMS sender: %d %v", status, body)
-	}
-	if status, body := a.api("PUT", fmt.Sprintf("/api/v1/users/%d/sms-sender", u.ID), tok, map[string]any{"sms_sender_id": 999}); status != http.StatusBadRequest || apiFields(body)["sms_sender_id"] == nil {
-		t.Fatalf("unknown sender: %d %v", status, body)
-	}
-	got, err := a.db.GetPhoneNumber(context.Background(), ownerActor(t, a), nid)
-	if err != nil || got.UserCount != 1 {
-		t.Fatalf("number presented by %d", got.UserCount)
-	}
-	status, body = a.api("DELETE", fmt.Sprintf("/api/v1/numbers/%d", nid), tok, nil)
-	if status != http.StatusConflict || !errorSays(body, "ala@example.pl") {
-		t.Fatalf("delete presented number: %d %v", status, body)
-	}
-	status, body = a.api("DELETE", fmt.Sprintf("/api/v1/sms-senders/%d", sid), tok, nil)
-	if status != http.StatusConflict || !errorSays(body, "ala@example.pl") {
-		t.Fatalf("delete presented sender: %d %v", status, body)
-	}
-	status, body = a.api("GET", "/api/v1/sms-senders?q=KAD", tok, nil)
-	if status != http.StatusOK || body["total"] != float64(1) {
-		t.Fatalf("list senders: %d %v", status, body)
+	for _, tc := range []struct {
+		path, field, user, userField string
+		typed, stored, bad, q        string
+	}{
+		{"/api/v1/numbers", "number", "caller-id", "call_number_id", "+48 22 123 45 67", "+48221234567", "123", "2212"},
+		{"/api/v1/sms-senders", "sender", "sms-sender", "sms_sender_id", "KADRA", "KADRA", "ABCDEFGHIJKL", "KAD"},
+	} {
+		t.Run(tc.field, func(t *testing.T) {
+			a := newSetupApp(t)
+			tok := a.token("owner@example.pl")
+			status, body := a.api("POST", tc.path, tok, map[string]any{tc.field: tc.typed, "label": "Office"})
+			if status != http.StatusCreated || body[tc.field] != tc.stored {
+				t.Fatalf("create: %d %v", status, body)
+			}
+			id := int64(body["id"].(float64))
+			if status, body := a.api("POST", tc.path, tok, map[string]any{tc.field: tc.bad}); status != http.StatusBadRequest || apiFields(body)[tc.field] == nil {
+				t.Fatalf("invalid: %d %v", status, body)
+			}
+			if status, body := a.api("POST", tc.path, tok, map[string]any{tc.field: tc.typed}); status != http.StatusConflict || apiFields(body)[tc.field] == nil {
+				t.Fatalf("taken: %d %v", status, body)
+			}
+			status, body = a.api("PATCH", fmt.Sprintf("%s/%d", tc.path, id), tok, map[string]any{"label": "HQ"})
+			if status != http.StatusOK || body["label"] != "HQ" || body[tc.field] != tc.stored {
+				t.Fatalf("patch: %d %v", status, body)
+			}
+			u := dbtest.AddUser(t, a.db, ownerActor(t, a), "ala@example.pl")
+			choice := fmt.Sprintf("/api/v1/users/%d/%s", u.ID, tc.user)
+			if status, body := a.api("PUT", choice, tok, map[string]any{tc.userField: id}); status != http.StatusNoContent {
+				t.Fatalf("user's choice: %d %v", status, body)
+			}
+			if status, body := a.api("PUT", choice, tok, map[string]any{tc.userField: 999}); status != http.StatusBadRequest || apiFields(body)[tc.userField] == nil {
+				t.Fatalf("unknown: %d %v", status, body)
+			}
+			if status, body := a.api("GET", fmt.Sprintf("%s/%d", tc.path, id), tok, nil); status != http.StatusOK || body["user_count"] != float64(1) {
+				t.Fatalf("presented by: %d %v", status, body)
+			}
+			status, body = a.api("DELETE", fmt.Sprintf("%s/%d", tc.path, id), tok, nil)
+			if status != http.StatusConflict || !errorSays(body, "ala@example.pl") {
+				t.Fatalf("delete presented: %d %v", status, body)
+			}
+			status, body = a.api("GET", tc.path+"?q="+tc.q, tok, nil)
+			if status != http.StatusOK || body["total"] != float64(1) {
+				t.Fatalf("list: %d %v", status, body)
+			}
+		})
 	}
 }
 

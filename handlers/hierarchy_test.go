@@ -190,12 +190,12 @@ func newHierarchy(t *testing.T) *hWorld {
 		t.Fatal(err)
 	}
 	w.pos2 = p.ID
-	n, err := ap.db.CreatePhoneNumber(ctx, w.owner, db.NumberInput{Number: "+48 22 100 00 00", Label: "Office"})
+	n, err := ap.db.CreatePresentation(ctx, w.owner, db.PhoneNumbers, db.PresentationInput{Value: "+48 22 100 00 00", Label: "Office"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	w.number = n.ID
-	s, err := ap.db.CreateSMSSender(ctx, w.owner, db.SenderInput{Sender: "Biuro", Label: "Office"})
+	s, err := ap.db.CreatePresentation(ctx, w.owner, db.SMSSenders, db.PresentationInput{Value: "Biuro", Label: "Office"})
 	if err != nil {
 		t.Fatal(err)
 	}

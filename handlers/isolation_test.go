@@ -97,12 +97,12 @@ func seedTenant(t *testing.T, d *db.DB, a db.Actor, marker string) tenant {
 		t.Fatal(err)
 	}
 	tn.ids["sip"] = sip.ID
-	n, err := d.CreatePhoneNumber(ctx, a, db.NumberInput{Number: fmt.Sprintf("+48 600 000 %03d", u.ID), Label: marker + " number"})
+	n, err := d.CreatePresentation(ctx, a, db.PhoneNumbers, db.PresentationInput{Value: fmt.Sprintf("+48 600 000 %03d", u.ID), Label: marker + " number"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	tn.ids["number"] = n.ID
-	s, err := d.CreateSMSSender(ctx, a, db.SenderInput{Sender: "S" + strconv.FormatInt(u.ID, 10) + "x", Label: marker + " sender"})
+	s, err := d.CreatePresentation(ctx, a, db.SMSSenders, db.PresentationInput{Value: "S" + strconv.FormatInt(u.ID, 10) + "x", Label: marker + " sender"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -523,10 +523,10 @@ func (w *isolation) unchanged(t *testing.T) {
 		if s, err := w.a.db.GetSIPAccount(ctx, in, v.ids["sip"]); err != nil || !s.Enabled {
 			t.Errorf("%s SIP account: %+v %v", v.marker, s, err)
 		}
-		if n, err := w.a.db.GetPhoneNumber(ctx, in, v.ids["number"]); err != nil || n.Label != v.marker+" number" {
+		if n, err := w.a.db.GetPresentation(ctx, in, db.PhoneNumbers, v.ids["number"]); err != nil || n.Label != v.marker+" number" {
 			t.Errorf("%s number: %+v %v", v.marker, n, err)
 		}
-		if s, err := w.a.db.GetSMSSender(ctx, in, v.ids["sender"]); err != nil || s.Label != v.marker+" sender" {
+		if s, err := w.a.db.GetPresentation(ctx, in, db.SMSSenders, v.ids["sender"]); err != nil || s.Label != v.marker+" sender" {
 			t.Errorf("%s sender: %+v %v", v.marker, s, err)
 		}
 		if l, err := w.a.db.GetLicense(ctx, in, v.ids["license"]); err != nil || l.Seats != 3 || l.Used != 1 {

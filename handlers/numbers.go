@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"context"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -14,132 +13,25 @@ import (
 
 // The Numbers section has two lists of the same shape (R-SIP-5): phone
 // numbers for caller ID at /numbers and SMS senders at /numbers/senders.
-// numberKind says which one a handler serves.
-type numberKind struct {
-	Key   string // "numbers" or "senders": i18n prefix and tab
-	Base  string // the list's path
-	Field string // the value's form field: "number" or "sender"
-	Sorts []string
-}
+// numberTab says which one a handler serves.
 
-var (
-	phoneNumbersKind = numberKind{Key: "numbers", Base: "/numbers", Field: "number", Sorts: db.NumberSorts}
-	smsSendersKind   = numberKind{Key: "senders", Base: "/numbers/senders", Field: "sender", Sorts: db.SenderSorts}
-)
-
-// numberRow is a phone number or an SMS sender.
-type numberRow struct {
-	ID        int64
-	Value     string
-	Label     string
-	UserCount int
-}
-
-// numberForm is the create and edit form of both lists.
-type numberForm struct {
-	Number string `form:"number"`
-	Sender string `form:"sender"`
-	Label  string `form:"label"`
-}
-
-func (f numberForm) value(k numberKind) string {
-	if k.Field == "sender" {
-		return f.Sender
-	}
-	return f.Number
-}
-
-// numberOps calls the db functions of one kind, so that both lists share
-// their handlers and template.
-type numberOps struct {
-	search func(ctx context.Context, a db.Actor, f db.NumberFilter) (db.Page[numberRow], error)
-	get    func(ctx context.Context, a db.Actor, id int64) (numberRow, error)
-	save   func(ctx context.Context, a db.Actor, id int64, f numberForm) (numberRow, error)
-	remove func(ctx context.Context, a db.Actor, id int64) (numberRow, error)
-}
-
-func fromNumber(n db.PhoneNumber) numberRow {
-	return numberRow{ID: n.ID, Value: n.Number, Label: n.Label, UserCount: n.UserCount}
-}
-
-func fromSender(s db.SMSSender) numberRow {
-	return numberRow{ID: s.ID, Value: s.Sender, Label: s.Label, UserCount: s.UserCount}
-}
-
-func rows[T any](p db.Page[T], conv func(T) numberRow) db.Page[numberRow] {
-	out := db.Page[numberRow]{Items: make([]numberRow, len(p.Items)), Total: p.Total, Page: p.Page, PerPage: p.PerPage}
-	for i, x := range p.Items {
-		out.Items[i] = conv(x)
-	}
-	return out
-}
-
-func (s *Server) numberOps(k numberKind) numberOps {
-	if k.Key == "senders" {
-		return numberOps{
-			search: func(ctx context.Context, a db.Actor, f db.NumberFilter) (db.Page[numberRow], error) {
-				p, err := s.db.SearchSMSSenders(ctx, a, f)
-				return rows(p, fromSender), err
-			},
-			get: func(ctx context.Context, a db.Actor, id int64) (numberRow, error) {
-				x, err := s.db.GetSMSSender(ctx, a, id)
-				return fromSender(x), err
-			},
-			save: func(ctx context.Context, a db.Actor, id int64, f numberForm) (numberRow, error) {
-				in := db.SenderInput{Sender: f.Sender, Label: f.Label}
-				if id == 0 {
-					x, err := s.db.CreateSMSSender(ctx, a, in)
-					return fromSender(x), err
-				}
-				x, err := s.db.UpdateSMSSender(ctx, a, id, in)
-				return fromSender(x), err
-			},
-			remove: func(ctx context.Context, a db.Actor, id int64) (numberRow, error) {
-				x, err := s.db.DeleteSMSSender(ctx, a, id)
-				return fromSender(x), err
-			},
-		}
-	}
-	return numberOps{
-		search: func(ctx context.Context, a db.Actor, f db.NumberFilter) (db.Page[numberRow], error) {
-			p, err := s.db.SearchPhoneNumbers(ctx, a, f)
-			return rows(p, fromNumber), err
-		},
-		get: func(ctx context.Context, a db.Actor, id int64) (numberRow, error) {
-			x, err := s.db.GetPhoneNumber(ctx, a, id)
-			return fromNumber(x), err
-		},
-		save: func(ctx context.Context, a db.Actor, id int64, f numberForm) (numberRow, error) {
-			in := db.NumberInput{Number: f.Number, Label: f.Label}
-			if id == 0 {
-				x, err := s.db.CreatePhoneNumber(ctx, a, in)
-				return fromNumber(x), err
-			}
-			x, err := s.db.UpdatePhoneNumber(ctx, a, id, in)
-			return fromNumber(x), err
-		},
-		remove: func(ctx context.Context, a db.Actor, id int64) (numberRow, error) {
-			x, err := s.db.DeletePhoneNumber(ctx, a, id)
-			return fromNumber(x), err
-		},
-	}
+// numberForm reads the create and edit form of the tab's kind.
+func numberForm(c echo.Context, k numberTab) db.PresentationInput {
+	return db.PresentationInput{Kind: k.PresentationKind, Value: c.FormValue(k.Field), Label: c.FormValue("label")}
 }
 
 // numbersPage is one of the two lists with its add form.
 type numbersPage struct {
-	Kind      numberKind
+	Kind      numberTab
 	F         db.NumberFilter
-	Result    db.Page[numberRow]
-	Form      numberForm
+	Result    db.Page[db.Presentation]
+	Form      db.PresentationInput
 	Errors    map[string]string
 	FormError string
 	Error     string // a refused delete
 }
 
 func (numbersPage) nav() string { return "numbers" }
-
-// FormValue is the value typed in the add form.
-func (p numbersPage) FormValue() string { return p.Form.value(p.Kind) }
 
 func (p numbersPage) query(over map[string]string) string {
 	v := url.Values{}
@@ -183,14 +75,14 @@ func (p numbersPage) Pager() pager {
 	})
 }
 
-func (s *Server) numbersPageFor(c echo.Context, k numberKind, p numbersPage) (numbersPage, error) {
+func (s *Server) numbersPageFor(c echo.Context, k numberTab, p numbersPage) (numbersPage, error) {
 	p.Kind = k
 	var err error
-	p.Result, err = s.numberOps(k).search(c.Request().Context(), actor(c), p.F)
+	p.Result, err = s.db.SearchPresentations(c.Request().Context(), actor(c), k.PresentationKind, p.F)
 	return p, err
 }
 
-func (s *Server) numbersList(k numberKind) echo.HandlerFunc {
+func (s *Server) numbersList(k numberTab) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		var f db.NumberFilter
 		if err := (&echo.DefaultBinder{}).BindQueryParams(c, &f); err != nil {
@@ -207,13 +99,10 @@ func (s *Server) numbersList(k numberKind) echo.HandlerFunc {
 	}
 }
 
-func (s *Server) numbersCreate(k numberKind) echo.HandlerFunc {
+func (s *Server) numbersCreate(k numberTab) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		var in numberForm
-		if err := bindForm(c, &in); err != nil {
-			return err
-		}
-		row, err := s.numberOps(k).save(c.Request().Context(), actor(c), 0, in)
+		in := numberForm(c, k)
+		row, err := s.db.CreatePresentation(c.Request().Context(), actor(c), k.PresentationKind, in)
 		if err != nil {
 			r, ok := s.formError(c, err)
 			fields, msg, status := r.Fields, r.Msg, r.Status
@@ -233,58 +122,46 @@ func (s *Server) numbersCreate(k numberKind) echo.HandlerFunc {
 
 // numberEditPage edits one number or sender.
 type numberEditPage struct {
-	Kind   numberKind
-	Row    numberRow
-	Form   numberForm
+	Kind   numberTab
+	Row    db.Presentation
+	Form   db.PresentationInput
 	Errors map[string]string
 	Error  string
 }
 
 func (numberEditPage) nav() string { return "numbers" }
 
-// FormValue is the value in the form.
-func (p numberEditPage) FormValue() string { return p.Form.value(p.Kind) }
-
-func formOf(k numberKind, r numberRow) numberForm {
-	if k.Field == "sender" {
-		return numberForm{Sender: r.Value, Label: r.Label}
-	}
-	return numberForm{Number: r.Value, Label: r.Label}
-}
-
-func (s *Server) numbersEdit(k numberKind) echo.HandlerFunc {
+func (s *Server) numbersEdit(k numberTab) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		id, err := pathID(c)
 		if err != nil {
 			return err
 		}
-		row, err := s.numberOps(k).get(c.Request().Context(), actor(c), id)
+		row, err := s.db.GetPresentation(c.Request().Context(), actor(c), k.PresentationKind, id)
 		if err != nil {
 			return err
 		}
-		return s.render(c, http.StatusOK, "number-edit", numberEditPage{Kind: k, Row: row, Form: formOf(k, row)})
+		form := db.PresentationInput{Kind: k.PresentationKind, Value: row.Value, Label: row.Label}
+		return s.render(c, http.StatusOK, "number-edit", numberEditPage{Kind: k, Row: row, Form: form})
 	}
 }
 
-func (s *Server) numbersUpdate(k numberKind) echo.HandlerFunc {
+func (s *Server) numbersUpdate(k numberTab) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		id, err := pathID(c)
 		if err != nil {
 			return err
 		}
-		var in numberForm
-		if err := bindForm(c, &in); err != nil {
-			return err
-		}
+		in := numberForm(c, k)
 		ctx, a := c.Request().Context(), actor(c)
-		row, err := s.numberOps(k).save(ctx, a, id, in)
+		row, err := s.db.UpdatePresentation(ctx, a, k.PresentationKind, id, in)
 		if err != nil {
 			r, ok := s.formError(c, err)
 			fields, msg, status := r.Fields, r.Msg, r.Status
 			if !ok {
 				return err
 			}
-			cur, gerr := s.numberOps(k).get(ctx, a, id)
+			cur, gerr := s.db.GetPresentation(ctx, a, k.PresentationKind, id)
 			if gerr != nil {
 				return gerr
 			}
@@ -295,13 +172,13 @@ func (s *Server) numbersUpdate(k numberKind) echo.HandlerFunc {
 	}
 }
 
-func (s *Server) numbersDelete(k numberKind) echo.HandlerFunc {
+func (s *Server) numbersDelete(k numberTab) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		id, err := pathID(c)
 		if err != nil {
 			return err
 		}
-		row, err := s.numberOps(k).remove(c.Request().Context(), actor(c), id)
+		row, err := s.db.DeletePresentation(c.Request().Context(), actor(c), k.PresentationKind, id)
 		if err != nil {
 			r, ok := s.formError(c, err)
 			msg, status := r.Msg, r.Status

@@ -80,7 +80,7 @@ func (s *Server) openAPISIP() map[string]any {
 		"/numbers": map[string]any{
 			"get": op("List the account's phone numbers for caller ID (numbers.manage or users.manage)",
 				map[string]any{"200": resp("A page of numbers", ref("PhoneNumberPage"))}, nil,
-				list(db.NumberSorts, query("q", "number or label, substring", "string"))...),
+				list(db.PhoneNumbers.Sorts, query("q", "number or label, substring", "string"))...),
 			"post": op("Add a number in E.164 (spaces, dashes and a 00 prefix are accepted) (numbers.manage)",
 				map[string]any{"201": resp("The number", ref("PhoneNumber"))}, number),
 		},
@@ -92,7 +92,7 @@ func (s *Server) openAPISIP() map[string]any {
 		"/sms-senders": map[string]any{
 			"get": op("List the account's SMS senders (numbers.manage or users.manage)",
 				map[string]any{"200": resp("A page of senders", ref("SMSSenderPage"))}, nil,
-				list(db.SenderSorts, query("q", "sender or label, substring", "string"))...),
+				list(db.SMSSenders.Sorts, query("q", "sender or label, substring", "string"))...),
 			"post": op("Add a sender: a number in E.164, or a name of at most 11 characters (letters, digits, "+
 				"spaces, . - _ &) (numbers.manage)", map[string]any{"201": resp("The sender", ref("SMSSender"))}, sender),
 		},

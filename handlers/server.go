@@ -205,7 +205,7 @@ func (s *Server) routes() *echo.Echo {
 	ui.POST("/sip/:id/enable", s.sipSetEnabled(true))
 	ui.POST("/sip/:id/disable", s.sipSetEnabled(false))
 	ui.POST("/sip/:id/delete", s.sipDelete)
-	for _, k := range []numberKind{phoneNumbersKind, smsSendersKind} {
+	for _, k := range numberTabs {
 		ui.GET(k.Base, s.numbersList(k))
 		ui.POST(k.Base, s.numbersCreate(k))
 		ui.GET(k.Base+"/:id/edit", s.numbersEdit(k))
@@ -274,18 +274,16 @@ func (s *Server) routes() *echo.Echo {
 	authed.GET("/sip-settings", s.apiSIPSettings)
 	authed.PATCH("/sip-settings", s.apiSIPSettingsUpdate)
 	authed.POST("/sip-settings/regenerate-stale", s.apiSIPRegenerateStale)
-	authed.GET("/numbers", s.apiNumbersList)
-	authed.POST("/numbers", s.apiNumbersCreate)
-	authed.GET("/numbers/:id", s.apiNumbersGet)
-	authed.PATCH("/numbers/:id", s.apiNumbersUpdate)
-	authed.DELETE("/numbers/:id", s.apiNumbersDelete)
-	authed.GET("/sms-senders", s.apiSendersList)
-	authed.POST("/sms-senders", s.apiSendersCreate)
-	authed.GET("/sms-senders/:id", s.apiSendersGet)
-	authed.PATCH("/sms-senders/:id", s.apiSendersUpdate)
-	authed.DELETE("/sms-senders/:id", s.apiSendersDelete)
-	authed.PUT("/users/:id/caller-id", s.apiUserCallerID)
-	authed.PUT("/users/:id/sms-sender", s.apiUserSMSSender)
+	for _, k := range numberTabs {
+		authed.GET(k.API, s.apiNumbersList(k.PresentationKind))
+		authed.POST(k.API, s.apiNumbersCreate(k.PresentationKind))
+		authed.GET(k.API+"/:id", s.apiNumbersGet(k.PresentationKind))
+		authed.PATCH(k.API+"/:id", s.apiNumbersUpdate(k.PresentationKind))
+		authed.DELETE(k.API+"/:id", s.apiNumbersDelete(k.PresentationKind))
+	}
+	for _, k := range numberTabs {
+		authed.PUT("/users/:id"+k.User, s.apiUserPresents(k.PresentationKind))
+	}
 	authed.GET("/roles", s.apiRolesList)
 	authed.POST("/roles", s.apiRolesCreate)
 	authed.GET("/roles/:id", s.apiRolesGet)

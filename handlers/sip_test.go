@@ -259,7 +259,7 @@ func TestNumbersPage(t *testing.T) {
 	if r := c.post("/numbers/senders", url.Values{"sender": {"KADRA"}}); r.Status != http.StatusSeeOther {
 		t.Fatalf("add sender: %d", r.Status)
 	}
-	n, _ := a.db.SearchPhoneNumbers(ctx, owner, db.NumberFilter{})
+	n, _ := a.db.SearchPresentations(ctx, owner, db.PhoneNumbers, db.NumberFilter{})
 	id := n.Items[0].ID
 	if r := c.get(fmt.Sprintf("/numbers/%d/edit", id)); r.Status != http.StatusOK || !strings.Contains(html.UnescapeString(r.Body), "+48221234567") {
 		t.Fatalf("edit form: %d", r.Status)
@@ -268,7 +268,7 @@ func TestNumbersPage(t *testing.T) {
 		t.Fatalf("edit: %d", r.Status)
 	}
 	u := dbtest.AddUser(t, a.db, owner, "ala@example.pl")
-	if err := a.db.SetUserCallerID(ctx, owner, u.ID, id); err != nil {
+	if err := a.db.SetUserPresentation(ctx, owner, db.PhoneNumbers, u.ID, id); err != nil {
 		t.Fatal(err)
 	}
 	c.get("/numbers")
@@ -276,7 +276,7 @@ func TestNumbersPage(t *testing.T) {
 	if r.Status != http.StatusConflict || !strings.Contains(r.Body, "ala@example.pl") {
 		t.Fatalf("delete presented number: %d\n%s", r.Status, r.Body)
 	}
-	if err := a.db.SetUserCallerID(ctx, owner, u.ID, 0); err != nil {
+	if err := a.db.SetUserPresentation(ctx, owner, db.PhoneNumbers, u.ID, 0); err != nil {
 		t.Fatal(err)
 	}
 	if r := c.post(fmt.Sprintf("/numbers/%d/delete", id), nil); r.Status != http.StatusSeeOther {

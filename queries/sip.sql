@@ -128,9 +128,9 @@ UPDATE users SET sip_account_id = NULL, updated_at = sqlc.arg(updated_at)
 WHERE sip_account_id = sqlc.arg(sip_account_id);
 
 -- name: SetUserCallNumber :exec
-UPDATE users SET call_number_id = sqlc.narg(call_number_id), updated_at = sqlc.arg(updated_at)
+UPDATE users SET call_number_id = sqlc.narg(presented_id), updated_at = sqlc.arg(updated_at)
 WHERE id = sqlc.arg(id) AND account_id = sqlc.arg(account_id);
 
 -- name: SetUserSMSSender :exec
-UPDATE users SET sms_sender_id = sqlc.narg(sms_sender_id), updated_at = sqlc.arg(updated_at)
+UPDATE users SET sms_sender_id = sqlc.narg(presented_id), updated_at = sqlc.arg(updated_at)
 WHERE id = sqlc.arg(id) AND account_id = sqlc.arg(account_id);

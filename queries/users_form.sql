@@ -1,8 +1,12 @@
--- name: NumberOptions :many
-SELECT id, number, label FROM phone_numbers WHERE account_id = sqlc.arg(account_id) ORDER BY number;
-
--- name: SenderOptions :many
-SELECT id, sender, label FROM sms_senders WHERE account_id = sqlc.arg(account_id) ORDER BY sender;
+-- PresentationOptions are the account's numbers (kind 'number') or SMS
+-- senders (kind 'sender') for the user form.
+-- name: PresentationOptions :many
+SELECT n.id, n.number AS value, n.label FROM phone_numbers n
+WHERE CAST(sqlc.arg(kind) AS TEXT) = 'number' AND n.account_id = sqlc.arg(account_id)
+UNION ALL
+SELECT s.id, s.sender, s.label FROM sms_senders s
+WHERE CAST(sqlc.arg(kind) AS TEXT) = 'sender' AND s.account_id = sqlc.arg(account_id)
+ORDER BY value;
 
 -- name: PositionOptions :many
 SELECT g.id, g.name FROM groups g

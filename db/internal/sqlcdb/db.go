@@ -126,11 +126,11 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.countMainAccessCandidatesStmt, err = db.PrepareContext(ctx, countMainAccessCandidates); err != nil {
 		return nil, fmt.Errorf("error preparing query CountMainAccessCandidates: %w", err)
 	}
-	if q.countPhoneNumbersStmt, err = db.PrepareContext(ctx, countPhoneNumbers); err != nil {
-		return nil, fmt.Errorf("error preparing query CountPhoneNumbers: %w", err)
-	}
 	if q.countPositionsStmt, err = db.PrepareContext(ctx, countPositions); err != nil {
 		return nil, fmt.Errorf("error preparing query CountPositions: %w", err)
+	}
+	if q.countPresentationsStmt, err = db.PrepareContext(ctx, countPresentations); err != nil {
+		return nil, fmt.Errorf("error preparing query CountPresentations: %w", err)
 	}
 	if q.countRoleCandidatesStmt, err = db.PrepareContext(ctx, countRoleCandidates); err != nil {
 		return nil, fmt.Errorf("error preparing query CountRoleCandidates: %w", err)
@@ -140,9 +140,6 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.countSIPAccountsStmt, err = db.PrepareContext(ctx, countSIPAccounts); err != nil {
 		return nil, fmt.Errorf("error preparing query CountSIPAccounts: %w", err)
-	}
-	if q.countSMSSendersStmt, err = db.PrepareContext(ctx, countSMSSenders); err != nil {
-		return nil, fmt.Errorf("error preparing query CountSMSSenders: %w", err)
 	}
 	if q.countSearchAccountsStmt, err = db.PrepareContext(ctx, countSearchAccounts); err != nil {
 		return nil, fmt.Errorf("error preparing query CountSearchAccounts: %w", err)
@@ -156,11 +153,8 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.countUserSessionsStmt, err = db.PrepareContext(ctx, countUserSessions); err != nil {
 		return nil, fmt.Errorf("error preparing query CountUserSessions: %w", err)
 	}
-	if q.countUsersPresentingNumberStmt, err = db.PrepareContext(ctx, countUsersPresentingNumber); err != nil {
-		return nil, fmt.Errorf("error preparing query CountUsersPresentingNumber: %w", err)
-	}
-	if q.countUsersPresentingSenderStmt, err = db.PrepareContext(ctx, countUsersPresentingSender); err != nil {
-		return nil, fmt.Errorf("error preparing query CountUsersPresentingSender: %w", err)
+	if q.countUsersPresentingStmt, err = db.PrepareContext(ctx, countUsersPresenting); err != nil {
+		return nil, fmt.Errorf("error preparing query CountUsersPresenting: %w", err)
 	}
 	if q.createAccountStmt, err = db.PrepareContext(ctx, createAccount); err != nil {
 		return nil, fmt.Errorf("error preparing query CreateAccount: %w", err)
@@ -294,17 +288,14 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.getOwnerStmt, err = db.PrepareContext(ctx, getOwner); err != nil {
 		return nil, fmt.Errorf("error preparing query GetOwner: %w", err)
 	}
-	if q.getPhoneNumberStmt, err = db.PrepareContext(ctx, getPhoneNumber); err != nil {
-		return nil, fmt.Errorf("error preparing query GetPhoneNumber: %w", err)
+	if q.getPresentationStmt, err = db.PrepareContext(ctx, getPresentation); err != nil {
+		return nil, fmt.Errorf("error preparing query GetPresentation: %w", err)
 	}
 	if q.getRoleStmt, err = db.PrepareContext(ctx, getRole); err != nil {
 		return nil, fmt.Errorf("error preparing query GetRole: %w", err)
 	}
 	if q.getSIPAccountStmt, err = db.PrepareContext(ctx, getSIPAccount); err != nil {
 		return nil, fmt.Errorf("error preparing query GetSIPAccount: %w", err)
-	}
-	if q.getSMSSenderStmt, err = db.PrepareContext(ctx, getSMSSender); err != nil {
-		return nil, fmt.Errorf("error preparing query GetSMSSender: %w", err)
 	}
 	if q.getSettingStmt, err = db.PrepareContext(ctx, getSetting); err != nil {
 		return nil, fmt.Errorf("error preparing query GetSetting: %w", err)
@@ -411,14 +402,8 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.nextAccountIDStmt, err = db.PrepareContext(ctx, nextAccountID); err != nil {
 		return nil, fmt.Errorf("error preparing query NextAccountID: %w", err)
 	}
-	if q.numberOptionsStmt, err = db.PrepareContext(ctx, numberOptions); err != nil {
-		return nil, fmt.Errorf("error preparing query NumberOptions: %w", err)
-	}
 	if q.openSeatStmt, err = db.PrepareContext(ctx, openSeat); err != nil {
 		return nil, fmt.Errorf("error preparing query OpenSeat: %w", err)
-	}
-	if q.phoneNumberByNumberStmt, err = db.PrepareContext(ctx, phoneNumberByNumber); err != nil {
-		return nil, fmt.Errorf("error preparing query PhoneNumberByNumber: %w", err)
 	}
 	if q.positionCountsStmt, err = db.PrepareContext(ctx, positionCounts); err != nil {
 		return nil, fmt.Errorf("error preparing query PositionCounts: %w", err)
@@ -428,6 +413,12 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.positionRootStmt, err = db.PrepareContext(ctx, positionRoot); err != nil {
 		return nil, fmt.Errorf("error preparing query PositionRoot: %w", err)
+	}
+	if q.presentationIDByValueStmt, err = db.PrepareContext(ctx, presentationIDByValue); err != nil {
+		return nil, fmt.Errorf("error preparing query PresentationIDByValue: %w", err)
+	}
+	if q.presentationOptionsStmt, err = db.PrepareContext(ctx, presentationOptions); err != nil {
+		return nil, fmt.Errorf("error preparing query PresentationOptions: %w", err)
 	}
 	if q.queueMailStmt, err = db.PrepareContext(ctx, queueMail); err != nil {
 		return nil, fmt.Errorf("error preparing query QueueMail: %w", err)
@@ -477,9 +468,6 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.sIPUserInAccountStmt, err = db.PrepareContext(ctx, sIPUserInAccount); err != nil {
 		return nil, fmt.Errorf("error preparing query SIPUserInAccount: %w", err)
 	}
-	if q.sMSSenderByNameStmt, err = db.PrepareContext(ctx, sMSSenderByName); err != nil {
-		return nil, fmt.Errorf("error preparing query SMSSenderByName: %w", err)
-	}
 	if q.searchAccountsStmt, err = db.PrepareContext(ctx, searchAccounts); err != nil {
 		return nil, fmt.Errorf("error preparing query SearchAccounts: %w", err)
 	}
@@ -489,14 +477,11 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.searchLicensesStmt, err = db.PrepareContext(ctx, searchLicenses); err != nil {
 		return nil, fmt.Errorf("error preparing query SearchLicenses: %w", err)
 	}
-	if q.searchPhoneNumbersStmt, err = db.PrepareContext(ctx, searchPhoneNumbers); err != nil {
-		return nil, fmt.Errorf("error preparing query SearchPhoneNumbers: %w", err)
+	if q.searchPresentationsStmt, err = db.PrepareContext(ctx, searchPresentations); err != nil {
+		return nil, fmt.Errorf("error preparing query SearchPresentations: %w", err)
 	}
 	if q.searchSIPAccountsStmt, err = db.PrepareContext(ctx, searchSIPAccounts); err != nil {
 		return nil, fmt.Errorf("error preparing query SearchSIPAccounts: %w", err)
-	}
-	if q.searchSMSSendersStmt, err = db.PrepareContext(ctx, searchSMSSenders); err != nil {
-		return nil, fmt.Errorf("error preparing query SearchSMSSenders: %w", err)
 	}
 	if q.seatsInPeriodStmt, err = db.PrepareContext(ctx, seatsInPeriod); err != nil {
 		return nil, fmt.Errorf("error preparing query SeatsInPeriod: %w", err)
@@ -506,9 +491,6 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.sendUserSessionsHomeStmt, err = db.PrepareContext(ctx, sendUserSessionsHome); err != nil {
 		return nil, fmt.Errorf("error preparing query SendUserSessionsHome: %w", err)
-	}
-	if q.senderOptionsStmt, err = db.PrepareContext(ctx, senderOptions); err != nil {
-		return nil, fmt.Errorf("error preparing query SenderOptions: %w", err)
 	}
 	if q.sessionActorOfStmt, err = db.PrepareContext(ctx, sessionActorOf); err != nil {
 		return nil, fmt.Errorf("error preparing query SessionActorOf: %w", err)
@@ -606,11 +588,8 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.userStatusCountsStmt, err = db.PrepareContext(ctx, userStatusCounts); err != nil {
 		return nil, fmt.Errorf("error preparing query UserStatusCounts: %w", err)
 	}
-	if q.usersPresentingNumberStmt, err = db.PrepareContext(ctx, usersPresentingNumber); err != nil {
-		return nil, fmt.Errorf("error preparing query UsersPresentingNumber: %w", err)
-	}
-	if q.usersPresentingSenderStmt, err = db.PrepareContext(ctx, usersPresentingSender); err != nil {
-		return nil, fmt.Errorf("error preparing query UsersPresentingSender: %w", err)
+	if q.usersPresentingStmt, err = db.PrepareContext(ctx, usersPresenting); err != nil {
+		return nil, fmt.Errorf("error preparing query UsersPresenting: %w", err)
 	}
 	if q.voidUserLinksStmt, err = db.PrepareContext(ctx, voidUserLinks); err != nil {
 		return nil, fmt.Errorf("error preparing query VoidUserLinks: %w", err)
@@ -790,14 +769,14 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing countMainAccessCandidatesStmt: %w", cerr)
 		}
 	}
-	if q.countPhoneNumbersStmt != nil {
-		if cerr := q.countPhoneNumbersStmt.Close(); cerr != nil {
-			err = fmt.Errorf("error closing countPhoneNumbersStmt: %w", cerr)
-		}
-	}
 	if q.countPositionsStmt != nil {
 		if cerr := q.countPositionsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing countPositionsStmt: %w", cerr)
+		}
+	}
+	if q.countPresentationsStmt != nil {
+		if cerr := q.countPresentationsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing countPresentationsStmt: %w", cerr)
 		}
 	}
 	if q.countRoleCandidatesStmt != nil {
@@ -813,11 +792,6 @@ func (q *Queries) Close() error {
 	if q.countSIPAccountsStmt != nil {
 		if cerr := q.countSIPAccountsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing countSIPAccountsStmt: %w", cerr)
-		}
-	}
-	if q.countSMSSendersStmt != nil {
-		if cerr := q.countSMSSendersStmt.Close(); cerr != nil {
-			err = fmt.Errorf("error closing countSMSSendersStmt: %w", cerr)
 		}
 	}
 	if q.countSearchAccountsStmt != nil {
@@ -840,14 +814,9 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing countUserSessionsStmt: %w", cerr)
 		}
 	}
-	if q.countUsersPresentingNumberStmt != nil {
-		if cerr := q.countUsersPresentingNumberStmt.Close(); cerr != nil {
-			err = fmt.Errorf("error closing countUsersPresentingNumberStmt: %w", cerr)
-		}
-	}
-	if q.countUsersPresentingSenderStmt != nil {
-		if cerr := q.countUsersPresentingSenderStmt.Close(); cerr != nil {
-			err = fmt.Errorf("error closing countUsersPresentingSenderStmt: %w", cerr)
+	if q.countUsersPresentingStmt != nil {
+		if cerr := q.countUsersPresentingStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing countUsersPresentingStmt: %w", cerr)
 		}
 	}
 	if q.createAccountStmt != nil {
@@ -1070,9 +1039,9 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing getOwnerStmt: %w", cerr)
 		}
 	}
-	if q.getPhoneNumberStmt != nil {
-		if cerr := q.getPhoneNumberStmt.Close(); cerr != nil {
-			err = fmt.Errorf("error closing getPhoneNumberStmt: %w", cerr)
+	if q.getPresentationStmt != nil {
+		if cerr := q.getPresentationStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getPresentationStmt: %w", cerr)
 		}
 	}
 	if q.getRoleStmt != nil {
@@ -1083,11 +1052,6 @@ func (q *Queries) Close() error {
 	if q.getSIPAccountStmt != nil {
 		if cerr := q.getSIPAccountStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getSIPAccountStmt: %w", cerr)
-		}
-	}
-	if q.getSMSSenderStmt != nil {
-		if cerr := q.getSMSSenderStmt.Close(); cerr != nil {
-			err = fmt.Errorf("error closing getSMSSenderStmt: %w", cerr)
 		}
 	}
 	if q.getSettingStmt != nil {
@@ -1265,19 +1229,9 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing nextAccountIDStmt: %w", cerr)
 		}
 	}
-	if q.numberOptionsStmt != nil {
-		if cerr := q.numberOptionsStmt.Close(); cerr != nil {
-			err = fmt.Errorf("error closing numberOptionsStmt: %w", cerr)
-		}
-	}
 	if q.openSeatStmt != nil {
 		if cerr := q.openSeatStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing openSeatStmt: %w", cerr)
-		}
-	}
-	if q.phoneNumberByNumberStmt != nil {
-		if cerr := q.phoneNumberByNumberStmt.Close(); cerr != nil {
-			err = fmt.Errorf("error closing phoneNumberByNumberStmt: %w", cerr)
 		}
 	}
 	if q.positionCountsStmt != nil {
@@ -1293,6 +1247,16 @@ func (q *Queries) Close() error {
 	if q.positionRootStmt != nil {
 		if cerr := q.positionRootStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing positionRootStmt: %w", cerr)
+		}
+	}
+	if q.presentationIDByValueStmt != nil {
+		if cerr := q.presentationIDByValueStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing presentationIDByValueStmt: %w", cerr)
+		}
+	}
+	if q.presentationOptionsStmt != nil {
+		if cerr := q.presentationOptionsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing presentationOptionsStmt: %w", cerr)
 		}
 	}
 	if q.queueMailStmt != nil {
@@ -1375,11 +1339,6 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing sIPUserInAccountStmt: %w", cerr)
 		}
 	}
-	if q.sMSSenderByNameStmt != nil {
-		if cerr := q.sMSSenderByNameStmt.Close(); cerr != nil {
-			err = fmt.Errorf("error closing sMSSenderByNameStmt: %w", cerr)
-		}
-	}
 	if q.searchAccountsStmt != nil {
 		if cerr := q.searchAccountsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing searchAccountsStmt: %w", cerr)
@@ -1395,19 +1354,14 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing searchLicensesStmt: %w", cerr)
 		}
 	}
-	if q.searchPhoneNumbersStmt != nil {
-		if cerr := q.searchPhoneNumbersStmt.Close(); cerr != nil {
-			err = fmt.Errorf("error closing searchPhoneNumbersStmt: %w", cerr)
+	if q.searchPresentationsStmt != nil {
+		if cerr := q.searchPresentationsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing searchPresentationsStmt: %w", cerr)
 		}
 	}
 	if q.searchSIPAccountsStmt != nil {
 		if cerr := q.searchSIPAccountsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing searchSIPAccountsStmt: %w", cerr)
-		}
-	}
-	if q.searchSMSSendersStmt != nil {
-		if cerr := q.searchSMSSendersStmt.Close(); cerr != nil {
-			err = fmt.Errorf("error closing searchSMSSendersStmt: %w", cerr)
 		}
 	}
 	if q.seatsInPeriodStmt != nil {
@@ -1423,11 +1377,6 @@ func (q *Queries) Close() error {
 	if q.sendUserSessionsHomeStmt != nil {
 		if cerr := q.sendUserSessionsHomeStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing sendUserSessionsHomeStmt: %w", cerr)
-		}
-	}
-	if q.senderOptionsStmt != nil {
-		if cerr := q.senderOptionsStmt.Close(); cerr != nil {
-			err = fmt.Errorf("error closing senderOptionsStmt: %w", cerr)
 		}
 	}
 	if q.sessionActorOfStmt != nil {
@@ -1590,14 +1539,9 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing userStatusCountsStmt: %w", cerr)
 		}
 	}
-	if q.usersPresentingNumberStmt != nil {
-		if cerr := q.usersPresentingNumberStmt.Close(); cerr != nil {
-			err = fmt.Errorf("error closing usersPresentingNumberStmt: %w", cerr)
-		}
-	}
-	if q.usersPresentingSenderStmt != nil {
-		if cerr := q.usersPresentingSenderStmt.Close(); cerr != nil {
-			err = fmt.Errorf("error closing usersPresentingSenderStmt: %w", cerr)
+	if q.usersPresentingStmt != nil {
+		if cerr := q.usersPresentingStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing usersPresentingStmt: %w", cerr)
 		}
 	}
 	if q.voidUserLinksStmt != nil {
@@ -1642,407 +1586,393 @@ func (q *Queries) queryRow(ctx context.Context, stmt *sql.Stmt, query string, ar
 }
 
 type Queries struct {
-	db                             DBTX
-	tx                             *sql.Tx
-	accountAccessUserIDsStmt       *sql.Stmt
-	accountByNameStmt              *sql.Stmt
-	accountExternalIDTakenStmt     *sql.Stmt
-	accountGroupsStmt              *sql.Stmt
-	accountMembershipsStmt         *sql.Stmt
-	accountNameTakenStmt           *sql.Stmt
-	accountUserCountStmt           *sql.Stmt
-	accountUserIDsStmt             *sql.Stmt
-	accountWithSIPDomainStmt       *sql.Stmt
-	actorOfStmt                    *sql.Stmt
-	addGroupMemberStmt             *sql.Stmt
-	addLoginFailureStmt            *sql.Stmt
-	addRolePermissionStmt          *sql.Stmt
-	allRolePermissionsStmt         *sql.Stmt
-	assignLicenseSeatStmt          *sql.Stmt
-	auditHighWaterStmt             *sql.Stmt
-	cSVPhoneNumbersStmt            *sql.Stmt
-	cSVRolesStmt                   *sql.Stmt
-	cSVSIPAccountsStmt             *sql.Stmt
-	cSVSMSSendersStmt              *sql.Stmt
-	clearEmailFailuresStmt         *sql.Stmt
-	clearEmailFailuresThroughStmt  *sql.Stmt
-	clearRolePermissionsStmt       *sql.Stmt
-	clearUserGroupsStmt            *sql.Stmt
-	closeAccountSeatsStmt          *sql.Stmt
-	closeSeatStmt                  *sql.Stmt
-	countAccountsStmt              *sql.Stmt
-	countAuditStmt                 *sql.Stmt
-	countGrantedSubAccountsStmt    *sql.Stmt
-	countGroupMembersStmt          *sql.Stmt
-	countLicenseSeatHoldersStmt    *sql.Stmt
-	countLicensesStmt              *sql.Stmt
-	countMailByStatusStmt          *sql.Stmt
-	countMainAccessCandidatesStmt  *sql.Stmt
-	countPhoneNumbersStmt          *sql.Stmt
-	countPositionsStmt             *sql.Stmt
-	countRoleCandidatesStmt        *sql.Stmt
-	countRoleHoldersStmt           *sql.Stmt
-	countSIPAccountsStmt           *sql.Stmt
-	countSMSSendersStmt            *sql.Stmt
-	countSearchAccountsStmt        *sql.Stmt
-	countStaleSIPAccountsStmt      *sql.Stmt
-	countSubAccountsStmt           *sql.Stmt
-	countUserSessionsStmt          *sql.Stmt
-	countUsersPresentingNumberStmt *sql.Stmt
-	countUsersPresentingSenderStmt *sql.Stmt
-	createAccountStmt              *sql.Stmt
-	createAccountWithIDStmt        *sql.Stmt
-	createGroupStmt                *sql.Stmt
-	createLicenseStmt              *sql.Stmt
-	createPhoneNumberStmt          *sql.Stmt
-	createRoleStmt                 *sql.Stmt
-	createSIPAccountStmt           *sql.Stmt
-	createSMSSenderStmt            *sql.Stmt
-	createSessionStmt              *sql.Stmt
-	createTokenStmt                *sql.Stmt
-	createUserStmt                 *sql.Stmt
-	deleteAccountRowStmt           *sql.Stmt
-	deleteAccountSettingsStmt      *sql.Stmt
-	deleteAccountUsersStmt         *sql.Stmt
-	deleteExpiredSessionsStmt      *sql.Stmt
-	deleteGroupStmt                *sql.Stmt
-	deleteLeafGroupsStmt           *sql.Stmt
-	deleteLicenseStmt              *sql.Stmt
-	deleteLoginFailureStmt         *sql.Stmt
-	deleteOldLoginFailuresStmt     *sql.Stmt
-	deleteOldSentMailStmt          *sql.Stmt
-	deletePhoneNumberStmt          *sql.Stmt
-	deleteRoleStmt                 *sql.Stmt
-	deleteSIPAccountStmt           *sql.Stmt
-	deleteSMSSenderStmt            *sql.Stmt
-	deleteSessionStmt              *sql.Stmt
-	deleteSpentTokensStmt          *sql.Stmt
-	deleteUserStmt                 *sql.Stmt
-	deleteUserSessionsStmt         *sql.Stmt
-	deleteUserSessionsExceptStmt   *sql.Stmt
-	deleteUserTokenStmt            *sql.Stmt
-	deleteUserTokensOfKindStmt     *sql.Stmt
-	deletedAccountsStmt            *sql.Stmt
-	dueMailStmt                    *sql.Stmt
-	emailFailuresSinceStmt         *sql.Stmt
-	firstPositionStmt              *sql.Stmt
-	freeSIPAccountStmt             *sql.Stmt
-	getAccountStmt                 *sql.Stmt
-	getAccountUserStmt             *sql.Stmt
-	getBuiltinRoleStmt             *sql.Stmt
-	getGroupStmt                   *sql.Stmt
-	getLicenseStmt                 *sql.Stmt
-	getMailStmt                    *sql.Stmt
-	getOwnerStmt                   *sql.Stmt
-	getPhoneNumberStmt             *sql.Stmt
-	getRoleStmt                    *sql.Stmt
-	getSIPAccountStmt              *sql.Stmt
-	getSMSSenderStmt               *sql.Stmt
-	getSettingStmt                 *sql.Stmt
-	getTokenStmt                   *sql.Stmt
-	getUserStmt                    *sql.Stmt
-	getUserByEmailStmt             *sql.Stmt
-	getUserDetailsStmt             *sql.Stmt
-	getUserTokenByNameStmt         *sql.Stmt
-	grantAccountAccessStmt         *sql.Stmt
-	grantedSubAccountsStmt         *sql.Stmt
-	groupMembersStmt               *sql.Stmt
-	groupMembersByNameStmt         *sql.Stmt
-	groupSubtreeStmt               *sql.Stmt
-	hasAccountAccessStmt           *sql.Stmt
-	iPFailuresSinceStmt            *sql.Stmt
-	insertAuditStmt                *sql.Stmt
-	insertDeletedAccountStmt       *sql.Stmt
-	insertSettingIfMissingStmt     *sql.Stmt
-	joinGroupStmt                  *sql.Stmt
-	licenseProductTakenStmt        *sql.Stmt
-	licenseSeatHoldersStmt         *sql.Stmt
-	licenseSeatTakenStmt           *sql.Stmt
-	listFreeSIPAccountsStmt        *sql.Stmt
-	listMailStmt                   *sql.Stmt
-	listRolesStmt                  *sql.Stmt
-	listSettingsStmt               *sql.Stmt
-	listStaleSIPAccountsStmt       *sql.Stmt
-	listSubscribersStmt            *sql.Stmt
-	listUserTokensStmt             *sql.Stmt
-	mainAccessCandidatesStmt       *sql.Stmt
-	mainAccountStmt                *sql.Stmt
-	markMailFailedStmt             *sql.Stmt
-	markMailSentStmt               *sql.Stmt
-	maxNumericExtensionStmt        *sql.Stmt
-	moveGroupStmt                  *sql.Stmt
-	moveUserToRoleStmt             *sql.Stmt
-	nextAccountIDStmt              *sql.Stmt
-	numberOptionsStmt              *sql.Stmt
-	openSeatStmt                   *sql.Stmt
-	phoneNumberByNumberStmt        *sql.Stmt
-	positionCountsStmt             *sql.Stmt
-	positionOptionsStmt            *sql.Stmt
-	positionRootStmt               *sql.Stmt
-	queueMailStmt                  *sql.Stmt
-	renameGroupStmt                *sql.Stmt
-	retryMailStmt                  *sql.Stmt
-	revokeAccountAccessStmt        *sql.Stmt
-	roleCandidatesStmt             *sql.Stmt
-	roleHolderCountStmt            *sql.Stmt
-	roleHoldersStmt                *sql.Stmt
-	roleHoldersByNameStmt          *sql.Stmt
-	roleIDByNameStmt               *sql.Stmt
-	roleNamesStmt                  *sql.Stmt
-	rolePermissionsStmt            *sql.Stmt
-	roleUserCountStmt              *sql.Stmt
-	sIPCountsStmt                  *sql.Stmt
-	sIPDomainClashesStmt           *sql.Stmt
-	sIPExtensionInDomainStmt       *sql.Stmt
-	sIPUserInAccountStmt           *sql.Stmt
-	sMSSenderByNameStmt            *sql.Stmt
-	searchAccountsStmt             *sql.Stmt
-	searchAuditStmt                *sql.Stmt
-	searchLicensesStmt             *sql.Stmt
-	searchPhoneNumbersStmt         *sql.Stmt
-	searchSIPAccountsStmt          *sql.Stmt
-	searchSMSSendersStmt           *sql.Stmt
-	seatsInPeriodStmt              *sql.Stmt
-	sendSessionsHomeStmt           *sql.Stmt
-	sendUserSessionsHomeStmt       *sql.Stmt
-	senderOptionsStmt              *sql.Stmt
-	sessionActorOfStmt             *sql.Stmt
-	setAccountSIPDomainStmt        *sql.Stmt
-	setSIPEnabledStmt              *sql.Stmt
-	setSIPSecretStmt               *sql.Stmt
-	setSessionAccountStmt          *sql.Stmt
-	setSettingStmt                 *sql.Stmt
-	setUserCallNumberStmt          *sql.Stmt
-	setUserLastLoginStmt           *sql.Stmt
-	setUserPasswordStmt            *sql.Stmt
-	setUserPositionIDStmt          *sql.Stmt
-	setUserSIPAccountStmt          *sql.Stmt
-	setUserSMSSenderStmt           *sql.Stmt
-	setUserStatusStmt              *sql.Stmt
-	siblingNamedStmt               *sql.Stmt
-	subAccountsStmt                *sql.Stmt
-	subtreeIDsStmt                 *sql.Stmt
-	tokenActorOfStmt               *sql.Stmt
-	touchSessionStmt               *sql.Stmt
-	touchTokenStmt                 *sql.Stmt
-	unassignLicenseSeatStmt        *sql.Stmt
-	updateAccountStmt              *sql.Stmt
-	updateLicenseStmt              *sql.Stmt
-	updatePhoneNumberStmt          *sql.Stmt
-	updateRoleStmt                 *sql.Stmt
-	updateSMSSenderStmt            *sql.Stmt
-	updateUserFieldsStmt           *sql.Stmt
-	useTokenStmt                   *sql.Stmt
-	userEmailTakenStmt             *sql.Stmt
-	userGroupIDsStmt               *sql.Stmt
-	userGroupNamesStmt             *sql.Stmt
-	userLicensesStmt               *sql.Stmt
-	userStatusCountsStmt           *sql.Stmt
-	usersPresentingNumberStmt      *sql.Stmt
-	usersPresentingSenderStmt      *sql.Stmt
-	voidUserLinksStmt              *sql.Stmt
+	db                            DBTX
+	tx                            *sql.Tx
+	accountAccessUserIDsStmt      *sql.Stmt
+	accountByNameStmt             *sql.Stmt
+	accountExternalIDTakenStmt    *sql.Stmt
+	accountGroupsStmt             *sql.Stmt
+	accountMembershipsStmt        *sql.Stmt
+	accountNameTakenStmt          *sql.Stmt
+	accountUserCountStmt          *sql.Stmt
+	accountUserIDsStmt            *sql.Stmt
+	accountWithSIPDomainStmt      *sql.Stmt
+	actorOfStmt                   *sql.Stmt
+	addGroupMemberStmt            *sql.Stmt
+	addLoginFailureStmt           *sql.Stmt
+	addRolePermissionStmt         *sql.Stmt
+	allRolePermissionsStmt        *sql.Stmt
+	assignLicenseSeatStmt         *sql.Stmt
+	auditHighWaterStmt            *sql.Stmt
+	cSVPhoneNumbersStmt           *sql.Stmt
+	cSVRolesStmt                  *sql.Stmt
+	cSVSIPAccountsStmt            *sql.Stmt
+	cSVSMSSendersStmt             *sql.Stmt
+	clearEmailFailuresStmt        *sql.Stmt
+	clearEmailFailuresThroughStmt *sql.Stmt
+	clearRolePermissionsStmt      *sql.Stmt
+	clearUserGroupsStmt           *sql.Stmt
+	closeAccountSeatsStmt         *sql.Stmt
+	closeSeatStmt                 *sql.Stmt
+	countAccountsStmt             *sql.Stmt
+	countAuditStmt                *sql.Stmt
+	countGrantedSubAccountsStmt   *sql.Stmt
+	countGroupMembersStmt         *sql.Stmt
+	countLicenseSeatHoldersStmt   *sql.Stmt
+	countLicensesStmt             *sql.Stmt
+	countMailByStatusStmt         *sql.Stmt
+	countMainAccessCandidatesStmt *sql.Stmt
+	countPositionsStmt            *sql.Stmt
+	countPresentationsStmt        *sql.Stmt
+	countRoleCandidatesStmt       *sql.Stmt
+	countRoleHoldersStmt          *sql.Stmt
+	countSIPAccountsStmt          *sql.Stmt
+	countSearchAccountsStmt       *sql.Stmt
+	countStaleSIPAccountsStmt     *sql.Stmt
+	countSubAccountsStmt          *sql.Stmt
+	countUserSessionsStmt         *sql.Stmt
+	countUsersPresentingStmt      *sql.Stmt
+	createAccountStmt             *sql.Stmt
+	createAccountWithIDStmt       *sql.Stmt
+	createGroupStmt               *sql.Stmt
+	createLicenseStmt             *sql.Stmt
+	createPhoneNumberStmt         *sql.Stmt
+	createRoleStmt                *sql.Stmt
+	createSIPAccountStmt          *sql.Stmt
+	createSMSSenderStmt           *sql.Stmt
+	createSessionStmt             *sql.Stmt
+	createTokenStmt               *sql.Stmt
+	createUserStmt                *sql.Stmt
+	deleteAccountRowStmt          *sql.Stmt
+	deleteAccountSettingsStmt     *sql.Stmt
+	deleteAccountUsersStmt        *sql.Stmt
+	deleteExpiredSessionsStmt     *sql.Stmt
+	deleteGroupStmt               *sql.Stmt
+	deleteLeafGroupsStmt          *sql.Stmt
+	deleteLicenseStmt             *sql.Stmt
+	deleteLoginFailureStmt        *sql.Stmt
+	deleteOldLoginFailuresStmt    *sql.Stmt
+	deleteOldSentMailStmt         *sql.Stmt
+	deletePhoneNumberStmt         *sql.Stmt
+	deleteRoleStmt                *sql.Stmt
+	deleteSIPAccountStmt          *sql.Stmt
+	deleteSMSSenderStmt           *sql.Stmt
+	deleteSessionStmt             *sql.Stmt
+	deleteSpentTokensStmt         *sql.Stmt
+	deleteUserStmt                *sql.Stmt
+	deleteUserSessionsStmt        *sql.Stmt
+	deleteUserSessionsExceptStmt  *sql.Stmt
+	deleteUserTokenStmt           *sql.Stmt
+	deleteUserTokensOfKindStmt    *sql.Stmt
+	deletedAccountsStmt           *sql.Stmt
+	dueMailStmt                   *sql.Stmt
+	emailFailuresSinceStmt        *sql.Stmt
+	firstPositionStmt             *sql.Stmt
+	freeSIPAccountStmt            *sql.Stmt
+	getAccountStmt                *sql.Stmt
+	getAccountUserStmt            *sql.Stmt
+	getBuiltinRoleStmt            *sql.Stmt
+	getGroupStmt                  *sql.Stmt
+	getLicenseStmt                *sql.Stmt
+	getMailStmt                   *sql.Stmt
+	getOwnerStmt                  *sql.Stmt
+	getPresentationStmt           *sql.Stmt
+	getRoleStmt                   *sql.Stmt
+	getSIPAccountStmt             *sql.Stmt
+	getSettingStmt                *sql.Stmt
+	getTokenStmt                  *sql.Stmt
+	getUserStmt                   *sql.Stmt
+	getUserByEmailStmt            *sql.Stmt
+	getUserDetailsStmt            *sql.Stmt
+	getUserTokenByNameStmt        *sql.Stmt
+	grantAccountAccessStmt        *sql.Stmt
+	grantedSubAccountsStmt        *sql.Stmt
+	groupMembersStmt              *sql.Stmt
+	groupMembersByNameStmt        *sql.Stmt
+	groupSubtreeStmt              *sql.Stmt
+	hasAccountAccessStmt          *sql.Stmt
+	iPFailuresSinceStmt           *sql.Stmt
+	insertAuditStmt               *sql.Stmt
+	insertDeletedAccountStmt      *sql.Stmt
+	insertSettingIfMissingStmt    *sql.Stmt
+	joinGroupStmt                 *sql.Stmt
+	licenseProductTakenStmt       *sql.Stmt
+	licenseSeatHoldersStmt        *sql.Stmt
+	licenseSeatTakenStmt          *sql.Stmt
+	listFreeSIPAccountsStmt       *sql.Stmt
+	listMailStmt                  *sql.Stmt
+	listRolesStmt                 *sql.Stmt
+	listSettingsStmt              *sql.Stmt
+	listStaleSIPAccountsStmt      *sql.Stmt
+	listSubscribersStmt           *sql.Stmt
+	listUserTokensStmt            *sql.Stmt
+	mainAccessCandidatesStmt      *sql.Stmt
+	mainAccountStmt               *sql.Stmt
+	markMailFailedStmt            *sql.Stmt
+	markMailSentStmt              *sql.Stmt
+	maxNumericExtensionStmt       *sql.Stmt
+	moveGroupStmt                 *sql.Stmt
+	moveUserToRoleStmt            *sql.Stmt
+	nextAccountIDStmt             *sql.Stmt
+	openSeatStmt                  *sql.Stmt
+	positionCountsStmt            *sql.Stmt
+	positionOptionsStmt           *sql.Stmt
+	positionRootStmt              *sql.Stmt
+	presentationIDByValueStmt     *sql.Stmt
+	presentationOptionsStmt       *sql.Stmt
+	queueMailStmt                 *sql.Stmt
+	renameGroupStmt               *sql.Stmt
+	retryMailStmt                 *sql.Stmt
+	revokeAccountAccessStmt       *sql.Stmt
+	roleCandidatesStmt            *sql.Stmt
+	roleHolderCountStmt           *sql.Stmt
+	roleHoldersStmt               *sql.Stmt
+	roleHoldersByNameStmt         *sql.Stmt
+	roleIDByNameStmt              *sql.Stmt
+	roleNamesStmt                 *sql.Stmt
+	rolePermissionsStmt           *sql.Stmt
+	roleUserCountStmt             *sql.Stmt
+	sIPCountsStmt                 *sql.Stmt
+	sIPDomainClashesStmt          *sql.Stmt
+	sIPExtensionInDomainStmt      *sql.Stmt
+	sIPUserInAccountStmt          *sql.Stmt
+	searchAccountsStmt            *sql.Stmt
+	searchAuditStmt               *sql.Stmt
+	searchLicensesStmt            *sql.Stmt
+	searchPresentationsStmt       *sql.Stmt
+	searchSIPAccountsStmt         *sql.Stmt
+	seatsInPeriodStmt             *sql.Stmt
+	sendSessionsHomeStmt          *sql.Stmt
+	sendUserSessionsHomeStmt      *sql.Stmt
+	sessionActorOfStmt            *sql.Stmt
+	setAccountSIPDomainStmt       *sql.Stmt
+	setSIPEnabledStmt             *sql.Stmt
+	setSIPSecretStmt              *sql.Stmt
+	setSessionAccountStmt         *sql.Stmt
+	setSettingStmt                *sql.Stmt
+	setUserCallNumberStmt         *sql.Stmt
+	setUserLastLoginStmt          *sql.Stmt
+	setUserPasswordStmt           *sql.Stmt
+	setUserPositionIDStmt         *sql.Stmt
+	setUserSIPAccountStmt         *sql.Stmt
+	setUserSMSSenderStmt          *sql.Stmt
+	setUserStatusStmt             *sql.Stmt
+	siblingNamedStmt              *sql.Stmt
+	subAccountsStmt               *sql.Stmt
+	subtreeIDsStmt                *sql.Stmt
+	tokenActorOfStmt              *sql.Stmt
+	touchSessionStmt              *sql.Stmt
+	touchTokenStmt                *sql.Stmt
+	unassignLicenseSeatStmt       *sql.Stmt
+	updateAccountStmt             *sql.Stmt
+	updateLicenseStmt             *sql.Stmt
+	updatePhoneNumberStmt         *sql.Stmt
+	updateRoleStmt                *sql.Stmt
+	updateSMSSenderStmt           *sql.Stmt
+	updateUserFieldsStmt          *sql.Stmt
+	useTokenStmt                  *sql.Stmt
+	userEmailTakenStmt            *sql.Stmt
+	userGroupIDsStmt              *sql.Stmt
+	userGroupNamesStmt            *sql.Stmt
+	userLicensesStmt              *sql.Stmt
+	userStatusCountsStmt          *sql.Stmt
+	usersPresentingStmt           *sql.Stmt
+	voidUserLinksStmt             *sql.Stmt
 }
 
 func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 	return &Queries{
-		db:                             tx,
-		tx:                             tx,
-		accountAccessUserIDsStmt:       q.accountAccessUserIDsStmt,
-		accountByNameStmt:              q.accountByNameStmt,
-		accountExternalIDTakenStmt:     q.accountExternalIDTakenStmt,
-		accountGroupsStmt:              q.accountGroupsStmt,
-		accountMembershipsStmt:         q.accountMembershipsStmt,
-		accountNameTakenStmt:           q.accountNameTakenStmt,
-		accountUserCountStmt:           q.accountUserCountStmt,
-		accountUserIDsStmt:             q.accountUserIDsStmt,
-		accountWithSIPDomainStmt:       q.accountWithSIPDomainStmt,
-		actorOfStmt:                    q.actorOfStmt,
-		addGroupMemberStmt:             q.addGroupMemberStmt,
-		addLoginFailureStmt:            q.addLoginFailureStmt,
-		addRolePermissionStmt:          q.addRolePermissionStmt,
-		allRolePermissionsStmt:         q.allRolePermissionsStmt,
-		assignLicenseSeatStmt:          q.assignLicenseSeatStmt,
-		auditHighWaterStmt:             q.auditHighWaterStmt,
-		cSVPhoneNumbersStmt:            q.cSVPhoneNumbersStmt,
-		cSVRolesStmt:                   q.cSVRolesStmt,
-		cSVSIPAccountsStmt:             q.cSVSIPAccountsStmt,
-		cSVSMSSendersStmt:              q.cSVSMSSendersStmt,
-		clearEmailFailuresStmt:         q.clearEmailFailuresStmt,
-		clearEmailFailuresThroughStmt:  q.clearEmailFailuresThroughStmt,
-		clearRolePermissionsStmt:       q.clearRolePermissionsStmt,
-		clearUserGroupsStmt:            q.clearUserGroupsStmt,
-		closeAccountSeatsStmt:          q.closeAccountSeatsStmt,
-		closeSeatStmt:                  q.closeSeatStmt,
-		countAccountsStmt:              q.countAccountsStmt,
-		countAuditStmt:                 q.countAuditStmt,
-		countGrantedSubAccountsStmt:    q.countGrantedSubAccountsStmt,
-		countGroupMembersStmt:          q.countGroupMembersStmt,
-		countLicenseSeatHoldersStmt:    q.countLicenseSeatHoldersStmt,
-		countLicensesStmt:              q.countLicensesStmt,
-		countMailByStatusStmt:          q.countMailByStatusStmt,
-		countMainAccessCandidatesStmt:  q.countMainAccessCandidatesStmt,
-		countPhoneNumbersStmt:          q.countPhoneNumbersStmt,
-		countPositionsStmt:             q.countPositionsStmt,
-		countRoleCandidatesStmt:        q.countRoleCandidatesStmt,
-		countRoleHoldersStmt:           q.countRoleHoldersStmt,
-		countSIPAccountsStmt:           q.countSIPAccountsStmt,
-		countSMSSendersStmt:            q.countSMSSendersStmt,
-		countSearchAccountsStmt:        q.countSearchAccountsStmt,
-		countStaleSIPAccountsStmt:      q.countStaleSIPAccountsStmt,
-		countSubAccountsStmt:           q.countSubAccountsStmt,
-		countUserSessionsStmt:          q.countUserSessionsStmt,
-		countUsersPresentingNumberStmt: q.countUsersPresentingNumberStmt,
-		countUsersPresentingSenderStmt: q.countUsersPresentingSenderStmt,
-		createAccountStmt:              q.createAccountStmt,
-		createAccountWithIDStmt:        q.createAccountWithIDStmt,
-		createGroupStmt:                q.createGroupStmt,
-		createLicenseStmt:              q.createLicenseStmt,
-		createPhoneNumberStmt:          q.createPhoneNumberStmt,
-		createRoleStmt:                 q.createRoleStmt,
-		createSIPAccountStmt:           q.createSIPAccountStmt,
-		createSMSSenderStmt:            q.createSMSSenderStmt,
-		createSessionStmt:              q.createSessionStmt,
-		createTokenStmt:                q.createTokenStmt,
-		createUserStmt:                 q.createUserStmt,
-		deleteAccountRowStmt:           q.deleteAccountRowStmt,
-		deleteAccountSettingsStmt:      q.deleteAccountSettingsStmt,
-		deleteAccountUsersStmt:         q.deleteAccountUsersStmt,
-		deleteExpiredSessionsStmt:      q.deleteExpiredSessionsStmt,
-		deleteGroupStmt:                q.deleteGroupStmt,
-		deleteLeafGroupsStmt:           q.deleteLeafGroupsStmt,
-		deleteLicenseStmt:              q.deleteLicenseStmt,
-		deleteLoginFailureStmt:         q.deleteLoginFailureStmt,
-		deleteOldLoginFailuresStmt:     q.deleteOldLoginFailuresStmt,
-		deleteOldSentMailStmt:          q.deleteOldSentMailStmt,
-		deletePhoneNumberStmt:          q.deletePhoneNumberStmt,
-		deleteRoleStmt:                 q.deleteRoleStmt,
-		deleteSIPAccountStmt:           q.deleteSIPAccountStmt,
-		deleteSMSSenderStmt:            q.deleteSMSSenderStmt,
-		deleteSessionStmt:              q.deleteSessionStmt,
-		deleteSpentTokensStmt:          q.deleteSpentTokensStmt,
-		deleteUserStmt:                 q.deleteUserStmt,
-		deleteUserSessionsStmt:         q.deleteUserSessionsStmt,
-		deleteUserSessionsExceptStmt:   q.deleteUserSessionsExceptStmt,
-		deleteUserTokenStmt:            q.deleteUserTokenStmt,
-		deleteUserTokensOfKindStmt:     q.deleteUserTokensOfKindStmt,
-		deletedAccountsStmt:            q.deletedAccountsStmt,
-		dueMailStmt:                    q.dueMailStmt,
-		emailFailuresSinceStmt:         q.emailFailuresSinceStmt,
-		firstPositionStmt:              q.firstPositionStmt,
-		freeSIPAccountStmt:             q.freeSIPAccountStmt,
-		getAccountStmt:                 q.getAccountStmt,
-		getAccountUserStmt:             q.getAccountUserStmt,
-		getBuiltinRoleStmt:             q.getBuiltinRoleStmt,
-		getGroupStmt:                   q.getGroupStmt,
-		getLicenseStmt:                 q.getLicenseStmt,
-		getMailStmt:                    q.getMailStmt,
-		getOwnerStmt:                   q.getOwnerStmt,
-		getPhoneNumberStmt:             q.getPhoneNumberStmt,
-		getRoleStmt:                    q.getRoleStmt,
-		getSIPAccountStmt:              q.getSIPAccountStmt,
-		getSMSSenderStmt:               q.getSMSSenderStmt,
-		getSettingStmt:                 q.getSettingStmt,
-		getTokenStmt:                   q.getTokenStmt,
-		getUserStmt:                    q.getUserStmt,
-		getUserByEmailStmt:             q.getUserByEmailStmt,
-		getUserDetailsStmt:             q.getUserDetailsStmt,
-		getUserTokenByNameStmt:         q.getUserTokenByNameStmt,
-		grantAccountAccessStmt:         q.grantAccountAccessStmt,
-		grantedSubAccountsStmt:         q.grantedSubAccountsStmt,
-		groupMembersStmt:               q.groupMembersStmt,
-		groupMembersByNameStmt:         q.groupMembersByNameStmt,
-		groupSubtreeStmt:               q.groupSubtreeStmt,
-		hasAccountAccessStmt:           q.hasAccountAccessStmt,
-		iPFailuresSinceStmt:            q.iPFailuresSinceStmt,
-		insertAuditStmt:                q.insertAuditStmt,
-		insertDeletedAccountStmt:       q.insertDeletedAccountStmt,
-		insertSettingIfMissingStmt:     q.insertSettingIfMissingStmt,
-		joinGroupStmt:                  q.joinGroupStmt,
-		licenseProductTakenStmt:        q.licenseProductTakenStmt,
-		licenseSeatHoldersStmt:         q.licenseSeatHoldersStmt,
-		licenseSeatTakenStmt:           q.licenseSeatTakenStmt,
-		listFreeSIPAccountsStmt:        q.listFreeSIPAccountsStmt,
-		listMailStmt:                   q.listMailStmt,
-		listRolesStmt:                  q.listRolesStmt,
-		listSettingsStmt:               q.listSettingsStmt,
-		listStaleSIPAccountsStmt:       q.listStaleSIPAccountsStmt,
-		listSubscribersStmt:            q.listSubscribersStmt,
-		listUserTokensStmt:             q.listUserTokensStmt,
-		mainAccessCandidatesStmt:       q.mainAccessCandidatesStmt,
-		mainAccountStmt:                q.mainAccountStmt,
-		markMailFailedStmt:             q.markMailFailedStmt,
-		markMailSentStmt:               q.markMailSentStmt,
-		maxNumericExtensionStmt:        q.maxNumericExtensionStmt,
-		moveGroupStmt:                  q.moveGroupStmt,
-		moveUserToRoleStmt:             q.moveUserToRoleStmt,
-		nextAccountIDStmt:              q.nextAccountIDStmt,
-		numberOptionsStmt:              q.numberOptionsStmt,
-		openSeatStmt:                   q.openSeatStmt,
-		phoneNumberByNumberStmt:        q.phoneNumberByNumberStmt,
-		positionCountsStmt:             q.positionCountsStmt,
-		positionOptionsStmt:            q.positionOptionsStmt,
-		positionRootStmt:               q.positionRootStmt,
-		queueMailStmt:                  q.queueMailStmt,
-		renameGroupStmt:                q.renameGroupStmt,
-		retryMailStmt:                  q.retryMailStmt,
-		revokeAccountAccessStmt:        q.revokeAccountAccessStmt,
-		roleCandidatesStmt:             q.roleCandidatesStmt,
-		roleHolderCountStmt:            q.roleHolderCountStmt,
-		roleHoldersStmt:                q.roleHoldersStmt,
-		roleHoldersByNameStmt:          q.roleHoldersByNameStmt,
-		roleIDByNameStmt:               q.roleIDByNameStmt,
-		roleNamesStmt:                  q.roleNamesStmt,
-		rolePermissionsStmt:            q.rolePermissionsStmt,
-		roleUserCountStmt:              q.roleUserCountStmt,
-		sIPCountsStmt:                  q.sIPCountsStmt,
-		sIPDomainClashesStmt:           q.sIPDomainClashesStmt,
-		sIPExtensionInDomainStmt:       q.sIPExtensionInDomainStmt,
-		sIPUserInAccountStmt:           q.sIPUserInAccountStmt,
-		sMSSenderByNameStmt:            q.sMSSenderByNameStmt,
-		searchAccountsStmt:             q.searchAccountsStmt,
-		searchAuditStmt:                q.searchAuditStmt,
-		searchLicensesStmt:             q.searchLicensesStmt,
-		searchPhoneNumbersStmt:         q.searchPhoneNumbersStmt,
-		searchSIPAccountsStmt:          q.searchSIPAccountsStmt,
-		searchSMSSendersStmt:           q.searchSMSSendersStmt,
-		seatsInPeriodStmt:              q.seatsInPeriodStmt,
-		sendSessionsHomeStmt:           q.sendSessionsHomeStmt,
-		sendUserSessionsHomeStmt:       q.sendUserSessionsHomeStmt,
-		senderOptionsStmt:              q.senderOptionsStmt,
-		sessionActorOfStmt:             q.sessionActorOfStmt,
-		setAccountSIPDomainStmt:        q.setAccountSIPDomainStmt,
-		setSIPEnabledStmt:              q.setSIPEnabledStmt,
-		setSIPSecretStmt:               q.setSIPSecretStmt,
-		setSessionAccountStmt:          q.setSessionAccountStmt,
-		setSettingStmt:                 q.setSettingStmt,
-		setUserCallNumberStmt:          q.setUserCallNumberStmt,
-		setUserLastLoginStmt:           q.setUserLastLoginStmt,
-		setUserPasswordStmt:            q.setUserPasswordStmt,
-		setUserPositionIDStmt:          q.setUserPositionIDStmt,
-		setUserSIPAccountStmt:          q.setUserSIPAccountStmt,
-		setUserSMSSenderStmt:           q.setUserSMSSenderStmt,
-		setUserStatusStmt:              q.setUserStatusStmt,
-		siblingNamedStmt:               q.siblingNamedStmt,
-		subAccountsStmt:                q.subAccountsStmt,
-		subtreeIDsStmt:                 q.subtreeIDsStmt,
-		tokenActorOfStmt:               q.tokenActorOfStmt,
-		touchSessionStmt:               q.touchSessionStmt,
-		touchTokenStmt:                 q.touchTokenStmt,
-		unassignLicenseSeatStmt:        q.unassignLicenseSeatStmt,
-		updateAccountStmt:              q.updateAccountStmt,
-		updateLicenseStmt:              q.updateLicenseStmt,
-		updatePhoneNumberStmt:          q.updatePhoneNumberStmt,
-		updateRoleStmt:                 q.updateRoleStmt,
-		updateSMSSenderStmt:            q.updateSMSSenderStmt,
-		updateUserFieldsStmt:           q.updateUserFieldsStmt,
-		useTokenStmt:                   q.useTokenStmt,
-		userEmailTakenStmt:             q.userEmailTakenStmt,
-		userGroupIDsStmt:               q.userGroupIDsStmt,
-		userGroupNamesStmt:             q.userGroupNamesStmt,
-		userLicensesStmt:               q.userLicensesStmt,
-		userStatusCountsStmt:           q.userStatusCountsStmt,
-		usersPresentingNumberStmt:      q.usersPresentingNumberStmt,
-		usersPresentingSenderStmt:      q.usersPresentingSenderStmt,
-		voidUserLinksStmt:              q.voidUserLinksStmt,
+		db:                            tx,
+		tx:                            tx,
+		accountAccessUserIDsStmt:      q.accountAccessUserIDsStmt,
+		accountByNameStmt:             q.accountByNameStmt,
+		accountExternalIDTakenStmt:    q.accountExternalIDTakenStmt,
+		accountGroupsStmt:             q.accountGroupsStmt,
+		accountMembershipsStmt:        q.accountMembershipsStmt,
+		accountNameTakenStmt:          q.accountNameTakenStmt,
+		accountUserCountStmt:          q.accountUserCountStmt,
+		accountUserIDsStmt:            q.accountUserIDsStmt,
+		accountWithSIPDomainStmt:      q.accountWithSIPDomainStmt,
+		actorOfStmt:                   q.actorOfStmt,
+		addGroupMemberStmt:            q.addGroupMemberStmt,
+		addLoginFailureStmt:           q.addLoginFailureStmt,
+		addRolePermissionStmt:         q.addRolePermissionStmt,
+		allRolePermissionsStmt:        q.allRolePermissionsStmt,
+		assignLicenseSeatStmt:         q.assignLicenseSeatStmt,
+		auditHighWaterStmt:            q.auditHighWaterStmt,
+		cSVPhoneNumbersStmt:           q.cSVPhoneNumbersStmt,
+		cSVRolesStmt:                  q.cSVRolesStmt,
+		cSVSIPAccountsStmt:            q.cSVSIPAccountsStmt,
+		cSVSMSSendersStmt:             q.cSVSMSSendersStmt,
+		clearEmailFailuresStmt:        q.clearEmailFailuresStmt,
+		clearEmailFailuresThroughStmt: q.clearEmailFailuresThroughStmt,
+		clearRolePermissionsStmt:      q.clearRolePermissionsStmt,
+		clearUserGroupsStmt:           q.clearUserGroupsStmt,
+		closeAccountSeatsStmt:         q.closeAccountSeatsStmt,
+		closeSeatStmt:                 q.closeSeatStmt,
+		countAccountsStmt:             q.countAccountsStmt,
+		countAuditStmt:                q.countAuditStmt,
+		countGrantedSubAccountsStmt:   q.countGrantedSubAccountsStmt,
+		countGroupMembersStmt:         q.countGroupMembersStmt,
+		countLicenseSeatHoldersStmt:   q.countLicenseSeatHoldersStmt,
+		countLicensesStmt:             q.countLicensesStmt,
+		countMailByStatusStmt:         q.countMailByStatusStmt,
+		countMainAccessCandidatesStmt: q.countMainAccessCandidatesStmt,
+		countPositionsStmt:            q.countPositionsStmt,
+		countPresentationsStmt:        q.countPresentationsStmt,
+		countRoleCandidatesStmt:       q.countRoleCandidatesStmt,
+		countRoleHoldersStmt:          q.countRoleHoldersStmt,
+		countSIPAccountsStmt:          q.countSIPAccountsStmt,
+		countSearchAccountsStmt:       q.countSearchAccountsStmt,
+		countStaleSIPAccountsStmt:     q.countStaleSIPAccountsStmt,
+		countSubAccountsStmt:          q.countSubAccountsStmt,
+		countUserSessionsStmt:         q.countUserSessionsStmt,
+		countUsersPresentingStmt:      q.countUsersPresentingStmt,
+		createAccountStmt:             q.createAccountStmt,
+		createAccountWithIDStmt:       q.createAccountWithIDStmt,
+		createGroupStmt:               q.createGroupStmt,
+		createLicenseStmt:             q.createLicenseStmt,
+		createPhoneNumberStmt:         q.createPhoneNumberStmt,
+		createRoleStmt:                q.createRoleStmt,
+		createSIPAccountStmt:          q.createSIPAccountStmt,
+		createSMSSenderStmt:           q.createSMSSenderStmt,
+		createSessionStmt:             q.createSessionStmt,
+		createTokenStmt:               q.createTokenStmt,
+		createUserStmt:                q.createUserStmt,
+		deleteAccountRowStmt:          q.deleteAccountRowStmt,
+		deleteAccountSettingsStmt:     q.deleteAccountSettingsStmt,
+		deleteAccountUsersStmt:        q.deleteAccountUsersStmt,
+		deleteExpiredSessionsStmt:     q.deleteExpiredSessionsStmt,
+		deleteGroupStmt:               q.deleteGroupStmt,
+		deleteLeafGroupsStmt:          q.deleteLeafGroupsStmt,
+		deleteLicenseStmt:             q.deleteLicenseStmt,
+		deleteLoginFailureStmt:        q.deleteLoginFailureStmt,
+		deleteOldLoginFailuresStmt:    q.deleteOldLoginFailuresStmt,
+		deleteOldSentMailStmt:         q.deleteOldSentMailStmt,
+		deletePhoneNumberStmt:         q.deletePhoneNumberStmt,
+		deleteRoleStmt:                q.deleteRoleStmt,
+		deleteSIPAccountStmt:          q.deleteSIPAccountStmt,
+		deleteSMSSenderStmt:           q.deleteSMSSenderStmt,
+		deleteSessionStmt:             q.deleteSessionStmt,
+		deleteSpentTokensStmt:         q.deleteSpentTokensStmt,
+		deleteUserStmt:                q.deleteUserStmt,
+		deleteUserSessionsStmt:        q.deleteUserSessionsStmt,
+		deleteUserSessionsExceptStmt:  q.deleteUserSessionsExceptStmt,
+		deleteUserTokenStmt:           q.deleteUserTokenStmt,
+		deleteUserTokensOfKindStmt:    q.deleteUserTokensOfKindStmt,
+		deletedAccountsStmt:           q.deletedAccountsStmt,
+		dueMailStmt:                   q.dueMailStmt,
+		emailFailuresSinceStmt:        q.emailFailuresSinceStmt,
+		firstPositionStmt:             q.firstPositionStmt,
+		freeSIPAccountStmt:            q.freeSIPAccountStmt,
+		getAccountStmt:                q.getAccountStmt,
+		getAccountUserStmt:            q.getAccountUserStmt,
+		getBuiltinRoleStmt:            q.getBuiltinRoleStmt,
+		getGroupStmt:                  q.getGroupStmt,
+		getLicenseStmt:                q.getLicenseStmt,
+		getMailStmt:                   q.getMailStmt,
+		getOwnerStmt:                  q.getOwnerStmt,
+		getPresentationStmt:           q.getPresentationStmt,
+		getRoleStmt:                   q.getRoleStmt,
+		getSIPAccountStmt:             q.getSIPAccountStmt,
+		getSettingStmt:                q.getSettingStmt,
+		getTokenStmt:                  q.getTokenStmt,
+		getUserStmt:                   q.getUserStmt,
+		getUserByEmailStmt:            q.getUserByEmailStmt,
+		getUserDetailsStmt:            q.getUserDetailsStmt,
+		getUserTokenByNameStmt:        q.getUserTokenByNameStmt,
+		grantAccountAccessStmt:        q.grantAccountAccessStmt,
+		grantedSubAccountsStmt:        q.grantedSubAccountsStmt,
+		groupMembersStmt:              q.groupMembersStmt,
+		groupMembersByNameStmt:        q.groupMembersByNameStmt,
+		groupSubtreeStmt:              q.groupSubtreeStmt,
+		hasAccountAccessStmt:          q.hasAccountAccessStmt,
+		iPFailuresSinceStmt:           q.iPFailuresSinceStmt,
+		insertAuditStmt:               q.insertAuditStmt,
+		insertDeletedAccountStmt:      q.insertDeletedAccountStmt,
+		insertSettingIfMissingStmt:    q.insertSettingIfMissingStmt,
+		joinGroupStmt:                 q.joinGroupStmt,
+		licenseProductTakenStmt:       q.licenseProductTakenStmt,
+		licenseSeatHoldersStmt:        q.licenseSeatHoldersStmt,
+		licenseSeatTakenStmt:          q.licenseSeatTakenStmt,
+		listFreeSIPAccountsStmt:       q.listFreeSIPAccountsStmt,
+		listMailStmt:                  q.listMailStmt,
+		listRolesStmt:                 q.listRolesStmt,
+		listSettingsStmt:              q.listSettingsStmt,
+		listStaleSIPAccountsStmt:      q.listStaleSIPAccountsStmt,
+		listSubscribersStmt:           q.listSubscribersStmt,
+		listUserTokensStmt:            q.listUserTokensStmt,
+		mainAccessCandidatesStmt:      q.mainAccessCandidatesStmt,
+		mainAccountStmt:               q.mainAccountStmt,
+		markMailFailedStmt:            q.markMailFailedStmt,
+		markMailSentStmt:              q.markMailSentStmt,
+		maxNumericExtensionStmt:       q.maxNumericExtensionStmt,
+		moveGroupStmt:                 q.moveGroupStmt,
+		moveUserToRoleStmt:            q.moveUserToRoleStmt,
+		nextAccountIDStmt:             q.nextAccountIDStmt,
+		openSeatStmt:                  q.openSeatStmt,
+		positionCountsStmt:            q.positionCountsStmt,
+		positionOptionsStmt:           q.positionOptionsStmt,
+		positionRootStmt:              q.positionRootStmt,
+		presentationIDByValueStmt:     q.presentationIDByValueStmt,
+		presentationOptionsStmt:       q.presentationOptionsStmt,
+		queueMailStmt:                 q.queueMailStmt,
+		renameGroupStmt:               q.renameGroupStmt,
+		retryMailStmt:                 q.retryMailStmt,
+		revokeAccountAccessStmt:       q.revokeAccountAccessStmt,
+		roleCandidatesStmt:            q.roleCandidatesStmt,
+		roleHolderCountStmt:           q.roleHolderCountStmt,
+		roleHoldersStmt:               q.roleHoldersStmt,
+		roleHoldersByNameStmt:         q.roleHoldersByNameStmt,
+		roleIDByNameStmt:              q.roleIDByNameStmt,
+		roleNamesStmt:                 q.roleNamesStmt,
+		rolePermissionsStmt:           q.rolePermissionsStmt,
+		roleUserCountStmt:             q.roleUserCountStmt,
+		sIPCountsStmt:                 q.sIPCountsStmt,
+		sIPDomainClashesStmt:          q.sIPDomainClashesStmt,
+		sIPExtensionInDomainStmt:      q.sIPExtensionInDomainStmt,
+		sIPUserInAccountStmt:          q.sIPUserInAccountStmt,
+		searchAccountsStmt:            q.searchAccountsStmt,
+		searchAuditStmt:               q.searchAuditStmt,
+		searchLicensesStmt:            q.searchLicensesStmt,
+		searchPresentationsStmt:       q.searchPresentationsStmt,
+		searchSIPAccountsStmt:         q.searchSIPAccountsStmt,
+		seatsInPeriodStmt:             q.seatsInPeriodStmt,
+		sendSessionsHomeStmt:          q.sendSessionsHomeStmt,
+		sendUserSessionsHomeStmt:      q.sendUserSessionsHomeStmt,
+		sessionActorOfStmt:            q.sessionActorOfStmt,
+		setAccountSIPDomainStmt:       q.setAccountSIPDomainStmt,
+		setSIPEnabledStmt:             q.setSIPEnabledStmt,
+		setSIPSecretStmt:              q.setSIPSecretStmt,
+		setSessionAccountStmt:         q.setSessionAccountStmt,
+		setSettingStmt:                q.setSettingStmt,
+		setUserCallNumberStmt:         q.setUserCallNumberStmt,
+		setUserLastLoginStmt:          q.setUserLastLoginStmt,
+		setUserPasswordStmt:           q.setUserPasswordStmt,
+		setUserPositionIDStmt:         q.setUserPositionIDStmt,
+		setUserSIPAccountStmt:         q.setUserSIPAccountStmt,
+		setUserSMSSenderStmt:          q.setUserSMSSenderStmt,
+		setUserStatusStmt:             q.setUserStatusStmt,
+		siblingNamedStmt:              q.siblingNamedStmt,
+		subAccountsStmt:               q.subAccountsStmt,
+		subtreeIDsStmt:                q.subtreeIDsStmt,
+		tokenActorOfStmt:              q.tokenActorOfStmt,
+		touchSessionStmt:              q.touchSessionStmt,
+		touchTokenStmt:                q.touchTokenStmt,
+		unassignLicenseSeatStmt:       q.unassignLicenseSeatStmt,
+		updateAccountStmt:             q.updateAccountStmt,
+		updateLicenseStmt:             q.updateLicenseStmt,
+		updatePhoneNumberStmt:         q.updatePhoneNumberStmt,
+		updateRoleStmt:                q.updateRoleStmt,
+		updateSMSSenderStmt:           q.updateSMSSenderStmt,
+		updateUserFieldsStmt:          q.updateUserFieldsStmt,
+		useTokenStmt:                  q.useTokenStmt,
+		userEmailTakenStmt:            q.userEmailTakenStmt,
+		userGroupIDsStmt:              q.userGroupIDsStmt,
+		userGroupNamesStmt:            q.userGroupNamesStmt,
+		userLicensesStmt:              q.userLicensesStmt,
+		userStatusCountsStmt:          q.userStatusCountsStmt,
+		usersPresentingStmt:           q.usersPresentingStmt,
+		voidUserLinksStmt:             q.voidUserLinksStmt,
 	}
 }

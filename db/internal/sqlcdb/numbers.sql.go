@@ -10,112 +10,77 @@ import (
 	"database/sql"
 )
 
-const countPhoneNumbers = `-- name: CountPhoneNumbers :one
-SELECT count(*) FROM phone_numbers n
-WHERE n.account_id = ?1
-  AND (n.number LIKE ?2 OR n.label LIKE ?2 OR ?2 IS NULL)
+const countPresentations = `-- name: CountPresentations :one
+SELECT (SELECT count(*) FROM phone_numbers n WHERE CAST(?1 AS TEXT) = 'number' AND n.account_id = ?2
+            AND (n.number LIKE ?3 OR n.label LIKE ?3 OR ?3 IS NULL))
+     + (SELECT count(*) FROM sms_senders s WHERE CAST(?1 AS TEXT) = 'sender' AND s.account_id = ?2
+            AND (s.sender LIKE ?3 OR s.label LIKE ?3 OR ?3 IS NULL))
 `
 
-type CountPhoneNumbersParams struct {
+type CountPresentationsParams struct {
+	Kind      string
 	AccountID int64
 	Q         sql.NullString
 }
 
-func (q *Queries) CountPhoneNumbers(ctx context.Context, arg CountPhoneNumbersParams) (int64, error) {
-	row := q.queryRow(ctx, q.countPhoneNumbersStmt, countPhoneNumbers, arg.AccountID, arg.Q)
-	var count int64
-	err := row.Scan(&count)
-	return count, err
+func (q *Queries) CountPresentations(ctx context.Context, arg CountPresentationsParams) (int64, error) {
+	row := q.queryRow(ctx, q.countPresentationsStmt, countPresentations, arg.Kind, arg.AccountID, arg.Q)
+	var column_1 int64
+	err := row.Scan(&column_1)
+	return column_1, err
 }
 
-const countSMSSenders = `-- name: CountSMSSenders :one
-SELECT count(*) FROM sms_senders s
-WHERE s.account_id = ?1
-  AND (s.sender LIKE ?2 OR s.label LIKE ?2 OR ?2 IS NULL)
+const countUsersPresenting = `-- name: CountUsersPresenting :one
+SELECT count(*) FROM users
+WHERE CASE CAST(?1 AS TEXT) WHEN 'number' THEN call_number_id WHEN 'sender' THEN sms_sender_id END = ?2
 `
 
-type CountSMSSendersParams struct {
-	AccountID int64
-	Q         sql.NullString
+type CountUsersPresentingParams struct {
+	Kind string
+	ID   sql.NullInt64
 }
 
-func (q *Queries) CountSMSSenders(ctx context.Context, arg CountSMSSendersParams) (int64, error) {
-	row := q.queryRow(ctx, q.countSMSSendersStmt, countSMSSenders, arg.AccountID, arg.Q)
-	var count int64
-	err := row.Scan(&count)
-	return count, err
-}
-
-const countUsersPresentingNumber = `-- name: CountUsersPresentingNumber :one
-SELECT count(*) FROM users WHERE call_number_id = ?1
-`
-
-func (q *Queries) CountUsersPresentingNumber(ctx context.Context, numberID sql.NullInt64) (int64, error) {
-	row := q.queryRow(ctx, q.countUsersPresentingNumberStmt, countUsersPresentingNumber, numberID)
-	var count int64
-	err := row.Scan(&count)
-	return count, err
-}
-
-const countUsersPresentingSender = `-- name: CountUsersPresentingSender :one
-SELECT count(*) FROM users WHERE sms_sender_id = ?1
-`
-
-func (q *Queries) CountUsersPresentingSender(ctx context.Context, senderID sql.NullInt64) (int64, error) {
-	row := q.queryRow(ctx, q.countUsersPresentingSenderStmt, countUsersPresentingSender, senderID)
+func (q *Queries) CountUsersPresenting(ctx context.Context, arg CountUsersPresentingParams) (int64, error) {
+	row := q.queryRow(ctx, q.countUsersPresentingStmt, countUsersPresenting, arg.Kind, arg.ID)
 	var count int64
 	err := row.Scan(&count)
 	return count, err
 }
 
 const createPhoneNumber = `-- name: CreatePhoneNumber :one
-
-INSERT INTO phone_numbers (account_id, number, label)
-VALUES (?1, ?2, ?3)
-RETURNING id, account_id, number, label
+INSERT INTO phone_numbers (account_id, number, label) VALUES (?1, ?2, ?3)
+RETURNING id
 `
 
 type CreatePhoneNumberParams struct {
 	AccountID int64
-	Number    string
+	Value     string
 	Label     string
 }
 
-// Phone numbers (caller IDs) and SMS senders of an account (R-SIP-5).
-func (q *Queries) CreatePhoneNumber(ctx context.Context, arg CreatePhoneNumberParams) (PhoneNumber, error) {
-	row := q.queryRow(ctx, q.createPhoneNumberStmt, createPhoneNumber, arg.AccountID, arg.Number, arg.Label)
-	var i PhoneNumber
-	err := row.Scan(
-		&i.ID,
-		&i.AccountID,
-		&i.Number,
-		&i.Label,
-	)
-	return i, err
+func (q *Queries) CreatePhoneNumber(ctx context.Context, arg CreatePhoneNumberParams) (int64, error) {
+	row := q.queryRow(ctx, q.createPhoneNumberStmt, createPhoneNumber, arg.AccountID, arg.Value, arg.Label)
+	var id int64
+	err := row.Scan(&id)
+	return id, err
 }
 
 const createSMSSender = `-- name: CreateSMSSender :one
-INSERT INTO sms_senders (account_id, sender, label)
-VALUES (?1, ?2, ?3)
-RETURNING id, account_id, sender, label
+INSERT INTO sms_senders (account_id, sender, label) VALUES (?1, ?2, ?3)
+RETURNING id
 `
 
 type CreateSMSSenderParams struct {
 	AccountID int64
-	Sender    string
+	Value     string
 	Label     string
 }
 
-func (q *Queries) CreateSMSSender(ctx context.Context, arg CreateSMSSenderParams) (SmsSender, error) {
-	row := q.queryRow(ctx, q.createSMSSenderStmt, createSMSSender, arg.AccountID, arg.Sender, arg.Label)
-	var i SmsSender
-	err := row.Scan(
-		&i.ID,
-		&i.AccountID,
-		&i.Sender,
-		&i.Label,
-	)
-	return i, err
+func (q *Queries) CreateSMSSender(ctx context.Context, arg CreateSMSSenderParams) (int64, error) {
+	row := q.queryRow(ctx, q.createSMSSenderStmt, createSMSSender, arg.AccountID, arg.Value, arg.Label)
+	var id int64
+	err := row.Scan(&id)
+	return id, err
 }
 
 const deletePhoneNumber = `-- name: DeletePhoneNumber :exec
@@ -146,212 +111,123 @@ func (q *Queries) DeleteSMSSender(ctx context.Context, arg DeleteSMSSenderParams
 	return err
 }
 
-const getPhoneNumber = `-- name: GetPhoneNumber :one
-SELECT id, account_id, number, label FROM phone_numbers WHERE id = ?1 AND account_id = ?2
+const getPresentation = `-- name: GetPresentation :one
+
+SELECT n.id, n.number AS value, n.label FROM phone_numbers n
+WHERE CAST(?1 AS TEXT) = 'number' AND n.id = ?2 AND n.account_id = ?3
+UNION ALL
+SELECT s.id, s.sender, s.label FROM sms_senders s
+WHERE CAST(?1 AS TEXT) = 'sender' AND s.id = ?2 AND s.account_id = ?3
 `
 
-type GetPhoneNumberParams struct {
+type GetPresentationParams struct {
+	Kind      string
 	ID        int64
 	AccountID int64
 }
 
-func (q *Queries) GetPhoneNumber(ctx context.Context, arg GetPhoneNumberParams) (PhoneNumber, error) {
-	row := q.queryRow(ctx, q.getPhoneNumberStmt, getPhoneNumber, arg.ID, arg.AccountID)
-	var i PhoneNumber
-	err := row.Scan(
-		&i.ID,
-		&i.AccountID,
-		&i.Number,
-		&i.Label,
-	)
+type GetPresentationRow struct {
+	ID    int64
+	Value string
+	Label string
+}
+
+// Phone numbers (caller IDs) and SMS senders of an account (R-SIP-5): two
+// tables of one shape, which users present on calls and on SMS. A read
+// serves both: its kind, 'number' or 'sender', picks the table. Each write
+// names its table, for a statement changes only one.
+func (q *Queries) GetPresentation(ctx context.Context, arg GetPresentationParams) (GetPresentationRow, error) {
+	row := q.queryRow(ctx, q.getPresentationStmt, getPresentation, arg.Kind, arg.ID, arg.AccountID)
+	var i GetPresentationRow
+	err := row.Scan(&i.ID, &i.Value, &i.Label)
 	return i, err
 }
 
-const getSMSSender = `-- name: GetSMSSender :one
-SELECT id, account_id, sender, label FROM sms_senders WHERE id = ?1 AND account_id = ?2
+const presentationIDByValue = `-- name: PresentationIDByValue :one
+SELECT n.id FROM phone_numbers n
+WHERE CAST(?1 AS TEXT) = 'number' AND n.account_id = ?2 AND n.number = ?3
+UNION ALL
+SELECT s.id FROM sms_senders s
+WHERE CAST(?1 AS TEXT) = 'sender' AND s.account_id = ?2 AND s.sender = ?3 COLLATE NOCASE
 `
 
-type GetSMSSenderParams struct {
-	ID        int64
+type PresentationIDByValueParams struct {
+	Kind      string
 	AccountID int64
+	Value     string
 }
 
-func (q *Queries) GetSMSSender(ctx context.Context, arg GetSMSSenderParams) (SmsSender, error) {
-	row := q.queryRow(ctx, q.getSMSSenderStmt, getSMSSender, arg.ID, arg.AccountID)
-	var i SmsSender
-	err := row.Scan(
-		&i.ID,
-		&i.AccountID,
-		&i.Sender,
-		&i.Label,
-	)
-	return i, err
+// PresentationIDByValue finds a taken value: numbers are E.164 (no
+// letters), senders are compared without regard to case.
+func (q *Queries) PresentationIDByValue(ctx context.Context, arg PresentationIDByValueParams) (int64, error) {
+	row := q.queryRow(ctx, q.presentationIDByValueStmt, presentationIDByValue, arg.Kind, arg.AccountID, arg.Value)
+	var id int64
+	err := row.Scan(&id)
+	return id, err
 }
 
-const phoneNumberByNumber = `-- name: PhoneNumberByNumber :one
-SELECT id, account_id, number, label FROM phone_numbers WHERE account_id = ?1 AND number = ?2
-`
-
-type PhoneNumberByNumberParams struct {
-	AccountID int64
-	Number    string
-}
-
-func (q *Queries) PhoneNumberByNumber(ctx context.Context, arg PhoneNumberByNumberParams) (PhoneNumber, error) {
-	row := q.queryRow(ctx, q.phoneNumberByNumberStmt, phoneNumberByNumber, arg.AccountID, arg.Number)
-	var i PhoneNumber
-	err := row.Scan(
-		&i.ID,
-		&i.AccountID,
-		&i.Number,
-		&i.Label,
-	)
-	return i, err
-}
-
-const sMSSenderByName = `-- name: SMSSenderByName :one
-SELECT id, account_id, sender, label FROM sms_senders WHERE account_id = ?1 AND sender = ?2 COLLATE NOCASE
-`
-
-type SMSSenderByNameParams struct {
-	AccountID int64
-	Sender    string
-}
-
-func (q *Queries) SMSSenderByName(ctx context.Context, arg SMSSenderByNameParams) (SmsSender, error) {
-	row := q.queryRow(ctx, q.sMSSenderByNameStmt, sMSSenderByName, arg.AccountID, arg.Sender)
-	var i SmsSender
-	err := row.Scan(
-		&i.ID,
-		&i.AccountID,
-		&i.Sender,
-		&i.Label,
-	)
-	return i, err
-}
-
-const searchPhoneNumbers = `-- name: SearchPhoneNumbers :many
-WITH o AS (SELECT CAST(?5 AS TEXT) AS sort)
-SELECT n.id, n.account_id, n.number, n.label, (SELECT count(*) FROM users u WHERE u.call_number_id = n.id) AS user_count
-FROM phone_numbers n
+const searchPresentations = `-- name: SearchPresentations :many
+WITH o AS (SELECT CAST(?3 AS TEXT) AS sort, CAST(?4 AS TEXT) AS kind),
+p AS (
+    SELECT n.id, n.number AS value, n.label, (SELECT count(*) FROM users u WHERE u.call_number_id = n.id) AS user_count
+    FROM phone_numbers n
+    WHERE CAST(?4 AS TEXT) = 'number' AND n.account_id = ?5
+      AND (n.number LIKE ?6 OR n.label LIKE ?6 OR ?6 IS NULL)
+    UNION ALL
+    SELECT s.id, s.sender, s.label, (SELECT count(*) FROM users u WHERE u.sms_sender_id = s.id)
+    FROM sms_senders s
+    WHERE CAST(?4 AS TEXT) = 'sender' AND s.account_id = ?5
+      AND (s.sender LIKE ?6 OR s.label LIKE ?6 OR ?6 IS NULL)
+)
+SELECT p.id, p.value, p.label, p.user_count
+FROM p
 JOIN o
-WHERE n.account_id = ?1
-  AND (n.number LIKE ?2 OR n.label LIKE ?2 OR ?2 IS NULL)
 ORDER BY
-    CASE WHEN o.sort = 'number' THEN n.number END,
-    CASE WHEN o.sort = '-number' THEN n.number END DESC,
-    CASE WHEN o.sort = 'label' THEN n.label END COLLATE NOCASE,
-    CASE WHEN o.sort = '-label' THEN n.label END COLLATE NOCASE DESC,
-    CASE WHEN o.sort = 'users' THEN (SELECT count(*) FROM users u WHERE u.call_number_id = n.id) END,
-    CASE WHEN o.sort = '-users' THEN (SELECT count(*) FROM users u WHERE u.call_number_id = n.id) END DESC,
-    n.number
-LIMIT ?4 OFFSET ?3
+    CASE WHEN o.sort = o.kind THEN p.value END COLLATE NOCASE,
+    CASE WHEN o.sort = '-' || o.kind THEN p.value END COLLATE NOCASE DESC,
+    CASE WHEN o.sort = 'label' THEN p.label END COLLATE NOCASE,
+    CASE WHEN o.sort = '-label' THEN p.label END COLLATE NOCASE DESC,
+    CASE WHEN o.sort = 'users' THEN p.user_count END,
+    CASE WHEN o.sort = '-users' THEN p.user_count END DESC,
+    p.value COLLATE NOCASE
+LIMIT ?2 OFFSET ?1
 `
 
-type SearchPhoneNumbersParams struct {
-	AccountID int64
-	Q         sql.NullString
+type SearchPresentationsParams struct {
 	Off       int64
 	Lim       int64
 	Sort      string
+	Kind      string
+	AccountID int64
+	Q         sql.NullString
 }
 
-type SearchPhoneNumbersRow struct {
+type SearchPresentationsRow struct {
 	ID        int64
-	AccountID int64
-	Number    string
+	Value     string
 	Label     string
 	UserCount int64
 }
 
-func (q *Queries) SearchPhoneNumbers(ctx context.Context, arg SearchPhoneNumbersParams) ([]SearchPhoneNumbersRow, error) {
-	rows, err := q.query(ctx, q.searchPhoneNumbersStmt, searchPhoneNumbers,
-		arg.AccountID,
-		arg.Q,
+func (q *Queries) SearchPresentations(ctx context.Context, arg SearchPresentationsParams) ([]SearchPresentationsRow, error) {
+	rows, err := q.query(ctx, q.searchPresentationsStmt, searchPresentations,
 		arg.Off,
 		arg.Lim,
 		arg.Sort,
+		arg.Kind,
+		arg.AccountID,
+		arg.Q,
 	)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	items := []SearchPhoneNumbersRow{}
+	items := []SearchPresentationsRow{}
 	for rows.Next() {
-		var i SearchPhoneNumbersRow
+		var i SearchPresentationsRow
 		if err := rows.Scan(
 			&i.ID,
-			&i.AccountID,
-			&i.Number,
-			&i.Label,
-			&i.UserCount,
-		); err != nil {
-			return nil, err
-		}
-		items = append(items, i)
-	}
-	if err := rows.Close(); err != nil {
-		return nil, err
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return items, nil
-}
-
-const searchSMSSenders = `-- name: SearchSMSSenders :many
-WITH o AS (SELECT CAST(?5 AS TEXT) AS sort)
-SELECT s.id, s.account_id, s.sender, s.label, (SELECT count(*) FROM users u WHERE u.sms_sender_id = s.id) AS user_count
-FROM sms_senders s
-JOIN o
-WHERE s.account_id = ?1
-  AND (s.sender LIKE ?2 OR s.label LIKE ?2 OR ?2 IS NULL)
-ORDER BY
-    CASE WHEN o.sort = 'sender' THEN s.sender END COLLATE NOCASE,
-    CASE WHEN o.sort = '-sender' THEN s.sender END COLLATE NOCASE DESC,
-    CASE WHEN o.sort = 'label' THEN s.label END COLLATE NOCASE,
-    CASE WHEN o.sort = '-label' THEN s.label END COLLATE NOCASE DESC,
-    CASE WHEN o.sort = 'users' THEN (SELECT count(*) FROM users u WHERE u.sms_sender_id = s.id) END,
-    CASE WHEN o.sort = '-users' THEN (SELECT count(*) FROM users u WHERE u.sms_sender_id = s.id) END DESC,
-    s.sender COLLATE NOCASE
-LIMIT ?4 OFFSET ?3
-`
-
-type SearchSMSSendersParams struct {
-	AccountID int64
-	Q         sql.NullString
-	Off       int64
-	Lim       int64
-	Sort      string
-}
-
-type SearchSMSSendersRow struct {
-	ID        int64
-	AccountID int64
-	Sender    string
-	Label     string
-	UserCount int64
-}
-
-func (q *Queries) SearchSMSSenders(ctx context.Context, arg SearchSMSSendersParams) ([]SearchSMSSendersRow, error) {
-	rows, err := q.query(ctx, q.searchSMSSendersStmt, searchSMSSenders,
-		arg.AccountID,
-		arg.Q,
-		arg.Off,
-		arg.Lim,
-		arg.Sort,
-	)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	items := []SearchSMSSendersRow{}
-	for rows.Next() {
-		var i SearchSMSSendersRow
-		if err := rows.Scan(
-			&i.ID,
-			&i.AccountID,
-			&i.Sender,
+			&i.Value,
 			&i.Label,
 			&i.UserCount,
 		); err != nil {
@@ -374,7 +250,7 @@ WHERE id = ?3 AND account_id = ?4
 `
 
 type UpdatePhoneNumberParams struct {
-	Number    string
+	Value     string
 	Label     string
 	ID        int64
 	AccountID int64
@@ -382,7 +258,7 @@ type UpdatePhoneNumberParams struct {
 
 func (q *Queries) UpdatePhoneNumber(ctx context.Context, arg UpdatePhoneNumberParams) error {
 	_, err := q.exec(ctx, q.updatePhoneNumberStmt, updatePhoneNumber,
-		arg.Number,
+		arg.Value,
 		arg.Label,
 		arg.ID,
 		arg.AccountID,
@@ -396,7 +272,7 @@ WHERE id = ?3 AND account_id = ?4
 `
 
 type UpdateSMSSenderParams struct {
-	Sender    string
+	Value     string
 	Label     string
 	ID        int64
 	AccountID int64
@@ -404,7 +280,7 @@ type UpdateSMSSenderParams struct {
 
 func (q *Queries) UpdateSMSSender(ctx context.Context, arg UpdateSMSSenderParams) error {
 	_, err := q.exec(ctx, q.updateSMSSenderStmt, updateSMSSender,
-		arg.Sender,
+		arg.Value,
 		arg.Label,
 		arg.ID,
 		arg.AccountID,
@@ -412,74 +288,35 @@ func (q *Queries) UpdateSMSSender(ctx context.Context, arg UpdateSMSSenderParams
 	return err
 }
 
-const usersPresentingNumber = `-- name: UsersPresentingNumber :many
+const usersPresenting = `-- name: UsersPresenting :many
 SELECT id, email, full_name FROM users
-WHERE call_number_id = ?1 AND account_id = ?2
+WHERE account_id = ?1
+  AND CASE CAST(?2 AS TEXT) WHEN 'number' THEN call_number_id WHEN 'sender' THEN sms_sender_id END = ?3
 ORDER BY email
 LIMIT 4
 `
 
-type UsersPresentingNumberParams struct {
-	NumberID  sql.NullInt64
+type UsersPresentingParams struct {
 	AccountID int64
+	Kind      string
+	ID        sql.NullInt64
 }
 
-type UsersPresentingNumberRow struct {
+type UsersPresentingRow struct {
 	ID       int64
 	Email    string
 	FullName string
 }
 
-func (q *Queries) UsersPresentingNumber(ctx context.Context, arg UsersPresentingNumberParams) ([]UsersPresentingNumberRow, error) {
-	rows, err := q.query(ctx, q.usersPresentingNumberStmt, usersPresentingNumber, arg.NumberID, arg.AccountID)
+func (q *Queries) UsersPresenting(ctx context.Context, arg UsersPresentingParams) ([]UsersPresentingRow, error) {
+	rows, err := q.query(ctx, q.usersPresentingStmt, usersPresenting, arg.AccountID, arg.Kind, arg.ID)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	items := []UsersPresentingNumberRow{}
+	items := []UsersPresentingRow{}
 	for rows.Next() {
-		var i UsersPresentingNumberRow
-		if err := rows.Scan(&i.ID, &i.Email, &i.FullName); err != nil {
-			return nil, err
-		}
-		items = append(items, i)
-	}
-	if err := rows.Close(); err != nil {
-		return nil, err
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return items, nil
-}
-
-const usersPresentingSender = `-- name: UsersPresentingSender :many
-SELECT id, email, full_name FROM users
-WHERE sms_sender_id = ?1 AND account_id = ?2
-ORDER BY email
-LIMIT 4
-`
-
-type UsersPresentingSenderParams struct {
-	SenderID  sql.NullInt64
-	AccountID int64
-}
-
-type UsersPresentingSenderRow struct {
-	ID       int64
-	Email    string
-	FullName string
-}
-
-func (q *Queries) UsersPresentingSender(ctx context.Context, arg UsersPresentingSenderParams) ([]UsersPresentingSenderRow, error) {
-	rows, err := q.query(ctx, q.usersPresentingSenderStmt, usersPresentingSender, arg.SenderID, arg.AccountID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	items := []UsersPresentingSenderRow{}
-	for rows.Next() {
-		var i UsersPresentingSenderRow
+		var i UsersPresentingRow
 		if err := rows.Scan(&i.ID, &i.Email, &i.FullName); err != nil {
 			return nil, err
 		}

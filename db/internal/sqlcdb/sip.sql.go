@@ -546,15 +546,15 @@ WHERE id = ?3 AND account_id = ?4
 `
 
 type SetUserCallNumberParams struct {
-	CallNumberID sql.NullInt64
-	UpdatedAt    int64
-	ID           int64
-	AccountID    int64
+	PresentedID sql.NullInt64
+	UpdatedAt   int64
+	ID          int64
+	AccountID   int64
 }
 
 func (q *Queries) SetUserCallNumber(ctx context.Context, arg SetUserCallNumberParams) error {
 	_, err := q.exec(ctx, q.setUserCallNumberStmt, setUserCallNumber,
-		arg.CallNumberID,
+		arg.PresentedID,
 		arg.UpdatedAt,
 		arg.ID,
 		arg.AccountID,
@@ -590,7 +590,7 @@ WHERE id = ?3 AND account_id = ?4
 `
 
 type SetUserSMSSenderParams struct {
-	SmsSenderID sql.NullInt64
+	PresentedID sql.NullInt64
 	UpdatedAt   int64
 	ID          int64
 	AccountID   int64
@@ -598,7 +598,7 @@ type SetUserSMSSenderParams struct {
 
 func (q *Queries) SetUserSMSSender(ctx context.Context, arg SetUserSMSSenderParams) error {
 	_, err := q.exec(ctx, q.setUserSMSSenderStmt, setUserSMSSender,
-		arg.SmsSenderID,
+		arg.PresentedID,
 		arg.UpdatedAt,
 		arg.ID,
 		arg.AccountID,

@@ -21,39 +21,6 @@ func (q *Queries) MaxNumericExtension(ctx context.Context, accountID int64) (int
 	return column_1, err
 }
 
-const numberOptions = `-- name: NumberOptions :many
-SELECT id, number, label FROM phone_numbers WHERE account_id = ?1 ORDER BY number
-`
-
-type NumberOptionsRow struct {
-	ID     int64
-	Number string
-	Label  string
-}
-
-func (q *Queries) NumberOptions(ctx context.Context, accountID int64) ([]NumberOptionsRow, error) {
-	rows, err := q.query(ctx, q.numberOptionsStmt, numberOptions, accountID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	items := []NumberOptionsRow{}
-	for rows.Next() {
-		var i NumberOptionsRow
-		if err := rows.Scan(&i.ID, &i.Number, &i.Label); err != nil {
-			return nil, err
-		}
-		items = append(items, i)
-	}
-	if err := rows.Close(); err != nil {
-		return nil, err
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return items, nil
-}
-
 const positionOptions = `-- name: PositionOptions :many
 SELECT g.id, g.name FROM groups g
 JOIN groups r ON r.id = g.parent_id AND r.builtin_position = 1
@@ -89,26 +56,38 @@ func (q *Queries) PositionOptions(ctx context.Context, accountID int64) ([]Posit
 	return items, nil
 }
 
-const senderOptions = `-- name: SenderOptions :many
-SELECT id, sender, label FROM sms_senders WHERE account_id = ?1 ORDER BY sender
+const presentationOptions = `-- name: PresentationOptions :many
+SELECT n.id, n.number AS value, n.label FROM phone_numbers n
+WHERE CAST(?1 AS TEXT) = 'number' AND n.account_id = ?2
+UNION ALL
+SELECT s.id, s.sender, s.label FROM sms_senders s
+WHERE CAST(?1 AS TEXT) = 'sender' AND s.account_id = ?2
+ORDER BY value
 `
 
-type SenderOptionsRow struct {
-	ID     int64
-	Sender string
-	Label  string
+type PresentationOptionsParams struct {
+	Kind      string
+	AccountID int64
 }
 
-func (q *Queries) SenderOptions(ctx context.Context, accountID int64) ([]SenderOptionsRow, error) {
-	rows, err := q.query(ctx, q.senderOptionsStmt, senderOptions, accountID)
+type PresentationOptionsRow struct {
+	ID    int64
+	Value string
+	Label string
+}
+
+// PresentationOptions are the account's numbers (kind 'number') or SMS
+// senders (kind 'sender') for the user form.
+func (q *Queries) PresentationOptions(ctx context.Context, arg PresentationOptionsParams) ([]PresentationOptionsRow, error) {
+	rows, err := q.query(ctx, q.presentationOptionsStmt, presentationOptions, arg.Kind, arg.AccountID)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	items := []SenderOptionsRow{}
+	items := []PresentationOptionsRow{}
 	for rows.Next() {
-		var i SenderOptionsRow
-		if err := rows.Scan(&i.ID, &i.Sender, &i.Label); err != nil {
+		var i PresentationOptionsRow
+		if err := rows.Scan(&i.ID, &i.Value, &i.Label); err != nil {
 			return nil, err
 		}
 		items = append(items, i)

@@ -1,0 +1,76 @@
+package db
+
+import (
+	"regexp"
+	"strings"
+	"unicode/utf8"
+)
+
+var e164 = regexp.MustCompile(`^\+[1-9][0-9]{6,14}$`)
+
+// normalE164 turns a number as people write it (+48 22 123-45-67, 0048...)
+// into E.164 (+48221234567); ok is false when it is not one.
+func normalE164(s string) (string, bool) {
+	s = strings.Map(func(r rune) rune {
+		if strings.ContainsRune(" -.()/\u00a0", r) {
+			return -1
+		}
+		return r
+	}, strings.TrimSpace(s))
+	if rest, ok := strings.CutPrefix(s, "00"); ok {
+		s = "+" + rest
+	}
+	return s, e164.MatchString(s)
+}
+
+// normalNumber validates a phone number into v and returns it in E.164.
+func normalNumber(v *ValidationError, s string) string {
+	if strings.TrimSpace(s) == "" {
+		v.Add("number", M("error.required"))
+		return s
+	}
+	n, ok := normalE164(s)
+	if !ok {
+		v.Add("number", M("number.e164"))
+		return s
+	}
+	return n
+}
+
+// SMSSenderMaxLength is the longest alphanumeric sender SMS networks carry.
+const SMSSenderMaxLength = 11
+
+func isSenderChar(r rune) bool {
+	return isASCIILetter(r) || r >= '0' && r <= '9' || strings.ContainsRune(" .-_&", r)
+}
+
+// normalSender validates a sender into v: a number (starting with + or
+// 00, or only digits and separators) must be E.164; a name has 1 to 11 of
+// A-Z a-z 0-9 space . - _ & and at least one letter.
+func normalSender(v *ValidationError, s string) string {
+	s = strings.TrimSpace(s)
+	switch {
+	case s == "":
+		v.Add("sender", M("error.required"))
+	case strings.IndexFunc(s, isASCIILetter) < 0:
+		n, ok := normalE164(s)
+		if !ok {
+			v.Add("sender", M("sms.sender.number"))
+		}
+		return n
+	case utf8.RuneCountInString(s) > SMSSenderMaxLength:
+		v.Add("sender", M("sms.sender.too_long", "Max", SMSSenderMaxLength))
+	case strings.IndexFunc(s, func(r rune) bool { return !isSenderChar(r) }) >= 0 || strings.Contains(s, "  "):
+		v.Add("sender", M("sms.sender.chars"))
+	}
+	return s
+}
+
+func checkLabel(v *ValidationError, label string) {
+	switch {
+	case utf8.RuneCountInString(label) > 100:
+		v.Add("label", M("error.too_long", "Max", 100))
+	default:
+		checkText(v, "label", label, false)
+	}
+}
