@@ -17,6 +17,7 @@ const (
 	EFORBIDDEN    Code = "forbidden"
 	EUNAUTHORIZED Code = "unauthorized"
 	ETOOMANY      Code = "rate_limited"
+	ESTALE        Code = "precondition_failed" // If-Match names an older version
 	EINTERNAL     Code = "internal"
 )
 

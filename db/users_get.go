@@ -26,7 +26,13 @@ func (d *DB) GetUserDetails(ctx context.Context, a Actor, id int64) (UserDetails
 			return UserDetails{}, err
 		}
 	}
-	r, err := d.rq.GetUserDetails(ctx, sqlcdb.GetUserDetailsParams{ID: id, AccountID: a.AccountID})
+	return userDetails(ctx, d.rq, a.AccountID, id)
+}
+
+// userDetails reads a user of an account through q: the read pool, or a
+// write transaction that must see what it reads as it writes.
+func userDetails(ctx context.Context, q *sqlcdb.Queries, accountID, id int64) (UserDetails, error) {
+	r, err := q.GetUserDetails(ctx, sqlcdb.GetUserDetailsParams{ID: id, AccountID: accountID})
 	if errors.Is(err, sql.ErrNoRows) {
 		return UserDetails{}, Errorf(ENOTFOUND, "error.user_not_found")
 	} else if err != nil {

@@ -83,6 +83,10 @@ func (d *DB) setBlocked(ctx context.Context, a Actor, id int64, block bool) (Use
 // deleted whom. Needs users.delete.
 // Returns EFORBIDDEN for the owner or oneself, ENOTFOUND outside the account.
 func (d *DB) DeleteUser(ctx context.Context, a Actor, id int64) error {
+	return d.deleteUser(ctx, a, id, "")
+}
+
+func (d *DB) deleteUser(ctx context.Context, a Actor, id int64, ifMatch string) error {
 	if err := requireAct(a, ActDelete); err != nil {
 		return err
 	}
@@ -90,6 +94,15 @@ func (d *DB) DeleteUser(ctx context.Context, a Actor, id int64) error {
 		u, err := t.targetUser(ActDelete, id)
 		if err != nil {
 			return nil, err
+		}
+		if ifMatch != "" {
+			cur, err := userDetails(ctx, t.Queries, a.AccountID, id)
+			if err != nil {
+				return nil, err
+			}
+			if err := checkVersion(ifMatch, cur); err != nil {
+				return nil, err
+			}
 		}
 		var changes []change
 		if u.SipAccountID.Valid {

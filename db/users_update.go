@@ -17,6 +17,14 @@ import (
 // profile only. Returns ENOTFOUND outside the account, EFORBIDDEN, EINVALID
 // per field.
 func (d *DB) UpdateUser(ctx context.Context, a Actor, id int64, in UserInput) (UserSaved, error) {
+	return d.updateUser(ctx, a, id, in, "")
+}
+
+// updateUser is UpdateUser, refused with errStaleRead when version is not
+// "" and the user is no longer at that version (ETag of UserDetails) once
+// the write transaction has begun: for PatchUser, whose merge read the
+// user before.
+func (d *DB) updateUser(ctx context.Context, a Actor, id int64, in UserInput, version string) (UserSaved, error) {
 	if err := requireAct(a, ActEdit); err != nil {
 		return UserSaved{}, err
 	}
@@ -52,6 +60,13 @@ func (d *DB) UpdateUser(ctx context.Context, a Actor, id int64, in UserInput) (U
 		u, err := t.targetUser(ActEdit, id)
 		if err != nil {
 			return nil, err
+		}
+		if version != "" {
+			if now, err := userDetails(ctx, t.Queries, a.AccountID, id); err != nil {
+				return nil, err
+			} else if ETag(now) != version {
+				return nil, errStaleRead
+			}
 		}
 		if err := checkSelfCredentials(a, u, in); err != nil {
 			return nil, err

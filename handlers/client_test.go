@@ -157,6 +157,13 @@ func (c *client) login(email, password string) response {
 // api calls the JSON API with a bearer token (empty for none).
 func (a *app) api(method, path, token string, body any) (int, map[string]any) {
 	a.t.Helper()
+	status, _, out := a.apiHeaders(method, path, token, nil, body)
+	return status, out
+}
+
+// apiHeaders is api with request headers, answering the response's too.
+func (a *app) apiHeaders(method, path, token string, headers map[string]string, body any) (int, http.Header, map[string]any) {
+	a.t.Helper()
 	var rd io.Reader
 	if body != nil {
 		b, _ := json.Marshal(body)
@@ -166,6 +173,9 @@ func (a *app) api(method, path, token string, body any) (int, map[string]any) {
 	req.Header.Set("Content-Type", "application/json")
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	for k, v := range headers {
+		req.Header.Set(k, v)
 	}
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -178,7 +188,7 @@ func (a *app) api(method, path, token string, body any) (int, map[string]any) {
 	}
 	var out map[string]any
 	_ = json.NewDecoder(res.Body).Decode(&out)
-	return res.StatusCode, out
+	return res.StatusCode, res.Header, out
 }
 
 // token creates an API token for the user with the given e-mail.

@@ -17,6 +17,7 @@ var statusOf = map[db.Code]int{
 	db.EFORBIDDEN:    http.StatusForbidden,
 	db.EUNAUTHORIZED: http.StatusUnauthorized,
 	db.ETOOMANY:      http.StatusTooManyRequests,
+	db.ESTALE:        http.StatusPreconditionFailed,
 	db.EINTERNAL:     http.StatusInternalServerError,
 }
 

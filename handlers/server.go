@@ -253,7 +253,7 @@ func (s *Server) routes() *echo.Echo {
 	api := e.Group("/api/v1")
 	api.GET("/openapi.json", s.apiOpenAPI)
 	api.POST("/setup", s.apiSetup)
-	authed := api.Group("", s.requireToken)
+	authed := api.Group("", s.requireToken, s.apiVersions)
 	authed.GET("/me", s.apiMe)
 	authed.POST("/me/password", s.apiMePassword)
 	authed.GET("/audit", s.apiAudit)
