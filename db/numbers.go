@@ -87,39 +87,51 @@ func usersPresenting(ctx context.Context, q *sqlcdb.Queries, k *PresentationKind
 // ECONFLICT (a ValidationError) for a value already on the list; senders
 // are compared without regard to case.
 func (d *DB) CreatePresentation(ctx context.Context, a Actor, k *PresentationKind, in PresentationInput) (Presentation, error) {
-	return d.savePresentation(ctx, a, k, 0, in)
+	return d.savePresentation(ctx, a, k, 0, PresentationPatch{Kind: k, Value: &in.Value, Label: &in.Label})
 }
 
 // UpdatePresentation changes a number or a sender, or its label; users
 // presenting it keep presenting it.
 // Returns what CreatePresentation returns, and ENOTFOUND.
 func (d *DB) UpdatePresentation(ctx context.Context, a Actor, k *PresentationKind, id int64, in PresentationInput) (Presentation, error) {
+	return d.PatchPresentation(ctx, a, k, id, PresentationPatch{Kind: k, Value: &in.Value, Label: &in.Label})
+}
+
+// PatchPresentation changes what the patch sets of a number or a sender,
+// merged onto it inside the write (the API's PATCH, R-API-1).
+// Returns what UpdatePresentation returns.
+func (d *DB) PatchPresentation(ctx context.Context, a Actor, k *PresentationKind, id int64, p PresentationPatch) (Presentation, error) {
 	if id == 0 {
 		return Presentation{}, errNotFound
 	}
-	return d.savePresentation(ctx, a, k, id, in)
+	return d.savePresentation(ctx, a, k, id, p)
 }
 
-func (d *DB) savePresentation(ctx context.Context, a Actor, k *PresentationKind, id int64, in PresentationInput) (Presentation, error) {
+// savePresentation creates (id 0) or changes a number or a sender: the
+// patch is merged onto what the transaction reads, then checked.
+func (d *DB) savePresentation(ctx context.Context, a Actor, k *PresentationKind, id int64, p PresentationPatch) (Presentation, error) {
 	if err := a.require(PermNumbersManage); err != nil {
-		return Presentation{}, err
-	}
-	var v ValidationError
-	in.Value = k.normal(&v, in.Value)
-	in.Label = strings.TrimSpace(in.Label)
-	checkLabel(&v, in.Label)
-	if err := v.Err(); err != nil {
 		return Presentation{}, err
 	}
 	var out Presentation
 	err := d.update(ctx, a, func(t *tx) ([]change, error) {
 		var before *Presentation
+		in := PresentationInput{Kind: k}
 		if id != 0 {
 			p, err := getPresentation(ctx, t.Queries, a.AccountID, k, id)
 			if err != nil {
 				return nil, err
 			}
-			before = &p
+			before, in.Value, in.Label = &p, p.Value, p.Label
+		}
+		setTo(&in.Value, p.Value)
+		setTo(&in.Label, p.Label)
+		var v ValidationError
+		in.Value = k.normal(&v, in.Value)
+		in.Label = strings.TrimSpace(in.Label)
+		checkLabel(&v, in.Label)
+		if err := v.Err(); err != nil {
+			return nil, err
 		}
 		other, err := t.PresentationIDByValue(ctx, sqlcdb.PresentationIDByValueParams{Kind: k.Field,
 			AccountID: a.AccountID, Value: in.Value})

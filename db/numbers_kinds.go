@@ -160,6 +160,22 @@ func (in *PresentationInput) UnmarshalJSON(b []byte) error {
 	return decodeFields(b, map[string]any{in.Kind.Field: &in.Value, "label": &in.Label})
 }
 
+// PresentationPatch changes what it sets of a number or a sender. Set Kind
+// before decoding JSON into it: the value's member is the kind's Field.
+type PresentationPatch struct {
+	Kind  *PresentationKind `json:"-"`
+	Value *string
+	Label *string
+}
+
+// JSONMembers names the members its JSON may have, for strict decoding.
+func (p PresentationPatch) JSONMembers() []string { return []string{p.Kind.Field, "label"} }
+
+// UnmarshalJSON reads the kind's field and "label".
+func (p *PresentationPatch) UnmarshalJSON(b []byte) error {
+	return decodeFields(b, map[string]any{p.Kind.Field: &p.Value, "label": &p.Label})
+}
+
 // UserPresentationInput is a user's choice of a kind in JSON, under the
 // kind's UserField: {"call_number_id": 3}. Set Kind before decoding.
 type UserPresentationInput struct {

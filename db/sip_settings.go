@@ -116,25 +116,42 @@ func sipDomainPattern(ctx context.Context, q *sqlcdb.Queries, accountID int64) (
 // pattern, ECONFLICT when another account in the new domain already uses one
 // of this account's extensions.
 func (d *DB) SetSIPSettings(ctx context.Context, a Actor, in SIPSettingsInput) (SIPSettings, error) {
+	return d.PatchSIPSettings(ctx, a, SIPSettingsPatch{Domain: &in.Domain, ExtensionPattern: &in.ExtensionPattern})
+}
+
+// SIPSettingsPatch changes what it sets and keeps the rest (the API's
+// PATCH).
+type SIPSettingsPatch struct {
+	Domain           *string `json:"sip_domain"`
+	ExtensionPattern *string `json:"extension_pattern"`
+}
+
+// PatchSIPSettings is SetSIPSettings for the fields a patch sets, merged
+// onto the settings inside the write (R-API-1). Returns what
+// SetSIPSettings returns.
+func (d *DB) PatchSIPSettings(ctx context.Context, a Actor, p SIPSettingsPatch) (SIPSettings, error) {
 	if err := a.require(PermSIPManage); err != nil {
-		return SIPSettings{}, err
-	}
-	in.Domain = sipRealm(in.Domain)
-	in.ExtensionPattern = strings.TrimSpace(in.ExtensionPattern)
-	var v ValidationError
-	if in.Domain == "" {
-		v.Add("sip_domain", M("error.required"))
-	} else if !validDomain(in.Domain) {
-		v.Add("sip_domain", M("error.domain"))
-	}
-	checkExtensionPattern(&v, "extension_pattern", in.ExtensionPattern)
-	if err := v.Err(); err != nil {
 		return SIPSettings{}, err
 	}
 	var out SIPSettings
 	err := d.update(ctx, a, func(t *tx) ([]change, error) {
 		before, err := sipSettings(ctx, t.Queries, a.AccountID)
 		if err != nil {
+			return nil, err
+		}
+		in := SIPSettingsInput{Domain: before.Domain, ExtensionPattern: before.ExtensionPattern}
+		setTo(&in.Domain, p.Domain)
+		setTo(&in.ExtensionPattern, p.ExtensionPattern)
+		in.Domain = sipRealm(in.Domain)
+		in.ExtensionPattern = strings.TrimSpace(in.ExtensionPattern)
+		var v ValidationError
+		if in.Domain == "" {
+			v.Add("sip_domain", M("error.required"))
+		} else if !validDomain(in.Domain) {
+			v.Add("sip_domain", M("error.domain"))
+		}
+		checkExtensionPattern(&v, "extension_pattern", in.ExtensionPattern)
+		if err := v.Err(); err != nil {
 			return nil, err
 		}
 		if in.Domain != before.Domain {

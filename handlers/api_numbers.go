@@ -60,16 +60,11 @@ func (s *Server) apiNumbersUpdate(k *db.PresentationKind) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		ctx, a := c.Request().Context(), actor(c)
-		cur, err := s.db.GetPresentation(ctx, a, k, id)
-		if err != nil {
+		p := db.PresentationPatch{Kind: k}
+		if err := bindJSON(c, &p); err != nil {
 			return err
 		}
-		in := db.PresentationInput{Kind: k, Value: cur.Value, Label: cur.Label}
-		if err := bindJSON(c, &in); err != nil {
-			return err
-		}
-		n, err := s.db.UpdatePresentation(ctx, a, k, id, in)
+		n, err := s.db.PatchPresentation(c.Request().Context(), actor(c), k, id, p)
 		if err != nil {
 			return err
 		}

@@ -109,16 +109,11 @@ func (s *Server) apiSIPSettings(c echo.Context) error {
 
 // apiSIPSettingsUpdate changes what the body names and keeps the rest.
 func (s *Server) apiSIPSettingsUpdate(c echo.Context) error {
-	ctx, a := c.Request().Context(), actor(c)
-	cur, err := s.db.SIPSettings(ctx, a)
-	if err != nil {
+	var p db.SIPSettingsPatch
+	if err := bindJSON(c, &p); err != nil {
 		return err
 	}
-	in := db.SIPSettingsInput{Domain: cur.Domain, ExtensionPattern: cur.ExtensionPattern}
-	if err := bindJSON(c, &in); err != nil {
-		return err
-	}
-	set, err := s.db.SetSIPSettings(ctx, a, in)
+	set, err := s.db.PatchSIPSettings(c.Request().Context(), actor(c), p)
 	if err != nil {
 		return err
 	}
