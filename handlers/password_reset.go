@@ -7,16 +7,17 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"kadra/db"
+	"kadra/i18n"
 )
 
 // requestLang is the language of the request (cookie, then
-// Accept-Language), which mail it causes is written in.
+// Accept-Language): its pages and the mail it causes are written in it.
 func requestLang(c echo.Context) string {
 	lang := ""
-	if ck, err := c.Cookie(langCookie); err == nil && (ck.Value == "pl" || ck.Value == "en") {
+	if ck, err := c.Cookie(langCookie); err == nil {
 		lang = ck.Value
 	}
-	return pickLang(lang, c.Request().Header.Get("Accept-Language"))
+	return i18n.Pick(lang, c.Request().Header.Get("Accept-Language"))
 }
 
 type forgotForm struct {

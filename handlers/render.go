@@ -20,6 +20,7 @@ import (
 
 	"kadra/assets"
 	"kadra/db"
+	"kadra/i18n"
 )
 
 // pages holds one parsed template set per page: the layout, the partials
@@ -93,7 +94,7 @@ func parsePages() (*pages, error) {
 
 // view is what every page template receives.
 type view struct {
-	translator
+	i18n.Translator
 	Actor       db.Actor
 	AccountName string
 	CanSwitch   bool // "Switch account" shows in the title bar (R-ACC-6)
@@ -121,7 +122,7 @@ func (v view) Can(p string) bool {
 }
 
 // Langs lists the languages of the switcher.
-func (v view) Langs() any { return Languages }
+func (v view) Langs() []i18n.Language { return i18n.Languages }
 
 // NavItems is the main navigation.
 func (v view) NavItems() []navItem { return visibleNav(v.Actor) }
@@ -134,13 +135,8 @@ func (v view) Date(t time.Time) string {
 	return t.UTC().Format("2006-01-02 15:04")
 }
 
-func (s *Server) tr(c echo.Context) translator {
-	lang := ""
-	if ck, err := c.Cookie(langCookie); err == nil {
-		lang = ck.Value
-	}
-	return s.translator(lang, c.Request().Header.Get("Accept-Language"))
-}
+// tr is the translator of the request's language.
+func (s *Server) tr(c echo.Context) i18n.Translator { return s.bundle.Translator(requestLang(c)) }
 
 // render executes a page into a buffer first, so that a template error
 // never sends half a page. "page#block" renders only that block of the
@@ -155,7 +151,7 @@ func (s *Server) render(c echo.Context, status int, page string, data any) error
 		return fmt.Errorf("no page template %q", page)
 	}
 	a := actor(c)
-	v := view{translator: s.tr(c), Actor: a, Path: c.Request().URL.Path, Data: data, static: s.static,
+	v := view{Translator: s.tr(c), Actor: a, Path: c.Request().URL.Path, Data: data, static: s.static,
 		Flashes: s.takeFlashes(c)}
 	v.CSRF, _ = c.Get("csrf").(string)
 	if nav, ok := data.(interface{ nav() string }); ok {

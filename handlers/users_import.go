@@ -12,7 +12,6 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
-	"github.com/nicksnyder/go-i18n/v2/i18n"
 
 	"kadra/db"
 )
@@ -290,16 +289,4 @@ func (w *lazyCSV) Write(b []byte) (int, error) {
 		w.start()
 	}
 	return w.c.Response().Write(b)
-}
-
-// Translator returns a function that translates domain messages into lang
-// ("en", "pl"), for callers outside a request that translate many, such as
-// the CLI's import report.
-func Translator(lang string) (func(db.Msg) string, error) {
-	b, err := newBundle()
-	if err != nil {
-		return nil, err
-	}
-	tr := translator{lang: lang, loc: i18n.NewLocalizer(b, lang, "en")}
-	return tr.Msg, nil
 }
