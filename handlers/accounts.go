@@ -39,8 +39,8 @@ func (p accountsPage) Pager() pager {
 
 func (s *Server) accountsList(c echo.Context) error {
 	var p accountsPage
-	if err := (&echo.DefaultBinder{}).BindQueryParams(c, &p.F); err != nil {
-		return db.Errorf(db.EINVALID, "error.bad_request")
+	if err := bindQuery(c, &p.F); err != nil {
+		return err
 	}
 	res, err := s.db.ListAccounts(c.Request().Context(), actor(c), p.F)
 	if err != nil {
@@ -148,7 +148,7 @@ func (s *Server) accountPageFor(c echo.Context, id int64, p accountPage) (accoun
 		p.Form = db.AccountInput{Name: acc.Name, ExternalID: acc.ExternalID}
 	}
 	if !acc.Main() {
-		_ = (&echo.DefaultBinder{}).BindQueryParams(c, &p.AF)
+		_ = bindQuery(c, &p.AF)
 		if p.Access, err = s.db.AccountAccess(ctx, a, id, p.AF); err != nil {
 			return p, err
 		}

@@ -69,8 +69,8 @@ func (q auditQuery) filter() (db.AuditFilter, error) {
 
 func (s *Server) auditList(c echo.Context) error {
 	var q auditQuery
-	if err := (&echo.DefaultBinder{}).BindQueryParams(c, &q); err != nil {
-		return db.Errorf(db.EINVALID, "error.bad_request")
+	if err := bindQuery(c, &q); err != nil {
+		return err
 	}
 	p := auditPage{Q: q}
 	f, err := q.filter()

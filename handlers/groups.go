@@ -279,8 +279,8 @@ func (s *Server) groupPageData(c echo.Context, id int64) (groupPage, error) {
 	ctx := c.Request().Context()
 	a := actor(c)
 	var p groupPage
-	if err := (&echo.DefaultBinder{}).BindQueryParams(c, &p.F); err != nil {
-		return p, db.Errorf(db.EINVALID, "error.bad_request")
+	if err := bindQuery(c, &p.F); err != nil {
+		return p, err
 	}
 	var err error
 	if p.G, err = s.db.GetGroup(ctx, a, id); err != nil {

@@ -61,8 +61,8 @@ func (p licensesPage) Pager() pager {
 }
 
 func (s *Server) licensesPageFor(c echo.Context, p licensesPage) (licensesPage, error) {
-	if err := (&echo.DefaultBinder{}).BindQueryParams(c, &p.F); err != nil {
-		return p, db.Errorf(db.EINVALID, "error.bad_request")
+	if err := bindQuery(c, &p.F); err != nil {
+		return p, err
 	}
 	res, err := s.db.ListLicenses(c.Request().Context(), actor(c), p.F)
 	if err != nil {
@@ -157,7 +157,7 @@ func (s *Server) licensePageFor(c echo.Context, id int64, p licensePage) (licens
 	if p.Form == (licenseForm{}) {
 		p.Form = licenseForm{Product: l.Product, Seats: strconv.Itoa(l.Seats)}
 	}
-	_ = (&echo.DefaultBinder{}).BindQueryParams(c, &p.HF)
+	_ = bindQuery(c, &p.HF)
 	if p.Holders, err = s.db.LicenseHolders(ctx, a, id, p.HF); err != nil {
 		return p, err
 	}
@@ -250,9 +250,9 @@ func (s *Server) licensesUnassign(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	userID, err := strconv.ParseInt(c.Param("user_id"), 10, 64)
+	userID, err := paramID(c, "user_id", "error.user_not_found")
 	if err != nil {
-		return db.Errorf(db.ENOTFOUND, "error.user_not_found")
+		return err
 	}
 	if _, err := s.db.UnassignLicense(c.Request().Context(), actor(c), id, userID); err != nil {
 		return err

@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -85,8 +84,8 @@ func (s *Server) numbersPageFor(c echo.Context, k numberTab, p numbersPage) (num
 func (s *Server) numbersList(k numberTab) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		var f db.NumberFilter
-		if err := (&echo.DefaultBinder{}).BindQueryParams(c, &f); err != nil {
-			return db.Errorf(db.EINVALID, "error.bad_request")
+		if err := bindQuery(c, &f); err != nil {
+			return err
 		}
 		p, err := s.numbersPageFor(c, k, numbersPage{F: f})
 		if err != nil {
@@ -192,10 +191,6 @@ func (s *Server) numbersDelete(k numberTab) echo.HandlerFunc {
 			return s.render(c, status, "numbers", p)
 		}
 		s.flash(c, "numbers.deleted", "Number", row.Value)
-		back := localPath(c.FormValue("back"))
-		if back != k.Base && !strings.HasPrefix(back, k.Base+"?") {
-			back = k.Base
-		}
-		return c.Redirect(http.StatusSeeOther, back)
+		return c.Redirect(http.StatusSeeOther, backToList(c, k.Base))
 	}
 }

@@ -61,8 +61,8 @@ func (p outboxPage) url(status string, page int) string {
 
 func (s *Server) outboxList(c echo.Context) error {
 	var q db.OutboxQuery
-	if err := (&echo.DefaultBinder{}).BindQueryParams(c, &q); err != nil {
-		return db.Errorf(db.EINVALID, "error.bad_request")
+	if err := bindQuery(c, &q); err != nil {
+		return err
 	}
 	res, err := s.db.ListOutbox(c.Request().Context(), actor(c), q)
 	if err != nil {
@@ -83,9 +83,9 @@ type outboxMailPage struct {
 func (outboxMailPage) nav() string { return "settings" }
 
 func (s *Server) outboxShow(c echo.Context) error {
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	id, err := pathID(c)
 	if err != nil {
-		return db.Errorf(db.ENOTFOUND, "error.not_found")
+		return err
 	}
 	m, err := s.db.GetOutboxMail(c.Request().Context(), actor(c), id)
 	if err != nil {
@@ -96,9 +96,9 @@ func (s *Server) outboxShow(c echo.Context) error {
 
 // outboxRetry asks the sender to try a failed message again now.
 func (s *Server) outboxRetry(c echo.Context) error {
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	id, err := pathID(c)
 	if err != nil {
-		return db.Errorf(db.ENOTFOUND, "error.not_found")
+		return err
 	}
 	if err := s.db.RetryMail(c.Request().Context(), actor(c), id); err != nil {
 		return err

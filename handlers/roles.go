@@ -83,8 +83,8 @@ func (p rolesPage) Pager() pager {
 
 func (s *Server) rolesList(c echo.Context) error {
 	p := rolesPage{All: len(db.Catalogue)}
-	if err := (&echo.DefaultBinder{}).BindQueryParams(c, &p.F); err != nil {
-		return db.Errorf(db.EINVALID, "error.bad_request")
+	if err := bindQuery(c, &p.F); err != nil {
+		return err
 	}
 	res, err := s.db.ListRoles(c.Request().Context(), actor(c), p.F)
 	if err != nil {
@@ -124,8 +124,8 @@ func (p roleShowPage) Pager() pager {
 func (s *Server) roleShowData(c echo.Context, id int64) (roleShowPage, error) {
 	ctx := c.Request().Context()
 	p := roleShowPage{Areas: permAreas()}
-	if err := (&echo.DefaultBinder{}).BindQueryParams(c, &p.F); err != nil {
-		return p, db.Errorf(db.EINVALID, "error.bad_request")
+	if err := bindQuery(c, &p.F); err != nil {
+		return p, err
 	}
 	var err error
 	if p.Role, err = s.db.GetRole(ctx, actor(c), id); err != nil {

@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -121,25 +120,17 @@ func (s *Server) sipPageFor(c echo.Context, p sipPage) (sipPage, error) {
 	return p, nil
 }
 
-func (s *Server) sipFilter(c echo.Context) (db.SIPFilter, error) {
-	var f db.SIPFilter
-	if err := (&echo.DefaultBinder{}).BindQueryParams(c, &f); err != nil {
-		return f, db.Errorf(db.EINVALID, "error.bad_request")
-	}
-	return f, nil
-}
-
 func (s *Server) sipList(c echo.Context) error {
-	f, err := s.sipFilter(c)
-	if err != nil {
+	var p sipPage
+	if err := bindQuery(c, &p.F); err != nil {
 		return err
 	}
-	p := sipPage{F: f}
 	if token := c.QueryParam("shown"); token != "" {
 		p.Shown = s.secrets.take(actor(c).SessionHash, token)
 		p.ShownGone = p.Shown == nil
 	}
-	if p, err = s.sipPageFor(c, p); err != nil {
+	p, err := s.sipPageFor(c, p)
+	if err != nil {
 		return err
 	}
 	if c.Request().Header.Get("HX-Request") == "true" {
@@ -211,14 +202,6 @@ func (s *Server) sipRegenerateStale(c echo.Context) error {
 	return s.showSecrets(c, items)
 }
 
-func pathID(c echo.Context) (int64, error) {
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, db.Errorf(db.ENOTFOUND, "error.not_found")
-	}
-	return id, nil
-}
-
 // sipSecretPage is the form that sets a new password for one account.
 type sipSecretPage struct {
 	Account db.SIPAccount
@@ -270,15 +253,6 @@ func (s *Server) sipSecretSet(c echo.Context) error {
 	return s.showSecrets(c, []db.SIPSecret{sec})
 }
 
-// sipBack is where a row action returns: the list as it was shown.
-func sipBack(c echo.Context) string {
-	back := localPath(c.FormValue("back"))
-	if back != "/sip" && !strings.HasPrefix(back, "/sip?") {
-		return "/sip"
-	}
-	return back
-}
-
 func (s *Server) sipSetEnabled(enabled bool) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		id, err := pathID(c)
@@ -294,7 +268,7 @@ func (s *Server) sipSetEnabled(enabled bool) echo.HandlerFunc {
 			msg = "sip.enabled"
 		}
 		s.flash(c, msg, "Extension", acc.Extension)
-		return c.Redirect(http.StatusSeeOther, sipBack(c))
+		return c.Redirect(http.StatusSeeOther, backToList(c, "/sip"))
 	}
 }
 
@@ -317,5 +291,5 @@ func (s *Server) sipDelete(c echo.Context) error {
 		return s.render(c, status, "sip", p)
 	}
 	s.flash(c, "sip.deleted", "Extension", acc.Extension)
-	return c.Redirect(http.StatusSeeOther, sipBack(c))
+	return c.Redirect(http.StatusSeeOther, backToList(c, "/sip"))
 }

@@ -116,8 +116,8 @@ func (s *Server) usersList(c echo.Context) error {
 	ctx := c.Request().Context()
 	a := actor(c)
 	p := usersPage{acting: a.AccountID}
-	if err := (&echo.DefaultBinder{}).BindQueryParams(c, &p.F); err != nil {
-		return db.Errorf(db.EINVALID, "error.bad_request")
+	if err := bindQuery(c, &p.F); err != nil {
+		return err
 	}
 	res, err := s.db.ListUsers(ctx, a, p.F)
 	status := http.StatusOK
@@ -147,9 +147,9 @@ func (s *Server) usersList(c echo.Context) error {
 // (or where the form said) with a message.
 func (s *Server) userAction(do func(c echo.Context, id int64) (db.Msg, error)) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+		id, err := paramID(c, "id", "error.user_not_found")
 		if err != nil {
-			return db.Errorf(db.ENOTFOUND, "error.user_not_found")
+			return err
 		}
 		msg, err := do(c, id)
 		if err != nil {
@@ -158,14 +158,6 @@ func (s *Server) userAction(do func(c echo.Context, id int64) (db.Msg, error)) e
 		s.flashText(c, s.tr(c).Msg(msg))
 		return c.Redirect(http.StatusSeeOther, backTo(c, "/users"))
 	}
-}
-
-// backTo is the form's "back" field when it is a local path, else def.
-func backTo(c echo.Context, def string) string {
-	if b := c.FormValue("back"); b != "" {
-		return localPath(b)
-	}
-	return def
 }
 
 func (s *Server) usersBlock(c echo.Context, id int64) (db.Msg, error) {
@@ -185,9 +177,9 @@ func (s *Server) usersDelete(c echo.Context, id int64) (db.Msg, error) {
 // usersImpersonate starts "log in as": the admin's own session id is kept
 // in the cookie, so that "back" returns to it.
 func (s *Server) usersImpersonate(c echo.Context) error {
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	id, err := paramID(c, "id", "error.user_not_found")
 	if err != nil {
-		return db.Errorf(db.ENOTFOUND, "error.user_not_found")
+		return err
 	}
 	sid, err := s.db.Impersonate(c.Request().Context(), actor(c), id)
 	if err != nil {

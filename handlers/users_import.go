@@ -250,8 +250,8 @@ func (s *Server) reportRows(c echo.Context, rep db.ImportReport, show string, pa
 // file (R-USER-13).
 func (s *Server) usersExport(c echo.Context) error {
 	var f db.UserFilter
-	if err := (&echo.DefaultBinder{}).BindQueryParams(c, &f); err != nil {
-		return db.Errorf(db.EINVALID, "error.bad_request")
+	if err := bindQuery(c, &f); err != nil {
+		return err
 	}
 	w := &lazyCSV{c: c, name: fmt.Sprintf("users-%s.csv", time.Now().UTC().Format("2006-01-02"))}
 	if err := s.db.ExportUsers(c.Request().Context(), actor(c), f, w); err != nil {
