@@ -10,7 +10,6 @@ import (
 	"io/fs"
 	"mime"
 	"net/http"
-	"net/url"
 	"path"
 	"strings"
 	"sync"
@@ -224,41 +223,4 @@ func (s *Server) staticFile(c echo.Context) error {
 		ct = "application/octet-stream"
 	}
 	return c.Blob(http.StatusOK, ct, b)
-}
-
-// pager is the data of the "pager" partial.
-type pager struct {
-	Page, Pages int
-	Prev, Next  string
-}
-
-func newPager(page, pages int, url func(int) string) pager {
-	p := pager{Page: page, Pages: pages}
-	if page > 1 {
-		p.Prev = url(page - 1)
-	}
-	if page < pages {
-		p.Next = url(page + 1)
-	}
-	return p
-}
-
-// listURL is a list page's address holding its state: kv are the query
-// parameters in pairs, over replaces some of their values, and empty, zero
-// and false values are left out, so the default view has a clean URL.
-func listURL(path string, over map[string]string, kv ...string) string {
-	v := url.Values{}
-	for i := 0; i+1 < len(kv); i += 2 {
-		k, val := kv[i], kv[i+1]
-		if o, ok := over[k]; ok {
-			val = o
-		}
-		if val != "" && val != "0" && val != "false" {
-			v.Set(k, val)
-		}
-	}
-	if len(v) == 0 {
-		return path
-	}
-	return path + "?" + v.Encode()
 }

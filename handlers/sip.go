@@ -2,8 +2,6 @@ package handlers
 
 import (
 	"net/http"
-	"net/url"
-	"strconv"
 
 	"github.com/labstack/echo/v4"
 
@@ -36,69 +34,10 @@ func (sipPage) nav() string { return "sip" }
 // States are the filter's choices.
 func (sipPage) States() []string { return db.SIPStates }
 
-func (p sipPage) query(over map[string]string) string {
-	v := url.Values{}
-	for k, s := range map[string]string{"q": p.F.Q, "state": p.F.State, "sort": p.F.Sort} {
-		if s != "" {
-			v.Set(k, s)
-		}
-	}
-	if p.F.Page > 1 {
-		v.Set("page", strconv.Itoa(p.F.Page))
-	}
-	for k, s := range over {
-		if s == "" {
-			v.Del(k)
-		} else {
-			v.Set(k, s)
-		}
-	}
-	if len(v) == 0 {
-		return "/sip"
-	}
-	return "/sip?" + v.Encode()
-}
-
-// Here is the list as it is shown, for returning to it after an action.
-func (p sipPage) Here() string { return p.query(nil) }
-
-// SortURL sorts by key, toggling the direction when already sorted by it.
-func (p sipPage) SortURL(key string) string {
-	return p.query(map[string]string{"sort": toggleSort(p.F.Sort, key, "extension"), "page": ""})
-}
-
-// SortMark is the aria-sort value of a column ("" when not sorted by it).
-func (p sipPage) SortMark(key string) string { return sortMark(p.F.Sort, key, "extension") }
-
-// Pager links the pages of the list.
-func (p sipPage) Pager() pager {
-	return newPager(p.Result.Page, p.Result.Pages(), func(n int) string {
-		return p.query(map[string]string{"page": strconv.Itoa(n)})
-	})
-}
-
-// toggleSort returns the sort value a column header links to.
-func toggleSort(current, key, def string) string {
-	if current == "" {
-		current = def
-	}
-	if current == key {
-		return "-" + key
-	}
-	return key
-}
-
-func sortMark(current, key, def string) string {
-	if current == "" {
-		current = def
-	}
-	switch current {
-	case key:
-		return "ascending"
-	case "-" + key:
-		return "descending"
-	}
-	return ""
+// List is the list's state in its URL.
+func (p sipPage) List() list {
+	return list{Path: "/sip", Sort: p.F.Sort, DefaultSort: "extension", Page: p.Result.Page, Pages: p.Result.Pages(),
+		Filters: []string{"q", p.F.Q, "state", p.F.State}}
 }
 
 // sipPageFor loads what every rendering of the page needs.

@@ -60,56 +60,23 @@ func (usersPage) Statuses() []string {
 	return []string{db.StatusActive, db.StatusInvited, db.StatusBlocked, db.StatusInactive}
 }
 
-// query is the list's state as URL parameters, with some overridden.
-func (p usersPage) query(over map[string]string) string {
+// List is the list's state in its URL.
+func (p usersPage) List() list {
 	perPage := ""
 	if p.F.PerPage != 50 {
 		perPage = strconv.Itoa(p.F.PerPage)
 	}
-	return listURL("/users", over, "q", p.F.Q, "status", p.F.Status, "role_id", strconv.FormatInt(p.F.RoleID, 10),
-		"group_id", strconv.FormatInt(p.F.GroupID, 10), "account_id", strconv.FormatInt(p.F.AccountID, 10),
-		"sort", p.F.Sort, "page", strconv.Itoa(p.F.Page), "per_page", perPage)
+	return list{Path: "/users", Sort: p.F.Sort, DefaultSort: "name", Page: p.Result.Page, Pages: p.Result.Pages(),
+		Filters: []string{"q", p.F.Q, "status", p.F.Status, "role_id", strconv.FormatInt(p.F.RoleID, 10),
+			"group_id", strconv.FormatInt(p.F.GroupID, 10), "account_id", strconv.FormatInt(p.F.AccountID, 10),
+			"per_page", perPage}}
 }
-
-// SortURL is the address that sorts by key, toggling the direction when the
-// list is already sorted by it.
-func (p usersPage) SortURL(key string) string {
-	s := key
-	if p.F.Sort == key || (p.F.Sort == "" && key == "name") {
-		s = "-" + key
-	}
-	return p.query(map[string]string{"sort": s, "page": ""})
-}
-
-// SortMark is the arrow of the sorted column, and its aria-sort value.
-func (p usersPage) SortMark(key string) string {
-	switch p.F.Sort {
-	case key:
-		return "ascending"
-	case "-" + key:
-		return "descending"
-	case "":
-		if key == "name" {
-			return "ascending"
-		}
-	}
-	return ""
-}
-
-// Here is the current list's address, for forms that come back to it.
-func (p usersPage) Here() string { return p.query(nil) }
 
 // ExportURL is the CSV export of the filtered list.
 func (p usersPage) ExportURL() string {
-	q := p.query(map[string]string{"page": "", "per_page": "", "sort": ""})
-	return "/users/export.csv" + q[len("/users"):]
-}
-
-// Pager links the pages.
-func (p usersPage) Pager() pager {
-	return newPager(p.Result.Page, p.Result.Pages(), func(n int) string {
-		return p.query(map[string]string{"page": strconv.Itoa(n)})
-	})
+	l := p.List()
+	l.Path = "/users/export.csv"
+	return l.URL("page", "", "per_page", "", "sort", "")
 }
 
 func (s *Server) usersList(c echo.Context) error {

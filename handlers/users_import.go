@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"os"
 	"strconv"
 	"time"
@@ -69,26 +68,13 @@ func (p importPage) Percent() int {
 	return p.V.Done * 100 / p.V.Total
 }
 
-// ShowURL is the report's address with another filter or page.
-func (p importPage) ShowURL(show string, page int) string {
-	v := url.Values{}
-	if show != "" {
-		v.Set("show", show)
-	}
-	if page > 1 {
-		v.Set("page", strconv.Itoa(page))
-	}
-	u := "/users/import/" + p.Job.Token
-	if len(v) > 0 {
-		u += "?" + v.Encode()
-	}
-	return u
+// List is the report's state in its URL.
+func (p importPage) List() list {
+	return list{Path: "/users/import/" + p.Job.Token, Page: p.Page, Pages: p.Pages, Filters: []string{"show", p.Show}}
 }
 
-// Pager links the report's pages.
-func (p importPage) Pager() pager {
-	return newPager(p.Page, p.Pages, func(n int) string { return p.ShowURL(p.Show, n) })
-}
+// ShowURL is the report with another filter, from its first page.
+func (p importPage) ShowURL(show string) string { return p.List().URL("show", show, "page", "") }
 
 // reportRow is a row of the report, its messages translated, in the order
 // of the file's columns.
