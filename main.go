@@ -10,17 +10,20 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net"
 	"net/http"
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
 
 	"kadra/db"
 	"kadra/handlers"
+	"kadra/i18n"
 	"kadra/mail"
 )
 
@@ -110,24 +113,16 @@ func explain(err error) string {
 	if e == nil {
 		return err.Error()
 	}
-	msg := handlers.Translate("en", e.Msg)
-	for _, k := range fieldOrder(e.Fields) {
-		msg += fmt.Sprintf("\n  %s: %s", k, handlers.Translate("en", e.Fields[k]))
+	b, lerr := i18n.Load()
+	if lerr != nil {
+		return err.Error()
+	}
+	tr := b.Translator("en")
+	msg := tr.Msg(e.Msg)
+	for _, k := range slices.Sorted(maps.Keys(e.Fields)) {
+		msg += fmt.Sprintf("\n  %s: %s", k, tr.Msg(e.Fields[k]))
 	}
 	return msg
-}
-
-func fieldOrder(m map[string]db.Msg) []string {
-	var keys []string
-	for k := range m {
-		keys = append(keys, k)
-	}
-	for i := 1; i < len(keys); i++ {
-		for j := i; j > 0 && keys[j] < keys[j-1]; j-- {
-			keys[j], keys[j-1] = keys[j-1], keys[j]
-		}
-	}
-	return keys
 }
 
 func versionString() string {

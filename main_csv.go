@@ -11,7 +11,7 @@ import (
 	"strings"
 
 	"kadra/db"
-	"kadra/handlers"
+	"kadra/i18n"
 )
 
 const importUsage = `Usage: kadra import FILE.csv [--account NAME] [--dry-run] [--lang en|pl] [--db FILE]
@@ -59,10 +59,11 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		defer file.Close()
 		in = file
 	}
-	tr, err := handlers.Translator(*lang)
+	b, err := i18n.Load()
 	if err != nil {
 		return err
 	}
+	tr := b.Translator(*lang).Msg
 	rows, err := db.ParseUsersCSV(in)
 	if e := db.AsError(err); e != nil && e.Code == db.EINVALID {
 		return fmt.Errorf("%s: %s", operands[0], tr(e.Fields["file"]))

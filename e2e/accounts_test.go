@@ -18,9 +18,7 @@ func TestBrowserSubAccountSwitch(t *testing.T) {
 	ctx := context.Background()
 	manager := dbtest.AddAdmin(t, d, owner, "manager@example.pl")
 	dbtest.AddUser(t, d, owner, "clerk@example.pl")
-	s := serve(t, d)
-	b := newBrowser(t, s.URL)
-	b.signIn("owner@example.pl", dbtest.OwnerPassword)
+	b := signedIn(t, d, "owner@example.pl")
 
 	b.open("/accounts")
 	b.submit(`a[href="/accounts/new"]`)

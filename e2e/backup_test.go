@@ -136,15 +136,8 @@ func TestBackupWhileWriting(t *testing.T) {
 
 	// The binary serves the backup, and what was in it works.
 	p := startServe(t, "--db", out)
-	req, _ := http.NewRequest(http.MethodGet, p.URL+"/api/v1/me", nil)
-	req.Header.Set("Authorization", "Bearer "+firstToken)
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res.Body.Close()
-	if res.StatusCode != http.StatusOK {
-		t.Errorf("GET /api/v1/me on the backup with a token made before it: %d", res.StatusCode)
+	if status, _ := (apiClient{t: t, base: p.URL, token: firstToken}).call("GET", "/api/v1/me", nil); status != http.StatusOK {
+		t.Errorf("GET /api/v1/me on the backup with a token made before it: %d", status)
 	}
 	// That request wrote (the token's last use), so the WAL holds pages now.
 	if st, err := os.Stat(out + "-wal"); err != nil || st.Size() == 0 {

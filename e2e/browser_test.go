@@ -22,6 +22,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"kadra/db"
+	"kadra/db/dbtest"
 	"kadra/handlers"
 )
 
@@ -71,6 +72,15 @@ func serve(t *testing.T, d *db.DB) *server {
 	ts.Start()
 	t.Cleanup(ts.Close)
 	return &server{DB: d, Srv: srv, URL: ts.URL}
+}
+
+// signedIn serves d and opens a browser signed in as email, whose
+// password is dbtest.OwnerPassword.
+func signedIn(t *testing.T, d *db.DB, email string) *browser {
+	t.Helper()
+	b := newBrowser(t, serve(t, d).URL)
+	b.signIn(email, dbtest.OwnerPassword)
+	return b
 }
 
 // viewport is the size of the browser window, and of the README screenshots.

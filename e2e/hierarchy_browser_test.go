@@ -31,9 +31,7 @@ func TestBrowserMenuFollowsPolicy(t *testing.T) {
 	}
 	admin := dbtest.AddAdmin(t, d, owner, "admin@example.pl")
 	weak := dbtest.AddUser(t, d, owner, "weak@example.pl")
-	s := serve(t, d)
-	b := newBrowser(t, s.URL)
-	b.signIn(help.Email, dbtest.OwnerPassword)
+	b := signedIn(t, d, help.Email)
 
 	b.open("/users?q=admin%40example.pl")
 	b.openRowMenu(admin.ID)

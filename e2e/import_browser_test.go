@@ -46,9 +46,7 @@ func TestBrowserImportUsers(t *testing.T) {
 	if err := os.WriteFile(path, []byte(file.String()), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	s := serve(t, d)
-	b := newBrowser(t, s.URL)
-	b.signIn("owner@example.pl", dbtest.OwnerPassword)
+	b := signedIn(t, d, "owner@example.pl")
 
 	b.open("/users")
 	b.submit(`a[href="/users/import"]`)

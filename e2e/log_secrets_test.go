@@ -1,8 +1,6 @@
 package e2e
 
 import (
-	"bytes"
-	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -30,29 +28,8 @@ func TestBinaryLogKeepsTokensOut(t *testing.T) {
 	smtp := mailtest.Start(t, "kadra", "smtp-secret")
 	t.Setenv("KADRA_SMTP_URL", smtp.URL)
 	p := startServe(t, "--db", path, "--log-level", "debug")
-	r := runKadra(t, "token", "create", "--db", path, "--user", ownerEmail, "--name", "e2e")
-	if r.Code != 0 {
-		t.Fatalf("token create: %d\n%s", r.Code, r.Stderr)
-	}
-	apiToken := strings.TrimSpace(r.Stdout)
-	api := func(method, path string, body any) map[string]any {
-		t.Helper()
-		b, _ := json.Marshal(body)
-		req, _ := http.NewRequest(method, p.URL+path, bytes.NewReader(b))
-		req.Header.Set("Authorization", "Bearer "+apiToken)
-		req.Header.Set("Content-Type", "application/json")
-		res, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer res.Body.Close()
-		var out map[string]any
-		_ = json.NewDecoder(res.Body).Decode(&out)
-		if res.StatusCode >= 300 {
-			t.Fatalf("%s %s: %d %v", method, path, res.StatusCode, out)
-		}
-		return out
-	}
+	owner := ownerAPI(t, p, path)
+	api := owner.must
 	me := api("GET", "/api/v1/me", nil)
 	api("POST", "/api/v1/users", map[string]any{"email": "ala@example.pl", "full_name": "Ala Nowak",
 		"send_invite": true, "role_id": me["role_id"], "position_id": me["position_id"], "extension": "1050"})
@@ -112,7 +89,7 @@ func TestBinaryLogKeepsTokensOut(t *testing.T) {
 
 	log := p.stderr.String()
 	for what, secret := range map[string]string{"activation token": tokens["activate"],
-		"reset token": tokens["reset-password"], "API token": apiToken} {
+		"reset token": tokens["reset-password"], "API token": owner.token} {
 		if strings.Contains(log, secret) {
 			t.Errorf("the %s is in the server's log:\n%s", what, log)
 		}

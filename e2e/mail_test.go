@@ -1,9 +1,6 @@
 package e2e
 
 import (
-	"bytes"
-	"encoding/json"
-	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -30,32 +27,11 @@ func TestBinaryMailsThroughSMTP(t *testing.T) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	r := runKadra(t, "token", "create", "--db", path, "--user", ownerEmail, "--name", "e2e")
-	if r.Code != 0 {
-		t.Fatalf("token create: %d\n%s", r.Code, r.Stderr)
-	}
-	token := strings.TrimSpace(r.Stdout)
-
-	call := func(method, path string, body ...any) (int, map[string]any) {
-		var rd io.Reader
-		if len(body) > 0 {
-			b, _ := json.Marshal(body[0])
-			rd = bytes.NewReader(b)
-		}
-		req, _ := http.NewRequest(method, p.URL+path, rd)
-		req.Header.Set("Authorization", "Bearer "+token)
-		res, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer res.Body.Close()
-		var out map[string]any
-		_ = json.NewDecoder(res.Body).Decode(&out)
-		return res.StatusCode, out
-	}
-	status, me := call("GET", "/api/v1/me")
+	owner := ownerAPI(t, p, path)
+	call := owner.call
+	status, me := call("GET", "/api/v1/me", nil)
 	if status != http.StatusOK {
-		t.Fatalf("me: %d %v (token %q)", status, me, token)
+		t.Fatalf("me: %d %v (token %q)", status, me, owner.token)
 	}
 	// The owner resets a colleague's password: one's own goes through the
 	// profile (R-SEC-2).
@@ -66,7 +42,7 @@ func TestBinaryMailsThroughSMTP(t *testing.T) {
 		t.Fatalf("create: %d %v", status, u)
 	}
 	id := strconv.FormatInt(int64(u["id"].(float64)), 10)
-	if status, body := call("POST", "/api/v1/users/"+id+"/reset-password"); status != http.StatusAccepted {
+	if status, body := call("POST", "/api/v1/users/"+id+"/reset-password", nil); status != http.StatusAccepted {
 		t.Fatalf("reset-password: %d %v", status, body)
 	}
 	m := smtp.Wait(t, 1, 20*time.Second)[0]

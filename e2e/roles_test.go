@@ -35,9 +35,7 @@ func groupID(t *testing.T, d *db.DB, owner db.Actor, path string) int64 {
 func TestBrowserRolesAndGroups(t *testing.T) {
 	d, owner := dbtest.Setup(t)
 	anna := dbtest.AddUser(t, d, owner, "anna@example.pl")
-	s := serve(t, d)
-	b := newBrowser(t, s.URL)
-	b.signIn("owner@example.pl", dbtest.OwnerPassword)
+	b := signedIn(t, d, "owner@example.pl")
 
 	// The wizard: name, then permissions, then users.
 	b.open("/roles")

@@ -123,9 +123,7 @@ func TestBrowserSetupRefusesWeakPassword(t *testing.T) {
 // under the strict CSP): Cancel keeps the session, OK ends it.
 func TestBrowserSignOutEverywhereAsksFirst(t *testing.T) {
 	d, _ := dbtest.Setup(t)
-	s := serve(t, d)
-	b := newBrowser(t, s.URL)
-	b.signIn("owner@example.pl", dbtest.OwnerPassword)
+	b := signedIn(t, d, "owner@example.pl")
 	b.open("/profile")
 
 	const button = `form[action="/profile/sign-out-everywhere"] button[type=submit]`

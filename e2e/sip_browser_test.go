@@ -18,9 +18,7 @@ import (
 // its password once, reloads the page and it is gone; disabling asks first.
 func TestBrowserSIPPasswordShownOnce(t *testing.T) {
 	d, _ := dbtest.Setup(t)
-	s := serve(t, d)
-	b := newBrowser(t, s.URL)
-	b.signIn("owner@example.pl", dbtest.OwnerPassword)
+	b := signedIn(t, d, "owner@example.pl")
 
 	b.open("/sip")
 	b.wantText("main h1", "SIP accounts")

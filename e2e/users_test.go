@@ -37,9 +37,7 @@ func TestBrowserCreateUser(t *testing.T) {
 		t.Fatal(err)
 	}
 	dbtest.AddUser(t, d, owner, "taken@example.pl")
-	s := serve(t, d)
-	b := newBrowser(t, s.URL)
-	b.signIn("owner@example.pl", dbtest.OwnerPassword)
+	b := signedIn(t, d, "owner@example.pl")
 
 	b.open("/users")
 	b.submit(`a[href="/users/new"]`)

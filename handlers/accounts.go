@@ -18,29 +18,16 @@ type accountsPage struct {
 
 func (accountsPage) nav() string { return "accounts" }
 
-func (p accountsPage) query(over map[string]string) string {
-	return listURL("/accounts", over, "q", p.F.Q, "sort", p.F.Sort, "page", strconv.Itoa(p.F.Page))
-}
-
-// SortURL sorts by key, toggling the direction when already sorted by it.
-func (p accountsPage) SortURL(key string) string {
-	return p.query(map[string]string{"sort": toggleSort(p.F.Sort, key, "name"), "page": ""})
-}
-
-// SortMark is the aria-sort value of a column.
-func (p accountsPage) SortMark(key string) string { return sortMark(p.F.Sort, key, "name") }
-
-// Pager links the pages.
-func (p accountsPage) Pager() pager {
-	return newPager(p.Result.Page, p.Result.Pages(), func(n int) string {
-		return p.query(map[string]string{"page": strconv.Itoa(n)})
-	})
+// List is the list's state in its URL.
+func (p accountsPage) List() list {
+	return list{Path: "/accounts", Sort: p.F.Sort, DefaultSort: "name", Page: p.Result.Page, Pages: p.Result.Pages(),
+		Filters: []string{"q", p.F.Q}}
 }
 
 func (s *Server) accountsList(c echo.Context) error {
 	var p accountsPage
-	if err := (&echo.DefaultBinder{}).BindQueryParams(c, &p.F); err != nil {
-		return db.Errorf(db.EINVALID, "error.bad_request")
+	if err := bindQuery(c, &p.F); err != nil {
+		return err
 	}
 	res, err := s.db.ListAccounts(c.Request().Context(), actor(c), p.F)
 	if err != nil {
@@ -119,21 +106,10 @@ type accountPage struct {
 
 func (accountPage) nav() string { return "accounts" }
 
-func (p accountPage) base() string { return "/accounts/" + strconv.FormatInt(p.Account.ID, 10) }
-
-func (p accountPage) accessQuery(over map[string]string) string {
-	return listURL(p.base(), over, "q", p.AF.Q, "granted", strconv.FormatBool(p.AF.Granted),
-		"page", strconv.Itoa(p.AF.Page))
-}
-
-// Here is the page as shown, for coming back after saving access.
-func (p accountPage) Here() string { return p.accessQuery(nil) + "#access" }
-
-// Pager links the pages of the access list.
-func (p accountPage) Pager() pager {
-	return newPager(p.Access.Page, p.Access.Pages(), func(n int) string {
-		return p.accessQuery(map[string]string{"page": strconv.Itoa(n)}) + "#access"
-	})
+// List is the state of the access list in its URL.
+func (p accountPage) List() list {
+	return list{Path: "/accounts/" + strconv.FormatInt(p.Account.ID, 10), Page: p.Access.Page, Pages: p.Access.Pages(),
+		Filters: []string{"q", p.AF.Q, "granted", strconv.FormatBool(p.AF.Granted)}, Fragment: "#access"}
 }
 
 // accountPageFor loads the account and its access list.
@@ -148,7 +124,7 @@ func (s *Server) accountPageFor(c echo.Context, id int64, p accountPage) (accoun
 		p.Form = db.AccountInput{Name: acc.Name, ExternalID: acc.ExternalID}
 	}
 	if !acc.Main() {
-		_ = (&echo.DefaultBinder{}).BindQueryParams(c, &p.AF)
+		_ = bindQuery(c, &p.AF)
 		if p.Access, err = s.db.AccountAccess(ctx, a, id, p.AF); err != nil {
 			return p, err
 		}

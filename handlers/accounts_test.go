@@ -1,9 +1,7 @@
 package handlers_test
 
 import (
-	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -339,38 +337,6 @@ func TestAccountsAPI(t *testing.T) {
 	if status, _ = a.api("GET", "/api/v1/accounts", a.token(staff.Email), nil); status != http.StatusForbidden {
 		t.Fatalf("staff: %d", status)
 	}
-}
-
-// apiIn is app.api with X-Kadra-Account naming the account to act in
-// (none when account is empty).
-func (a *app) apiIn(method, path, token, account string, body any) (int, map[string]any) {
-	a.t.Helper()
-	var rd io.Reader
-	if body != nil {
-		b, _ := json.Marshal(body)
-		rd = strings.NewReader(string(b))
-	}
-	req, _ := http.NewRequest(method, a.ts.URL+path, rd)
-	req.Header.Set("Content-Type", "application/json")
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	if account != "" {
-		req.Header.Set("X-Kadra-Account", account)
-	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		a.t.Fatal(err)
-	}
-	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
-	// R-SEC-1: never a 500.
-	if res.StatusCode >= 500 {
-		a.t.Fatalf("%s %s: status %d\n%s", method, path, res.StatusCode, b)
-	}
-	var out map[string]any
-	_ = json.Unmarshal(b, &out)
-	return res.StatusCode, out
 }
 
 // R-ACC-4, R-LIC-1: the user's page links to their sub-account access and

@@ -100,8 +100,8 @@ func parseAPITime(v *db.ValidationError, field, s string) time.Time {
 
 func (s *Server) apiAudit(c echo.Context) error {
 	var q apiAuditQuery
-	if err := (&echo.DefaultBinder{}).BindQueryParams(c, &q); err != nil {
-		return db.Errorf(db.EINVALID, "error.bad_request")
+	if err := bindQuery(c, &q); err != nil {
+		return err
 	}
 	var v db.ValidationError
 	f := db.AuditFilter{Actor: q.Actor, Action: q.Action, Target: q.Target, Page: q.Page, PerPage: q.PerPage,

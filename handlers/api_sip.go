@@ -11,13 +11,6 @@ import (
 // The JSON API of SIP accounts, numbers and SMS senders (R-SIP-1..5). A
 // password appears only in the answer that sets it.
 
-func bindQuery(c echo.Context, dst any) error {
-	if err := (&echo.DefaultBinder{}).BindQueryParams(c, dst); err != nil {
-		return db.Errorf(db.EINVALID, "error.bad_request")
-	}
-	return nil
-}
-
 func (s *Server) apiSIPList(c echo.Context) error {
 	var f db.SIPFilter
 	if err := bindQuery(c, &f); err != nil {

@@ -2,8 +2,6 @@ package handlers
 
 import (
 	"net/http"
-	"net/url"
-	"strconv"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -28,21 +26,10 @@ type auditPage struct {
 
 func (auditPage) nav() string { return "audit" }
 
-// Pager links the pages of the search.
-func (p auditPage) Pager() pager {
-	return newPager(p.Result.Page, p.Result.Pages(), p.pageURL)
-}
-
-func (p auditPage) pageURL(n int) string {
-	v := url.Values{}
-	for k, s := range map[string]string{"actor": p.Q.Actor, "action": p.Q.Action, "target": p.Q.Target,
-		"from": p.Q.From, "to": p.Q.To} {
-		if s != "" {
-			v.Set(k, s)
-		}
-	}
-	v.Set("page", strconv.Itoa(n))
-	return "/audit?" + v.Encode()
+// List is the search's state in its URL.
+func (p auditPage) List() list {
+	return list{Path: "/audit", Page: p.Result.Page, Pages: p.Result.Pages(), Filters: []string{"actor", p.Q.Actor,
+		"action", p.Q.Action, "target", p.Q.Target, "from", p.Q.From, "to", p.Q.To}}
 }
 
 // filter turns the query into a db filter; dates are YYYY-MM-DD, "to"
@@ -69,8 +56,8 @@ func (q auditQuery) filter() (db.AuditFilter, error) {
 
 func (s *Server) auditList(c echo.Context) error {
 	var q auditQuery
-	if err := (&echo.DefaultBinder{}).BindQueryParams(c, &q); err != nil {
-		return db.Errorf(db.EINVALID, "error.bad_request")
+	if err := bindQuery(c, &q); err != nil {
+		return err
 	}
 	p := auditPage{Q: q}
 	f, err := q.filter()

@@ -7,6 +7,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"kadra/db"
+	"kadra/i18n"
 )
 
 type setupForm struct {
@@ -108,7 +109,7 @@ func (s *Server) logout(c echo.Context) error {
 // langSet remembers the chosen language in a cookie and goes back.
 func (s *Server) langSet(c echo.Context) error {
 	lang := c.FormValue("lang")
-	if lang != "pl" && lang != "en" {
+	if !i18n.Supported(lang) {
 		return db.Errorf(db.EINVALID, "error.bad_request")
 	}
 	c.SetCookie(&http.Cookie{Name: langCookie, Value: lang, Path: "/", MaxAge: 365 * 24 * 3600,

@@ -157,11 +157,23 @@ func (c *client) login(email, password string) response {
 // api calls the JSON API with a bearer token (empty for none).
 func (a *app) api(method, path, token string, body any) (int, map[string]any) {
 	a.t.Helper()
-	status, _, out := a.apiHeaders(method, path, token, nil, body)
+	return a.apiIn(method, path, token, "", body)
+}
+
+// apiIn is app.api with X-Kadra-Account naming the account to act in
+// (none when account is empty).
+func (a *app) apiIn(method, path, token, account string, body any) (int, map[string]any) {
+	a.t.Helper()
+	var headers map[string]string
+	if account != "" {
+		headers = map[string]string{"X-Kadra-Account": account}
+	}
+	status, _, out := a.apiHeaders(method, path, token, headers, body)
 	return status, out
 }
 
-// apiHeaders is api with request headers, answering the response's too.
+// apiHeaders is the one API client of the tests: api with request headers,
+// answering the response's too.
 func (a *app) apiHeaders(method, path, token string, headers map[string]string, body any) (int, http.Header, map[string]any) {
 	a.t.Helper()
 	var rd io.Reader
@@ -182,12 +194,12 @@ func (a *app) apiHeaders(method, path, token string, headers map[string]string, 
 		a.t.Fatal(err)
 	}
 	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
 	if res.StatusCode >= 500 {
-		b, _ := io.ReadAll(res.Body)
 		a.t.Fatalf("%s %s: status %d\n%s", method, path, res.StatusCode, b)
 	}
 	var out map[string]any
-	_ = json.NewDecoder(res.Body).Decode(&out)
+	_ = json.Unmarshal(b, &out)
 	return res.StatusCode, res.Header, out
 }
 

@@ -22,14 +22,6 @@ type formPage[T any] struct {
 
 func (f formPage[T]) nav() string { return f.active }
 
-// bindForm reads a form into dst; a malformed body is a validation error.
-func bindForm(c echo.Context, dst any) error {
-	if err := (&echo.DefaultBinder{}).BindBody(c, dst); err != nil {
-		return db.Errorf(db.EINVALID, "error.bad_request")
-	}
-	return nil
-}
-
 // refusal is an expected refusal translated for a form shown again.
 type refusal struct {
 	Fields map[string]string // a message per field

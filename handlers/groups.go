@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 
@@ -238,49 +237,24 @@ type groupPage struct {
 
 func (groupPage) nav() string { return "groups" }
 
-func (p groupPage) url(over map[string]string) string {
-	pick := func(k, val string) string {
-		if o, ok := over[k]; ok {
-			return o
-		}
-		return val
-	}
-	v := url.Values{}
-	if q := pick("q", p.F.Q); q != "" {
-		v.Set("q", q)
-	}
-	if pick("deep", strconv.FormatBool(p.F.Deep)) == "true" {
-		v.Set("deep", "true")
-	}
-	if n := pick("page", strconv.Itoa(p.F.Page)); n != "" && n != "0" && n != "1" {
-		v.Set("page", n)
-	}
-	out := "/groups/" + strconv.FormatInt(p.G.ID, 10)
-	if len(v) > 0 {
-		out += "?" + v.Encode()
-	}
-	return out
+// List is the state of the member list in its URL.
+func (p groupPage) List() list {
+	return list{Path: "/groups/" + strconv.FormatInt(p.G.ID, 10), Page: p.Members.Page, Pages: p.Members.Pages(),
+		Filters: []string{"q", p.F.Q, "deep", strconv.FormatBool(p.F.Deep)}}
 }
 
-// DeepURL and DirectURL switch between members with and without subgroups.
-func (p groupPage) DeepURL() string { return p.url(map[string]string{"deep": "true", "page": ""}) }
+// DeepURL lists the members with those of the subgroups.
+func (p groupPage) DeepURL() string { return p.List().URL("deep", "true", "page", "") }
 
 // DirectURL lists only the group's own members.
-func (p groupPage) DirectURL() string { return p.url(map[string]string{"deep": "", "page": ""}) }
-
-// Pager links the pages of members.
-func (p groupPage) Pager() pager {
-	return newPager(p.Members.Page, p.Members.Pages(), func(n int) string {
-		return p.url(map[string]string{"page": strconv.Itoa(n)})
-	})
-}
+func (p groupPage) DirectURL() string { return p.List().URL("deep", "", "page", "") }
 
 func (s *Server) groupPageData(c echo.Context, id int64) (groupPage, error) {
 	ctx := c.Request().Context()
 	a := actor(c)
 	var p groupPage
-	if err := (&echo.DefaultBinder{}).BindQueryParams(c, &p.F); err != nil {
-		return p, db.Errorf(db.EINVALID, "error.bad_request")
+	if err := bindQuery(c, &p.F); err != nil {
+		return p, err
 	}
 	var err error
 	if p.G, err = s.db.GetGroup(ctx, a, id); err != nil {

@@ -441,7 +441,7 @@ var userRoutes = map[string]hRoute{
 			"password_confirm": {"N3w-secret!x"}, "role_id": {fmt.Sprint(d.RoleID)}, "position_id": {fmt.Sprint(d.PositionID)},
 			"sip_account_id": {fmt.Sprint(d.SIPAccountID)}}
 		if d.SIPAccountID == 0 {
-			f.Set("extension", fmt.Sprint(3000+u.ID))
+			f.Set("extension", dbtest.Extension())
 		}
 		return w.form(t, x, fmt.Sprintf("/users/%d", u.ID), f)
 	}},

@@ -78,12 +78,8 @@ func seedTenant(t *testing.T, d *db.DB, a db.Actor, marker string) tenant {
 	tn := tenant{account: acc, ids: map[string]int64{}, marker: marker}
 	u := dbtest.AddUser(t, d, a, marker+"-user@example.pl")
 	tn.ids["user"] = u.ID
-	role, _ := d.BuiltinRoleID(ctx, db.BuiltinStaff)
-	pos, _ := d.DefaultPositionID(ctx, a)
-	if _, err := d.CreateUser(ctx, a, db.UserInput{Email: marker + "-invited@example.pl", FullName: marker + " Invited",
-		SendInvite: true, RoleID: role, PositionID: pos, NewExtension: strconv.Itoa(int(5000 + u.ID))}); err != nil {
-		t.Fatal(err)
-	}
+	dbtest.NewUser(t, d, a, db.UserInput{Email: marker + "-invited@example.pl", FullName: marker + " Invited",
+		SendInvite: true})
 	g, err := d.CreateGroup(ctx, a, db.GroupInput{Name: marker + " group"})
 	if err != nil {
 		t.Fatal(err)
@@ -92,7 +88,7 @@ func seedTenant(t *testing.T, d *db.DB, a db.Actor, marker string) tenant {
 	if err := d.SetUserGroups(ctx, a, u.ID, []int64{g.ID}); err != nil {
 		t.Fatal(err)
 	}
-	sip, err := d.CreateSIPAccount(ctx, a, db.SIPAccountInput{Extension: strconv.Itoa(int(7000 + u.ID))})
+	sip, err := d.CreateSIPAccount(ctx, a, db.SIPAccountInput{Extension: dbtest.Extension()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -123,6 +119,7 @@ func seedTenant(t *testing.T, d *db.DB, a db.Actor, marker string) tenant {
 	tn.ids["mail"] = mail.Items[0].ID
 	admin, _ := d.BuiltinRoleID(ctx, db.BuiltinAdministrator)
 	tn.ids["role"] = admin
+	pos, _ := d.DefaultPositionID(ctx, a)
 	tn.ids["position"] = pos
 	return tn
 }

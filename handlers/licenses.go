@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"net/http"
-	"net/url"
 	"slices"
 	"strconv"
 
@@ -41,28 +40,15 @@ func (f licenseForm) input() (db.LicenseInput, error) {
 	return db.LicenseInput{Product: f.Product, Seats: n}, nil
 }
 
-func (p licensesPage) query(over map[string]string) string {
-	return listURL("/licenses", over, "q", p.F.Q, "sort", p.F.Sort, "page", strconv.Itoa(p.F.Page))
-}
-
-// SortURL sorts by key, toggling the direction when already sorted by it.
-func (p licensesPage) SortURL(key string) string {
-	return p.query(map[string]string{"sort": toggleSort(p.F.Sort, key, "product"), "page": ""})
-}
-
-// SortMark is the aria-sort value of a column.
-func (p licensesPage) SortMark(key string) string { return sortMark(p.F.Sort, key, "product") }
-
-// Pager links the pages.
-func (p licensesPage) Pager() pager {
-	return newPager(p.Result.Page, p.Result.Pages(), func(n int) string {
-		return p.query(map[string]string{"page": strconv.Itoa(n)})
-	})
+// List is the list's state in its URL.
+func (p licensesPage) List() list {
+	return list{Path: "/licenses", Sort: p.F.Sort, DefaultSort: "product", Page: p.Result.Page,
+		Pages: p.Result.Pages(), Filters: []string{"q", p.F.Q}}
 }
 
 func (s *Server) licensesPageFor(c echo.Context, p licensesPage) (licensesPage, error) {
-	if err := (&echo.DefaultBinder{}).BindQueryParams(c, &p.F); err != nil {
-		return p, db.Errorf(db.EINVALID, "error.bad_request")
+	if err := bindQuery(c, &p.F); err != nil {
+		return p, err
 	}
 	res, err := s.db.ListLicenses(c.Request().Context(), actor(c), p.F)
 	if err != nil {
@@ -123,28 +109,10 @@ type licensePage struct {
 
 func (licensePage) nav() string { return "licenses" }
 
-func (p licensePage) base() string { return "/licenses/" + strconv.FormatInt(p.License.ID, 10) }
-
-func (p licensePage) holdersQuery(page int) string {
-	v := url.Values{}
-	if p.HF.Q != "" {
-		v.Set("q", p.HF.Q)
-	}
-	if page > 1 {
-		v.Set("page", strconv.Itoa(page))
-	}
-	if len(v) == 0 {
-		return p.base()
-	}
-	return p.base() + "?" + v.Encode()
-}
-
-// Here is the page as shown, for coming back after an action.
-func (p licensePage) Here() string { return p.holdersQuery(p.HF.Page) }
-
-// Pager links the pages of the holders.
-func (p licensePage) Pager() pager {
-	return newPager(p.Holders.Page, p.Holders.Pages(), p.holdersQuery)
+// List is the state of the holder list in its URL.
+func (p licensePage) List() list {
+	return list{Path: "/licenses/" + strconv.FormatInt(p.License.ID, 10), Page: p.Holders.Page,
+		Pages: p.Holders.Pages(), Filters: []string{"q", p.HF.Q}}
 }
 
 func (s *Server) licensePageFor(c echo.Context, id int64, p licensePage) (licensePage, error) {
@@ -157,7 +125,7 @@ func (s *Server) licensePageFor(c echo.Context, id int64, p licensePage) (licens
 	if p.Form == (licenseForm{}) {
 		p.Form = licenseForm{Product: l.Product, Seats: strconv.Itoa(l.Seats)}
 	}
-	_ = (&echo.DefaultBinder{}).BindQueryParams(c, &p.HF)
+	_ = bindQuery(c, &p.HF)
 	if p.Holders, err = s.db.LicenseHolders(ctx, a, id, p.HF); err != nil {
 		return p, err
 	}
@@ -250,9 +218,9 @@ func (s *Server) licensesUnassign(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	userID, err := strconv.ParseInt(c.Param("user_id"), 10, 64)
+	userID, err := paramID(c, "user_id", "error.user_not_found")
 	if err != nil {
-		return db.Errorf(db.ENOTFOUND, "error.user_not_found")
+		return err
 	}
 	if _, err := s.db.UnassignLicense(c.Request().Context(), actor(c), id, userID); err != nil {
 		return err

@@ -2,9 +2,6 @@ package handlers
 
 import (
 	"net/http"
-	"net/url"
-	"strconv"
-	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -33,46 +30,10 @@ type numbersPage struct {
 
 func (numbersPage) nav() string { return "numbers" }
 
-func (p numbersPage) query(over map[string]string) string {
-	v := url.Values{}
-	if p.F.Q != "" {
-		v.Set("q", p.F.Q)
-	}
-	if p.F.Sort != "" {
-		v.Set("sort", p.F.Sort)
-	}
-	if p.F.Page > 1 {
-		v.Set("page", strconv.Itoa(p.F.Page))
-	}
-	for k, s := range over {
-		if s == "" {
-			v.Del(k)
-		} else {
-			v.Set(k, s)
-		}
-	}
-	if len(v) == 0 {
-		return p.Kind.Base
-	}
-	return p.Kind.Base + "?" + v.Encode()
-}
-
-// Here is the list as shown, for returning to it after an action.
-func (p numbersPage) Here() string { return p.query(nil) }
-
-// SortURL sorts by key, toggling the direction when already sorted by it.
-func (p numbersPage) SortURL(key string) string {
-	return p.query(map[string]string{"sort": toggleSort(p.F.Sort, key, p.Kind.Field), "page": ""})
-}
-
-// SortMark is the aria-sort value of a column ("" when not sorted by it).
-func (p numbersPage) SortMark(key string) string { return sortMark(p.F.Sort, key, p.Kind.Field) }
-
-// Pager links the pages of the list.
-func (p numbersPage) Pager() pager {
-	return newPager(p.Result.Page, p.Result.Pages(), func(n int) string {
-		return p.query(map[string]string{"page": strconv.Itoa(n)})
-	})
+// List is the list's state in its URL.
+func (p numbersPage) List() list {
+	return list{Path: p.Kind.Base, Sort: p.F.Sort, DefaultSort: p.Kind.Field, Page: p.Result.Page,
+		Pages: p.Result.Pages(), Filters: []string{"q", p.F.Q}}
 }
 
 func (s *Server) numbersPageFor(c echo.Context, k numberTab, p numbersPage) (numbersPage, error) {
@@ -85,8 +46,8 @@ func (s *Server) numbersPageFor(c echo.Context, k numberTab, p numbersPage) (num
 func (s *Server) numbersList(k numberTab) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		var f db.NumberFilter
-		if err := (&echo.DefaultBinder{}).BindQueryParams(c, &f); err != nil {
-			return db.Errorf(db.EINVALID, "error.bad_request")
+		if err := bindQuery(c, &f); err != nil {
+			return err
 		}
 		p, err := s.numbersPageFor(c, k, numbersPage{F: f})
 		if err != nil {
@@ -192,10 +153,6 @@ func (s *Server) numbersDelete(k numberTab) echo.HandlerFunc {
 			return s.render(c, status, "numbers", p)
 		}
 		s.flash(c, "numbers.deleted", "Number", row.Value)
-		back := localPath(c.FormValue("back"))
-		if back != k.Base && !strings.HasPrefix(back, k.Base+"?") {
-			back = k.Base
-		}
-		return c.Redirect(http.StatusSeeOther, back)
+		return c.Redirect(http.StatusSeeOther, backToList(c, k.Base))
 	}
 }

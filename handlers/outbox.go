@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"net/http"
-	"net/url"
 	"strconv"
 
 	"github.com/labstack/echo/v4"
@@ -20,49 +19,31 @@ type outboxPage struct {
 
 func (outboxPage) nav() string { return "settings" }
 
-// Pager links the pages of the search.
-func (p outboxPage) Pager() pager {
+// List is the search's state in its URL. Its one sort is "oldest" first;
+// by default the newest come first.
+func (p outboxPage) List() list {
 	r := p.Result.Page
-	return newPager(r.Page, r.Pages(), func(n int) string { return p.url(p.Q.Status, n) })
+	return list{Path: "/outbox", Sort: p.Q.Sort, Page: r.Page, Pages: r.Pages(),
+		Filters: []string{"q", p.Q.Q, "status", p.Q.Status}}
 }
 
 // StatusURL is the list filtered by status, the search kept.
-func (p outboxPage) StatusURL(status string) string { return p.url(status, 1) }
+func (p outboxPage) StatusURL(status string) string {
+	return p.List().URL("status", status, "page", "")
+}
 
 // SortURL is the list in the other order, the search and filter kept.
 func (p outboxPage) SortURL() string {
-	q := p.Q
-	q.Sort = "oldest"
 	if p.Q.Sort == "oldest" {
-		q.Sort = ""
+		return p.List().URL("sort", "", "page", "")
 	}
-	return outboxPage{Q: q}.url(q.Status, 1)
-}
-
-func (p outboxPage) url(status string, page int) string {
-	v := url.Values{}
-	if p.Q.Q != "" {
-		v.Set("q", p.Q.Q)
-	}
-	if status != "" {
-		v.Set("status", status)
-	}
-	if p.Q.Sort == "oldest" {
-		v.Set("sort", "oldest")
-	}
-	if page > 1 {
-		v.Set("page", strconv.Itoa(page))
-	}
-	if len(v) == 0 {
-		return "/outbox"
-	}
-	return "/outbox?" + v.Encode()
+	return p.List().URL("sort", "oldest", "page", "")
 }
 
 func (s *Server) outboxList(c echo.Context) error {
 	var q db.OutboxQuery
-	if err := (&echo.DefaultBinder{}).BindQueryParams(c, &q); err != nil {
-		return db.Errorf(db.EINVALID, "error.bad_request")
+	if err := bindQuery(c, &q); err != nil {
+		return err
 	}
 	res, err := s.db.ListOutbox(c.Request().Context(), actor(c), q)
 	if err != nil {
@@ -83,9 +64,9 @@ type outboxMailPage struct {
 func (outboxMailPage) nav() string { return "settings" }
 
 func (s *Server) outboxShow(c echo.Context) error {
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	id, err := pathID(c)
 	if err != nil {
-		return db.Errorf(db.ENOTFOUND, "error.not_found")
+		return err
 	}
 	m, err := s.db.GetOutboxMail(c.Request().Context(), actor(c), id)
 	if err != nil {
@@ -96,9 +77,9 @@ func (s *Server) outboxShow(c echo.Context) error {
 
 // outboxRetry asks the sender to try a failed message again now.
 func (s *Server) outboxRetry(c echo.Context) error {
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	id, err := pathID(c)
 	if err != nil {
-		return db.Errorf(db.ENOTFOUND, "error.not_found")
+		return err
 	}
 	if err := s.db.RetryMail(c.Request().Context(), actor(c), id); err != nil {
 		return err

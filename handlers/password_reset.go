@@ -2,22 +2,11 @@ package handlers
 
 import (
 	"net/http"
-	"strconv"
 
 	"github.com/labstack/echo/v4"
 
 	"kadra/db"
 )
-
-// requestLang is the language of the request (cookie, then
-// Accept-Language), which mail it causes is written in.
-func requestLang(c echo.Context) string {
-	lang := ""
-	if ck, err := c.Cookie(langCookie); err == nil && (ck.Value == "pl" || ck.Value == "en") {
-		lang = ck.Value
-	}
-	return pickLang(lang, c.Request().Header.Get("Accept-Language"))
-}
 
 type forgotForm struct {
 	Email string `form:"email"`
@@ -142,9 +131,9 @@ func (s *Server) usersResetPassword(c echo.Context, id int64) (db.Msg, error) {
 // apiUsersResetPassword is POST /api/v1/users/{id}/reset-password
 // (R-USER-12): 202 with which mail was queued and where it goes.
 func (s *Server) apiUsersResetPassword(c echo.Context) error {
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	id, err := paramID(c, "id", "error.user_not_found")
 	if err != nil {
-		return db.Errorf(db.ENOTFOUND, "error.user_not_found")
+		return err
 	}
 	sent, err := s.db.ResetPassword(c.Request().Context(), actor(c), id)
 	if err != nil {

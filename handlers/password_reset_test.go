@@ -9,7 +9,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -33,28 +32,12 @@ func linkPath(t *testing.T, body string) string {
 	return m[1]
 }
 
-var mailTestExtension atomic.Int64
-
 // inviteUser creates an invited user through db.CreateUser, as the user
 // form's "send activation e-mail" does.
 func inviteUser(t *testing.T, d *db.DB, owner db.Actor, email, notify string) db.User {
 	t.Helper()
-	ctx := context.Background()
-	role, err := d.BuiltinRoleID(ctx, db.BuiltinStaff)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pos, err := d.DefaultPositionID(ctx, owner)
-	if err != nil {
-		t.Fatal(err)
-	}
-	u, err := d.CreateUser(ctx, owner, db.UserInput{Email: email, NotifyEmail: notify, FullName: "Nowa Osoba",
-		SendInvite: true, RoleID: role, PositionID: pos,
-		NewExtension: strconv.FormatInt(6000+mailTestExtension.Add(1), 10)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return u.User
+	return dbtest.NewUser(t, d, owner, db.UserInput{Email: email, NotifyEmail: notify, FullName: "Nowa Osoba",
+		SendInvite: true})
 }
 
 // lastMailTo is the newest outbox message to addr.

@@ -10,7 +10,6 @@ import (
 	"io/fs"
 	"mime"
 	"net/http"
-	"net/url"
 	"path"
 	"strings"
 	"sync"
@@ -20,6 +19,7 @@ import (
 
 	"kadra/assets"
 	"kadra/db"
+	"kadra/i18n"
 )
 
 // pages holds one parsed template set per page: the layout, the partials
@@ -93,7 +93,7 @@ func parsePages() (*pages, error) {
 
 // view is what every page template receives.
 type view struct {
-	translator
+	i18n.Translator
 	Actor       db.Actor
 	AccountName string
 	CanSwitch   bool // "Switch account" shows in the title bar (R-ACC-6)
@@ -121,7 +121,7 @@ func (v view) Can(p string) bool {
 }
 
 // Langs lists the languages of the switcher.
-func (v view) Langs() any { return Languages }
+func (v view) Langs() []i18n.Language { return i18n.Languages }
 
 // NavItems is the main navigation.
 func (v view) NavItems() []navItem { return visibleNav(v.Actor) }
@@ -134,13 +134,8 @@ func (v view) Date(t time.Time) string {
 	return t.UTC().Format("2006-01-02 15:04")
 }
 
-func (s *Server) tr(c echo.Context) translator {
-	lang := ""
-	if ck, err := c.Cookie(langCookie); err == nil {
-		lang = ck.Value
-	}
-	return s.translator(lang, c.Request().Header.Get("Accept-Language"))
-}
+// tr is the translator of the request's language.
+func (s *Server) tr(c echo.Context) i18n.Translator { return s.bundle.Translator(requestLang(c)) }
 
 // render executes a page into a buffer first, so that a template error
 // never sends half a page. "page#block" renders only that block of the
@@ -155,7 +150,7 @@ func (s *Server) render(c echo.Context, status int, page string, data any) error
 		return fmt.Errorf("no page template %q", page)
 	}
 	a := actor(c)
-	v := view{translator: s.tr(c), Actor: a, Path: c.Request().URL.Path, Data: data, static: s.static,
+	v := view{Translator: s.tr(c), Actor: a, Path: c.Request().URL.Path, Data: data, static: s.static,
 		Flashes: s.takeFlashes(c)}
 	v.CSRF, _ = c.Get("csrf").(string)
 	if nav, ok := data.(interface{ nav() string }); ok {
@@ -228,41 +223,4 @@ func (s *Server) staticFile(c echo.Context) error {
 		ct = "application/octet-stream"
 	}
 	return c.Blob(http.StatusOK, ct, b)
-}
-
-// pager is the data of the "pager" partial.
-type pager struct {
-	Page, Pages int
-	Prev, Next  string
-}
-
-func newPager(page, pages int, url func(int) string) pager {
-	p := pager{Page: page, Pages: pages}
-	if page > 1 {
-		p.Prev = url(page - 1)
-	}
-	if page < pages {
-		p.Next = url(page + 1)
-	}
-	return p
-}
-
-// listURL is a list page's address holding its state: kv are the query
-// parameters in pairs, over replaces some of their values, and empty, zero
-// and false values are left out, so the default view has a clean URL.
-func listURL(path string, over map[string]string, kv ...string) string {
-	v := url.Values{}
-	for i := 0; i+1 < len(kv); i += 2 {
-		k, val := kv[i], kv[i+1]
-		if o, ok := over[k]; ok {
-			val = o
-		}
-		if val != "" && val != "0" && val != "false" {
-			v.Set(k, val)
-		}
-	}
-	if len(v) == 0 {
-		return path
-	}
-	return path + "?" + v.Encode()
 }

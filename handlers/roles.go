@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"net/http"
-	"net/url"
 	"strconv"
 
 	"github.com/labstack/echo/v4"
@@ -38,53 +37,16 @@ type rolesPage struct {
 
 func (rolesPage) nav() string { return "roles" }
 
-func (p rolesPage) query(over map[string]string) string {
-	v := url.Values{}
-	for k, val := range map[string]string{"q": p.F.Q, "sort": p.F.Sort, "page": strconv.Itoa(p.F.Page)} {
-		if o, ok := over[k]; ok {
-			val = o
-		}
-		if val != "" && !(k == "page" && (val == "0" || val == "1")) {
-			v.Set(k, val)
-		}
-	}
-	if len(v) == 0 {
-		return "/roles"
-	}
-	return "/roles?" + v.Encode()
-}
-
-// SortURL sorts by key, toggling the direction when already sorted by it.
-func (p rolesPage) SortURL(key string) string {
-	s := key
-	if p.F.Sort == key || (p.F.Sort == "" && key == "name") {
-		s = "-" + key
-	}
-	return p.query(map[string]string{"sort": s, "page": ""})
-}
-
-// SortMark is the aria-sort value of a column.
-func (p rolesPage) SortMark(key string) string {
-	switch {
-	case p.F.Sort == key || (p.F.Sort == "" && key == "name"):
-		return "ascending"
-	case p.F.Sort == "-"+key:
-		return "descending"
-	}
-	return ""
-}
-
-// Pager links the pages.
-func (p rolesPage) Pager() pager {
-	return newPager(p.Result.Page, p.Result.Pages(), func(n int) string {
-		return p.query(map[string]string{"page": strconv.Itoa(n)})
-	})
+// List is the list's state in its URL.
+func (p rolesPage) List() list {
+	return list{Path: "/roles", Sort: p.F.Sort, DefaultSort: "name", Page: p.Result.Page, Pages: p.Result.Pages(),
+		Filters: []string{"q", p.F.Q}}
 }
 
 func (s *Server) rolesList(c echo.Context) error {
 	p := rolesPage{All: len(db.Catalogue)}
-	if err := (&echo.DefaultBinder{}).BindQueryParams(c, &p.F); err != nil {
-		return db.Errorf(db.EINVALID, "error.bad_request")
+	if err := bindQuery(c, &p.F); err != nil {
+		return err
 	}
 	res, err := s.db.ListRoles(c.Request().Context(), actor(c), p.F)
 	if err != nil {
@@ -109,23 +71,17 @@ type roleShowPage struct {
 
 func (roleShowPage) nav() string { return "roles" }
 
-// Pager links the pages of the users.
-func (p roleShowPage) Pager() pager {
-	return newPager(p.Holders.Page, p.Holders.Pages(), func(n int) string {
-		v := url.Values{}
-		if p.F.Q != "" {
-			v.Set("q", p.F.Q)
-		}
-		v.Set("page", strconv.Itoa(n))
-		return "/roles/" + strconv.FormatInt(p.Role.ID, 10) + "?" + v.Encode()
-	})
+// List is the state of the role's user list in its URL.
+func (p roleShowPage) List() list {
+	return list{Path: "/roles/" + strconv.FormatInt(p.Role.ID, 10), Page: p.Holders.Page, Pages: p.Holders.Pages(),
+		Filters: []string{"q", p.F.Q}}
 }
 
 func (s *Server) roleShowData(c echo.Context, id int64) (roleShowPage, error) {
 	ctx := c.Request().Context()
 	p := roleShowPage{Areas: permAreas()}
-	if err := (&echo.DefaultBinder{}).BindQueryParams(c, &p.F); err != nil {
-		return p, db.Errorf(db.EINVALID, "error.bad_request")
+	if err := bindQuery(c, &p.F); err != nil {
+		return p, err
 	}
 	var err error
 	if p.Role, err = s.db.GetRole(ctx, actor(c), id); err != nil {

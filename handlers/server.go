@@ -18,9 +18,9 @@ import (
 
 	"github.com/gorilla/sessions"
 	"github.com/labstack/echo/v4"
-	"github.com/nicksnyder/go-i18n/v2/i18n"
 
 	"kadra/db"
+	"kadra/i18n"
 )
 
 // Config wires a Server; main fills it from flags and the environment.
@@ -40,26 +40,24 @@ type Config struct {
 
 // Server is kadra's HTTP application.
 type Server struct {
-	db         *db.DB
-	log        *slog.Logger
-	echo       *echo.Echo
-	bundle     *i18n.Bundle
-	pages      *pages
-	static     *staticFiles
-	store      *sessions.CookieStore
-	secure     bool
-	baseURL    string
-	baseOrigin string // scheme://host of baseURL, for Origin checks
-	version    string
-	metrics    *httpMetrics
-	setupToken atomic.Pointer[string] // nil once setup is done
-	// plainMessages caches translations that take no data (see translator).
-	plainMessages sync.Map
-	secrets       *onceSecrets // SIP passwords between their POST and the page that shows them
-	imports       *importJobs  // CSV imports between upload, check and import
-	resets        *resetQueue  // forgot-password requests, done after their answer
-	mailDelivery  string
-	proxies       []*net.IPNet // trusted reverse proxies (proxy.go)
+	db           *db.DB
+	log          *slog.Logger
+	echo         *echo.Echo
+	bundle       *i18n.Bundle
+	pages        *pages
+	static       *staticFiles
+	store        *sessions.CookieStore
+	secure       bool
+	baseURL      string
+	baseOrigin   string // scheme://host of baseURL, for Origin checks
+	version      string
+	metrics      *httpMetrics
+	setupToken   atomic.Pointer[string] // nil once setup is done
+	secrets      *onceSecrets           // SIP passwords between their POST and the page that shows them
+	imports      *importJobs            // CSV imports between upload, check and import
+	resets       *resetQueue            // forgot-password requests, done after their answer
+	mailDelivery string
+	proxies      []*net.IPNet // trusted reverse proxies (proxy.go)
 }
 
 // New builds the server, parsing every template once and failing fast on a
@@ -83,7 +81,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	// Translations, static files and templates load side by side.
 	var wg sync.WaitGroup
 	var errBundle, errStatic, errPages error
-	wg.Go(func() { s.bundle, errBundle = newBundle() })
+	wg.Go(func() { s.bundle, errBundle = i18n.Load() })
 	wg.Go(func() { s.static, errStatic = newStaticFiles() })
 	wg.Go(func() { s.pages, errPages = parsePages() })
 	wg.Wait()

@@ -175,14 +175,3 @@ func (s *Server) requireToken(next echo.HandlerFunc) echo.HandlerFunc {
 		return next(c)
 	}
 }
-
-// localPath accepts only a path on this site, for ?next= redirects.
-func localPath(p string) string {
-	if p == "" || !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.Contains(p, "\\") {
-		return "/"
-	}
-	if u, err := url.Parse(p); err != nil || u.Host != "" || u.Scheme != "" {
-		return "/"
-	}
-	return p
-}

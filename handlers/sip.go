@@ -2,9 +2,6 @@ package handlers
 
 import (
 	"net/http"
-	"net/url"
-	"strconv"
-	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -37,69 +34,10 @@ func (sipPage) nav() string { return "sip" }
 // States are the filter's choices.
 func (sipPage) States() []string { return db.SIPStates }
 
-func (p sipPage) query(over map[string]string) string {
-	v := url.Values{}
-	for k, s := range map[string]string{"q": p.F.Q, "state": p.F.State, "sort": p.F.Sort} {
-		if s != "" {
-			v.Set(k, s)
-		}
-	}
-	if p.F.Page > 1 {
-		v.Set("page", strconv.Itoa(p.F.Page))
-	}
-	for k, s := range over {
-		if s == "" {
-			v.Del(k)
-		} else {
-			v.Set(k, s)
-		}
-	}
-	if len(v) == 0 {
-		return "/sip"
-	}
-	return "/sip?" + v.Encode()
-}
-
-// Here is the list as it is shown, for returning to it after an action.
-func (p sipPage) Here() string { return p.query(nil) }
-
-// SortURL sorts by key, toggling the direction when already sorted by it.
-func (p sipPage) SortURL(key string) string {
-	return p.query(map[string]string{"sort": toggleSort(p.F.Sort, key, "extension"), "page": ""})
-}
-
-// SortMark is the aria-sort value of a column ("" when not sorted by it).
-func (p sipPage) SortMark(key string) string { return sortMark(p.F.Sort, key, "extension") }
-
-// Pager links the pages of the list.
-func (p sipPage) Pager() pager {
-	return newPager(p.Result.Page, p.Result.Pages(), func(n int) string {
-		return p.query(map[string]string{"page": strconv.Itoa(n)})
-	})
-}
-
-// toggleSort returns the sort value a column header links to.
-func toggleSort(current, key, def string) string {
-	if current == "" {
-		current = def
-	}
-	if current == key {
-		return "-" + key
-	}
-	return key
-}
-
-func sortMark(current, key, def string) string {
-	if current == "" {
-		current = def
-	}
-	switch current {
-	case key:
-		return "ascending"
-	case "-" + key:
-		return "descending"
-	}
-	return ""
+// List is the list's state in its URL.
+func (p sipPage) List() list {
+	return list{Path: "/sip", Sort: p.F.Sort, DefaultSort: "extension", Page: p.Result.Page, Pages: p.Result.Pages(),
+		Filters: []string{"q", p.F.Q, "state", p.F.State}}
 }
 
 // sipPageFor loads what every rendering of the page needs.
@@ -121,25 +59,17 @@ func (s *Server) sipPageFor(c echo.Context, p sipPage) (sipPage, error) {
 	return p, nil
 }
 
-func (s *Server) sipFilter(c echo.Context) (db.SIPFilter, error) {
-	var f db.SIPFilter
-	if err := (&echo.DefaultBinder{}).BindQueryParams(c, &f); err != nil {
-		return f, db.Errorf(db.EINVALID, "error.bad_request")
-	}
-	return f, nil
-}
-
 func (s *Server) sipList(c echo.Context) error {
-	f, err := s.sipFilter(c)
-	if err != nil {
+	var p sipPage
+	if err := bindQuery(c, &p.F); err != nil {
 		return err
 	}
-	p := sipPage{F: f}
 	if token := c.QueryParam("shown"); token != "" {
 		p.Shown = s.secrets.take(actor(c).SessionHash, token)
 		p.ShownGone = p.Shown == nil
 	}
-	if p, err = s.sipPageFor(c, p); err != nil {
+	p, err := s.sipPageFor(c, p)
+	if err != nil {
 		return err
 	}
 	if c.Request().Header.Get("HX-Request") == "true" {
@@ -211,14 +141,6 @@ func (s *Server) sipRegenerateStale(c echo.Context) error {
 	return s.showSecrets(c, items)
 }
 
-func pathID(c echo.Context) (int64, error) {
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, db.Errorf(db.ENOTFOUND, "error.not_found")
-	}
-	return id, nil
-}
-
 // sipSecretPage is the form that sets a new password for one account.
 type sipSecretPage struct {
 	Account db.SIPAccount
@@ -270,15 +192,6 @@ func (s *Server) sipSecretSet(c echo.Context) error {
 	return s.showSecrets(c, []db.SIPSecret{sec})
 }
 
-// sipBack is where a row action returns: the list as it was shown.
-func sipBack(c echo.Context) string {
-	back := localPath(c.FormValue("back"))
-	if back != "/sip" && !strings.HasPrefix(back, "/sip?") {
-		return "/sip"
-	}
-	return back
-}
-
 func (s *Server) sipSetEnabled(enabled bool) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		id, err := pathID(c)
@@ -294,7 +207,7 @@ func (s *Server) sipSetEnabled(enabled bool) echo.HandlerFunc {
 			msg = "sip.enabled"
 		}
 		s.flash(c, msg, "Extension", acc.Extension)
-		return c.Redirect(http.StatusSeeOther, sipBack(c))
+		return c.Redirect(http.StatusSeeOther, backToList(c, "/sip"))
 	}
 }
 
@@ -317,5 +230,5 @@ func (s *Server) sipDelete(c echo.Context) error {
 		return s.render(c, status, "sip", p)
 	}
 	s.flash(c, "sip.deleted", "Extension", acc.Extension)
-	return c.Redirect(http.StatusSeeOther, sipBack(c))
+	return c.Redirect(http.StatusSeeOther, backToList(c, "/sip"))
 }

@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"bytes"
-	"encoding/csv"
 	"net/http"
 	"strconv"
 	"strings"
@@ -66,26 +65,11 @@ func (s *Server) usageCSV(c echo.Context) error {
 		return err
 	}
 	var buf bytes.Buffer
-	w := csv.NewWriter(&buf)
-	prev := "previous_" + u.Previous.Start.Format("2006-01-02") + "_" + u.Previous.End.Format("2006-01-02")
-	cur := "current_" + u.Current.Start.Format("2006-01-02") + "_" + u.Current.End.Format("2006-01-02")
-	_ = w.Write([]string{"account_id", "name", "external_id", "main", "deleted", prev, cur})
-	for _, r := range u.Accounts {
-		_ = w.Write([]string{strconv.FormatInt(r.AccountID, 10), csvCell(r.Name), csvCell(r.ExternalID),
-			strconv.FormatBool(r.Main), strconv.FormatBool(r.Deleted), strconv.Itoa(r.Previous), strconv.Itoa(r.Current)})
+	if err := u.WriteCSV(&buf); err != nil {
+		return err
 	}
-	_ = w.Write([]string{"", "total", "", "", "", strconv.Itoa(u.TotalPrevious), strconv.Itoa(u.TotalCurrent)})
-	w.Flush()
 	c.Response().Header().Set("Content-Disposition", `attachment; filename="kadra-usage-`+
 		u.Current.Start.Format("2006-01-02")+`.csv"`)
 	c.Response().Header().Set("Cache-Control", "no-store")
 	return c.Blob(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
-}
-
-// csvCell keeps a spreadsheet from reading a name as a formula.
-func csvCell(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
 }

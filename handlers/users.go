@@ -60,64 +60,31 @@ func (usersPage) Statuses() []string {
 	return []string{db.StatusActive, db.StatusInvited, db.StatusBlocked, db.StatusInactive}
 }
 
-// query is the list's state as URL parameters, with some overridden.
-func (p usersPage) query(over map[string]string) string {
+// List is the list's state in its URL.
+func (p usersPage) List() list {
 	perPage := ""
 	if p.F.PerPage != 50 {
 		perPage = strconv.Itoa(p.F.PerPage)
 	}
-	return listURL("/users", over, "q", p.F.Q, "status", p.F.Status, "role_id", strconv.FormatInt(p.F.RoleID, 10),
-		"group_id", strconv.FormatInt(p.F.GroupID, 10), "account_id", strconv.FormatInt(p.F.AccountID, 10),
-		"sort", p.F.Sort, "page", strconv.Itoa(p.F.Page), "per_page", perPage)
+	return list{Path: "/users", Sort: p.F.Sort, DefaultSort: "name", Page: p.Result.Page, Pages: p.Result.Pages(),
+		Filters: []string{"q", p.F.Q, "status", p.F.Status, "role_id", strconv.FormatInt(p.F.RoleID, 10),
+			"group_id", strconv.FormatInt(p.F.GroupID, 10), "account_id", strconv.FormatInt(p.F.AccountID, 10),
+			"per_page", perPage}}
 }
-
-// SortURL is the address that sorts by key, toggling the direction when the
-// list is already sorted by it.
-func (p usersPage) SortURL(key string) string {
-	s := key
-	if p.F.Sort == key || (p.F.Sort == "" && key == "name") {
-		s = "-" + key
-	}
-	return p.query(map[string]string{"sort": s, "page": ""})
-}
-
-// SortMark is the arrow of the sorted column, and its aria-sort value.
-func (p usersPage) SortMark(key string) string {
-	switch p.F.Sort {
-	case key:
-		return "ascending"
-	case "-" + key:
-		return "descending"
-	case "":
-		if key == "name" {
-			return "ascending"
-		}
-	}
-	return ""
-}
-
-// Here is the current list's address, for forms that come back to it.
-func (p usersPage) Here() string { return p.query(nil) }
 
 // ExportURL is the CSV export of the filtered list.
 func (p usersPage) ExportURL() string {
-	q := p.query(map[string]string{"page": "", "per_page": "", "sort": ""})
-	return "/users/export.csv" + q[len("/users"):]
-}
-
-// Pager links the pages.
-func (p usersPage) Pager() pager {
-	return newPager(p.Result.Page, p.Result.Pages(), func(n int) string {
-		return p.query(map[string]string{"page": strconv.Itoa(n)})
-	})
+	l := p.List()
+	l.Path = "/users/export.csv"
+	return l.URL("page", "", "per_page", "", "sort", "")
 }
 
 func (s *Server) usersList(c echo.Context) error {
 	ctx := c.Request().Context()
 	a := actor(c)
 	p := usersPage{acting: a.AccountID}
-	if err := (&echo.DefaultBinder{}).BindQueryParams(c, &p.F); err != nil {
-		return db.Errorf(db.EINVALID, "error.bad_request")
+	if err := bindQuery(c, &p.F); err != nil {
+		return err
 	}
 	res, err := s.db.ListUsers(ctx, a, p.F)
 	status := http.StatusOK
@@ -147,9 +114,9 @@ func (s *Server) usersList(c echo.Context) error {
 // (or where the form said) with a message.
 func (s *Server) userAction(do func(c echo.Context, id int64) (db.Msg, error)) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+		id, err := paramID(c, "id", "error.user_not_found")
 		if err != nil {
-			return db.Errorf(db.ENOTFOUND, "error.user_not_found")
+			return err
 		}
 		msg, err := do(c, id)
 		if err != nil {
@@ -158,14 +125,6 @@ func (s *Server) userAction(do func(c echo.Context, id int64) (db.Msg, error)) e
 		s.flashText(c, s.tr(c).Msg(msg))
 		return c.Redirect(http.StatusSeeOther, backTo(c, "/users"))
 	}
-}
-
-// backTo is the form's "back" field when it is a local path, else def.
-func backTo(c echo.Context, def string) string {
-	if b := c.FormValue("back"); b != "" {
-		return localPath(b)
-	}
-	return def
 }
 
 func (s *Server) usersBlock(c echo.Context, id int64) (db.Msg, error) {
@@ -185,9 +144,9 @@ func (s *Server) usersDelete(c echo.Context, id int64) (db.Msg, error) {
 // usersImpersonate starts "log in as": the admin's own session id is kept
 // in the cookie, so that "back" returns to it.
 func (s *Server) usersImpersonate(c echo.Context) error {
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	id, err := paramID(c, "id", "error.user_not_found")
 	if err != nil {
-		return db.Errorf(db.ENOTFOUND, "error.user_not_found")
+		return err
 	}
 	sid, err := s.db.Impersonate(c.Request().Context(), actor(c), id)
 	if err != nil {

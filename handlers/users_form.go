@@ -46,7 +46,7 @@ func (s *Server) userFormPage(c echo.Context, in db.UserInput, editing *db.UserD
 // the shared choices in the URL (R-USER-13).
 func (s *Server) usersNew(c echo.Context) error {
 	var in db.UserInput
-	if err := (&echo.DefaultBinder{}).BindQueryParams(c, &struct {
+	if err := bindQuery(c, &struct {
 		RoleID       *int64   `query:"role_id"`
 		PositionID   *int64   `query:"position_id"`
 		CallNumberID *int64   `query:"call_number_id"`
@@ -54,7 +54,7 @@ func (s *Server) usersNew(c echo.Context) error {
 		GroupIDs     *[]int64 `query:"group_ids"`
 		SendInvite   *bool    `query:"send_invite"`
 	}{&in.RoleID, &in.PositionID, &in.CallNumberID, &in.SMSSenderID, &in.GroupIDs, &in.SendInvite}); err != nil {
-		return db.Errorf(db.EINVALID, "error.bad_request")
+		return err
 	}
 	ctx := c.Request().Context()
 	if in.RoleID == 0 {

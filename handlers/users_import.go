@@ -5,14 +5,12 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"os"
 	"strconv"
 	"time"
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
-	"github.com/nicksnyder/go-i18n/v2/i18n"
 
 	"kadra/db"
 )
@@ -70,26 +68,13 @@ func (p importPage) Percent() int {
 	return p.V.Done * 100 / p.V.Total
 }
 
-// ShowURL is the report's address with another filter or page.
-func (p importPage) ShowURL(show string, page int) string {
-	v := url.Values{}
-	if show != "" {
-		v.Set("show", show)
-	}
-	if page > 1 {
-		v.Set("page", strconv.Itoa(page))
-	}
-	u := "/users/import/" + p.Job.Token
-	if len(v) > 0 {
-		u += "?" + v.Encode()
-	}
-	return u
+// List is the report's state in its URL.
+func (p importPage) List() list {
+	return list{Path: "/users/import/" + p.Job.Token, Page: p.Page, Pages: p.Pages, Filters: []string{"show", p.Show}}
 }
 
-// Pager links the report's pages.
-func (p importPage) Pager() pager {
-	return newPager(p.Page, p.Pages, func(n int) string { return p.ShowURL(p.Show, n) })
-}
+// ShowURL is the report with another filter, from its first page.
+func (p importPage) ShowURL(show string) string { return p.List().URL("show", show, "page", "") }
 
 // reportRow is a row of the report, its messages translated, in the order
 // of the file's columns.
@@ -251,8 +236,8 @@ func (s *Server) reportRows(c echo.Context, rep db.ImportReport, show string, pa
 // file (R-USER-13).
 func (s *Server) usersExport(c echo.Context) error {
 	var f db.UserFilter
-	if err := (&echo.DefaultBinder{}).BindQueryParams(c, &f); err != nil {
-		return db.Errorf(db.EINVALID, "error.bad_request")
+	if err := bindQuery(c, &f); err != nil {
+		return err
 	}
 	w := &lazyCSV{c: c, name: fmt.Sprintf("users-%s.csv", time.Now().UTC().Format("2006-01-02"))}
 	if err := s.db.ExportUsers(c.Request().Context(), actor(c), f, w); err != nil {
@@ -290,16 +275,4 @@ func (w *lazyCSV) Write(b []byte) (int, error) {
 		w.start()
 	}
 	return w.c.Response().Write(b)
-}
-
-// Translator returns a function that translates domain messages into lang
-// ("en", "pl"), for callers outside a request that translate many, such as
-// the CLI's import report.
-func Translator(lang string) (func(db.Msg) string, error) {
-	b, err := newBundle()
-	if err != nil {
-		return nil, err
-	}
-	tr := translator{lang: lang, loc: i18n.NewLocalizer(b, lang, "en")}
-	return tr.Msg, nil
 }

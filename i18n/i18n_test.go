@@ -1,4 +1,4 @@
-package handlers_test
+package i18n_test
 
 import (
 	"io/fs"

@@ -1,0 +1,138 @@
+// Package i18n turns domain messages (db.Msg) into English or Polish text,
+// for the web pages and the CLI alike. The messages live in
+// assets/i18n/{en,pl}.toml; plurals follow CLDR through go-i18n.
+package i18n
+
+import (
+	"fmt"
+	"io/fs"
+	"strings"
+	"sync"
+
+	"github.com/BurntSushi/toml"
+	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
+	"golang.org/x/text/language"
+
+	"kadra/assets"
+	"kadra/db"
+)
+
+// Language is one language of the switcher.
+type Language struct{ Tag, Name string }
+
+// Languages are the languages offered, in the switcher's order.
+var Languages = []Language{{"pl", "Polski"}, {"en", "English"}}
+
+// Bundle holds every message of every language. Load it once and share it.
+type Bundle struct {
+	b *goi18n.Bundle
+	// plain caches messages without data, which read the same every time:
+	// a page with many rows asks for the same ones again and again, and
+	// go-i18n executes a template each time.
+	plain sync.Map // lang + "\x00" + ID -> text
+}
+
+// Load reads the embedded message files.
+func Load() (*Bundle, error) {
+	b := goi18n.NewBundle(language.English)
+	b.RegisterUnmarshalFunc("toml", toml.Unmarshal)
+	files, err := fs.Glob(assets.I18n, "i18n/*.toml")
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range files {
+		if _, err := b.LoadMessageFileFS(assets.I18n, f); err != nil {
+			return nil, fmt.Errorf("load %s: %w", f, err)
+		}
+	}
+	return &Bundle{b: b}, nil
+}
+
+// Translator localizes messages into lang ("pl" or "en"; anything else
+// reads as English).
+func (b *Bundle) Translator(lang string) Translator {
+	if !Supported(lang) {
+		lang = "en"
+	}
+	return Translator{lang: lang, loc: goi18n.NewLocalizer(b.b, lang, "en"), plain: &b.plain}
+}
+
+// Supported reports whether lang is one of Languages.
+func Supported(lang string) bool { return lang == "pl" || lang == "en" }
+
+// Pick is the language of a request: the switcher's choice when it names a
+// known language, else the first known one the browser accepts, else English.
+func Pick(chosen, acceptLanguage string) string {
+	if Supported(chosen) {
+		return chosen
+	}
+	tags, _, _ := language.ParseAcceptLanguage(acceptLanguage)
+	for _, t := range tags {
+		base, _ := t.Base()
+		if Supported(base.String()) {
+			return base.String()
+		}
+	}
+	return "en"
+}
+
+// Translator localizes messages into one language.
+type Translator struct {
+	lang  string
+	loc   *goi18n.Localizer
+	plain *sync.Map
+}
+
+// Lang is the language tag of the text.
+func (tr Translator) Lang() string { return tr.lang }
+
+// T translates a message ID with key/value template data; a "Count" key
+// selects the CLDR plural form. A missing ID shows itself, so that a gap is
+// visible rather than fatal (a test checks both files have every ID).
+func (tr Translator) T(id string, kv ...any) string {
+	return tr.Msg(db.M(id, kv...))
+}
+
+// Msg translates a domain message. Data values that are messages (or lists
+// of them) are translated first; lists are joined with commas.
+func (tr Translator) Msg(m db.Msg) string {
+	key := ""
+	if len(m.Data) == 0 && m.Count == nil {
+		key = tr.lang + "\x00" + m.ID
+		if v, ok := tr.plain.Load(key); ok {
+			return v.(string)
+		}
+	}
+	data := make(map[string]any, len(m.Data))
+	for k, v := range m.Data {
+		switch v := v.(type) {
+		case db.Msg:
+			data[k] = tr.Msg(v)
+		case []db.Msg:
+			parts := make([]string, len(v))
+			for i, p := range v {
+				parts[i] = tr.Msg(p)
+			}
+			data[k] = strings.Join(parts, ", ")
+		default:
+			data[k] = v
+		}
+	}
+	out, err := tr.loc.Localize(&goi18n.LocalizeConfig{MessageID: m.ID, TemplateData: data, PluralCount: m.Count})
+	if err != nil && out == "" {
+		return m.ID
+	}
+	if key != "" {
+		tr.plain.Store(key, out)
+	}
+	return out
+}
+
+// Fields translates per-field messages.
+func (tr Translator) Fields(fields map[string]db.Msg) map[string]string {
+	out := make(map[string]string, len(fields))
+	for k, m := range fields {
+		out[k] = tr.Msg(m)
+	}
+	return out
+}
