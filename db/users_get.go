@@ -18,6 +18,14 @@ type UserDetails struct {
 	Extension string  `json:"extension"`
 }
 
+// Input is the user as the form's input, for an edit that starts from what
+// the user is.
+func (u UserDetails) Input() UserInput {
+	return UserInput{Email: u.Email, NotifyEmail: u.NotifyEmail, SIPAccountID: u.SIPAccountID,
+		CallNumberID: u.CallNumberID, SMSSenderID: u.SMSSenderID, FullName: u.FullName,
+		WorkPhone: u.WorkPhone, RoleID: u.RoleID, PositionID: u.PositionID, GroupIDs: u.GroupIDs}
+}
+
 // GetUserDetails returns a user of the acting account. Needs users.view, or
 // being that user. Returns ENOTFOUND for ids of other accounts (R-ACC-5).
 func (d *DB) GetUserDetails(ctx context.Context, a Actor, id int64) (UserDetails, error) {

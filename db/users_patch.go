@@ -26,9 +26,7 @@ type UserPatch struct {
 
 // on merges the patch onto the user as read, into the form's input.
 func (p UserPatch) on(cur UserDetails) UserInput {
-	in := UserInput{Email: cur.Email, NotifyEmail: cur.NotifyEmail, SIPAccountID: cur.SIPAccountID,
-		CallNumberID: cur.CallNumberID, SMSSenderID: cur.SMSSenderID, FullName: cur.FullName,
-		WorkPhone: cur.WorkPhone, RoleID: cur.RoleID, PositionID: cur.PositionID, GroupIDs: cur.GroupIDs}
+	in := cur.Input()
 	setTo(&in.Email, p.Email)
 	setTo(&in.NotifyEmail, p.NotifyEmail)
 	setTo(&in.NewExtension, p.Extension)

@@ -15,8 +15,8 @@ import (
 
 func (s *Server) apiRolesList(c echo.Context) error {
 	var f db.RoleFilter
-	if err := (&echo.DefaultBinder{}).BindQueryParams(c, &f); err != nil {
-		return db.Errorf(db.EINVALID, "error.bad_request")
+	if err := bindQuery(c, &f); err != nil {
+		return err
 	}
 	page, err := s.db.ListRoles(c.Request().Context(), actor(c), f)
 	if err != nil {
@@ -55,8 +55,8 @@ func (s *Server) apiRolesUsers(c echo.Context) error {
 		return err
 	}
 	var f db.UserFilter
-	if err := (&echo.DefaultBinder{}).BindQueryParams(c, &f); err != nil {
-		return db.Errorf(db.EINVALID, "error.bad_request")
+	if err := bindQuery(c, &f); err != nil {
+		return err
 	}
 	page, err := s.db.RoleHolders(c.Request().Context(), actor(c), id, f)
 	if err != nil {
@@ -187,8 +187,8 @@ func (s *Server) apiGroupsMembers(c echo.Context) error {
 		return err
 	}
 	var f db.MemberFilter
-	if err := (&echo.DefaultBinder{}).BindQueryParams(c, &f); err != nil {
-		return db.Errorf(db.EINVALID, "error.bad_request")
+	if err := bindQuery(c, &f); err != nil {
+		return err
 	}
 	page, err := s.db.GroupMembers(c.Request().Context(), actor(c), id, f)
 	if err != nil {

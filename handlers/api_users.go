@@ -11,8 +11,8 @@ import (
 // apiUsersList is GET /api/v1/users with the list's filters (R-USER-16).
 func (s *Server) apiUsersList(c echo.Context) error {
 	var f db.UserFilter
-	if err := (&echo.DefaultBinder{}).BindQueryParams(c, &f); err != nil {
-		return db.Errorf(db.EINVALID, "error.bad_request")
+	if err := bindQuery(c, &f); err != nil {
+		return err
 	}
 	page, err := s.db.ListUsers(c.Request().Context(), actor(c), f)
 	if err != nil {

@@ -130,9 +130,7 @@ func (s *Server) usersEdit(c echo.Context) error {
 	if err := s.db.MayActOnUser(c.Request().Context(), actor(c), db.ActEdit, id); err != nil {
 		return err
 	}
-	in := db.UserInput{Email: u.Email, NotifyEmail: u.NotifyEmail, SIPAccountID: u.SIPAccountID,
-		CallNumberID: u.CallNumberID, SMSSenderID: u.SMSSenderID, FullName: u.FullName, WorkPhone: u.WorkPhone,
-		RoleID: u.RoleID, PositionID: u.PositionID, GroupIDs: u.GroupIDs}
+	in := u.Input()
 	f, err := s.userFormPage(c, in, &u)
 	if err != nil {
 		return err
