@@ -1,6 +1,7 @@
 // Package i18n turns domain messages (db.Msg) into English or Polish text,
 // for the web pages and the CLI alike. The messages live in
-// assets/i18n/{en,pl}.toml; plurals follow CLDR through go-i18n.
+// assets/i18n/{en,pl}.toml and the files of one area each, AREA.{en,pl}.toml;
+// plurals follow CLDR through go-i18n.
 package i18n
 
 import (

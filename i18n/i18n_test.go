@@ -14,19 +14,34 @@ import (
 	"kadra/assets"
 )
 
+// messageIDs reads every message of a language: LANG.toml and the files of
+// one area each, AREA.LANG.toml. An ID defined twice fails the test.
 func messageIDs(t *testing.T, lang string) map[string]bool {
 	t.Helper()
-	var m map[string]any
-	b, err := fs.ReadFile(assets.I18n, "i18n/"+lang+".toml")
+	files, err := fs.Glob(assets.I18n, "i18n/*.toml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := toml.Unmarshal(b, &m); err != nil {
-		t.Fatal(err)
-	}
 	ids := map[string]bool{}
-	for k := range m {
-		ids[k] = true
+	for _, f := range files {
+		base := strings.TrimSuffix(filepath.Base(f), ".toml")
+		if base != lang && !strings.HasSuffix(base, "."+lang) {
+			continue
+		}
+		var m map[string]any
+		b, err := fs.ReadFile(assets.I18n, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := toml.Unmarshal(b, &m); err != nil {
+			t.Fatal(err)
+		}
+		for k := range m {
+			if ids[k] {
+				t.Errorf("%s defines %q again", f, k)
+			}
+			ids[k] = true
+		}
 	}
 	return ids
 }
