@@ -182,12 +182,13 @@ func (a *app) apiHeaders(method, path, token string, headers map[string]string, 
 		a.t.Fatal(err)
 	}
 	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
 	if res.StatusCode >= 500 {
-		b, _ := io.ReadAll(res.Body)
 		a.t.Fatalf("%s %s: status %d\n%s", method, path, res.StatusCode, b)
 	}
+	a.checkContract(req, res, b)
 	var out map[string]any
-	_ = json.NewDecoder(res.Body).Decode(&out)
+	_ = json.Unmarshal(b, &out)
 	return res.StatusCode, res.Header, out
 }
 
