@@ -139,6 +139,15 @@ func (p Presentation) MarshalJSON() ([]byte, error) {
 	return fmt.Appendf(nil, `{"id":%d,%s:%s,"label":%s,"user_count":%d}`, p.ID, field, value, label, p.UserCount), nil
 }
 
+// JSONSchema describes the JSON MarshalJSON writes, for the API's document.
+func (p Presentation) JSONSchema() map[string]any {
+	return map[string]any{"type": "object", "additionalProperties": false,
+		"required": []string{"id", p.Kind.Field, "label", "user_count"},
+		"properties": map[string]any{"id": map[string]any{"type": "integer"},
+			p.Kind.Field: map[string]any{"type": "string"}, "label": map[string]any{"type": "string"},
+			"user_count": map[string]any{"type": "integer"}}}
+}
+
 func jsonString(s string) []byte {
 	b, _ := json.Marshal(s) // a string always encodes
 	return b
@@ -154,6 +163,14 @@ type PresentationInput struct {
 
 // JSONMembers names the members its JSON may have, for strict decoding.
 func (in PresentationInput) JSONMembers() []string { return []string{in.Kind.Field, "label"} }
+
+// JSONSchema describes the JSON UnmarshalJSON reads, for the API's
+// document: any of its members, no other.
+func (in PresentationInput) JSONSchema() map[string]any {
+	return map[string]any{"type": "object", "additionalProperties": false,
+		"properties": map[string]any{in.Kind.Field: map[string]any{"type": "string"},
+			"label": map[string]any{"type": "string"}}}
+}
 
 // UnmarshalJSON reads the kind's field and "label".
 func (in *PresentationInput) UnmarshalJSON(b []byte) error {
@@ -185,6 +202,13 @@ type UserPresentationInput struct {
 
 // JSONMembers names the members its JSON may have, for strict decoding.
 func (in UserPresentationInput) JSONMembers() []string { return []string{in.Kind.UserField} }
+
+// JSONSchema describes the JSON UnmarshalJSON reads, for the API's
+// document.
+func (in UserPresentationInput) JSONSchema() map[string]any {
+	return map[string]any{"type": "object", "additionalProperties": false,
+		"properties": map[string]any{in.Kind.UserField: map[string]any{"type": "integer"}}}
+}
 
 // UnmarshalJSON reads the kind's UserField.
 func (in *UserPresentationInput) UnmarshalJSON(b []byte) error {

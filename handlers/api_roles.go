@@ -134,6 +134,11 @@ type optionalID struct {
 	ID  int64
 }
 
+// JSONSchema describes what UnmarshalJSON reads, for the API's document.
+func (optionalID) JSONSchema() map[string]any {
+	return map[string]any{"type": []any{"integer", "null"}}
+}
+
 func (o *optionalID) UnmarshalJSON(b []byte) error {
 	o.Set = true
 	if bytes.Equal(b, []byte("null")) {

@@ -177,9 +177,10 @@ func (a *app) apiIn(method, path, token, account string, body any) (int, map[str
 func (a *app) apiHeaders(method, path, token string, headers map[string]string, body any) (int, http.Header, map[string]any) {
 	a.t.Helper()
 	var rd io.Reader
+	var sent []byte
 	if body != nil {
-		b, _ := json.Marshal(body)
-		rd = strings.NewReader(string(b))
+		sent, _ = json.Marshal(body)
+		rd = strings.NewReader(string(sent))
 	}
 	req, _ := http.NewRequest(method, a.ts.URL+path, rd)
 	req.Header.Set("Content-Type", "application/json")
@@ -198,6 +199,7 @@ func (a *app) apiHeaders(method, path, token string, headers map[string]string, 
 	if res.StatusCode >= 500 {
 		a.t.Fatalf("%s %s: status %d\n%s", method, path, res.StatusCode, b)
 	}
+	a.checkContract(req, sent, res, b)
 	var out map[string]any
 	_ = json.Unmarshal(b, &out)
 	return res.StatusCode, res.Header, out

@@ -50,6 +50,11 @@ func domainError(err error) *db.Error {
 	return db.Errorf(db.EINTERNAL, "error.internal")
 }
 
+// apiErrorBody is every refusal of the API: {"error": {...}}.
+type apiErrorBody struct {
+	Error apiError `json:"error"`
+}
+
 type apiError struct {
 	Code    db.Code           `json:"code"`
 	Message string            `json:"message"`
@@ -72,7 +77,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 		if e.Code == db.EUNAUTHORIZED {
 			c.Response().Header().Set("WWW-Authenticate", `Bearer realm="kadra"`)
 		}
-		_ = c.JSON(status, map[string]apiError{"error": {Code: e.Code, Message: tr.Msg(e.Msg),
+		_ = c.JSON(status, apiErrorBody{Error: apiError{Code: e.Code, Message: tr.Msg(e.Msg),
 			Fields: tr.Fields(e.Fields)}})
 		return
 	}

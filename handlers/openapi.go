@@ -2,19 +2,23 @@ package handlers
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/labstack/echo/v4"
+
+	"kadra/db"
 )
 
 // Building blocks of the OpenAPI document, shared by the files that
 // describe each part of the API (openapi_*.go).
-var errorRef = map[string]any{"$ref": "#/components/schemas/Error"}
+var errorRef = ref("Error")
 
 func ref(schema string) map[string]any {
 	return map[string]any{"$ref": "#/components/schemas/" + schema}
 }
 
+// resp is a response; a nil schema is one without a body (204).
 func resp(desc string, schema any) map[string]any {
 	r := map[string]any{"description": desc}
 	if schema != nil {
@@ -30,6 +34,7 @@ var commonErrors = map[string]any{
 	"404": resp("Not found (or in another account)", errorRef),
 	"409": resp("Conflicts with existing data", errorRef),
 	"429": resp("Too many requests", errorRef),
+	"500": resp("Something went wrong on the server's side; nothing was changed", errorRef),
 }
 
 // op is one operation: its summary, success responses, JSON body (or nil)
@@ -46,6 +51,12 @@ func op(summary string, ok map[string]any, body any, params ...map[string]any) m
 	return o
 }
 
+// optionalBody marks an operation's body as one it may go without.
+func optionalBody(o map[string]any) map[string]any {
+	o["requestBody"].(map[string]any)["required"] = false
+	return o
+}
+
 func query(name, desc string, typ string) map[string]any {
 	return map[string]any{"name": name, "in": "query", "description": desc, "schema": map[string]any{"type": typ}}
 }
@@ -53,24 +64,42 @@ func query(name, desc string, typ string) map[string]any {
 // idParam is the {id} path parameter.
 var idParam = map[string]any{"name": "id", "in": "path", "required": true, "schema": map[string]any{"type": "integer"}}
 
-func obj(props map[string]string, required ...string) map[string]any {
-	p := map[string]any{}
-	for k, t := range props {
-		if strings.HasSuffix(t, "[]") {
-			p[k] = map[string]any{"type": "array", "items": map[string]any{"type": strings.TrimSuffix(t, "[]")}}
+// versionedOps adds to the operations on one resource what apiVersions
+// does to them: the ETag of a GET's answer, and If-Match with its 412 on
+// PATCH and DELETE.
+func versionedOps(paths map[string]any) map[string]any {
+	etag := map[string]any{"ETag": map[string]any{"required": true, "schema": map[string]any{"type": "string"},
+		"description": "The version of the resource; send it back as If-Match on PATCH and DELETE"}}
+	ifMatch := map[string]any{"name": "If-Match", "in": "header", "schema": map[string]any{"type": "string"},
+		"description": "The ETag of the version this change is based on; 412 when the resource has changed since"}
+	for p, ops := range paths {
+		if !versioned(strings.ReplaceAll(p, "{id}", ":id")) {
 			continue
 		}
-		p[k] = map[string]any{"type": t}
+		for method, o := range ops.(map[string]any) {
+			o := o.(map[string]any)
+			responses := o["responses"].(map[string]any)
+			switch method {
+			case "get":
+				responses["200"] = merge(responses["200"].(map[string]any), map[string]any{"headers": etag})
+			case "patch", "delete":
+				params, _ := o["parameters"].([]map[string]any)
+				o["parameters"] = slices.Concat(params, []map[string]any{ifMatch})
+				responses["412"] = resp("If-Match names an older version (precondition_failed)", errorRef)
+			}
+		}
 	}
-	o := map[string]any{"type": "object", "properties": p}
-	if len(required) > 0 {
-		o["required"] = required
-	}
-	return o
+	return paths
+}
+
+// pageOf is a page of a list of items described by schemaOf.
+func pageOf[T any](with ...jsonSchemer) map[string]any {
+	return schemaOf(db.Page[T]{}, with...)
 }
 
 // openAPI describes the JSON API as it exists; a test checks that every
-// route under /api/v1 is here and nothing else is.
+// route under /api/v1 is here and nothing else is, and the handler tests
+// validate every answer against it.
 func (s *Server) openAPI() map[string]any {
 	return map[string]any{
 		"openapi": "3.1.0",
@@ -78,46 +107,40 @@ func (s *Server) openAPI() map[string]any {
 			"description": "Users, roles, groups, SIP accounts and sub-accounts of a kadra installation. " +
 				"Authenticate with `Authorization: Bearer <token>` (kadra token create); cookies are ignored. " +
 				"A request acts in the token user's own account; a main-account user with access to a sub-account " +
-				"acts there by sending `X-Kadra-Account: <account id>` (404 for an account they may not enter)."},
+				"acts there by sending `X-Kadra-Account: <account id>` (404 for an account they may not enter). " +
+				"Bodies are read strictly: a member the operation does not name is refused with 400 naming it. " +
+				"Every refusal is an Error; so is the 404 of any path under /api/v1 not described here."},
 		"servers": []any{map[string]any{"url": "/api/v1"}},
 		"components": map[string]any{
 			"securitySchemes": map[string]any{"bearer": map[string]any{"type": "http", "scheme": "bearer"}},
-			"schemas": merge(sipSchemas(), rolesSchemas(), map[string]any{
-				"Error": map[string]any{"type": "object", "properties": map[string]any{
-					"error": obj(map[string]string{"code": "string", "message": "string", "fields": "object"}, "code", "message"),
-				}},
-				"User": obj(map[string]string{"id": "integer", "account_id": "integer", "email": "string",
-					"notify_email": "string", "full_name": "string", "work_phone": "string", "status": "string",
-					"role_id": "integer", "position_id": "integer", "sip_account_id": "integer",
-					"last_login_at": "string", "created_at": "string"}),
-				"UserPage": obj(map[string]string{"items": "array", "total": "integer", "total_capped": "boolean",
-					"page": "integer", "per_page": "integer"}),
-				"AuditPage": obj(map[string]string{"items": "array", "total": "integer", "page": "integer", "per_page": "integer"}),
+			"schemas": merge(usersSchemas(), sipSchemas(), rolesSchemas(), accountsSchemas(), map[string]any{
+				"Error":     schemaOf(apiErrorBody{}),
+				"Me":        schemaOf(apiMeBody{}),
+				"AuditPage": pageOf[db.AuditEntry](),
 			}),
 		},
 		"security": []any{map[string]any{"bearer": []any{}}},
-		"paths": merge(s.openAPIUsers(), s.openAPIRoles(), s.openAPISIP(), s.openAPIMail(), s.openAPIAccounts(), map[string]any{
-			"/openapi.json": map[string]any{"get": map[string]any{"summary": "This document", "security": []any{},
-				"responses": map[string]any{"200": resp("OpenAPI 3.1 document", nil)}}},
-			"/setup": map[string]any{"post": merge(op("First-run setup with the one-time token from the server log",
-				map[string]any{"201": resp("The owner", map[string]any{"$ref": "#/components/schemas/User"}),
-					"409": resp("Setup is already done", errorRef)},
-				obj(map[string]string{"token": "string", "account_name": "string", "full_name": "string",
-					"email": "string", "password": "string", "sip_domain": "string"},
-					"token", "account_name", "email", "password")),
-				map[string]any{"security": []any{}})},
-			"/me": map[string]any{"get": op("The token's user, permissions and account",
-				map[string]any{"200": resp("The user", map[string]any{"$ref": "#/components/schemas/User"})}, nil)},
-			"/me/password": map[string]any{"post": op("Change one's own password; ends every session",
-				map[string]any{"204": resp("Changed", nil)},
-				obj(map[string]string{"current_password": "string", "new_password": "string"}, "current_password", "new_password"))},
-			"/audit": map[string]any{"get": op("Search the audit log of the acting account (audit.view)",
-				map[string]any{"200": resp("A page of entries, newest first", map[string]any{"$ref": "#/components/schemas/AuditPage"})},
-				nil, query("actor", "actor e-mail, substring", "string"), query("action", "action prefix", "string"),
-				query("target", "target id or label", "string"), query("from", "RFC 3339 or YYYY-MM-DD", "string"),
-				query("to", "exclusive; RFC 3339 or YYYY-MM-DD", "string"), query("page", "from 1", "integer"),
-				query("per_page", "1..200", "integer"))},
-		}),
+		"paths": versionedOps(merge(s.openAPIUsers(), s.openAPIRoles(), s.openAPISIP(), s.openAPIMail(),
+			s.openAPIAccounts(), map[string]any{
+				"/openapi.json": map[string]any{"get": map[string]any{"summary": "This document", "security": []any{},
+					"responses": map[string]any{"200": resp("OpenAPI 3.1 document",
+						map[string]any{"type": "object", "additionalProperties": true})}}},
+				"/setup": map[string]any{"post": merge(op("First-run setup with the one-time token from the server log",
+					map[string]any{"201": resp("The owner", ref("User")),
+						"409": resp("Setup is already done", errorRef)},
+					inputOf(apiSetupBody{})),
+					map[string]any{"security": []any{}})},
+				"/me": map[string]any{"get": op("The token's user, permissions and account",
+					map[string]any{"200": resp("The user", ref("Me"))}, nil)},
+				"/me/password": map[string]any{"post": op("Change one's own password; ends every session",
+					map[string]any{"204": resp("Changed", nil)}, inputOf(db.PasswordChange{}))},
+				"/audit": map[string]any{"get": op("Search the audit log of the acting account (audit.view)",
+					map[string]any{"200": resp("A page of entries, newest first", ref("AuditPage"))},
+					nil, query("actor", "actor e-mail, substring", "string"), query("action", "action prefix", "string"),
+					query("target", "target id or label", "string"), query("from", "RFC 3339 or YYYY-MM-DD", "string"),
+					query("to", "exclusive; RFC 3339 or YYYY-MM-DD", "string"), query("page", "from 1", "integer"),
+					query("per_page", "1..200", "integer"))},
+			})),
 	}
 }
 

@@ -2,14 +2,23 @@ package handlers
 
 import "kadra/db"
 
+// accountsSchemas are the schemas of accounts, licences and usage.
+func accountsSchemas() map[string]any {
+	return map[string]any{
+		"Account":        schemaOf(db.Account{}),
+		"AccountPage":    pageOf[db.Account](),
+		"AccountAccess":  schemaOf(apiAccess{}),
+		"License":        schemaOf(db.License{}),
+		"LicenseDetails": schemaOf(apiLicense{}),
+		"LicensePage":    pageOf[db.License](),
+		"Usage":          schemaOf(db.Usage{}),
+	}
+}
+
 // openAPIAccounts describes /accounts, /licenses and /usage.
 func (s *Server) openAPIAccounts() map[string]any {
-	account := obj(map[string]string{"id": "integer", "parent_id": "integer", "name": "string",
-		"external_id": "string", "sip_domain": "string", "user_count": "integer", "created_at": "string"})
-	accountPage := obj(map[string]string{"items": "array", "total": "integer", "page": "integer", "per_page": "integer"})
-	license := obj(map[string]string{"id": "integer", "account_id": "integer", "product": "string",
-		"seats": "integer", "used": "integer", "free": "integer", "created_at": "string"})
-	access := obj(map[string]string{"user_ids": "integer[]"}, "user_ids")
+	account, accountPage, access := ref("Account"), ref("AccountPage"), ref("AccountAccess")
+	license := ref("License")
 	paging := []map[string]any{query("page", "from 1", "integer"), query("per_page", "1..200, default 50", "integer")}
 	manage := " (accounts.manage, users of the main account only)"
 	return map[string]any{
@@ -21,14 +30,13 @@ func (s *Server) openAPIAccounts() map[string]any {
 					paging...)...),
 			"post": op("Add a sub-account with its own Position group and SIP domain (derived from the name when empty)"+manage,
 				map[string]any{"201": resp("The new account", account)},
-				obj(map[string]string{"name": "string", "external_id": "string", "sip_domain": "string"},
-					"name", "external_id")),
+				inputOf(db.AccountInput{})),
 		},
 		"/accounts/{id}": map[string]any{
 			"get": op("One account"+manage, map[string]any{"200": resp("The account", account)}, nil, idParam),
 			"patch": op("Rename an account or change its external id; the SIP domain is changed in /sip-settings"+manage,
 				map[string]any{"200": resp("The account", account)},
-				obj(map[string]string{"name": "string", "external_id": "string"}), idParam),
+				inputOf(db.AccountPatch{}), idParam),
 			"delete": op("Delete a sub-account; one with users only with everything=true and confirm=<its name>. "+
 				"Its users stay billed until the period ends"+manage,
 				map[string]any{"204": resp("Deleted", nil)}, nil, idParam,
@@ -40,32 +48,32 @@ func (s *Server) openAPIAccounts() map[string]any {
 				map[string]any{"200": resp("Their ids, the owner first", access)}, nil, idParam),
 			"put": op("Replace who may enter this sub-account; withdrawn users are refused on their next request "+
 				"there; the owner stays whatever the list says"+manage,
-				map[string]any{"200": resp("Their ids, the owner first", access)}, access, idParam),
+				map[string]any{"200": resp("Their ids, the owner first", access)}, inputOf(apiAccess{}), idParam),
 		},
 		"/licenses": map[string]any{
 			"get": op("List the acting account's licences with used and free seats (licenses.manage)",
-				map[string]any{"200": resp("A page of licences", accountPage)}, nil,
+				map[string]any{"200": resp("A page of licences", ref("LicensePage"))}, nil,
 				append([]map[string]any{query("q", "product, substring", "string"),
 					query("sort", "one of "+joinKeys(db.LicenseSorts)+"; prefix - for descending", "string")},
 					paging...)...),
 			"post": op("Add a licence to the acting account (licenses.manage, users of the main account only)",
 				map[string]any{"201": resp("The licence", license)},
-				obj(map[string]string{"product": "string", "seats": "integer"}, "product", "seats")),
+				inputOf(db.LicenseInput{})),
 		},
 		"/licenses/{id}": map[string]any{
 			"get": op("One licence with the users holding its seats (licenses.manage)",
-				map[string]any{"200": resp("The licence and its holders", license)}, nil, idParam),
+				map[string]any{"200": resp("The licence and its holders", ref("LicenseDetails"))}, nil, idParam),
 			"patch": op("Rename a licence or change its seats; never below the seats in use "+
 				"(licenses.manage, users of the main account only)",
 				map[string]any{"200": resp("The licence", license)},
-				obj(map[string]string{"product": "string", "seats": "integer"}), idParam),
+				inputOf(db.LicensePatch{}), idParam),
 			"delete": op("Delete a licence and its seats (licenses.manage, users of the main account only)",
 				map[string]any{"204": resp("Deleted", nil)}, nil, idParam),
 		},
 		"/licenses/{id}/seats": map[string]any{
 			"post": op("Give a user of the account a seat; 409 when none is free (licenses.manage)",
 				map[string]any{"200": resp("The licence", license)},
-				obj(map[string]string{"user_id": "integer", "email": "string"}), idParam),
+				inputOf(db.SeatInput{}), idParam),
 			"delete": op("Take a user's seat back (licenses.manage)",
 				map[string]any{"200": resp("The licence", license)}, nil, idParam,
 				query("user_id", "the user", "integer")),
@@ -73,9 +81,7 @@ func (s *Server) openAPIAccounts() map[string]any {
 		"/usage": map[string]any{
 			"get": op("Billed seats per account and in total, for the previous and the current billing period. "+
 				"A user counts in a period if they existed at any moment of it"+manage,
-				map[string]any{"200": resp("The usage", obj(map[string]string{"billing_day": "integer",
-					"previous_period": "object", "current_period": "object", "accounts": "array",
-					"total_previous": "integer", "total_current": "integer"}))}, nil),
+				map[string]any{"200": resp("The usage", ref("Usage"))}, nil),
 		},
 	}
 }

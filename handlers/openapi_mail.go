@@ -1,8 +1,10 @@
 package handlers
 
+import "kadra/db"
+
 // openAPIMail describes the mail the API can cause (R-USER-12).
 func (s *Server) openAPIMail() map[string]any {
-	queued := obj(map[string]string{"kind": "string", "to": "string"}, "kind", "to")
+	queued := schemaOf(db.QueuedMail{})
 	queued["description"] = "kind is activation (an invited user: the activation mail again, the old link void) " +
 		"or reset (an active user: a single-use link valid 2 hours); to is where it goes: the notification " +
 		"e-mail when set, else the login e-mail"

@@ -4,57 +4,29 @@ import "kadra/db"
 
 // rolesSchemas are the schemas of roles and groups.
 func rolesSchemas() map[string]any {
-	perms := make([]any, len(db.Catalogue))
-	for i, p := range db.Catalogue {
-		perms[i] = string(p.Key)
-	}
-	permissions := map[string]any{"type": "array", "items": map[string]any{"type": "string", "enum": perms}}
-	role := obj(map[string]string{"id": "integer", "name": "string", "description": "string",
-		"builtin": "boolean", "kind": "string", "user_count": "integer"})
-	role["properties"].(map[string]any)["permissions"] = permissions
-	role["description"] = "A permission group. builtin is \"administrator\", \"staff\" or \"\"; user_count counts " +
-		"the users holding it (in every account for the owner, in the acting account for others)."
-	group := obj(map[string]string{"id": "integer", "account_id": "integer", "parent_id": "integer",
-		"name": "string", "builtin": "boolean", "position": "boolean", "kind": "string", "member_count": "integer",
-		"total_member_count": "integer", "depth": "integer", "path": "string"})
+	role := schemaOf(db.Role{})
+	role["description"] = "A permission group. builtin marks Administrator and Staff member, whose kind says " +
+		"which; user_count counts the users holding it (in every account for the owner, in the acting " +
+		"account for others)."
+	group := schemaOf(db.Group{})
 	group["description"] = "A user group. parent_id 0 is the top level; builtin marks the permanent " +
 		"\"Position\" root and position its children. member_count counts the group's own members " +
 		"(for a position, the users holding it); total_member_count the distinct members of the group " +
 		"and every subgroup under it."
-	page := func(item string) map[string]any {
-		p := obj(map[string]string{"total": "integer", "page": "integer", "per_page": "integer"})
-		p["properties"].(map[string]any)["items"] = map[string]any{"type": "array", "items": ref(item)}
-		return p
-	}
+	roleInput := inputOf(db.RoleInput{})
+	roleInput["description"] = "The wizard in one call: user_ids are moved into the new role, out of their previous one."
+	rolePatch := inputOf(db.RolePatch{})
+	rolePatch["description"] = "Only the fields sent change; permissions replaces the whole set."
 	return map[string]any{
 		"Role":            role,
-		"RolePage":        page("Role"),
-		"RoleInput":       roleInput(permissions, true),
-		"RolePatch":       roleInput(permissions, false),
-		"RoleUser":        obj(map[string]string{"id": "integer", "account_id": "integer", "email": "string", "full_name": "string", "status": "string", "is_owner": "boolean", "role_id": "integer", "role_name": "string"}),
-		"RoleUserPage":    page("RoleUser"),
+		"RolePage":        pageOf[db.Role](),
+		"RoleInput":       roleInput,
+		"RolePatch":       rolePatch,
+		"RoleUserPage":    pageOf[db.RoleUser](),
 		"Group":           group,
-		"GroupPage":       page("Group"),
-		"GroupMember":     obj(map[string]string{"id": "integer", "email": "string", "full_name": "string", "status": "string"}),
-		"GroupMemberPage": page("GroupMember"),
+		"GroupPage":       pageOf[db.Group](),
+		"GroupMemberPage": pageOf[db.GroupMember](),
 	}
-}
-
-func roleInput(permissions map[string]any, create bool) map[string]any {
-	props := map[string]string{"name": "string", "description": "string"}
-	if create {
-		props["user_ids"] = "integer[]"
-	}
-	var o map[string]any
-	if create {
-		o = obj(props, "name")
-		o["description"] = "The wizard in one call: user_ids are moved into the new role, out of their previous one."
-	} else {
-		o = obj(props)
-		o["description"] = "Only the fields sent change; permissions replaces the whole set."
-	}
-	o["properties"].(map[string]any)["permissions"] = permissions
-	return o
 }
 
 // openAPIRoles describes /roles, /groups and the user's role, groups and
@@ -91,12 +63,12 @@ func (s *Server) openAPIRoles() map[string]any {
 				query("q", "keep groups whose name contains this, with their ancestors", "string")),
 			"post": op("Create a group at the top level (parent_id 0) or under a parent; under Position it is a "+
 				"position (groups.manage)", map[string]any{"201": resp("The new group", ref("Group"))},
-				obj(map[string]string{"name": "string", "parent_id": "integer"}, "name")),
+				inputOf(db.GroupInput{})),
 		},
 		"/groups/{id}": map[string]any{
 			"get": op("One group with its counts", group, nil, idParam),
 			"patch": op("Rename and/or move a group; parent_id null or 0 is the top level; never under itself "+
-				"(groups.manage)", group, obj(map[string]string{"name": "string", "parent_id": "integer"}), idParam),
+				"(groups.manage)", group, inputOf(apiGroupPatch{}), idParam),
 			"delete": op("Delete a group and its subgroups when none has members; 409 says where members are "+
 				"(groups.manage)", gone, nil, idParam),
 		},
@@ -107,19 +79,19 @@ func (s *Server) openAPIRoles() map[string]any {
 		},
 		"/users/{id}/groups": map[string]any{
 			"put": op("Replace the user's groups (not positions) (users.manage)",
-				map[string]any{"200": resp("The user's groups now", obj(map[string]string{"group_ids": "integer[]"}))},
-				obj(map[string]string{"group_ids": "integer[]"}, "group_ids"), idParam),
+				map[string]any{"200": resp("The user's groups now", schemaOf(userGroupsBody{}))},
+				inputOf(userGroupsBody{}), idParam),
 		},
 		"/users/{id}/role": map[string]any{
 			"put": op("Move the user to another role (users.manage; nobody hands out more rights than their own; "+
 				"the owner stays Administrator)",
-				map[string]any{"200": resp("The user's role now", obj(map[string]string{"role_id": "integer"}))},
-				obj(map[string]string{"role_id": "integer"}, "role_id"), idParam),
+				map[string]any{"200": resp("The user's role now", schemaOf(userRoleBody{}))},
+				inputOf(userRoleBody{}), idParam),
 		},
 		"/users/{id}/position": map[string]any{
 			"put": op("Set the user's one position (users.manage)",
-				map[string]any{"200": resp("The user's position now", obj(map[string]string{"position_id": "integer"}))},
-				obj(map[string]string{"position_id": "integer"}, "position_id"), idParam),
+				map[string]any{"200": resp("The user's position now", schemaOf(userPositionBody{}))},
+				inputOf(userPositionBody{}), idParam),
 		},
 	}
 }

@@ -4,24 +4,17 @@ import "kadra/db"
 
 // sipSchemas are the objects of the SIP, numbers and SMS sender API.
 func sipSchemas() map[string]any {
-	sip := map[string]string{"id": "integer", "account_id": "integer", "extension": "string",
-		"domain": "string", "enabled": "boolean", "needs_password": "boolean", "user_id": "integer",
-		"user_email": "string", "user_name": "string", "created_at": "string"}
-	secret := map[string]string{"password": "string"}
-	for k, v := range sip {
-		secret[k] = v
-	}
-	page := map[string]string{"items": "array", "total": "integer", "page": "integer", "per_page": "integer"}
+	number, sender := db.Presentation{Kind: db.PhoneNumbers}, db.Presentation{Kind: db.SMSSenders}
 	return map[string]any{
-		"SIPAccount":     obj(sip),
-		"SIPSecret":      obj(secret),
-		"SIPAccountPage": obj(page),
-		"SIPSettings": obj(map[string]string{"sip_domain": "string", "extension_pattern": "string",
-			"stale_accounts": "integer"}),
-		"PhoneNumber":     obj(map[string]string{"id": "integer", "number": "string", "label": "string", "user_count": "integer"}),
-		"PhoneNumberPage": obj(page),
-		"SMSSender":       obj(map[string]string{"id": "integer", "sender": "string", "label": "string", "user_count": "integer"}),
-		"SMSSenderPage":   obj(page),
+		"SIPAccount":      schemaOf(db.SIPAccount{}),
+		"SIPSecret":       schemaOf(db.SIPSecret{}),
+		"SIPSecrets":      schemaOf(apiSecrets{}),
+		"SIPAccountPage":  pageOf[db.SIPAccount](),
+		"SIPSettings":     schemaOf(db.SIPSettings{}),
+		"PhoneNumber":     schemaOf(number),
+		"PhoneNumberPage": pageOf[db.Presentation](number),
+		"SMSSender":       schemaOf(sender),
+		"SMSSenderPage":   pageOf[db.Presentation](sender),
 	}
 }
 
@@ -35,9 +28,9 @@ func (s *Server) openAPISIP() map[string]any {
 			query("sort", "one of "+joinKeys(sorts)+"; prefix - for descending", "string"),
 			query("page", "from 1", "integer"), query("per_page", "1..200, default 50", "integer"))
 	}
-	secretBody := obj(map[string]string{"password": "string", "password_mode": "string"})
-	number := obj(map[string]string{"number": "string", "label": "string"})
-	sender := obj(map[string]string{"sender": "string", "label": "string"})
+	secretBody := inputOf(db.SIPSecretInput{})
+	number := inputOf(db.PresentationInput{Kind: db.PhoneNumbers})
+	sender := inputOf(db.PresentationInput{Kind: db.SMSSenders})
 	return map[string]any{
 		"/sip-accounts": map[string]any{
 			"get": op("List the acting account's SIP accounts with their users (sip.manage)",
@@ -49,20 +42,19 @@ func (s *Server) openAPISIP() map[string]any {
 				"is given to that user at once (sip.manage, or users.manage with user_id). The answer is the "+
 				"only time the password is shown.",
 				map[string]any{"201": resp("The account with its password", ref("SIPSecret"))},
-				obj(map[string]string{"extension": "string", "password": "string", "password_mode": "string",
-					"user_id": "integer"}, "extension")),
+				inputOf(db.SIPAccountInput{})),
 		},
 		"/sip-accounts/{id}": map[string]any{
 			"get": op("One SIP account (sip.manage)", map[string]any{"200": resp("The account", ref("SIPAccount"))}, nil, idParam),
 			"patch": op("Enable or disable (sip.manage), or give the free account to a user who has none "+
 				"(sip.manage or users.manage)", map[string]any{"200": resp("The account", ref("SIPAccount"))},
-				obj(map[string]string{"enabled": "boolean", "user_id": "integer"}), idParam),
+				inputOf(db.SIPAccountPatch{}), idParam),
 			"delete": op("Delete a SIP account no user has (sip.manage)", deleted, nil, idParam),
 		},
 		"/sip-accounts/{id}/secret": map[string]any{
-			"post": op("Set a new password, generated unless one is given; the old one stops working at once "+
+			"post": optionalBody(op("Set a new password, generated unless one is given; the old one stops working at once "+
 				"(sip.manage). The answer is the only time the password is shown.",
-				map[string]any{"200": resp("The account with its new password", ref("SIPSecret"))}, secretBody, idParam),
+				map[string]any{"200": resp("The account with its new password", ref("SIPSecret"))}, secretBody, idParam)),
 		},
 		"/sip-settings": map[string]any{
 			"get": op("The account's SIP domain (realm) and extension pattern (sip.manage)",
@@ -70,12 +62,12 @@ func (s *Server) openAPISIP() map[string]any {
 			"patch": op("Change the SIP domain or the extension pattern (sip.manage). A new domain stops every "+
 				"extension of the account from registering until it gets a new password (stale_accounts).",
 				map[string]any{"200": resp("The settings", ref("SIPSettings"))},
-				obj(map[string]string{"sip_domain": "string", "extension_pattern": "string"})),
+				inputOf(db.SIPSettingsInput{})),
 		},
 		"/sip-settings/regenerate-stale": map[string]any{
 			"post": op("Generate a new password for every extension that needs one after a change of domain "+
 				"(sip.manage); shown only in this answer",
-				map[string]any{"200": resp("The accounts with their new passwords", obj(map[string]string{"items": "array"}))}, nil),
+				map[string]any{"200": resp("The accounts with their new passwords", ref("SIPSecrets"))}, nil),
 		},
 		"/numbers": map[string]any{
 			"get": op("List the account's phone numbers for caller ID (numbers.manage or users.manage)",
@@ -103,11 +95,11 @@ func (s *Server) openAPISIP() map[string]any {
 		},
 		"/users/{id}/caller-id": map[string]any{
 			"put": op("Set the number the user presents on calls; 0 clears it (users.manage or numbers.manage)",
-				changed, obj(map[string]string{"call_number_id": "integer"}, "call_number_id"), idParam),
+				changed, inputOf(db.UserPresentationInput{Kind: db.PhoneNumbers}), idParam),
 		},
 		"/users/{id}/sms-sender": map[string]any{
 			"put": op("Set the sender the user presents on SMS; 0 clears it (users.manage or numbers.manage)",
-				changed, obj(map[string]string{"sms_sender_id": "integer"}, "sms_sender_id"), idParam),
+				changed, inputOf(db.UserPresentationInput{Kind: db.SMSSenders}), idParam),
 		},
 	}
 }

@@ -1,8 +1,10 @@
 package handlers_test
 
 import (
+	"fmt"
 	"net/http"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -47,4 +49,51 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 	if len(missing) > 0 || len(extra) > 0 {
 		t.Fatalf("openapi.json out of step with the router:\nnot documented: %v\ndocumented but not served: %v", missing, extra)
 	}
+}
+
+// Every object schema of the document says what else it allows: an object
+// with properties allows nothing more (additionalProperties: false), so
+// the contract check catches an answer that grows a member; a map names
+// the schema of its values.
+func TestOpenAPIObjectsAreClosed(t *testing.T) {
+	a := newApp(t)
+	status, doc := a.api("GET", "/api/v1/openapi.json", "", nil)
+	if status != http.StatusOK {
+		t.Fatalf("status %d", status)
+	}
+	var walk func(at string, v any)
+	walk = func(at string, v any) {
+		switch v := v.(type) {
+		case map[string]any:
+			if isObjectSchema(v) {
+				extra, stated := v["additionalProperties"]
+				switch {
+				case v["properties"] != nil && extra != false:
+					t.Errorf("%s: an object with properties without additionalProperties: false", at)
+				case v["properties"] == nil && !stated:
+					t.Errorf("%s: an object that says nothing of its members", at)
+				}
+			}
+			for k, child := range v {
+				walk(at+"/"+k, child)
+			}
+		case []any:
+			for i, child := range v {
+				walk(fmt.Sprintf("%s/%d", at, i), child)
+			}
+		}
+	}
+	walk("#", doc["components"])
+	walk("#/paths", doc["paths"])
+}
+
+// isObjectSchema reports whether v is a schema of a JSON object.
+func isObjectSchema(v map[string]any) bool {
+	switch typ := v["type"].(type) {
+	case string:
+		return typ == "object"
+	case []any:
+		return slices.Contains(typ, any("object"))
+	}
+	return false
 }

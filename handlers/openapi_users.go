@@ -2,6 +2,18 @@ package handlers
 
 import "kadra/db"
 
+// usersSchemas are the schemas of users.
+func usersSchemas() map[string]any {
+	return map[string]any{
+		"User":        schemaOf(db.User{}),
+		"UserDetails": schemaOf(db.UserDetails{}),
+		"UserSaved":   schemaOf(db.UserSaved{}),
+		"UserPage":    pageOf[db.UserRow](),
+		"UserInput":   inputOf(db.UserInput{}),
+		"UserPatch":   inputOf(db.UserPatch{}),
+	}
+}
+
 // openAPIUsers describes /users.
 func (s *Server) openAPIUsers() map[string]any {
 	filters := []map[string]any{
@@ -13,21 +25,20 @@ func (s *Server) openAPIUsers() map[string]any {
 		query("page", "from 1", "integer"), query("per_page", "1..200, default 50", "integer"),
 	}
 	user := map[string]any{"200": resp("The user", ref("User"))}
-	input := obj(map[string]string{"email": "string", "notify_email": "string", "sip_account_id": "integer",
-		"extension": "string", "call_number_id": "integer", "sms_sender_id": "integer", "password": "string",
-		"send_invite": "boolean", "full_name": "string", "work_phone": "string",
-		"role_id": "integer", "position_id": "integer", "group_ids": "integer[]"})
 	return map[string]any{
 		"/users": map[string]any{
 			"get": op("List the acting account's users (users.view)", map[string]any{"200": resp(
 				"A page of users; total_capped says total is a lower bound", ref("UserPage"))}, nil, filters...),
 			"post": op("Create a user with everything of the form (users.manage). Give sip_account_id (a free "+
 				"account) or extension (created, its password answered once under sip.password); "+
-				"password or send_invite", map[string]any{"201": resp("The user", ref("User"))}, input),
+				"password or send_invite", map[string]any{"201": resp("The user", ref("UserSaved"))}, ref("UserInput")),
 		},
 		"/users/{id}": map[string]any{
-			"get":    op("One user (users.view, or oneself)", user, nil, idParam),
-			"patch":  op("Change a user; fields left out keep their value (users.manage)", user, input, idParam),
+			"get": op("One user with their groups and extension (users.view, or oneself)",
+				map[string]any{"200": resp("The user", ref("UserDetails"))}, nil, idParam),
+			"patch": op("Change a user; fields left out keep their value (users.manage). A new extension's "+
+				"password is answered once under sip.password",
+				map[string]any{"200": resp("The user", ref("UserSaved"))}, ref("UserPatch"), idParam),
 			"delete": op("Delete a user for good; their SIP account stops at once (users.delete)", map[string]any{"204": resp("Deleted", nil)}, nil, idParam),
 		},
 		"/users/{id}/block": map[string]any{
