@@ -116,7 +116,7 @@ type LicenseInput struct {
 	Seats   int    `json:"seats" form:"seats"`
 }
 
-func checkLicense(ctx context.Context, q *sqlcdb.Queries, accountID, id int64, in LicenseInput, used int) error {
+func (t *tx) checkLicense(accountID, id int64, in LicenseInput, used int) error {
 	var v ValidationError
 	checkName(&v, "product", in.Product, 100)
 	switch {
@@ -128,7 +128,7 @@ func checkLicense(ctx context.Context, q *sqlcdb.Queries, accountID, id int64, i
 		v.Add("seats", M("license.seats.below_used", "Count", used))
 	}
 	if !v.Has("product") {
-		n, err := q.LicenseProductTaken(ctx, sqlcdb.LicenseProductTakenParams{AccountID: accountID,
+		n, err := t.LicenseProductTaken(t.ctx, sqlcdb.LicenseProductTakenParams{AccountID: accountID,
 			Product: in.Product, ExceptID: id})
 		if err != nil {
 			return err
@@ -149,7 +149,7 @@ func (d *DB) CreateLicense(ctx context.Context, a Actor, in LicenseInput) (Licen
 	in.Product = strings.TrimSpace(in.Product)
 	var out License
 	err := d.update(ctx, a, func(t *tx) ([]change, error) {
-		if err := checkLicense(ctx, t.Queries, a.AccountID, 0, in, 0); err != nil {
+		if err := t.checkLicense(a.AccountID, 0, in, 0); err != nil {
 			return nil, err
 		}
 		l, err := t.CreateLicense(ctx, sqlcdb.CreateLicenseParams{AccountID: a.AccountID, Product: in.Product,
@@ -191,7 +191,7 @@ func (d *DB) UpdateLicense(ctx context.Context, a Actor, id int64, p LicensePatc
 		if p.Seats != nil {
 			in.Seats = *p.Seats
 		}
-		if err := checkLicense(ctx, t.Queries, a.AccountID, id, in, before.Used); err != nil {
+		if err := t.checkLicense(a.AccountID, id, in, before.Used); err != nil {
 			return nil, err
 		}
 		out = before

@@ -628,7 +628,7 @@ func (d *DB) SetUserRole(ctx context.Context, a Actor, userID, roleID int64) err
 		} else if err != nil {
 			return nil, err
 		}
-		if err := mayGiveRole(ctx, t.Queries, a, to.ID); err != nil {
+		if err := t.mayGiveRole(to.ID); err != nil {
 			return nil, err
 		}
 		c, err := t.moveUserToRole(u.ID, to)

@@ -162,7 +162,7 @@ func (d *DB) CreateSIPAccount(ctx context.Context, a Actor, in SIPAccountInput) 
 	err := d.update(ctx, a, func(t *tx) ([]change, error) {
 		var err error
 		var c change
-		out, c, err = createSIP(ctx, t, a.AccountID, in, "password")
+		out, c, err = t.createSIP(a.AccountID, in, "password")
 		return []change{c}, err
 	})
 	return out, err
@@ -170,9 +170,9 @@ func (d *DB) CreateSIPAccount(ctx context.Context, a Actor, in SIPAccountInput) 
 
 // createSIP validates and inserts a SIP account of accountID inside t.
 // passwordField names the password's field in the caller's form.
-func createSIP(ctx context.Context, t *tx, accountID int64, in SIPAccountInput, passwordField string) (SIPSecret, change, error) {
+func (t *tx) createSIP(accountID int64, in SIPAccountInput, passwordField string) (SIPSecret, change, error) {
 	in.Extension = strings.TrimSpace(in.Extension)
-	set, err := sipDomainPattern(ctx, t.Queries, accountID)
+	set, err := sipDomainPattern(t.ctx, t.Queries, accountID)
 	if err != nil {
 		return SIPSecret{}, change{}, err
 	}
@@ -183,7 +183,7 @@ func createSIP(ctx context.Context, t *tx, accountID int64, in SIPAccountInput, 
 		return SIPSecret{}, change{}, err
 	}
 	if !v.Has("extension") {
-		n, err := t.SIPExtensionInDomain(ctx, sqlcdb.SIPExtensionInDomainParams{Extension: in.Extension, Domain: set.Domain})
+		n, err := t.SIPExtensionInDomain(t.ctx, sqlcdb.SIPExtensionInDomainParams{Extension: in.Extension, Domain: set.Domain})
 		if err != nil {
 			return SIPSecret{}, change{}, err
 		}
@@ -194,7 +194,7 @@ func createSIP(ctx context.Context, t *tx, accountID int64, in SIPAccountInput, 
 	if err := v.Err(); err != nil {
 		return SIPSecret{}, change{}, err
 	}
-	row, err := t.CreateSIPAccount(ctx, sqlcdb.CreateSIPAccountParams{AccountID: accountID, Extension: in.Extension,
+	row, err := t.CreateSIPAccount(t.ctx, sqlcdb.CreateSIPAccountParams{AccountID: accountID, Extension: in.Extension,
 		Ha1: ha1For(in.Extension, set.Domain, secret), Ha1b: ha1bFor(in.Extension, set.Domain, secret),
 		Realm: set.Domain, CreatedAt: t.d.unix()})
 	if err != nil {
@@ -239,7 +239,7 @@ func (d *DB) RegenerateSIPSecret(ctx context.Context, a Actor, id int64, in SIPS
 		if err := v.Err(); err != nil {
 			return nil, err
 		}
-		c, err := setSIPSecret(ctx, t, s, secret)
+		c, err := t.setSIPSecret(s, secret)
 		out = SIPSecret{SIPAccount: s, Password: secret}
 		out.NeedsPassword = false
 		return one(c), err
@@ -260,8 +260,8 @@ func (t *tx) maySIPHolder(s SIPAccount) error {
 	return t.mayActOnUser(ActSIP, u)
 }
 
-func setSIPSecret(ctx context.Context, t *tx, s SIPAccount, secret string) (change, error) {
-	err := t.SetSIPSecret(ctx, sqlcdb.SetSIPSecretParams{ID: s.ID, AccountID: s.AccountID,
+func (t *tx) setSIPSecret(s SIPAccount, secret string) (change, error) {
+	err := t.SetSIPSecret(t.ctx, sqlcdb.SetSIPSecretParams{ID: s.ID, AccountID: s.AccountID,
 		Ha1: ha1For(s.Extension, s.Domain, secret), Ha1b: ha1bFor(s.Extension, s.Domain, secret), Realm: s.Domain})
 	return change{Action: "sip.secret", TargetType: "sip_account", TargetID: s.ID, TargetLabel: s.label(),
 		AccountID: s.AccountID, Before: map[string]any{"needs_password": s.NeedsPassword}}, err
@@ -294,7 +294,7 @@ func (d *DB) RegenerateStaleSIPSecrets(ctx context.Context, a Actor) ([]SIPSecre
 			if err != nil {
 				return nil, err
 			}
-			c, err := setSIPSecret(ctx, t, s, secret)
+			c, err := t.setSIPSecret(s, secret)
 			if err != nil {
 				return nil, err
 			}
@@ -358,7 +358,7 @@ func (d *DB) UpdateSIPAccount(ctx context.Context, a Actor, id int64, p SIPAccou
 				After: map[string]bool{"enabled": *p.Enabled}})
 		}
 		if p.UserID != nil {
-			c, err := assignSIP(ctx, t, *p.UserID, id)
+			c, err := t.assignSIP(*p.UserID, id)
 			if err != nil {
 				return nil, err
 			}

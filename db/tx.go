@@ -22,7 +22,17 @@ type change struct {
 	After       any
 }
 
-// tx is a write transaction in progress.
+// tx is a write transaction in progress, and the one way to write.
+//
+// The rule for helpers: a helper that reads or writes inside a write is a
+// method of *tx (t.setUserGroups, t.assignSIP, t.checkUserInput ...) and
+// uses t.ctx, t.a and t's queries, so that its checks see what the
+// transaction has written so far. Only a helper that also serves reads
+// outside any write is a plain function taking (ctx, q *sqlcdb.Queries,
+// ...), called with d.rq on the read pool and with t.ctx, t.Queries in a
+// write (getSIP, getAccount, mayActOn); no helper takes a *tx as an
+// argument. A write nested in a write (a row of the CSV import) is
+// t.savepoint, called explicitly; no transaction travels in a context.
 type tx struct {
 	*sqlcdb.Queries
 	sql *sql.Tx

@@ -82,7 +82,7 @@ func (d *DB) CreateUser(ctx context.Context, a Actor, in UserInput) (UserSaved, 
 	}
 	var out UserSaved
 	err = d.update(ctx, a, func(t *tx) ([]change, error) {
-		if err := mayGiveRole(ctx, t.Queries, a, in.RoleID); err != nil {
+		if err := t.mayGiveRole(in.RoleID); err != nil {
 			if AsError(err) == nil || AsError(err).Code != EFORBIDDEN {
 				return nil, err
 			}
@@ -224,7 +224,7 @@ func (t *tx) applyUserLinks(u sqlcdb.User, in UserInput, out *UserSaved) ([]chan
 			return nil, err
 		}
 	case in.SIPAccountID == 0 && in.NewExtension != "":
-		secret, c, err := createSIP(t.ctx, t, t.a.AccountID, SIPAccountInput{Extension: in.NewExtension}, "extension")
+		secret, c, err := t.createSIP(t.a.AccountID, SIPAccountInput{Extension: in.NewExtension}, "extension")
 		if err := keep("extension", c, err); err != nil {
 			return nil, err
 		}
@@ -235,10 +235,10 @@ func (t *tx) applyUserLinks(u sqlcdb.User, in UserInput, out *UserSaved) ([]chan
 			}
 		}
 	}
-	if err := on("call_number_id")(setPresentation(t.ctx, t, PhoneNumbers, u.ID, in.CallNumberID)); err != nil {
+	if err := on("call_number_id")(t.setPresentation(PhoneNumbers, u.ID, in.CallNumberID)); err != nil {
 		return nil, err
 	}
-	if err := on("sms_sender_id")(setPresentation(t.ctx, t, SMSSenders, u.ID, in.SMSSenderID)); err != nil {
+	if err := on("sms_sender_id")(t.setPresentation(SMSSenders, u.ID, in.SMSSenderID)); err != nil {
 		return nil, err
 	}
 	if err := on("group_ids")(t.setUserGroups(u.ID, in.GroupIDs)); err != nil {
@@ -256,7 +256,7 @@ func (t *tx) replaceSIP(u sqlcdb.User, sipID int64) (change, error) {
 			return change{}, err
 		}
 	}
-	return assignSIP(t.ctx, t, u.ID, sipID)
+	return t.assignSIP(u.ID, sipID)
 }
 
 // setRoleForForm moves the user to roleID unless it is theirs already, as
@@ -273,7 +273,7 @@ func (t *tx) setRoleForForm(u sqlcdb.User, roleID int64) (change, error) {
 	if err := t.mayActOnUser(ActRole, u); err != nil {
 		return change{}, err
 	}
-	if err := mayGiveRole(t.ctx, t.Queries, t.a, to.ID); err != nil {
+	if err := t.mayGiveRole(to.ID); err != nil {
 		return change{}, err
 	}
 	return t.moveUserToRole(u.ID, to)
