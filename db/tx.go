@@ -86,20 +86,48 @@ func auditJSON(v any) (string, error) {
 
 // update runs fn in one write transaction (BEGIN IMMEDIATE through the single
 // writer connection) and writes the audit rows of the changes fn reports in
-// that same transaction. Any error rolls everything back.
+// that same transaction. Any error rolls everything back. It is the only
+// place a write transaction begins.
 func (d *DB) update(ctx context.Context, a Actor, fn func(t *tx) ([]change, error)) error {
-	if outer, ok := ctx.Value(batchKey{}).(*tx); ok {
-		return outer.savepoint(ctx, a, fn)
-	}
 	sqlTx, err := d.write.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
 	defer sqlTx.Rollback()
-	t := &tx{Queries: sqlcdb.New(sqlTx), sql: sqlTx, d: d, a: a, ctx: ctx}
+	stmts := &stmtCache{tx: sqlTx, stmts: map[string]*sql.Stmt{}}
+	defer stmts.close()
+	t := &tx{Queries: sqlcdb.New(stmts), sql: sqlTx, d: d, a: a, ctx: ctx}
+	if err := t.run(fn); err != nil {
+		return mapSQLError(err)
+	}
+	return mapSQLError(sqlTx.Commit())
+}
+
+// savepoint runs fn inside t as update runs it in a transaction of its
+// own: a refused fn rolls back all it wrote, and only that; its audit rows
+// are written with it. The CSV import saves each row in a savepoint of its
+// batch's transaction (users_import.go).
+func (t *tx) savepoint(fn func(t *tx) ([]change, error)) error {
+	if _, err := t.sql.ExecContext(t.ctx, "SAVEPOINT op"); err != nil {
+		return err
+	}
+	err := t.run(fn)
+	if err != nil {
+		if _, rerr := t.sql.ExecContext(t.ctx, "ROLLBACK TO op"); rerr != nil {
+			return errors.Join(err, rerr)
+		}
+	}
+	if _, rerr := t.sql.ExecContext(t.ctx, "RELEASE op"); rerr != nil {
+		return errors.Join(err, rerr)
+	}
+	return mapSQLError(err)
+}
+
+// run calls fn and writes the audit rows of the changes it reports.
+func (t *tx) run(fn func(t *tx) ([]change, error)) error {
 	changes, err := fn(t)
 	if err != nil {
-		return mapSQLError(err)
+		return err
 	}
 	for _, c := range changes {
 		if c.Action == "" {
@@ -109,50 +137,7 @@ func (d *DB) update(ctx context.Context, a Actor, fn func(t *tx) ([]change, erro
 			return err
 		}
 	}
-	if err := sqlTx.Commit(); err != nil {
-		return mapSQLError(err)
-	}
 	return nil
-}
-
-// batchKey marks a context whose operations run inside an open
-// transaction, each as a savepoint: the CSV import (users_import.go) saves
-// many rows per transaction through the very CreateUser the form uses,
-// since one commit per row (an fsync each) cannot import 100,000 rows in
-// seconds. Only this package sets it.
-type batchKey struct{}
-
-// savepoint runs fn like update, inside t: a refused fn rolls back all it
-// wrote, and only that; its audit rows are written with it.
-func (t *tx) savepoint(ctx context.Context, a Actor, fn func(t *tx) ([]change, error)) error {
-	if _, err := t.sql.ExecContext(ctx, "SAVEPOINT op"); err != nil {
-		return err
-	}
-	inner := &tx{Queries: t.Queries, sql: t.sql, d: t.d, a: a, ctx: ctx}
-	err := func() error {
-		changes, err := fn(inner)
-		if err != nil {
-			return err
-		}
-		for _, c := range changes {
-			if c.Action == "" {
-				continue
-			}
-			if err := inner.audit(c); err != nil {
-				return err
-			}
-		}
-		return nil
-	}()
-	if err != nil {
-		if _, rerr := t.sql.ExecContext(ctx, "ROLLBACK TO op"); rerr != nil {
-			return errors.Join(err, rerr)
-		}
-	}
-	if _, rerr := t.sql.ExecContext(ctx, "RELEASE op"); rerr != nil {
-		return errors.Join(err, rerr)
-	}
-	return mapSQLError(err)
 }
 
 // one is a shorthand for an operation with a single change.
