@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"kadra/db/internal/sqlcdb"
 )
 
 // The longest role name and description, in characters.
@@ -44,16 +46,22 @@ func (d *DB) CheckRoleStep(ctx context.Context, a Actor, in RoleInput, step Role
 	if err := requireOwner(a); err != nil {
 		return err
 	}
-	in = normalRoleInput(in)
+	return checkRoleInput(ctx, d.rq, a, normalRoleInput(in), step)
+}
+
+// checkRoleInput validates normalised wizard input up to and including
+// step, reading through q: the read pool for the wizard's steps, the
+// write's transaction for CreateRole.
+func checkRoleInput(ctx context.Context, q *sqlcdb.Queries, a Actor, in RoleInput, step RoleStep) error {
 	var v ValidationError
-	if err := d.checkRoleDetails(ctx, &v, 0, in); err != nil {
+	if err := checkRoleDetails(ctx, q, &v, 0, in); err != nil {
 		return err
 	}
 	if step >= RoleStepPermissions {
 		checkRolePermissions(&v, "", in.Permissions)
 	}
 	if step >= RoleStepUsers {
-		if err := d.checkRoleUsers(ctx, &v, a, in.UserIDs); err != nil {
+		if err := checkRoleUsers(ctx, q, &v, a, in.UserIDs); err != nil {
 			return err
 		}
 	}
@@ -62,7 +70,7 @@ func (d *DB) CheckRoleStep(ctx context.Context, a Actor, in RoleInput, step Role
 
 // checkRoleDetails validates the name and description; the name must be
 // unique among roles, compared case-insensitively.
-func (d *DB) checkRoleDetails(ctx context.Context, v *ValidationError, id int64, in RoleInput) error {
+func checkRoleDetails(ctx context.Context, q *sqlcdb.Queries, v *ValidationError, id int64, in RoleInput) error {
 	checkName(v, "name", in.Name, roleNameMax)
 	if n := len([]rune(in.Description)); n > roleDescMax {
 		v.Add("description", M("error.too_long", "Max", roleDescMax))
@@ -72,7 +80,7 @@ func (d *DB) checkRoleDetails(ctx context.Context, v *ValidationError, id int64,
 	if v.Has("name") {
 		return nil
 	}
-	other, err := d.rq.RoleIDByName(ctx, in.Name)
+	other, err := q.RoleIDByName(ctx, in.Name)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 	case err != nil:
@@ -110,10 +118,10 @@ func checkRolePermissions(v *ValidationError, builtin string, perms []Permission
 
 // checkRoleUsers refuses ids that are not users of the acting account, and
 // the owner, who always stays Administrator.
-func (d *DB) checkRoleUsers(ctx context.Context, v *ValidationError, a Actor, ids []int64) error {
+func checkRoleUsers(ctx context.Context, q *sqlcdb.Queries, v *ValidationError, a Actor, ids []int64) error {
 	var unknown []string
 	for _, id := range ids {
-		u, err := d.rq.GetUser(ctx, id)
+		u, err := q.GetUser(ctx, id)
 		switch {
 		case errors.Is(err, sql.ErrNoRows) || (err == nil && u.AccountID != a.AccountID):
 			unknown = append(unknown, strconv.FormatInt(id, 10))

@@ -14,12 +14,15 @@ import (
 // transaction. Owner only (R-ROLE-3). Returns EINVALID per field: an empty,
 // too long or taken name, unknown permissions, unknown users or the owner.
 func (d *DB) CreateRole(ctx context.Context, a Actor, in RoleInput) (Role, error) {
-	if err := d.CheckRoleStep(ctx, a, in, RoleStepUsers); err != nil {
+	if err := requireOwner(a); err != nil {
 		return Role{}, err
 	}
 	in = normalRoleInput(in)
 	var created sqlcdb.Role
 	err := d.updateCounted(ctx, a, func(t *tx) ([]change, error) {
+		if err := checkRoleInput(t.ctx, t.Queries, t.a, in, RoleStepUsers); err != nil {
+			return nil, err
+		}
 		var err error
 		created, err = t.CreateRole(ctx, sqlcdb.CreateRoleParams{Name: in.Name, Description: in.Description})
 		if err != nil {
@@ -115,16 +118,16 @@ func (d *DB) UpdateRole(ctx context.Context, a Actor, id int64, p RolePatch) (Ro
 		in.Permissions = *p.Permissions
 	}
 	in = normalRoleInput(in)
-	var v ValidationError
-	if err := d.checkRoleDetails(ctx, &v, id, in); err != nil {
-		return Role{}, err
-	}
-	checkRolePermissions(&v, before.Kind, in.Permissions)
-	if err := v.Err(); err != nil {
-		return Role{}, err
-	}
 	after := roleAudit{Name: in.Name, Description: in.Description, Permissions: permsOf("", in.Permissions)}
 	err = d.updateCounted(ctx, a, func(t *tx) ([]change, error) {
+		var v ValidationError
+		if err := checkRoleDetails(t.ctx, t.Queries, &v, id, in); err != nil {
+			return nil, err
+		}
+		checkRolePermissions(&v, before.Kind, in.Permissions)
+		if err := v.Err(); err != nil {
+			return nil, err
+		}
 		if err := t.UpdateRole(ctx, sqlcdb.UpdateRoleParams{ID: id, Name: in.Name,
 			Description: in.Description}); err != nil {
 			if strings.Contains(err.Error(), "UNIQUE") {
