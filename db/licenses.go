@@ -178,12 +178,7 @@ func (d *DB) UpdateLicense(ctx context.Context, a Actor, id int64, p LicensePatc
 	if err := requireLicenseSeller(a); err != nil {
 		return License{}, err
 	}
-	var out License
-	err := d.update(ctx, a, func(t *tx) ([]change, error) {
-		before, err := accountLicense(ctx, t.Queries, a.AccountID, id)
-		if err != nil {
-			return nil, err
-		}
+	return updateItem(ctx, d, a, accountLicense, id, func(t *tx, before License) (License, []change, error) {
 		in := LicenseInput{Product: before.Product, Seats: before.Seats}
 		if p.Product != nil {
 			in.Product = strings.TrimSpace(*p.Product)
@@ -192,21 +187,20 @@ func (d *DB) UpdateLicense(ctx context.Context, a Actor, id int64, p LicensePatc
 			in.Seats = *p.Seats
 		}
 		if err := t.checkLicense(a.AccountID, id, in, before.Used); err != nil {
-			return nil, err
+			return License{}, nil, err
 		}
-		out = before
+		out := before
 		out.Product, out.Seats, out.Free = in.Product, in.Seats, in.Seats-before.Used
 		if out == before {
-			return nil, nil
+			return out, nil, nil
 		}
 		if err := t.UpdateLicense(ctx, sqlcdb.UpdateLicenseParams{ID: id, AccountID: a.AccountID,
 			Product: in.Product, Seats: int64(in.Seats)}); err != nil {
-			return nil, err
+			return out, nil, err
 		}
-		return one(change{Action: "license.update", TargetType: "license", TargetID: id, TargetLabel: out.Product,
+		return out, one(change{Action: "license.update", TargetType: "license", TargetID: id, TargetLabel: out.Product,
 			Before: before, After: out}), nil
 	})
-	return out, err
 }
 
 // DeleteLicense removes a licence of the acting account and every seat of
@@ -215,17 +209,14 @@ func (d *DB) DeleteLicense(ctx context.Context, a Actor, id int64) error {
 	if err := requireLicenseSeller(a); err != nil {
 		return err
 	}
-	return d.update(ctx, a, func(t *tx) ([]change, error) {
-		l, err := accountLicense(ctx, t.Queries, a.AccountID, id)
-		if err != nil {
-			return nil, err
-		}
+	_, err := updateItem(ctx, d, a, accountLicense, id, func(t *tx, l License) (License, []change, error) {
 		if _, err := t.DeleteLicense(ctx, sqlcdb.DeleteLicenseParams{ID: id, AccountID: a.AccountID}); err != nil {
-			return nil, err
+			return l, nil, err
 		}
-		return one(change{Action: "license.delete", TargetType: "license", TargetID: id, TargetLabel: l.Product,
+		return l, one(change{Action: "license.delete", TargetType: "license", TargetID: id, TargetLabel: l.Product,
 			Before: l}), nil
 	})
+	return err
 }
 
 // LicenseHolder is a user holding a seat of a licence.
@@ -293,26 +284,21 @@ func (d *DB) UnassignLicense(ctx context.Context, a Actor, licenseID, userID int
 	if err := requireLicenseAdmin(a); err != nil {
 		return License{}, err
 	}
-	var out License
-	err := d.update(ctx, a, func(t *tx) ([]change, error) {
-		l, err := accountLicense(ctx, t.Queries, a.AccountID, licenseID)
-		if err != nil {
-			return nil, err
-		}
+	return updateItem(ctx, d, a, accountLicense, licenseID, func(t *tx, l License) (License, []change, error) {
+		var out License
 		u, err := t.targetUser(ActSeat, userID)
 		if err != nil {
-			return nil, err
+			return out, nil, err
 		}
 		out = l
 		n, err := t.UnassignLicenseSeat(ctx, sqlcdb.UnassignLicenseSeatParams{LicenseID: l.ID, UserID: u.ID})
 		if err != nil || n == 0 {
-			return nil, err
+			return out, nil, err
 		}
 		out.Used, out.Free = l.Used-1, l.Free+1
-		return one(change{Action: "license.unassign", TargetType: "license", TargetID: l.ID, TargetLabel: l.Product,
+		return out, one(change{Action: "license.unassign", TargetType: "license", TargetID: l.ID, TargetLabel: l.Product,
 			Before: map[string]any{"user_id": u.ID, "email": u.Email}, After: map[string]any{"used": out.Used}}), nil
 	})
-	return out, err
 }
 
 // UserLicense is a licence of the account with whether a user holds it.
@@ -380,37 +366,32 @@ func (d *DB) AssignSeat(ctx context.Context, a Actor, licenseID int64, in SeatIn
 	if err := requireLicenseAdmin(a); err != nil {
 		return License{}, err
 	}
-	var out License
-	err := d.update(ctx, a, func(t *tx) ([]change, error) {
-		l, err := accountLicense(ctx, t.Queries, a.AccountID, licenseID)
-		if err != nil {
-			return nil, err
-		}
+	return updateItem(ctx, d, a, accountLicense, licenseID, func(t *tx, l License) (License, []change, error) {
+		var out License
 		u, err := t.seatUser(in)
 		if err != nil {
-			return nil, err
+			return out, nil, err
 		}
 		if err := t.mayActOnUser(ActSeat, u); err != nil {
-			return nil, err
+			return out, nil, err
 		}
 		out = l
 		if n, err := t.LicenseSeatTaken(ctx, sqlcdb.LicenseSeatTakenParams{LicenseID: l.ID, UserID: u.ID}); err != nil {
-			return nil, err
+			return out, nil, err
 		} else if n > 0 {
-			return nil, nil
+			return out, nil, nil
 		}
 		if l.Used >= l.Seats {
-			return nil, Errorf(ECONFLICT, "license.full", "Product", l.Product, "Count", l.Seats)
+			return out, nil, Errorf(ECONFLICT, "license.full", "Product", l.Product, "Count", l.Seats)
 		}
 		if err := t.AssignLicenseSeat(ctx, sqlcdb.AssignLicenseSeatParams{LicenseID: l.ID, UserID: u.ID,
 			AssignedAt: d.unix()}); err != nil {
-			return nil, err
+			return out, nil, err
 		}
 		out.Used, out.Free = l.Used+1, l.Free-1
-		return one(change{Action: "license.assign", TargetType: "license", TargetID: l.ID, TargetLabel: l.Product,
+		return out, one(change{Action: "license.assign", TargetType: "license", TargetID: l.ID, TargetLabel: l.Product,
 			After: map[string]any{"user_id": u.ID, "email": u.Email, "used": out.Used, "seats": l.Seats}}), nil
 	})
-	return out, err
 }
 
 // SetUserLicenses gives a user of the acting account seats of exactly the

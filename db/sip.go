@@ -222,29 +222,22 @@ func (d *DB) RegenerateSIPSecret(ctx context.Context, a Actor, id int64, in SIPS
 	if err := a.require(PermSIPManage); err != nil {
 		return SIPSecret{}, err
 	}
-	var out SIPSecret
-	err := d.update(ctx, a, func(t *tx) ([]change, error) {
-		s, err := getSIP(ctx, t.Queries, a.AccountID, id)
-		if err != nil {
-			return nil, err
-		}
+	return updateItem(ctx, d, a, getSIP, id, func(t *tx, s SIPAccount) (SIPSecret, []change, error) {
 		if err := t.maySIPHolder(s); err != nil {
-			return nil, err
+			return SIPSecret{}, nil, err
 		}
 		var v ValidationError
 		secret, err := sipSecretFrom(&v, "password", in.PasswordMode, in.Password, s.Extension)
 		if err != nil {
-			return nil, err
+			return SIPSecret{}, nil, err
 		}
 		if err := v.Err(); err != nil {
-			return nil, err
+			return SIPSecret{}, nil, err
 		}
 		c, err := t.setSIPSecret(s, secret)
-		out = SIPSecret{SIPAccount: s, Password: secret}
-		out.NeedsPassword = false
-		return one(c), err
+		s.NeedsPassword = false
+		return SIPSecret{SIPAccount: s, Password: secret}, one(c), err
 	})
-	return out, err
 }
 
 // maySIPHolder asks the policy whether the actor may change the SIP
@@ -332,22 +325,17 @@ func (d *DB) UpdateSIPAccount(ctx context.Context, a Actor, id int64, p SIPAccou
 	} else if err := requireSIPAssign(a); err != nil {
 		return SIPAccount{}, err
 	}
-	var out SIPAccount
-	err := d.update(ctx, a, func(t *tx) ([]change, error) {
-		s, err := getSIP(ctx, t.Queries, a.AccountID, id)
-		if err != nil {
-			return nil, err
-		}
+	return updateItem(ctx, d, a, getSIP, id, func(t *tx, s SIPAccount) (SIPAccount, []change, error) {
 		var changes []change
 		if p.Enabled != nil {
 			if err := t.maySIPHolder(s); err != nil {
-				return nil, err
+				return SIPAccount{}, nil, err
 			}
 		}
 		if p.Enabled != nil && *p.Enabled != s.Enabled {
 			if err := t.SetSIPEnabled(ctx, sqlcdb.SetSIPEnabledParams{ID: id, AccountID: a.AccountID,
 				Enabled: sipFlag(*p.Enabled)}); err != nil {
-				return nil, err
+				return SIPAccount{}, nil, err
 			}
 			action := "sip.disable"
 			if *p.Enabled {
@@ -360,14 +348,13 @@ func (d *DB) UpdateSIPAccount(ctx context.Context, a Actor, id int64, p SIPAccou
 		if p.UserID != nil {
 			c, err := t.assignSIP(*p.UserID, id)
 			if err != nil {
-				return nil, err
+				return SIPAccount{}, nil, err
 			}
 			changes = append(changes, c)
 		}
-		out, err = getSIP(ctx, t.Queries, a.AccountID, id)
-		return changes, err
+		out, err := getSIP(ctx, t.Queries, a.AccountID, id)
+		return out, changes, err
 	})
-	return out, err
 }
 
 func sipFlag(b bool) int64 {
@@ -384,23 +371,16 @@ func (d *DB) DeleteSIPAccount(ctx context.Context, a Actor, id int64) (SIPAccoun
 	if err := a.require(PermSIPManage); err != nil {
 		return SIPAccount{}, err
 	}
-	var out SIPAccount
-	err := d.update(ctx, a, func(t *tx) ([]change, error) {
-		s, err := getSIP(ctx, t.Queries, a.AccountID, id)
-		if err != nil {
-			return nil, err
-		}
-		out = s
+	return updateItem(ctx, d, a, getSIP, id, func(t *tx, s SIPAccount) (SIPAccount, []change, error) {
 		if s.UserID != 0 {
-			return nil, Errorf(ECONFLICT, "sip.delete.assigned", "Extension", s.Extension, "User", s.User())
+			return s, nil, Errorf(ECONFLICT, "sip.delete.assigned", "Extension", s.Extension, "User", s.User())
 		}
 		if err := t.DeleteSIPAccount(ctx, sqlcdb.DeleteSIPAccountParams{ID: id, AccountID: a.AccountID}); err != nil {
-			return nil, err
+			return s, nil, err
 		}
-		return one(change{Action: "sip.delete", TargetType: "sip_account", TargetID: id, TargetLabel: s.label(),
+		return s, one(change{Action: "sip.delete", TargetType: "sip_account", TargetID: id, TargetLabel: s.label(),
 			Before: s}), nil
 	})
-	return out, err
 }
 
 // SIPSubscriber is one row of the registrar contract: what Kamailio reads

@@ -175,3 +175,22 @@ func notFound(err error) error {
 	}
 	return err
 }
+
+// updateItem runs fn in one write on the item id of the acting account
+// (a licence, a SIP account ...), which get reads inside the transaction
+// (ENOTFOUND when the account has none); fn returns what the write
+// answers, and the changes to audit.
+func updateItem[T, R any](ctx context.Context, d *DB, a Actor, get func(context.Context, *sqlcdb.Queries, int64, int64) (T, error),
+	id int64, fn func(t *tx, item T) (R, []change, error)) (R, error) {
+	var out R
+	err := d.update(ctx, a, func(t *tx) ([]change, error) {
+		item, err := get(t.ctx, t.Queries, t.a.AccountID, id)
+		if err != nil {
+			return nil, err
+		}
+		var changes []change
+		out, changes, err = fn(t, item)
+		return changes, err
+	})
+	return out, err
+}
