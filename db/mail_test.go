@@ -6,9 +6,7 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"regexp"
-	"strconv"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -57,30 +55,12 @@ func lastMail(t *testing.T, d *db.DB, owner db.Actor, addr string) db.OutboxMail
 	return db.OutboxMail{}
 }
 
-var inviteExtension atomic.Int64
-
-// nextInviteExtension gives each user these tests create their own
-// extension (R-USER-6), apart from dbtest.AddUser's.
-func nextInviteExtension() string { return strconv.FormatInt(5000+inviteExtension.Add(1), 10) }
-
+// invite adds a user invited with an activation mail (R-USER-11).
 func invite(t *testing.T, d *db.DB, a db.Actor, email, notify string) db.User {
 	t.Helper()
-	ctx := context.Background()
-	role, err := d.BuiltinRoleID(ctx, db.BuiltinStaff)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pos, err := d.DefaultPositionID(ctx, a)
-	if err != nil {
-		t.Fatal(err)
-	}
-	u, err := d.CreateUser(ctx, a, db.UserInput{Email: email, NotifyEmail: notify, FullName: "Iza Invited",
-		SendInvite: true, RoleID: role, PositionID: pos,
-		NewExtension: nextInviteExtension()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return u.User
+	return dbtest.AddUser(t, d, a, email, dbtest.Invited, func(in *db.UserInput) {
+		in.NotifyEmail, in.FullName = notify, "Iza Invited"
+	})
 }
 
 // R-USER-11: an invited user gets a single-use link valid 72 h, stored only
@@ -399,12 +379,7 @@ func TestForgotPassword(t *testing.T) {
 		if _, err := d.BlockUser(ctx, owner, b.ID); err != nil {
 			t.Fatal(err)
 		}
-		role, _ := d.BuiltinRoleID(ctx, db.BuiltinStaff)
-		pos, _ := d.DefaultPositionID(ctx, owner)
-		if _, err := d.CreateUser(ctx, owner, db.UserInput{Email: "idle@example.pl", FullName: "Idle",
-			RoleID: role, PositionID: pos, NewExtension: nextInviteExtension()}); err != nil {
-			t.Fatal(err)
-		}
+		dbtest.AddUser(t, d, owner, "idle@example.pl", dbtest.Inactive)
 		before := len(outbox(t, d, owner))
 		if err := ask("gone@example.pl", "192.0.2.3"); err != nil {
 			t.Fatal(err)

@@ -29,12 +29,9 @@ func importSetup(t *testing.T) (*db.DB, db.Actor, dbtest.Names) {
 	t.Helper()
 	d, owner := dbtest.Setup(t)
 	names := dbtest.CSVNames(t, d, owner)
-	ctx := context.Background()
-	staff, _ := d.BuiltinRoleID(ctx, db.BuiltinStaff)
-	if _, err := d.CreateUser(ctx, owner, db.UserInput{Email: "taken@example.pl", FullName: "Taken",
-		RoleID: staff, PositionID: names.Consultant, NewExtension: "1002"}); err != nil {
-		t.Fatal(err)
-	}
+	dbtest.AddUser(t, d, owner, "taken@example.pl", func(in *db.UserInput) {
+		in.PositionID, in.NewExtension = names.Consultant, "1002" // line 7 of importFile asks for 1002
+	})
 	return d, owner, names
 }
 
@@ -243,9 +240,10 @@ func TestImportUsersDuplicates(t *testing.T) {
 func TestImportRowSeesItsBatch(t *testing.T) {
 	ctx := context.Background()
 	d, owner, names := importSetup(t)
-	staff, _ := d.BuiltinRoleID(ctx, db.BuiltinStaff)
 	in := func(email, ext string) db.UserInput {
-		return db.UserInput{Email: email, FullName: "F", RoleID: staff, PositionID: names.Consultant, NewExtension: ext}
+		in := dbtest.UserInput(t, d, owner, email)
+		in.Password, in.PasswordConfirm, in.PositionID, in.NewExtension = "", "", names.Consultant, ext
+		return in
 	}
 	errs := d.CreateUsersInOneWrite(ctx, owner, in("hal@example.pl", "1300"), in("HAL@example.pl", "1301"),
 		in("ian@example.pl", "1300"))
