@@ -128,11 +128,8 @@ func (d *DB) SetUserGroups(ctx context.Context, a Actor, userID int64, groupIDs 
 // it too); the change is empty when the groups stay the same.
 func (t *tx) setUserGroups(userID int64, groupIDs []int64) (change, error) {
 	ctx, a := t.ctx, t.a
-	u, err := t.GetUser(ctx, userID)
-	if err != nil || u.AccountID != a.AccountID {
-		return change{}, errNotFound
-	}
-	if err := t.mayActOnUser(ActEdit, u); err != nil {
+	u, err := t.targetUser(ActEdit, userID)
+	if err != nil {
 		return change{}, err
 	}
 	if len(groupIDs) == 0 { // the common case of the user form: no tree to read
@@ -220,11 +217,8 @@ func (d *DB) SetUserPosition(ctx context.Context, a Actor, userID, positionID in
 // empty when the position stays the same.
 func (t *tx) setUserPosition(userID, positionID int64) (change, error) {
 	ctx, a := t.ctx, t.a
-	u, err := t.GetUser(ctx, userID)
-	if err != nil || u.AccountID != a.AccountID {
-		return change{}, errNotFound
-	}
-	if err := t.mayActOnUser(ActEdit, u); err != nil {
+	u, err := t.targetUser(ActEdit, userID)
+	if err != nil {
 		return change{}, err
 	}
 	pos, err := t.GetGroup(ctx, sqlcdb.GetGroupParams{ID: positionID, AccountID: a.AccountID})
