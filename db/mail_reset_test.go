@@ -11,6 +11,18 @@ import (
 	"kadra/db/dbtest"
 )
 
+// resetLinkOf adds an active user, has the row menu mail them a reset link
+// and returns the user and the link's token.
+func resetLinkOf(t *testing.T, d *db.DB, owner db.Actor, email string) (db.User, string) {
+	t.Helper()
+	u := dbtest.AddUser(t, d, owner, email)
+	if _, err := d.ResetPassword(context.Background(), owner, u.ID); err != nil {
+		t.Fatal(err)
+	}
+	_, raw := mailLink(t, lastMail(t, d, owner, email).Body)
+	return u, raw
+}
+
 // R-USER-12: "Reset password" resends the activation mail to an invited user
 // (voiding the old link) and mails a reset link to an active one; the reset
 // ends every session of the user.
@@ -75,11 +87,7 @@ func TestResetPasswordFromRowMenu(t *testing.T) {
 	})
 
 	t.Run("ResetLinkExpires", func(t *testing.T) {
-		u := dbtest.AddUser(t, d, owner, "slow@example.pl")
-		if _, err := d.ResetPassword(ctx, owner, u.ID); err != nil {
-			t.Fatal(err)
-		}
-		_, raw := mailLink(t, lastMail(t, d, owner, "slow@example.pl").Body)
+		_, raw := resetLinkOf(t, d, owner, "slow@example.pl")
 		clock.Advance(db.ResetTTL)
 		if _, err := d.CheckToken(ctx, "reset", raw); db.ErrorCode(err) != db.ENOTFOUND {
 			t.Fatalf("expired: %v", err)
@@ -87,11 +95,7 @@ func TestResetPasswordFromRowMenu(t *testing.T) {
 	})
 
 	t.Run("ErrBlocked", func(t *testing.T) {
-		u := dbtest.AddUser(t, d, owner, "blocked@example.pl")
-		if _, err := d.ResetPassword(ctx, owner, u.ID); err != nil {
-			t.Fatal(err)
-		}
-		_, raw := mailLink(t, lastMail(t, d, owner, "blocked@example.pl").Body)
+		u, raw := resetLinkOf(t, d, owner, "blocked@example.pl")
 		if _, err := d.BlockUser(ctx, owner, u.ID); err != nil {
 			t.Fatal(err)
 		}
