@@ -116,7 +116,7 @@ func (t *tx) createUser(in UserInput, hash string) (UserSaved, []change, error) 
 	}
 	status := StatusInactive
 	switch {
-	case in.Password != "":
+	case hash != "":
 		status = StatusActive
 	case in.SendInvite:
 		status = StatusInvited
