@@ -301,7 +301,7 @@ func (d *DB) CreateAccount(ctx context.Context, a Actor, in AccountInput) (Accou
 		if err != nil {
 			return nil, err
 		}
-		if _, err := seedPositions(ctx, t, acc.ID, now); err != nil {
+		if _, err := t.seedPositions(acc.ID, now); err != nil {
 			return nil, err
 		}
 		out = accountFrom(acc)

@@ -28,15 +28,15 @@ func (d *DB) SetUserPresentation(ctx context.Context, a Actor, k *PresentationKi
 		return err
 	}
 	return d.update(ctx, a, func(t *tx) ([]change, error) {
-		c, err := setPresentation(ctx, t, k, userID, id)
+		c, err := t.setPresentation(k, userID, id)
 		return one(c), err
 	})
 }
 
 // setPresentation sets what a user presents inside t; for the user form's
 // transaction. It returns the audit change (none when nothing changes).
-func setPresentation(ctx context.Context, t *tx, k *PresentationKind, userID, id int64) (change, error) {
-	u, err := sipUser(ctx, t, userID, ActPresentation)
+func (t *tx) setPresentation(k *PresentationKind, userID, id int64) (change, error) {
+	u, err := t.sipUser(userID, ActPresentation)
 	if err != nil {
 		return change{}, err
 	}
@@ -46,7 +46,7 @@ func setPresentation(ctx context.Context, t *tx, k *PresentationKind, userID, id
 	}
 	label := ""
 	if id != 0 {
-		p, err := getPresentation(ctx, t.Queries, t.a.AccountID, k, id)
+		p, err := getPresentation(t.ctx, t.Queries, t.a.AccountID, k, id)
 		if err != nil {
 			if ErrorCode(err) == ENOTFOUND {
 				var v ValidationError
@@ -57,7 +57,7 @@ func setPresentation(ctx context.Context, t *tx, k *PresentationKind, userID, id
 		}
 		label = p.Value
 	}
-	if err := k.writes.setUser(ctx, t.Queries, t.a.AccountID, userID, nullID(id), t.d.unix()); err != nil {
+	if err := k.writes.setUser(t.ctx, t.Queries, t.a.AccountID, userID, nullID(id), t.d.unix()); err != nil {
 		return change{}, err
 	}
 	return change{Action: "user." + k.action, TargetType: "user", TargetID: u.ID, TargetLabel: u.Email,

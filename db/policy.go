@@ -177,11 +177,12 @@ func missingPermission(ctx context.Context, q *sqlcdb.Queries, a Actor, roleID i
 // mayGiveRole reports whether the actor may hand out (or take away) a role:
 // only one whose every permission they hold (R-SEC-2). Returns EFORBIDDEN
 // (role.above_own) otherwise.
-func mayGiveRole(ctx context.Context, q *sqlcdb.Queries, a Actor, roleID int64) error {
+func (t *tx) mayGiveRole(roleID int64) error {
+	a := t.a
 	if a.IsOwner || a.system {
 		return nil
 	}
-	missing, err := missingPermission(ctx, q, a, roleID)
+	missing, err := missingPermission(t.ctx, t.Queries, a, roleID)
 	if err != nil {
 		return err
 	}

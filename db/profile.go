@@ -36,13 +36,6 @@ func (d *DB) UpdateOwnDetails(ctx context.Context, a Actor, in ProfileInput) (Us
 	checkEmail(v, "notify_email", n.NotifyEmail, false)
 	checkName(v, "full_name", n.FullName, 200)
 	checkPhone(v, "work_phone", n.WorkPhone)
-	if !v.Has("email") {
-		if taken, err := d.rq.UserEmailTaken(ctx, sqlcdb.UserEmailTakenParams{Email: n.Email, ExceptID: u.ID}); err != nil {
-			return User{}, err
-		} else if taken > 0 {
-			v.Conflict("email", M("user.email_taken"))
-		}
-	}
 	emailChanged := !equalFoldASCII(u.Email, n.Email)
 	if emailChanged || !equalFoldASCII(u.NotifyEmail, n.NotifyEmail) {
 		if in.CurrentPassword == "" {
@@ -53,11 +46,18 @@ func (d *DB) UpdateOwnDetails(ctx context.Context, a Actor, in ProfileInput) (Us
 			v.Add("current_password", M("profile.password.wrong"))
 		}
 	}
-	if err := v.Err(); err != nil {
-		return User{}, err
-	}
 	var out User
 	err = d.update(ctx, a, func(t *tx) ([]change, error) {
+		if !v.Has("email") {
+			if taken, err := t.UserEmailTaken(ctx, sqlcdb.UserEmailTakenParams{Email: n.Email, ExceptID: u.ID}); err != nil {
+				return nil, err
+			} else if taken > 0 {
+				v.Conflict("email", M("user.email_taken"))
+			}
+		}
+		if err := v.Err(); err != nil {
+			return nil, err
+		}
 		if err := t.UpdateUserFields(ctx, sqlcdb.UpdateUserFieldsParams{ID: u.ID, AccountID: u.AccountID,
 			Email: n.Email, NotifyEmail: n.NotifyEmail, FullName: n.FullName, WorkPhone: n.WorkPhone,
 			PositionID: u.PositionID, UpdatedAt: d.unix()}); err != nil {

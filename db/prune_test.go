@@ -16,13 +16,8 @@ func TestPrune(t *testing.T) {
 	ctx := context.Background()
 	clock := dbtest.NewClock()
 	d, owner := dbtest.SetupDB(t, dbtest.OpenWith(t, db.Options{Now: clock.Now}))
-	staff, _ := d.BuiltinRoleID(ctx, db.BuiltinStaff)
-	pos, _ := d.DefaultPositionID(ctx, owner)
-	for i, ext := range []string{"1501", "1502"} {
-		if _, err := d.CreateUser(ctx, owner, db.UserInput{Email: ext + "@example.pl", FullName: "Inv", RoleID: staff,
-			PositionID: pos, SendInvite: true, NewExtension: ext}); err != nil {
-			t.Fatal(err)
-		}
+	for i, email := range []string{"1501@example.pl", "1502@example.pl"} {
+		dbtest.AddUser(t, d, owner, email, dbtest.Invited)
 		if i == 0 {
 			mail, err := d.DueMail(ctx, 10)
 			if err != nil || len(mail) != 1 {

@@ -138,7 +138,7 @@ func (d *DB) reserveLoginAttempt(ctx context.Context, email, ip string) (int64, 
 	var id int64
 	err := d.update(ctx, Actor{IP: ip}, func(t *tx) ([]change, error) {
 		now := d.now()
-		if err := throttle(ctx, t.Queries, now, email, ip); err != nil {
+		if err := t.throttle(now, email, ip); err != nil {
 			return nil, err
 		}
 		var err error
@@ -153,13 +153,13 @@ func (d *DB) reserveLoginAttempt(ctx context.Context, email, ip string) (int64, 
 
 // throttle refuses a sign-in attempt that comes too soon after failures for
 // this e-mail or from this IP (counting attempts still in flight).
-func throttle(ctx context.Context, q *sqlcdb.Queries, now time.Time, email, ip string) error {
+func (t *tx) throttle(now time.Time, email, ip string) error {
 	since := now.Add(-loginWindow).Unix()
-	byEmail, err := q.EmailFailuresSince(ctx, sqlcdb.EmailFailuresSinceParams{Email: email, Since: since})
+	byEmail, err := t.EmailFailuresSince(t.ctx, sqlcdb.EmailFailuresSinceParams{Email: email, Since: since})
 	if err != nil {
 		return err
 	}
-	byIP, err := q.IPFailuresSince(ctx, sqlcdb.IPFailuresSinceParams{Ip: ip, Since: since})
+	byIP, err := t.IPFailuresSince(t.ctx, sqlcdb.IPFailuresSinceParams{Ip: ip, Since: since})
 	if err != nil {
 		return err
 	}

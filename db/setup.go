@@ -95,7 +95,7 @@ func (d *DB) Setup(ctx context.Context, in SetupInput, ip string) (User, error) 
 			Description: "Signs in and sees their own profile.", Builtin: BuiltinStaff}); err != nil {
 			return nil, err
 		}
-		position, err := seedPositions(ctx, t, acc.ID, now)
+		position, err := t.seedPositions(acc.ID, now)
 		if err != nil {
 			return nil, err
 		}
@@ -120,13 +120,13 @@ func (d *DB) Setup(ctx context.Context, in SetupInput, ip string) (User, error) 
 
 // seedPositions creates an account's permanent "Position" root and its first
 // position, "Employee", and returns the position's id.
-func seedPositions(ctx context.Context, t *tx, accountID, now int64) (int64, error) {
-	root, err := t.CreateGroup(ctx, sqlcdb.CreateGroupParams{AccountID: accountID, Name: "Position",
+func (t *tx) seedPositions(accountID, now int64) (int64, error) {
+	root, err := t.CreateGroup(t.ctx, sqlcdb.CreateGroupParams{AccountID: accountID, Name: "Position",
 		BuiltinPosition: 1, CreatedAt: now})
 	if err != nil {
 		return 0, err
 	}
-	emp, err := t.CreateGroup(ctx, sqlcdb.CreateGroupParams{AccountID: accountID,
+	emp, err := t.CreateGroup(t.ctx, sqlcdb.CreateGroupParams{AccountID: accountID,
 		ParentID: sql.NullInt64{Int64: root.ID, Valid: true}, Name: "Employee", CreatedAt: now})
 	return emp.ID, err
 }

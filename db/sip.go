@@ -162,7 +162,7 @@ func (d *DB) CreateSIPAccount(ctx context.Context, a Actor, in SIPAccountInput) 
 	err := d.update(ctx, a, func(t *tx) ([]change, error) {
 		var err error
 		var c change
-		out, c, err = createSIP(ctx, t, a.AccountID, in, "password")
+		out, c, err = t.createSIP(a.AccountID, in, "password")
 		return []change{c}, err
 	})
 	return out, err
@@ -170,9 +170,9 @@ func (d *DB) CreateSIPAccount(ctx context.Context, a Actor, in SIPAccountInput) 
 
 // createSIP validates and inserts a SIP account of accountID inside t.
 // passwordField names the password's field in the caller's form.
-func createSIP(ctx context.Context, t *tx, accountID int64, in SIPAccountInput, passwordField string) (SIPSecret, change, error) {
+func (t *tx) createSIP(accountID int64, in SIPAccountInput, passwordField string) (SIPSecret, change, error) {
 	in.Extension = strings.TrimSpace(in.Extension)
-	set, err := sipDomainPattern(ctx, t.Queries, accountID)
+	set, err := sipDomainPattern(t.ctx, t.Queries, accountID)
 	if err != nil {
 		return SIPSecret{}, change{}, err
 	}
@@ -183,7 +183,7 @@ func createSIP(ctx context.Context, t *tx, accountID int64, in SIPAccountInput, 
 		return SIPSecret{}, change{}, err
 	}
 	if !v.Has("extension") {
-		n, err := t.SIPExtensionInDomain(ctx, sqlcdb.SIPExtensionInDomainParams{Extension: in.Extension, Domain: set.Domain})
+		n, err := t.SIPExtensionInDomain(t.ctx, sqlcdb.SIPExtensionInDomainParams{Extension: in.Extension, Domain: set.Domain})
 		if err != nil {
 			return SIPSecret{}, change{}, err
 		}
@@ -194,7 +194,7 @@ func createSIP(ctx context.Context, t *tx, accountID int64, in SIPAccountInput, 
 	if err := v.Err(); err != nil {
 		return SIPSecret{}, change{}, err
 	}
-	row, err := t.CreateSIPAccount(ctx, sqlcdb.CreateSIPAccountParams{AccountID: accountID, Extension: in.Extension,
+	row, err := t.CreateSIPAccount(t.ctx, sqlcdb.CreateSIPAccountParams{AccountID: accountID, Extension: in.Extension,
 		Ha1: ha1For(in.Extension, set.Domain, secret), Ha1b: ha1bFor(in.Extension, set.Domain, secret),
 		Realm: set.Domain, CreatedAt: t.d.unix()})
 	if err != nil {
@@ -222,29 +222,22 @@ func (d *DB) RegenerateSIPSecret(ctx context.Context, a Actor, id int64, in SIPS
 	if err := a.require(PermSIPManage); err != nil {
 		return SIPSecret{}, err
 	}
-	var out SIPSecret
-	err := d.update(ctx, a, func(t *tx) ([]change, error) {
-		s, err := getSIP(ctx, t.Queries, a.AccountID, id)
-		if err != nil {
-			return nil, err
-		}
+	return updateItem(ctx, d, a, getSIP, id, func(t *tx, s SIPAccount) (SIPSecret, []change, error) {
 		if err := t.maySIPHolder(s); err != nil {
-			return nil, err
+			return SIPSecret{}, nil, err
 		}
 		var v ValidationError
 		secret, err := sipSecretFrom(&v, "password", in.PasswordMode, in.Password, s.Extension)
 		if err != nil {
-			return nil, err
+			return SIPSecret{}, nil, err
 		}
 		if err := v.Err(); err != nil {
-			return nil, err
+			return SIPSecret{}, nil, err
 		}
-		c, err := setSIPSecret(ctx, t, s, secret)
-		out = SIPSecret{SIPAccount: s, Password: secret}
-		out.NeedsPassword = false
-		return one(c), err
+		c, err := t.setSIPSecret(s, secret)
+		s.NeedsPassword = false
+		return SIPSecret{SIPAccount: s, Password: secret}, one(c), err
 	})
-	return out, err
 }
 
 // maySIPHolder asks the policy whether the actor may change the SIP
@@ -260,8 +253,8 @@ func (t *tx) maySIPHolder(s SIPAccount) error {
 	return t.mayActOnUser(ActSIP, u)
 }
 
-func setSIPSecret(ctx context.Context, t *tx, s SIPAccount, secret string) (change, error) {
-	err := t.SetSIPSecret(ctx, sqlcdb.SetSIPSecretParams{ID: s.ID, AccountID: s.AccountID,
+func (t *tx) setSIPSecret(s SIPAccount, secret string) (change, error) {
+	err := t.SetSIPSecret(t.ctx, sqlcdb.SetSIPSecretParams{ID: s.ID, AccountID: s.AccountID,
 		Ha1: ha1For(s.Extension, s.Domain, secret), Ha1b: ha1bFor(s.Extension, s.Domain, secret), Realm: s.Domain})
 	return change{Action: "sip.secret", TargetType: "sip_account", TargetID: s.ID, TargetLabel: s.label(),
 		AccountID: s.AccountID, Before: map[string]any{"needs_password": s.NeedsPassword}}, err
@@ -294,7 +287,7 @@ func (d *DB) RegenerateStaleSIPSecrets(ctx context.Context, a Actor) ([]SIPSecre
 			if err != nil {
 				return nil, err
 			}
-			c, err := setSIPSecret(ctx, t, s, secret)
+			c, err := t.setSIPSecret(s, secret)
 			if err != nil {
 				return nil, err
 			}
@@ -332,22 +325,17 @@ func (d *DB) UpdateSIPAccount(ctx context.Context, a Actor, id int64, p SIPAccou
 	} else if err := requireSIPAssign(a); err != nil {
 		return SIPAccount{}, err
 	}
-	var out SIPAccount
-	err := d.update(ctx, a, func(t *tx) ([]change, error) {
-		s, err := getSIP(ctx, t.Queries, a.AccountID, id)
-		if err != nil {
-			return nil, err
-		}
+	return updateItem(ctx, d, a, getSIP, id, func(t *tx, s SIPAccount) (SIPAccount, []change, error) {
 		var changes []change
 		if p.Enabled != nil {
 			if err := t.maySIPHolder(s); err != nil {
-				return nil, err
+				return SIPAccount{}, nil, err
 			}
 		}
 		if p.Enabled != nil && *p.Enabled != s.Enabled {
 			if err := t.SetSIPEnabled(ctx, sqlcdb.SetSIPEnabledParams{ID: id, AccountID: a.AccountID,
 				Enabled: sipFlag(*p.Enabled)}); err != nil {
-				return nil, err
+				return SIPAccount{}, nil, err
 			}
 			action := "sip.disable"
 			if *p.Enabled {
@@ -358,16 +346,15 @@ func (d *DB) UpdateSIPAccount(ctx context.Context, a Actor, id int64, p SIPAccou
 				After: map[string]bool{"enabled": *p.Enabled}})
 		}
 		if p.UserID != nil {
-			c, err := assignSIP(ctx, t, *p.UserID, id)
+			c, err := t.assignSIP(*p.UserID, id)
 			if err != nil {
-				return nil, err
+				return SIPAccount{}, nil, err
 			}
 			changes = append(changes, c)
 		}
-		out, err = getSIP(ctx, t.Queries, a.AccountID, id)
-		return changes, err
+		out, err := getSIP(ctx, t.Queries, a.AccountID, id)
+		return out, changes, err
 	})
-	return out, err
 }
 
 func sipFlag(b bool) int64 {
@@ -384,23 +371,16 @@ func (d *DB) DeleteSIPAccount(ctx context.Context, a Actor, id int64) (SIPAccoun
 	if err := a.require(PermSIPManage); err != nil {
 		return SIPAccount{}, err
 	}
-	var out SIPAccount
-	err := d.update(ctx, a, func(t *tx) ([]change, error) {
-		s, err := getSIP(ctx, t.Queries, a.AccountID, id)
-		if err != nil {
-			return nil, err
-		}
-		out = s
+	return updateItem(ctx, d, a, getSIP, id, func(t *tx, s SIPAccount) (SIPAccount, []change, error) {
 		if s.UserID != 0 {
-			return nil, Errorf(ECONFLICT, "sip.delete.assigned", "Extension", s.Extension, "User", s.User())
+			return s, nil, Errorf(ECONFLICT, "sip.delete.assigned", "Extension", s.Extension, "User", s.User())
 		}
 		if err := t.DeleteSIPAccount(ctx, sqlcdb.DeleteSIPAccountParams{ID: id, AccountID: a.AccountID}); err != nil {
-			return nil, err
+			return s, nil, err
 		}
-		return one(change{Action: "sip.delete", TargetType: "sip_account", TargetID: id, TargetLabel: s.label(),
+		return s, one(change{Action: "sip.delete", TargetType: "sip_account", TargetID: id, TargetLabel: s.label(),
 			Before: s}), nil
 	})
-	return out, err
 }
 
 // SIPSubscriber is one row of the registrar contract: what Kamailio reads

@@ -28,7 +28,7 @@ func TestDisableAndFreeSIP(t *testing.T) {
 		t.Fatal(err)
 	}
 	err = d.update(ctx, a, func(t *tx) ([]change, error) {
-		c, err := disableAndFreeSIP(ctx, t, s.ID)
+		c, err := t.disableAndFreeSIP(s.ID)
 		return one(c), err
 	})
 	if err != nil {
@@ -49,7 +49,7 @@ func TestDisableAndFreeSIP(t *testing.T) {
 		t.Fatalf("audit rows: %d", page.Total)
 	}
 	if err := d.update(ctx, a, func(t *tx) ([]change, error) {
-		c, err := disableAndFreeSIP(ctx, t, 0)
+		c, err := t.disableAndFreeSIP(0)
 		return one(c), err
 	}); err != nil {
 		t.Fatalf("zero id: %v", err)

@@ -53,7 +53,7 @@ func (d *DB) AssignSIPAccount(ctx context.Context, a Actor, userID, sipID int64)
 		return err
 	}
 	return d.update(ctx, a, func(t *tx) ([]change, error) {
-		c, err := assignSIP(ctx, t, userID, sipID)
+		c, err := t.assignSIP(userID, sipID)
 		return one(c), err
 	})
 }
@@ -67,18 +67,18 @@ func (d *DB) CreateSIPAccountForUser(ctx context.Context, a Actor, userID int64,
 	}
 	var out SIPSecret
 	err := d.update(ctx, a, func(t *tx) ([]change, error) {
-		u, err := sipUser(ctx, t, userID, ActSIP)
+		u, err := t.sipUser(userID, ActSIP)
 		if err != nil {
 			return nil, err
 		}
 		if u.SipAccountID.Valid {
-			return nil, userHasSIP(ctx, t, u)
+			return nil, t.userHasSIP(u)
 		}
-		s, created, err := createSIP(ctx, t, t.a.AccountID, in, "password")
+		s, created, err := t.createSIP(t.a.AccountID, in, "password")
 		if err != nil {
 			return nil, err
 		}
-		assigned, err := assignSIP(ctx, t, userID, s.ID)
+		assigned, err := t.assignSIP(userID, s.ID)
 		if err != nil {
 			return nil, err
 		}
@@ -91,8 +91,8 @@ func (d *DB) CreateSIPAccountForUser(ctx context.Context, a Actor, userID int64,
 
 // sipUser reads a user of the acting account and asks the policy whether
 // the actor may do act to them; ENOTFOUND outside the account.
-func sipUser(ctx context.Context, t *tx, userID int64, act UserAct) (sqlcdb.User, error) {
-	u, err := t.SIPUserInAccount(ctx, sqlcdb.SIPUserInAccountParams{ID: userID, AccountID: t.a.AccountID})
+func (t *tx) sipUser(userID int64, act UserAct) (sqlcdb.User, error) {
+	u, err := t.SIPUserInAccount(t.ctx, sqlcdb.SIPUserInAccountParams{ID: userID, AccountID: t.a.AccountID})
 	if err != nil {
 		return u, notFound(err)
 	}
@@ -107,9 +107,9 @@ func userLabel(u sqlcdb.User) string {
 }
 
 // userHasSIP is the refusal of a second SIP account for one user.
-func userHasSIP(ctx context.Context, t *tx, u sqlcdb.User) error {
+func (t *tx) userHasSIP(u sqlcdb.User) error {
 	ext := ""
-	if s, err := getSIP(ctx, t.Queries, t.a.AccountID, u.SipAccountID.Int64); err == nil {
+	if s, err := getSIP(t.ctx, t.Queries, t.a.AccountID, u.SipAccountID.Int64); err == nil {
 		ext = s.Extension
 	}
 	return Errorf(ECONFLICT, "sip.assign.user_has", "User", userLabel(u), "Extension", ext)
@@ -118,15 +118,15 @@ func userHasSIP(ctx context.Context, t *tx, u sqlcdb.User) error {
 // assignSIP gives SIP account sipID to user userID inside t; both must be of
 // the acting account. For the user form: call it in the same transaction
 // that creates or edits the user. It returns the audit change.
-func assignSIP(ctx context.Context, t *tx, userID, sipID int64) (change, error) {
-	u, err := sipUser(ctx, t, userID, ActSIP)
+func (t *tx) assignSIP(userID, sipID int64) (change, error) {
+	u, err := t.sipUser(userID, ActSIP)
 	if err != nil {
 		return change{}, err
 	}
 	if u.SipAccountID.Valid && u.SipAccountID.Int64 == sipID {
 		return change{}, nil
 	}
-	s, err := getSIP(ctx, t.Queries, t.a.AccountID, sipID)
+	s, err := getSIP(t.ctx, t.Queries, t.a.AccountID, sipID)
 	if ErrorCode(err) == ENOTFOUND {
 		var v ValidationError
 		v.Add("sip_account_id", M("sip.assign.unknown"))
@@ -139,13 +139,13 @@ func assignSIP(ctx context.Context, t *tx, userID, sipID int64) (change, error) 
 	case s.UserID != 0:
 		return change{}, Errorf(ECONFLICT, "sip.assign.taken", "Extension", s.Extension, "User", s.User())
 	case u.SipAccountID.Valid:
-		return change{}, userHasSIP(ctx, t, u)
+		return change{}, t.userHasSIP(u)
 	case !s.Enabled:
 		var v ValidationError
 		v.Add("sip_account_id", M("sip.assign.disabled", "Extension", s.Extension))
 		return change{}, v.Err()
 	}
-	if err := t.SetUserSIPAccount(ctx, sqlcdb.SetUserSIPAccountParams{SipAccountID: nullID(sipID),
+	if err := t.SetUserSIPAccount(t.ctx, sqlcdb.SetUserSIPAccountParams{SipAccountID: nullID(sipID),
 		UpdatedAt: t.d.unix(), ID: userID, AccountID: t.a.AccountID}); err != nil {
 		return change{}, err
 	}
@@ -158,18 +158,18 @@ func assignSIP(ctx context.Context, t *tx, userID, sipID int64) (change, error) 
 // deletion of a user: call it in the transaction that deletes them. The
 // account may belong to any account the transaction may touch; it is looked
 // up in the acting account. A zero sipID does nothing.
-func disableAndFreeSIP(ctx context.Context, t *tx, sipID int64) (change, error) {
+func (t *tx) disableAndFreeSIP(sipID int64) (change, error) {
 	if sipID == 0 {
 		return change{}, nil
 	}
-	s, err := getSIP(ctx, t.Queries, t.a.AccountID, sipID)
+	s, err := getSIP(t.ctx, t.Queries, t.a.AccountID, sipID)
 	if err != nil {
 		return change{}, err
 	}
-	if err := t.SetSIPEnabled(ctx, sqlcdb.SetSIPEnabledParams{ID: sipID, AccountID: s.AccountID, Enabled: 0}); err != nil {
+	if err := t.SetSIPEnabled(t.ctx, sqlcdb.SetSIPEnabledParams{ID: sipID, AccountID: s.AccountID, Enabled: 0}); err != nil {
 		return change{}, err
 	}
-	if err := t.FreeSIPAccount(ctx, sqlcdb.FreeSIPAccountParams{SipAccountID: nullID(sipID), UpdatedAt: t.d.unix()}); err != nil {
+	if err := t.FreeSIPAccount(t.ctx, sqlcdb.FreeSIPAccountParams{SipAccountID: nullID(sipID), UpdatedAt: t.d.unix()}); err != nil {
 		return change{}, err
 	}
 	return change{Action: "sip.free", TargetType: "sip_account", TargetID: s.ID, TargetLabel: s.label(),

@@ -25,14 +25,12 @@ func fieldMsg(err error, field string) string {
 func TestEmailLookalikes(t *testing.T) {
 	ctx := context.Background()
 	d, owner := dbtest.Setup(t)
-	role, _ := d.BuiltinRoleID(ctx, db.BuiltinStaff)
-	pos, _ := d.DefaultPositionID(ctx, owner)
 	n := 0
 	create := func(email, notify string) (db.UserSaved, error) {
 		n++
-		return d.CreateUser(ctx, owner, db.UserInput{Email: email, NotifyEmail: notify, FullName: "Look Alike",
-			Password: dbtest.OwnerPassword, PasswordConfirm: dbtest.OwnerPassword, RoleID: role, PositionID: pos,
-			NewExtension: fmt.Sprint(7000 + n)})
+		in := dbtest.UserInput(t, d, owner, email)
+		in.NotifyEmail, in.FullName = notify, "Look Alike"
+		return d.CreateUser(ctx, owner, in)
 	}
 	for _, tc := range []struct {
 		name, email, stored, want string
@@ -98,16 +96,14 @@ func TestEmailLookalikes(t *testing.T) {
 func TestNameLookalikes(t *testing.T) {
 	ctx := context.Background()
 	d, owner := dbtest.Setup(t)
-	role, _ := d.BuiltinRoleID(ctx, db.BuiltinStaff)
-	pos, _ := d.DefaultPositionID(ctx, owner)
 	n := 0
 	// Each saver saves a thing named name and returns the field refused.
 	savers := map[string]func(name string) (string, error){
 		"full_name": func(name string) (string, error) {
 			n++
-			_, err := d.CreateUser(ctx, owner, db.UserInput{Email: fmt.Sprintf("name%d@example.pl", n), FullName: name,
-				Password: dbtest.OwnerPassword, PasswordConfirm: dbtest.OwnerPassword, RoleID: role, PositionID: pos,
-				NewExtension: fmt.Sprint(8000 + n)})
+			in := dbtest.UserInput(t, d, owner, fmt.Sprintf("name%d@example.pl", n))
+			in.FullName = name
+			_, err := d.CreateUser(ctx, owner, in)
 			return "full_name", err
 		},
 		"role": func(name string) (string, error) {

@@ -22,7 +22,17 @@ type change struct {
 	After       any
 }
 
-// tx is a write transaction in progress.
+// tx is a write transaction in progress, and the one way to write.
+//
+// The rule for helpers: a helper that reads or writes inside a write is a
+// method of *tx (t.setUserGroups, t.assignSIP, t.checkUserInput ...) and
+// uses t.ctx, t.a and t's queries, so that its checks see what the
+// transaction has written so far. Only a helper that also serves reads
+// outside any write is a plain function taking (ctx, q *sqlcdb.Queries,
+// ...), called with d.rq on the read pool and with t.ctx, t.Queries in a
+// write (getSIP, getAccount, mayActOn); no helper takes a *tx as an
+// argument. A write nested in a write (a row of the CSV import) is
+// t.savepoint, called explicitly; no transaction travels in a context.
 type tx struct {
 	*sqlcdb.Queries
 	sql *sql.Tx
@@ -76,20 +86,48 @@ func auditJSON(v any) (string, error) {
 
 // update runs fn in one write transaction (BEGIN IMMEDIATE through the single
 // writer connection) and writes the audit rows of the changes fn reports in
-// that same transaction. Any error rolls everything back.
+// that same transaction. Any error rolls everything back. It is the only
+// place a write transaction begins.
 func (d *DB) update(ctx context.Context, a Actor, fn func(t *tx) ([]change, error)) error {
-	if outer, ok := ctx.Value(batchKey{}).(*tx); ok {
-		return outer.savepoint(ctx, a, fn)
-	}
 	sqlTx, err := d.write.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
 	defer sqlTx.Rollback()
-	t := &tx{Queries: sqlcdb.New(sqlTx), sql: sqlTx, d: d, a: a, ctx: ctx}
+	stmts := &stmtCache{tx: sqlTx, stmts: map[string]*sql.Stmt{}}
+	defer stmts.close()
+	t := &tx{Queries: sqlcdb.New(stmts), sql: sqlTx, d: d, a: a, ctx: ctx}
+	if err := t.run(fn); err != nil {
+		return mapSQLError(err)
+	}
+	return mapSQLError(sqlTx.Commit())
+}
+
+// savepoint runs fn inside t as update runs it in a transaction of its
+// own: a refused fn rolls back all it wrote, and only that; its audit rows
+// are written with it. The CSV import saves each row in a savepoint of its
+// batch's transaction (users_import.go).
+func (t *tx) savepoint(fn func(t *tx) ([]change, error)) error {
+	if _, err := t.sql.ExecContext(t.ctx, "SAVEPOINT op"); err != nil {
+		return err
+	}
+	err := t.run(fn)
+	if err != nil {
+		if _, rerr := t.sql.ExecContext(t.ctx, "ROLLBACK TO op"); rerr != nil {
+			return errors.Join(err, rerr)
+		}
+	}
+	if _, rerr := t.sql.ExecContext(t.ctx, "RELEASE op"); rerr != nil {
+		return errors.Join(err, rerr)
+	}
+	return mapSQLError(err)
+}
+
+// run calls fn and writes the audit rows of the changes it reports.
+func (t *tx) run(fn func(t *tx) ([]change, error)) error {
 	changes, err := fn(t)
 	if err != nil {
-		return mapSQLError(err)
+		return err
 	}
 	for _, c := range changes {
 		if c.Action == "" {
@@ -99,50 +137,7 @@ func (d *DB) update(ctx context.Context, a Actor, fn func(t *tx) ([]change, erro
 			return err
 		}
 	}
-	if err := sqlTx.Commit(); err != nil {
-		return mapSQLError(err)
-	}
 	return nil
-}
-
-// batchKey marks a context whose operations run inside an open
-// transaction, each as a savepoint: the CSV import (users_import.go) saves
-// many rows per transaction through the very CreateUser the form uses,
-// since one commit per row (an fsync each) cannot import 100,000 rows in
-// seconds. Only this package sets it.
-type batchKey struct{}
-
-// savepoint runs fn like update, inside t: a refused fn rolls back all it
-// wrote, and only that; its audit rows are written with it.
-func (t *tx) savepoint(ctx context.Context, a Actor, fn func(t *tx) ([]change, error)) error {
-	if _, err := t.sql.ExecContext(ctx, "SAVEPOINT op"); err != nil {
-		return err
-	}
-	inner := &tx{Queries: t.Queries, sql: t.sql, d: t.d, a: a, ctx: ctx}
-	err := func() error {
-		changes, err := fn(inner)
-		if err != nil {
-			return err
-		}
-		for _, c := range changes {
-			if c.Action == "" {
-				continue
-			}
-			if err := inner.audit(c); err != nil {
-				return err
-			}
-		}
-		return nil
-	}()
-	if err != nil {
-		if _, rerr := t.sql.ExecContext(ctx, "ROLLBACK TO op"); rerr != nil {
-			return errors.Join(err, rerr)
-		}
-	}
-	if _, rerr := t.sql.ExecContext(ctx, "RELEASE op"); rerr != nil {
-		return errors.Join(err, rerr)
-	}
-	return mapSQLError(err)
 }
 
 // one is a shorthand for an operation with a single change.
@@ -179,4 +174,23 @@ func notFound(err error) error {
 		return errNotFound
 	}
 	return err
+}
+
+// updateItem runs fn in one write on the item id of the acting account
+// (a licence, a SIP account ...), which get reads inside the transaction
+// (ENOTFOUND when the account has none); fn returns what the write
+// answers, and the changes to audit.
+func updateItem[T, R any](ctx context.Context, d *DB, a Actor, get func(context.Context, *sqlcdb.Queries, int64, int64) (T, error),
+	id int64, fn func(t *tx, item T) (R, []change, error)) (R, error) {
+	var out R
+	err := d.update(ctx, a, func(t *tx) ([]change, error) {
+		item, err := get(t.ctx, t.Queries, t.a.AccountID, id)
+		if err != nil {
+			return nil, err
+		}
+		var changes []change
+		out, changes, err = fn(t, item)
+		return changes, err
+	})
+	return out, err
 }

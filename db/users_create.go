@@ -62,66 +62,91 @@ func (d *DB) CreateUser(ctx context.Context, a Actor, in UserInput) (UserSaved, 
 	if err := a.require(PermUsersManage); err != nil {
 		return UserSaved{}, err
 	}
-	in = normalUserInput(in)
-	v, err := d.checkUserInput(ctx, a, in, sqlcdb.User{})
+	hash, err := d.hashFormPassword(ctx, in)
 	if err != nil {
 		return UserSaved{}, err
 	}
-	if err := v.Err(); err != nil {
-		return UserSaved{}, err
-	}
-	status, hash := StatusInactive, ""
-	switch {
-	case in.Password != "":
-		status = StatusActive
-		if hash, err = d.hasher.Hash(ctx, in.Password); err != nil {
-			return UserSaved{}, err
-		}
-	case in.SendInvite:
-		status = StatusInvited
-	}
 	var out UserSaved
 	err = d.update(ctx, a, func(t *tx) ([]change, error) {
-		if err := mayGiveRole(ctx, t.Queries, a, in.RoleID); err != nil {
-			if AsError(err) == nil || AsError(err).Code != EFORBIDDEN {
-				return nil, err
-			}
-			v.Add("role_id", M("role.above_own"))
-			return nil, v.Err()
-		}
-		now := d.unix()
-		u, err := t.CreateUser(ctx, sqlcdb.CreateUserParams{AccountID: a.AccountID, Email: in.Email,
-			NotifyEmail: in.NotifyEmail, FullName: in.FullName, WorkPhone: in.WorkPhone, Status: status,
-			PasswordHash: hash, RoleID: in.RoleID, PositionID: nullID(in.PositionID), CreatedAt: now})
-		if err != nil {
-			return nil, err
-		}
-		if err := t.OpenSeat(ctx, sqlcdb.OpenSeatParams{AccountID: a.AccountID, UserID: u.ID, FromAt: now}); err != nil {
-			return nil, err
-		}
-		changes := []change{{Action: "user.create", TargetType: "user", TargetID: u.ID, TargetLabel: u.Email,
-			After: userFrom(u)}}
-		links, err := t.applyUserLinks(u, in, &out)
-		if err != nil {
-			return nil, err
-		}
-		if status == StatusInvited { // the activation mail, in the outbox with the user (R-USER-11)
-			if _, err := t.sendTokenMail(u, mailActivation, ""); err != nil {
-				return nil, err
-			}
-		}
-		if out.User, err = t.userNow(u.ID); err != nil {
-			return nil, err
-		}
-		return append(changes, links...), nil
+		var changes []change
+		out, changes, err = t.createUser(in, hash)
+		return changes, err
 	})
 	if err != nil {
 		return UserSaved{}, err
 	}
-	if status == StatusInvited {
+	if out.Status == StatusInvited {
 		d.wakeMailer()
 	}
 	return out, nil
+}
+
+// hashFormPassword hashes the password a user form sets, if any, before
+// the write transaction: argon2 takes tens of milliseconds and the write
+// pool is one connection. The transaction checks the password against the
+// policy (checkUserInput) and uses the hash only if it passes.
+func (d *DB) hashFormPassword(ctx context.Context, in UserInput) (string, error) {
+	if in.Password == "" || in.SendInvite {
+		return "", nil
+	}
+	return d.hasher.Hash(ctx, in.Password)
+}
+
+// createUser is CreateUser inside t, for the form and for each row of the
+// CSV import: it validates in (reading through t, so that it sees the
+// users t has created), checks the role against the actor's rights,
+// creates the user with a seat and its links, and queues the activation
+// mail of an invited user. hash is in.Password's (hashFormPassword).
+// It returns the changes to audit.
+func (t *tx) createUser(in UserInput, hash string) (UserSaved, []change, error) {
+	in = normalUserInput(in)
+	v, err := t.checkUserInput(in, sqlcdb.User{})
+	if err != nil {
+		return UserSaved{}, nil, err
+	}
+	if err := v.Err(); err != nil {
+		return UserSaved{}, nil, err
+	}
+	if err := t.mayGiveRole(in.RoleID); err != nil {
+		if AsError(err) == nil || AsError(err).Code != EFORBIDDEN {
+			return UserSaved{}, nil, err
+		}
+		v.Add("role_id", M("role.above_own"))
+		return UserSaved{}, nil, v.Err()
+	}
+	status := StatusInactive
+	switch {
+	case hash != "":
+		status = StatusActive
+	case in.SendInvite:
+		status = StatusInvited
+	}
+	now := t.d.unix()
+	u, err := t.CreateUser(t.ctx, sqlcdb.CreateUserParams{AccountID: t.a.AccountID, Email: in.Email,
+		NotifyEmail: in.NotifyEmail, FullName: in.FullName, WorkPhone: in.WorkPhone, Status: status,
+		PasswordHash: hash, RoleID: in.RoleID, PositionID: nullID(in.PositionID), CreatedAt: now})
+	if err != nil {
+		return UserSaved{}, nil, err
+	}
+	if err := t.OpenSeat(t.ctx, sqlcdb.OpenSeatParams{AccountID: t.a.AccountID, UserID: u.ID, FromAt: now}); err != nil {
+		return UserSaved{}, nil, err
+	}
+	changes := []change{{Action: "user.create", TargetType: "user", TargetID: u.ID, TargetLabel: u.Email,
+		After: userFrom(u)}}
+	var out UserSaved
+	links, err := t.applyUserLinks(u, in, &out)
+	if err != nil {
+		return UserSaved{}, nil, err
+	}
+	if status == StatusInvited { // the activation mail, in the outbox with the user (R-USER-11)
+		if _, err := t.sendTokenMail(u, mailActivation, ""); err != nil {
+			return UserSaved{}, nil, err
+		}
+	}
+	if out.User, err = t.userNow(u.ID); err != nil {
+		return UserSaved{}, nil, err
+	}
+	return out, append(changes, links...), nil
 }
 
 func normalUserInput(in UserInput) UserInput {
@@ -131,12 +156,12 @@ func normalUserInput(in UserInput) UserInput {
 	return in
 }
 
-// checkUserInput validates the form's own fields; old is the user being
-// edited (zero when creating). Checks that need the data run even when
-// others failed, so that every field's problem shows at once.
-func (d *DB) checkUserInput(ctx context.Context, a Actor, in UserInput, old sqlcdb.User) (*ValidationError, error) {
+// checkUserInput validates the form's own fields inside t; old is the user
+// being edited (zero when creating). Checks that need the data run even
+// when others failed, so that every field's problem shows at once.
+func (t *tx) checkUserInput(in UserInput, old sqlcdb.User) (*ValidationError, error) {
 	v := &ValidationError{}
-	policy, err := d.PasswordPolicy(ctx)
+	policy, err := passwordPolicy(t.ctx, t.Queries)
 	if err != nil {
 		return nil, err
 	}
@@ -164,21 +189,21 @@ func (d *DB) checkUserInput(ctx context.Context, a Actor, in UserInput, old sqlc
 		v.Add("extension", M("user.sip_one_choice"))
 	}
 	if !v.Has("email") {
-		if n, err := d.rq.UserEmailTaken(ctx, sqlcdb.UserEmailTakenParams{Email: in.Email, ExceptID: old.ID}); err != nil {
+		if n, err := t.UserEmailTaken(t.ctx, sqlcdb.UserEmailTakenParams{Email: in.Email, ExceptID: old.ID}); err != nil {
 			return nil, err
 		} else if n > 0 {
 			v.Conflict("email", M("user.email_taken"))
 		}
 	}
 	if in.RoleID != 0 {
-		if _, err := d.rq.GetRole(ctx, in.RoleID); errors.Is(err, sql.ErrNoRows) {
+		if _, err := t.GetRole(t.ctx, in.RoleID); errors.Is(err, sql.ErrNoRows) {
 			v.Add("role_id", M("user.role_unknown"))
 		} else if err != nil {
 			return nil, err
 		}
 	}
 	if in.PositionID != 0 {
-		if ok, err := d.isPosition(ctx, a.AccountID, in.PositionID); err != nil {
+		if ok, err := t.isPosition(in.PositionID); err != nil {
 			return nil, err
 		} else if !ok {
 			v.Add("position_id", M("user.position_unknown"))
@@ -224,7 +249,7 @@ func (t *tx) applyUserLinks(u sqlcdb.User, in UserInput, out *UserSaved) ([]chan
 			return nil, err
 		}
 	case in.SIPAccountID == 0 && in.NewExtension != "":
-		secret, c, err := createSIP(t.ctx, t, t.a.AccountID, SIPAccountInput{Extension: in.NewExtension}, "extension")
+		secret, c, err := t.createSIP(t.a.AccountID, SIPAccountInput{Extension: in.NewExtension}, "extension")
 		if err := keep("extension", c, err); err != nil {
 			return nil, err
 		}
@@ -235,10 +260,10 @@ func (t *tx) applyUserLinks(u sqlcdb.User, in UserInput, out *UserSaved) ([]chan
 			}
 		}
 	}
-	if err := on("call_number_id")(setPresentation(t.ctx, t, PhoneNumbers, u.ID, in.CallNumberID)); err != nil {
+	if err := on("call_number_id")(t.setPresentation(PhoneNumbers, u.ID, in.CallNumberID)); err != nil {
 		return nil, err
 	}
-	if err := on("sms_sender_id")(setPresentation(t.ctx, t, SMSSenders, u.ID, in.SMSSenderID)); err != nil {
+	if err := on("sms_sender_id")(t.setPresentation(SMSSenders, u.ID, in.SMSSenderID)); err != nil {
 		return nil, err
 	}
 	if err := on("group_ids")(t.setUserGroups(u.ID, in.GroupIDs)); err != nil {
@@ -256,7 +281,7 @@ func (t *tx) replaceSIP(u sqlcdb.User, sipID int64) (change, error) {
 			return change{}, err
 		}
 	}
-	return assignSIP(t.ctx, t, u.ID, sipID)
+	return t.assignSIP(u.ID, sipID)
 }
 
 // setRoleForForm moves the user to roleID unless it is theirs already, as
@@ -273,7 +298,7 @@ func (t *tx) setRoleForForm(u sqlcdb.User, roleID int64) (change, error) {
 	if err := t.mayActOnUser(ActRole, u); err != nil {
 		return change{}, err
 	}
-	if err := mayGiveRole(t.ctx, t.Queries, t.a, to.ID); err != nil {
+	if err := t.mayGiveRole(to.ID); err != nil {
 		return change{}, err
 	}
 	return t.moveUserToRole(u.ID, to)
@@ -286,15 +311,15 @@ func (t *tx) userNow(id int64) (User, error) {
 }
 
 // isPosition reports whether id is a position (a child of the Position
-// root) of the account.
-func (d *DB) isPosition(ctx context.Context, accountID, id int64) (bool, error) {
-	g, err := d.rq.GetGroup(ctx, sqlcdb.GetGroupParams{ID: id, AccountID: accountID})
+// root) of the acting account.
+func (t *tx) isPosition(id int64) (bool, error) {
+	g, err := t.GetGroup(t.ctx, sqlcdb.GetGroupParams{ID: id, AccountID: t.a.AccountID})
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
 	} else if err != nil {
 		return false, err
 	}
-	root, err := d.rq.PositionRoot(ctx, accountID)
+	root, err := t.PositionRoot(t.ctx, t.a.AccountID)
 	if err != nil {
 		return false, err
 	}

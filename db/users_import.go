@@ -61,7 +61,7 @@ var errDryRun = errors.New("dry run")
 // that exists and is free is given to the user, one that does not exist
 // is created (its generated password is not shown: regenerate it on the
 // SIP page), one that belongs to someone else refuses the row. Each row
-// goes through CreateUser, the form's own path, inside a savepoint: a
+// goes through createUser, the form's own path, inside a savepoint: a
 // refused row leaves nothing of itself and is reported with its line and
 // a message per column; the others are saved, many per transaction. An
 // e-mail or extension used twice in the file refuses the later line.
@@ -88,19 +88,18 @@ func (d *DB) ImportUsers(ctx context.Context, a Actor, rows []UserCSVRow, opt Im
 	for from := 0; from < len(rows); from += size {
 		batch := inputs[from:min(from+size, len(rows))]
 		results := make([]ImportRowResult, len(batch))
-		err := d.importTx(ctx, a, func(t *tx) error {
-			bctx := context.WithValue(ctx, batchKey{}, t)
+		err := d.update(ctx, a, func(t *tx) ([]change, error) {
 			for i, in := range batch {
-				r, err := importRow(bctx, d, t, a, in, opt.DryRun)
+				r, err := t.importRow(in, opt.DryRun)
 				if err != nil {
-					return err
+					return nil, err
 				}
 				results[i] = r
 			}
 			if opt.DryRun {
-				return errDryRun
+				return nil, errDryRun
 			}
-			return nil
+			return nil, nil
 		})
 		if err != nil && !errors.Is(err, errDryRun) {
 			rep.Duration = time.Since(start)
@@ -132,19 +131,20 @@ func (d *DB) ImportUsers(ctx context.Context, a Actor, rows []UserCSVRow, opt Im
 	})
 }
 
-// importRow saves one row inside a savepoint of t: CreateUser runs in it
-// (its own writes are a savepoint within), and the row is rolled back when
-// anything about it was refused, by the lookups or by CreateUser.
-// Unexpected errors stop the import.
-func importRow(ctx context.Context, d *DB, t *tx, a Actor, in importInput, dryRun bool) (ImportRowResult, error) {
+// importRow saves one row inside a savepoint of t, the batch's
+// transaction: createUser, the form's own path, runs in it, and the row is
+// rolled back when anything about it was refused, by the lookups or by
+// createUser. Its checks read through t, so they see the rows saved before
+// it in the batch. Unexpected errors stop the import.
+func (t *tx) importRow(in importInput, dryRun bool) (ImportRowResult, error) {
 	res := ImportRowResult{Line: in.line, Email: in.in.Email, Outcome: ImportCreated}
 	if dryRun {
 		res.Outcome = ImportWouldCreate
 	}
 	v := ValidationError{Fields: in.errs}
 	var refused error
-	err := t.savepoint(ctx, a, func(*tx) ([]change, error) {
-		u, err := d.CreateUser(ctx, a, in.in)
+	err := t.savepoint(func(t *tx) ([]change, error) {
+		u, changes, err := t.createUser(in.in, "") // a file sets no passwords
 		if e := AsError(err); e != nil && e.Code != EINTERNAL {
 			for field, m := range e.Fields {
 				v.Add(csvColumnOf(field), m)
@@ -161,7 +161,7 @@ func importRow(ctx context.Context, d *DB, t *tx, a Actor, in importInput, dryRu
 		if refused = v.Err(); refused != nil {
 			return nil, refused
 		}
-		return nil, nil
+		return changes, nil
 	})
 	switch {
 	case refused != nil:
@@ -321,7 +321,7 @@ func (n *importNames) resolve(r UserCSVRow) importInput {
 	}
 	if ext := r.Get("extension"); ext != "" {
 		if s, ok := n.sip[ext]; ok {
-			in.SIPAccountID = s.id // CreateUser refuses one that is taken or disabled, and says whose
+			in.SIPAccountID = s.id // createUser refuses one that is taken or disabled, and says whose
 		} else {
 			in.NewExtension = ext
 		}

@@ -29,12 +29,9 @@ func importSetup(t *testing.T) (*db.DB, db.Actor, dbtest.Names) {
 	t.Helper()
 	d, owner := dbtest.Setup(t)
 	names := dbtest.CSVNames(t, d, owner)
-	ctx := context.Background()
-	staff, _ := d.BuiltinRoleID(ctx, db.BuiltinStaff)
-	if _, err := d.CreateUser(ctx, owner, db.UserInput{Email: "taken@example.pl", FullName: "Taken",
-		RoleID: staff, PositionID: names.Consultant, NewExtension: "1002"}); err != nil {
-		t.Fatal(err)
-	}
+	dbtest.AddUser(t, d, owner, "taken@example.pl", func(in *db.UserInput) {
+		in.PositionID, in.NewExtension = names.Consultant, "1002" // line 7 of importFile asks for 1002
+	})
 	return d, owner, names
 }
 
@@ -234,6 +231,36 @@ func TestImportUsersDuplicates(t *testing.T) {
 				t.Errorf("duplicate names line %v, want 2", line)
 			}
 		}
+	}
+}
+
+// R-USER-13: the checks of a row read through its batch's transaction, so
+// that they see the rows saved before it in the batch: a taken e-mail is
+// refused on its field with the form's message, not by the schema.
+func TestImportRowSeesItsBatch(t *testing.T) {
+	ctx := context.Background()
+	d, owner, names := importSetup(t)
+	in := func(email, ext string) db.UserInput {
+		in := dbtest.UserInput(t, d, owner, email)
+		in.Password, in.PasswordConfirm, in.PositionID, in.NewExtension = "", "", names.Consultant, ext
+		return in
+	}
+	errs := d.CreateUsersInOneWrite(ctx, owner, in("hal@example.pl", "1300"), in("HAL@example.pl", "1301"),
+		in("ian@example.pl", "1300"))
+	if len(errs) != 3 || errs[0] != nil {
+		t.Fatalf("first row: %v", errs)
+	}
+	if e := db.AsError(errs[1]); e == nil || e.Fields["email"].ID != "user.email_taken" {
+		t.Errorf("same e-mail in the batch: %v", errs[1])
+	}
+	if e := db.AsError(errs[2]); e == nil || e.Fields["extension"].ID != "sip.extension.taken" {
+		t.Errorf("same extension in the batch: %v", errs[2])
+	}
+	if _, ok := userByEmail(t, d, owner, "hal@example.pl"); !ok {
+		t.Error("the first row was not saved")
+	}
+	if _, ok := userByEmail(t, d, owner, "ian@example.pl"); ok {
+		t.Error("a refused row left its user")
 	}
 }
 

@@ -106,7 +106,7 @@ func (d *DB) deleteUser(ctx context.Context, a Actor, id int64, ifMatch string) 
 		}
 		var changes []change
 		if u.SipAccountID.Valid {
-			c, err := disableAndFreeSIP(ctx, t, u.SipAccountID.Int64)
+			c, err := t.disableAndFreeSIP(u.SipAccountID.Int64)
 			if err != nil {
 				return nil, err
 			}

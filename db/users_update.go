@@ -30,33 +30,14 @@ func (d *DB) updateUser(ctx context.Context, a Actor, id int64, in UserInput, ve
 	}
 	in = normalUserInput(in)
 	in.SendInvite = false
-	old, err := d.rq.GetAccountUser(ctx, sqlcdb.GetAccountUserParams{ID: id, AccountID: a.AccountID})
-	if err != nil {
-		return UserSaved{}, Errorf(ENOTFOUND, "error.user_not_found")
-	}
-	// Authority first, so that a refused actor learns nothing from the
-	// validation of what they sent (R-SEC-2).
-	if err := mayActOn(ctx, d.rq, a, ActEdit, old); err != nil {
-		return UserSaved{}, err
-	}
-	if err := checkSelfCredentials(a, old, in); err != nil {
-		return UserSaved{}, err
-	}
-	v, err := d.checkUserInput(ctx, a, in, old)
+	hash, err := d.hashFormPassword(ctx, in)
 	if err != nil {
 		return UserSaved{}, err
-	}
-	if err := v.Err(); err != nil {
-		return UserSaved{}, err
-	}
-	var hash string
-	if in.Password != "" {
-		if hash, err = d.hasher.Hash(ctx, in.Password); err != nil {
-			return UserSaved{}, err
-		}
 	}
 	var out UserSaved
 	err = d.update(ctx, a, func(t *tx) ([]change, error) {
+		// Authority first, so that a refused actor learns nothing from the
+		// validation of what they sent (R-SEC-2).
 		u, err := t.targetUser(ActEdit, id)
 		if err != nil {
 			return nil, err
@@ -69,6 +50,13 @@ func (d *DB) updateUser(ctx context.Context, a Actor, id int64, in UserInput, ve
 			}
 		}
 		if err := checkSelfCredentials(a, u, in); err != nil {
+			return nil, err
+		}
+		v, err := t.checkUserInput(in, u)
+		if err != nil {
+			return nil, err
+		}
+		if err := v.Err(); err != nil {
 			return nil, err
 		}
 		now := d.unix()

@@ -68,13 +68,19 @@ func Login(t testing.TB, d *db.DB, email, password string) db.Actor {
 	return a
 }
 
-// nextExtension numbers the SIP accounts AddUser creates.
+// nextExtension is the one counter of the extensions tests give their
+// users, so that no two users of a test process ask for the same one.
 var nextExtension atomic.Int64
 
-// AddUser creates an active user (password dbtest.OwnerPassword) in the
-// actor's account with the Staff member role, the first position and a new
-// SIP extension.
-func AddUser(t testing.TB, d *db.DB, a db.Actor, email string) db.User {
+// NextExtension returns an extension (from 2001 up) that no earlier call
+// returned.
+func NextExtension() string { return strconv.FormatInt(2000+nextExtension.Add(1), 10) }
+
+// UserInput is the user form filled for a test user of the actor's
+// account: active with the password OwnerPassword, the Staff member role,
+// the first position and a new extension. Tests change what they need
+// (or pass edits to AddUser) before saving it.
+func UserInput(t testing.TB, d *db.DB, a db.Actor, email string) db.UserInput {
 	t.Helper()
 	ctx := context.Background()
 	role, err := d.BuiltinRoleID(ctx, db.BuiltinStaff)
@@ -85,14 +91,33 @@ func AddUser(t testing.TB, d *db.DB, a db.Actor, email string) db.User {
 	if err != nil {
 		t.Fatal(err)
 	}
-	u, err := d.CreateUser(ctx, a, db.UserInput{Email: email, FullName: "User " + email,
-		Password: OwnerPassword, PasswordConfirm: OwnerPassword, RoleID: role, PositionID: pos,
-		NewExtension: strconv.FormatInt(2000+nextExtension.Add(1), 10)})
+	return db.UserInput{Email: email, FullName: "User " + email, Password: OwnerPassword,
+		PasswordConfirm: OwnerPassword, RoleID: role, PositionID: pos, NewExtension: NextExtension()}
+}
+
+// AddUser creates UserInput's user, after applying each edit to it (e.g.
+// Invited), and fails the test if it is refused: the one way tests add a
+// user.
+func AddUser(t testing.TB, d *db.DB, a db.Actor, email string, edits ...func(*db.UserInput)) db.User {
+	t.Helper()
+	in := UserInput(t, d, a, email)
+	for _, edit := range edits {
+		edit(&in)
+	}
+	u, err := d.CreateUser(context.Background(), a, in)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return u.User
 }
+
+// Invited makes AddUser's user invited: no password, an activation mail
+// in the outbox (R-USER-11).
+func Invited(in *db.UserInput) { in.Password, in.PasswordConfirm, in.SendInvite = "", "", true }
+
+// Inactive makes AddUser's user inactive: neither a password nor an
+// invitation (R-USER-11).
+func Inactive(in *db.UserInput) { in.Password, in.PasswordConfirm = "", "" }
 
 // Clock is a settable clock for db.Options.Now.
 type Clock struct {
@@ -142,20 +167,9 @@ func In(t testing.TB, d *db.DB, a db.Actor, id int64) db.Actor {
 // AddAdmin is AddUser with the built-in Administrator role.
 func AddAdmin(t testing.TB, d *db.DB, a db.Actor, email string) db.User {
 	t.Helper()
-	ctx := context.Background()
-	role, err := d.BuiltinRoleID(ctx, db.BuiltinAdministrator)
+	role, err := d.BuiltinRoleID(context.Background(), db.BuiltinAdministrator)
 	if err != nil {
 		t.Fatal(err)
 	}
-	pos, err := d.DefaultPositionID(ctx, a)
-	if err != nil {
-		t.Fatal(err)
-	}
-	u, err := d.CreateUser(ctx, a, db.UserInput{Email: email, FullName: "Admin " + email,
-		Password: OwnerPassword, PasswordConfirm: OwnerPassword, RoleID: role, PositionID: pos,
-		NewExtension: strconv.FormatInt(2000+nextExtension.Add(1), 10)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return u.User
+	return AddUser(t, d, a, email, func(in *db.UserInput) { in.RoleID, in.FullName = role, "Admin "+email })
 }
