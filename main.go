@@ -228,8 +228,8 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 	logLevel := f.String("log-level", "info", "log level: debug, info, warn, error")
 	idle := f.Duration("session-idle", 8*time.Hour, "sign out after this long without a request")
 	maxAge := f.Duration("session-max", 7*24*time.Hour, "sign out this long after sign-in, whatever happens")
-	smtpURL := f.String("smtp-url", "", "SMTP server for mail: smtp://user:pass@host:587 (STARTTLS when offered) or smtps://user:pass@host:465; empty keeps mail in the outbox (/outbox)")
-	smtpFrom := f.String("smtp-from", "", "From address of mail; default the SMTP user when it is an address, else kadra@SMTP-HOST")
+	smtpURL := f.String("smtp-url", "", "SMTP server for mail: smtp://user:pass@host:587 (STARTTLS when offered) or smtps://user:pass@host:465; overrides Settings → Poczta; empty: the settings' server, or mail waits in the outbox (/outbox)")
+	smtpFrom := f.String("smtp-from", "", "From address of mail sent through --smtp-url; default the SMTP user when it is an address, else kadra@SMTP-HOST")
 	var proxies cidrList
 	f.Var(&proxies, "trusted-proxies", "reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed, as CIDR ranges or addresses separated by commas, e.g. 127.0.0.1,10.0.0.0/8; empty: the client is the direct peer")
 	if err := f.parse(args); err != nil {
@@ -258,7 +258,7 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 	srv, err := handlers.New(ctx, handlers.Config{DB: d, Logger: log, BaseURL: *baseURL, Version: versionString(),
-		MailDelivery: sender.String(), TrustedProxies: proxies})
+		TrustedProxies: proxies})
 	if err != nil {
 		return err
 	}
@@ -330,12 +330,12 @@ func (l *cidrList) Set(v string) error {
 	return nil
 }
 
-// newSender returns the outbox's SMTP sender, or one that only waits when
-// no SMTP server is configured (mail then stays in the outbox).
+// newSender returns the outbox's SMTP sender: through --smtp-url when
+// given, else through the server of Settings → Poczta, read afresh on each
+// round (without one, mail stays in the outbox for the owner).
 func newSender(d *db.DB, url, from string, log *slog.Logger) (*mail.Sender, error) {
 	if url == "" {
-		log.Warn("no --smtp-url: mail is not sent; the owner reads it at /outbox")
-		return nil, nil
+		log.Info("no --smtp-url: mail goes through the SMTP server of Settings → Poczta, or waits at /outbox")
 	}
 	return mail.NewSender(d, mail.Config{URL: url, From: from, Logger: log})
 }

@@ -5,6 +5,7 @@ import (
 	"embed"
 	"fmt"
 	"strings"
+	"sync"
 	"text/template"
 
 	"kadra/db/internal/sqlcdb"
@@ -18,6 +19,7 @@ import (
 const (
 	mailActivation = "activation"
 	mailReset      = "reset"
+	mailTest       = "test" // Settings → Poczta's test message (R-MAIL-1)
 )
 
 // DefaultMailLang is the language of mail caused by an actor without one
@@ -34,7 +36,7 @@ var mailTemplates = parseMailTemplates()
 
 func parseMailTemplates() map[string]*template.Template {
 	out := map[string]*template.Template{}
-	for _, kind := range []string{mailActivation, mailReset} {
+	for _, kind := range []string{mailActivation, mailReset, mailTest} {
 		for _, lang := range []string{"pl", "en"} {
 			name := kind + "." + lang
 			t := template.Must(template.New(name).Funcs(template.FuncMap{"hours": hoursIn(lang)}).
@@ -120,6 +122,10 @@ type mailState struct {
 	baseURL string
 	queued  chan struct{}
 	limits  *rateLimiter
+
+	mu       sync.Mutex
+	override string        // the --smtp-url server, without its password; "" for none
+	attempt  chan struct{} // closed and replaced after each recorded attempt
 }
 
 func newMailState(baseURL string) *mailState {
@@ -127,7 +133,24 @@ func newMailState(baseURL string) *mailState {
 	if baseURL == "" {
 		baseURL = "http://localhost:8080"
 	}
-	return &mailState{baseURL: baseURL, queued: make(chan struct{}, 1), limits: newRateLimiter()}
+	return &mailState{baseURL: baseURL, queued: make(chan struct{}, 1), limits: newRateLimiter(),
+		attempt: make(chan struct{})}
+}
+
+// delivered tells whoever waits in AwaitMail that the sender recorded an
+// attempt.
+func (m *mailState) delivered() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	close(m.attempt)
+	m.attempt = make(chan struct{})
+}
+
+// nextAttempt is closed after the next attempt the sender records.
+func (m *mailState) nextAttempt() <-chan struct{} {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.attempt
 }
 
 // MailQueued receives a value after a transaction that wrote mail to the
@@ -143,29 +166,47 @@ func (d *DB) wakeMailer() {
 	}
 }
 
-// queueMail renders a mail of kind for user u and writes it to the outbox in
-// the transaction. The language is the actor's (the admin's request), else
-// lang when given (a self-service request's page), else DefaultMailLang.
-func (t *tx) queueMail(u sqlcdb.User, kind, lang, link string, hours int) error {
-	acc, err := t.GetAccount(t.ctx, u.AccountID)
-	if err != nil {
-		return err
+// recipientLang is the one place that picks the language of a mail to u:
+// the recipient's own language once users have one (R-PROF-1 adds it to
+// the profile; read it here first), else the language of the admin's page
+// that caused the mail, else fallback (a self-service page's language),
+// else DefaultMailLang.
+func (t *tx) recipientLang(u sqlcdb.User, fallback string) string {
+	if t.a.Lang != "" {
+		return mailLang(t.a.Lang)
 	}
-	data := mailData{Name: u.FullName, Email: u.Email, Account: acc.Name, Link: link, Hours: hours}
+	if fallback != "" {
+		return mailLang(fallback)
+	}
+	return DefaultMailLang
+}
+
+// queueMail renders a mail of kind for user u, in the recipient's language
+// (recipientLang), and writes it to the outbox in the transaction. It
+// returns the outbox row's id.
+func (t *tx) queueMail(u sqlcdb.User, kind, lang, link string, hours int) (int64, error) {
+	data := mailData{Name: u.FullName, Email: u.Email, Link: link, Hours: hours}
 	if t.a.UserID != 0 && t.a.UserID != u.ID {
 		data.Inviter = t.a.Name
 		if data.Inviter == "" {
 			data.Inviter = t.a.Email
 		}
 	}
-	if t.a.Lang != "" {
-		lang = t.a.Lang
+	return t.queueMailTo(u.AccountID, mailTo(u), kind, t.recipientLang(u, lang), data)
+}
+
+// queueMailTo renders a mail of kind in lang for the address to and writes
+// it to account's outbox in the transaction.
+func (t *tx) queueMailTo(account int64, to, kind, lang string, data mailData) (int64, error) {
+	acc, err := t.GetAccount(t.ctx, account)
+	if err != nil {
+		return 0, err
 	}
+	data.Account = acc.Name
 	subject, body, err := renderMail(kind, lang, data)
 	if err != nil {
-		return err
+		return 0, err
 	}
-	_, err = t.QueueMail(t.ctx, sqlcdb.QueueMailParams{AccountID: u.AccountID, ToAddr: mailTo(u),
+	return t.QueueMail(t.ctx, sqlcdb.QueueMailParams{AccountID: account, ToAddr: to,
 		Subject: subject, Body: body, CreatedAt: t.d.unix()})
-	return err
 }

@@ -29,6 +29,7 @@ type OutboxMail struct {
 	SentAt    *time.Time `json:"sent_at"`
 	Attempts  int        `json:"attempts"`
 	Error     string     `json:"error"`
+	RetryAt   *time.Time `json:"retry_at"` // when a failed message is tried again
 }
 
 // Status is MailSent, MailFailed or MailPending.
@@ -49,6 +50,10 @@ func outboxFrom(o sqlcdb.Outbox) OutboxMail {
 	if o.SentAt.Valid {
 		t := time.Unix(o.SentAt.Int64, 0).UTC()
 		m.SentAt = &t
+	}
+	if o.RetryAt.Valid {
+		t := time.Unix(o.RetryAt.Int64, 0).UTC()
+		m.RetryAt = &t
 	}
 	return m
 }
@@ -184,13 +189,15 @@ func (d *DB) DueMail(ctx context.Context, limit int) ([]OutboxMail, error) {
 
 // MarkMailSent records a delivered message.
 func (d *DB) MarkMailSent(ctx context.Context, id int64) error {
+	defer d.mail.delivered()
 	return sqlcdb.New(d.write).MarkMailSent(ctx, sqlcdb.MarkMailSentParams{ID: id,
 		SentAt: sql.NullInt64{Int64: d.unix(), Valid: true}})
 }
 
-// MarkMailFailed records a failed attempt and why; the message stays in the
-// outbox for the next attempt.
-func (d *DB) MarkMailFailed(ctx context.Context, id int64, reason string) error {
+// MarkMailFailed records a failed attempt, why, and when the sender tries
+// again; the message stays in the outbox for that attempt.
+func (d *DB) MarkMailFailed(ctx context.Context, id int64, reason string, retryAt time.Time) error {
+	defer d.mail.delivered()
 	reason = strings.TrimSpace(reason)
 	if reason == "" {
 		reason = "unknown error"
@@ -198,9 +205,20 @@ func (d *DB) MarkMailFailed(ctx context.Context, id int64, reason string) error 
 	if len(reason) > 1000 {
 		reason = strings.ToValidUTF8(reason[:1000], "")
 	}
-	err := sqlcdb.New(d.write).MarkMailFailed(ctx, sqlcdb.MarkMailFailedParams{ID: id, Error: reason})
+	err := sqlcdb.New(d.write).MarkMailFailed(ctx, sqlcdb.MarkMailFailedParams{ID: id, Error: reason,
+		RetryAt: sql.NullInt64{Int64: retryAt.Unix(), Valid: !retryAt.IsZero()}})
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil
 	}
 	return err
+}
+
+// UnsentMailCount is how many mails of the acting account wait or failed,
+// for the owner's navigation. Returns EFORBIDDEN for anyone but the owner.
+func (d *DB) UnsentMailCount(ctx context.Context, a Actor) (int, error) {
+	if err := requireMailReader(a); err != nil {
+		return 0, err
+	}
+	n, err := d.rq.CountUnsentMail(ctx, a.AccountID)
+	return int(n), err
 }

@@ -220,7 +220,7 @@ func TestOutbox(t *testing.T) {
 		if err != nil || len(due) != 2 {
 			t.Fatalf("due %d %v", len(due), err)
 		}
-		if err := d.MarkMailFailed(ctx, due[0].ID, "451 try later"); err != nil {
+		if err := d.MarkMailFailed(ctx, due[0].ID, "451 try later", time.Now().Add(time.Minute)); err != nil {
 			t.Fatal(err)
 		}
 		if err := d.MarkMailSent(ctx, due[1].ID); err != nil {

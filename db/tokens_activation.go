@@ -45,24 +45,36 @@ func (t *tx) issueToken(userID int64, kind string, ttl time.Duration) (string, e
 }
 
 // sendTokenMail issues a token of kind (mailActivation or mailReset) for u
-// and queues the mail carrying its link. It returns where the mail goes.
-func (t *tx) sendTokenMail(u sqlcdb.User, kind, lang string) (string, error) {
+// and queues the mail carrying its link. It says which mail went where,
+// and how it leaves.
+func (t *tx) sendTokenMail(u sqlcdb.User, kind, lang string) (QueuedMail, error) {
 	ttl, path := ActivationTTL, "/activate/"
 	if kind == mailReset {
 		ttl, path = ResetTTL, "/reset-password/"
 	}
 	raw, err := t.issueToken(u.ID, kind, ttl)
 	if err != nil {
-		return "", err
+		return QueuedMail{}, err
 	}
 	link := t.d.mail.baseURL + path + raw
-	return mailTo(u), t.queueMail(u, kind, lang, link, int(ttl/time.Hour))
+	q := QueuedMail{Kind: kind, To: mailTo(u)}
+	if q.ID, err = t.queueMail(u, kind, lang, link, int(ttl/time.Hour)); err != nil {
+		return QueuedMail{}, err
+	}
+	q.Delivery, err = t.d.mailDelivery(t.ctx, t.Queries)
+	return q, err
 }
 
-// QueuedMail says which mail an action queued and where it goes.
+// QueuedMail says which mail an action queued, where it goes, and whether
+// anything will send it (R-MAIL-1): the handler's message must not say
+// "sent" of a mail that only waits in the outbox.
 type QueuedMail struct {
-	Kind string `json:"kind"` // "activation" or "reset"
+	Kind string `json:"kind"` // "activation", "reset" or "test"
 	To   string `json:"to"`
+	// Delivery is MailViaSMTP (handed to the sender) or MailToOutbox (no
+	// SMTP server: it waits in the outbox for the owner).
+	Delivery string `json:"delivery"`
+	ID       int64  `json:"-"` // the outbox row, for AwaitMail
 }
 
 // ResetPassword is "Reset password" of the user list's row menu and the API
@@ -103,7 +115,7 @@ func (d *DB) ResetPassword(ctx context.Context, a Actor, userID int64) (QueuedMa
 		default: // invited
 			sent.Kind, c.Action = mailActivation, "user.activation_mail"
 		}
-		if sent.To, err = t.sendTokenMail(u, sent.Kind, ""); err != nil {
+		if sent, err = t.sendTokenMail(u, sent.Kind, ""); err != nil {
 			return nil, err
 		}
 		c.After = map[string]string{"status": statusAfter(u.Status), "mail_to": sent.To}
@@ -188,11 +200,11 @@ func (d *DB) SendPasswordReset(ctx context.Context, in ForgotPasswordInput) erro
 		}
 		result := map[string]string{"mailed": "no"}
 		if kind != "" {
-			to, err := t.sendTokenMail(u, kind, in.Lang)
+			q, err := t.sendTokenMail(u, kind, in.Lang)
 			if err != nil {
 				return nil, err
 			}
-			result = map[string]string{"mailed": kind, "mail_to": to}
+			result = map[string]string{"mailed": kind, "mail_to": q.To}
 			mailed = true
 		} else if u.ID != 0 {
 			result["status"] = u.Status

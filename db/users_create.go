@@ -35,6 +35,9 @@ type UserInput struct {
 type UserSaved struct {
 	User
 	SIP *SIPSecret `json:"sip,omitempty"`
+	// Mail is the activation mail of an invited user, for the page to say
+	// truthfully what became of it (R-MAIL-1).
+	Mail *QueuedMail `json:"-"`
 }
 
 // BuiltinRoleID returns the id of a built-in role (BuiltinAdministrator,
@@ -139,9 +142,11 @@ func (t *tx) createUser(in UserInput, hash string) (UserSaved, []change, error) 
 		return UserSaved{}, nil, err
 	}
 	if status == StatusInvited { // the activation mail, in the outbox with the user (R-USER-11)
-		if _, err := t.sendTokenMail(u, mailActivation, ""); err != nil {
+		q, err := t.sendTokenMail(u, mailActivation, "")
+		if err != nil {
 			return UserSaved{}, nil, err
 		}
+		out.Mail = &q
 	}
 	if out.User, err = t.userNow(u.ID); err != nil {
 		return UserSaved{}, nil, err

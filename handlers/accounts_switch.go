@@ -117,12 +117,16 @@ func (s *Server) userAccessSave(c echo.Context) error {
 // sub-account's users never see other accounts (R-ACC-5).
 var mainOnlyNav = map[string]bool{"accounts": true, "usage": true}
 
+// ownerOnlyNav are the sections only the owner opens: the outbox holds
+// live sign-in links (R-MAIL-1).
+var ownerOnlyNav = map[string]bool{"outbox": true}
+
 // visibleNav is the navigation without the sections the actor's account
 // never opens (permissions are checked by the template).
 func visibleNav(a db.Actor) []navItem {
 	out := make([]navItem, 0, len(navItems))
 	for _, it := range navItems {
-		if mainOnlyNav[it.Key] && !a.HomeIsMain {
+		if mainOnlyNav[it.Key] && !a.HomeIsMain || ownerOnlyNav[it.Key] && !a.IsOwner {
 			continue
 		}
 		out = append(out, it)

@@ -66,6 +66,8 @@ var notUserRoutes = map[string]string{
 	"POST /impersonation/stop":                   "ends one's own log-in-as",
 	"POST /settings/password-policy":             "installation settings, owner only",
 	"POST /settings/backup-schedule":             "installation settings, owner only",
+	"POST /settings/mail":                        "installation settings, owner only (R-MAIL-1)",
+	"POST /settings/mail/test":                   "mails the owner or an address typed, owner only (R-MAIL-1)",
 	"POST /outbox/:id/retry":                     "mail already queued",
 	"POST /sip":                                  "creates a free SIP account",
 	"POST /api/v1/sip-accounts":                  "creates a SIP account; every target already has one, so giving it is refused for all (sip_test)",

@@ -4,7 +4,6 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -14,24 +13,9 @@ import (
 
 	"kadra/db"
 	"kadra/db/dbtest"
-	"kadra/handlers"
 	"kadra/mail"
 	"kadra/mail/mailtest"
 )
-
-// serveWithMail is serve with the outbox page told how mail leaves.
-func serveWithMail(t *testing.T, d *db.DB, delivery string) *app {
-	t.Helper()
-	srv, err := handlers.New(context.Background(), handlers.Config{DB: d, Version: "test",
-		Logger: slog.New(slog.DiscardHandler), MailDelivery: delivery})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(srv.Close) // after the HTTP server, before the database
-	ts := httptest.NewServer(srv)
-	t.Cleanup(ts.Close)
-	return &app{t: t, db: d, srv: srv, ts: ts}
-}
 
 // startSender runs the outbox's SMTP sender until the test ends.
 func startSender(t *testing.T, d *db.DB, cfg mail.Config) *mail.Sender {
@@ -70,8 +54,8 @@ func eventually(t *testing.T, what string, cond func() bool) {
 func TestInvitationOverSMTP(t *testing.T) {
 	srv := mailtest.Start(t, "kadra@example.pl", "smtp-secret")
 	d, _ := dbtest.Setup(t)
-	sender := startSender(t, d, mail.Config{URL: srv.URL})
-	a := serveWithMail(t, d, sender.String())
+	startSender(t, d, mail.Config{URL: srv.URL})
+	a := serve(t, d) // the sender told the database that --smtp-url overrides the settings
 	owner := dbtest.Login(t, a.db, "owner@example.pl", dbtest.OwnerPassword)
 	owner.Lang = "en" // the admin's page language picks the mail's
 

@@ -7,7 +7,8 @@ func (s *Server) openAPIMail() map[string]any {
 	queued := schemaOf(db.QueuedMail{})
 	queued["description"] = "kind is activation (an invited user: the activation mail again, the old link void) " +
 		"or reset (an active user: a single-use link valid 2 hours); to is where it goes: the notification " +
-		"e-mail when set, else the login e-mail"
+		"e-mail when set, else the login e-mail; delivery is smtp (handed to the SMTP sender) or outbox (no SMTP " +
+		"server is set up: it waits in the outbox) (R-MAIL-1)"
 	return map[string]any{
 		"/users/{id}/reset-password": map[string]any{
 			"post": op("Mail a user a link to set their password (users.manage): the activation mail again for an "+

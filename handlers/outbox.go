@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"net"
 	"net/http"
 	"strconv"
 
@@ -17,7 +18,7 @@ type outboxPage struct {
 	Delivery string // how mail leaves: the SMTP server, or "" for none
 }
 
-func (outboxPage) nav() string { return "settings" }
+func (outboxPage) nav() string { return "outbox" }
 
 // List is the search's state in its URL. Its one sort is "oldest" first;
 // by default the newest come first.
@@ -49,7 +50,7 @@ func (s *Server) outboxList(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	p := outboxPage{Q: q, Result: res, Delivery: s.mailDelivery}
+	p := outboxPage{Q: q, Result: res, Delivery: s.mailServer(c)}
 	if c.Request().Header.Get("HX-Request") == "true" {
 		return s.render(c, http.StatusOK, "outbox#results", p)
 	}
@@ -61,7 +62,7 @@ type outboxMailPage struct {
 	Delivery string
 }
 
-func (outboxMailPage) nav() string { return "settings" }
+func (outboxMailPage) nav() string { return "outbox" }
 
 func (s *Server) outboxShow(c echo.Context) error {
 	id, err := pathID(c)
@@ -72,7 +73,7 @@ func (s *Server) outboxShow(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.render(c, http.StatusOK, "outbox-mail", outboxMailPage{Mail: m, Delivery: s.mailDelivery})
+	return s.render(c, http.StatusOK, "outbox-mail", outboxMailPage{Mail: m, Delivery: s.mailServer(c)})
 }
 
 // outboxRetry asks the sender to try a failed message again now.
@@ -86,4 +87,24 @@ func (s *Server) outboxRetry(c echo.Context) error {
 	}
 	s.flash(c, "outbox.retry_queued")
 	return c.Redirect(http.StatusSeeOther, "/outbox/"+strconv.FormatInt(id, 10))
+}
+
+// mailServer describes, without its password, the SMTP server mail leaves
+// through, for the owner's outbox pages: --smtp-url, else the one of
+// Settings → Poczta; "" when there is none and mail waits here.
+func (s *Server) mailServer(c echo.Context) string {
+	setup, err := s.db.MailSetup(c.Request().Context(), actor(c))
+	switch {
+	case err != nil:
+		return ""
+	case setup.Override != "":
+		return setup.Override
+	case setup.Configured():
+		who := ""
+		if setup.User != "" {
+			who = setup.User + "@"
+		}
+		return who + net.JoinHostPort(setup.Host, strconv.Itoa(setup.Port))
+	}
+	return ""
 }

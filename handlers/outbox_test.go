@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"kadra/db/dbtest"
 )
@@ -23,7 +24,7 @@ func TestOutboxPage(t *testing.T) {
 	oc := a.ownerClient()
 
 	r := oc.get("/outbox")
-	if r.Status != http.StatusOK || !strings.Contains(r.Body, "No SMTP server is configured") ||
+	if r.Status != http.StatusOK || !strings.Contains(r.Body, "No SMTP server is set up") ||
 		!strings.Contains(r.Body, "first@example.pl") || !strings.Contains(r.Body, "second@example.pl") {
 		t.Fatalf("%d\n%s", r.Status, r.Body)
 	}
@@ -49,7 +50,7 @@ func TestOutboxPage(t *testing.T) {
 		}
 	})
 	t.Run("FailedAndRetry", func(t *testing.T) {
-		if err := a.db.MarkMailFailed(ctx, m.ID, "451 4.3.0 mailbox busy"); err != nil {
+		if err := a.db.MarkMailFailed(ctx, m.ID, "451 4.3.0 mailbox busy", time.Now().Add(time.Minute)); err != nil {
 			t.Fatal(err)
 		}
 		r := oc.get("/outbox?status=failed")

@@ -25,6 +25,7 @@ var navItems = []navItem{
 	{"usage", "/usage", "accounts.manage"},
 	{"licenses", "/licenses", "licenses.manage"},
 	{"audit", "/audit", "audit.view"},
+	{"outbox", "/outbox", ""}, // the owner's only (ownerOnlyNav)
 	{"settings", "/settings", ""},
 }
 

@@ -29,9 +29,10 @@ type pages struct {
 }
 
 var templateFuncs = template.FuncMap{
-	"join": strings.Join,
-	"add":  func(a, b int) int { return a + b },
-	"list": func(s ...string) []string { return s },
+	"clock": clock,
+	"join":  strings.Join,
+	"add":   func(a, b int) int { return a + b },
+	"list":  func(s ...string) []string { return s },
 	"deref": func(t *time.Time) time.Time {
 		if t == nil {
 			return time.Time{}
@@ -101,8 +102,11 @@ type view struct {
 	Path        string
 	Flashes     []string
 	Nav         string // the active navigation entry
-	Data        any
-	static      *staticFiles
+	// UnsentMail is how many mails wait or failed in the acting account's
+	// outbox, shown beside the owner's "outbox" entry (R-MAIL-1).
+	UnsentMail int
+	Data       any
+	static     *staticFiles
 }
 
 // Asset is the content-hashed URL of a static file.
@@ -159,6 +163,9 @@ func (s *Server) render(c echo.Context, status int, page string, data any) error
 	if a.Valid() {
 		v.AccountName = s.accountName(c, a)
 		v.CanSwitch, _ = s.db.CanSwitchAccount(c.Request().Context(), a)
+		if a.IsOwner {
+			v.UnsentMail, _ = s.db.UnsentMailCount(c.Request().Context(), a)
+		}
 	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, block, v); err != nil {

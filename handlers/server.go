@@ -29,9 +29,6 @@ type Config struct {
 	Logger  *slog.Logger
 	BaseURL string // e.g. https://panel.example.pl; empty means http://localhost
 	Version string
-	// MailDelivery describes the SMTP server mail goes through, for the
-	// outbox page; empty means none: mail stays in the outbox.
-	MailDelivery string
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For and
 	// X-Forwarded-Proto are believed (R-SEC-4); empty means none: the
 	// client is the direct peer.
@@ -40,24 +37,23 @@ type Config struct {
 
 // Server is kadra's HTTP application.
 type Server struct {
-	db           *db.DB
-	log          *slog.Logger
-	echo         *echo.Echo
-	bundle       *i18n.Bundle
-	pages        *pages
-	static       *staticFiles
-	store        *sessions.CookieStore
-	secure       bool
-	baseURL      string
-	baseOrigin   string // scheme://host of baseURL, for Origin checks
-	version      string
-	metrics      *httpMetrics
-	setupToken   atomic.Pointer[string] // nil once setup is done
-	secrets      *onceSecrets           // SIP passwords between their POST and the page that shows them
-	imports      *importJobs            // CSV imports between upload, check and import
-	resets       *resetQueue            // forgot-password requests, done after their answer
-	mailDelivery string
-	proxies      []*net.IPNet // trusted reverse proxies (proxy.go)
+	db         *db.DB
+	log        *slog.Logger
+	echo       *echo.Echo
+	bundle     *i18n.Bundle
+	pages      *pages
+	static     *staticFiles
+	store      *sessions.CookieStore
+	secure     bool
+	baseURL    string
+	baseOrigin string // scheme://host of baseURL, for Origin checks
+	version    string
+	metrics    *httpMetrics
+	setupToken atomic.Pointer[string] // nil once setup is done
+	secrets    *onceSecrets           // SIP passwords between their POST and the page that shows them
+	imports    *importJobs            // CSV imports between upload, check and import
+	resets     *resetQueue            // forgot-password requests, done after their answer
+	proxies    []*net.IPNet           // trusted reverse proxies (proxy.go)
 }
 
 // New builds the server, parsing every template once and failing fast on a
@@ -67,7 +63,7 @@ type Server struct {
 func New(ctx context.Context, cfg Config) (*Server, error) {
 	s := &Server{db: cfg.DB, log: cfg.Logger, baseURL: strings.TrimRight(cfg.BaseURL, "/"),
 		version: cfg.Version, secrets: newOnceSecrets(), imports: newImportJobs(),
-		mailDelivery: cfg.MailDelivery, proxies: cfg.TrustedProxies}
+		proxies: cfg.TrustedProxies}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
@@ -171,6 +167,8 @@ func (s *Server) routes() *echo.Echo {
 	ui.POST("/settings/password-policy", s.settingsPasswordPolicy)
 	ui.GET("/settings/backup", s.settingsBackup)
 	ui.POST("/settings/backup-schedule", s.settingsBackupSchedule)
+	ui.POST("/settings/mail", s.settingsMail)
+	ui.POST("/settings/mail/test", s.settingsMailTest)
 	ui.GET("/users", s.usersList)
 	ui.GET("/users/new", s.usersNew)
 	ui.GET("/users/import", s.usersImportForm)

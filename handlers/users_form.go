@@ -88,6 +88,9 @@ func (s *Server) usersCreate(c echo.Context) error {
 		return refuse(s, c, "user-form", f, err)
 	}
 	s.flash(c, "user.created", "Email", saved.Email)
+	if saved.Mail != nil {
+		s.flashText(c, s.tr(c).Msg(s.mailOutcome(c, *saved.Mail)))
+	}
 	if c.FormValue("next") != "" {
 		q := url.Values{}
 		q.Set("role_id", strconv.FormatInt(in.RoleID, 10))

@@ -11,14 +11,52 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+
+	"kadra/db"
 )
 
-// server is an SMTP server parsed from --smtp-url.
+// TLS modes besides db's MailTLSNone, MailTLSStartTLS and MailTLSImplicit:
+// smtp:// URLs use STARTTLS when the server offers it.
+const tlsOpportunistic = "opportunistic"
+
+// server is an SMTP server and the sender of its mail, from --smtp-url or
+// from Settings → Poczta. It is comparable, so that the sender sees when
+// the settings changed.
 type server struct {
-	host        string
-	port        int
-	implicitTLS bool // smtps://: TLS from the first byte; else STARTTLS when offered
-	user, pass  string
+	host       string
+	port       int
+	tls        string // db.MailTLSNone, db.MailTLSStartTLS, db.MailTLSImplicit or tlsOpportunistic
+	user, pass string
+	from       string // the sender address; "" means the default (sender)
+	fromName   string
+}
+
+// fromSettings is the server of the stored settings.
+func fromSettings(m db.MailSettings) server {
+	s := server{host: m.Host, port: m.Port, tls: m.TLS, user: m.User, pass: m.Password, from: m.From,
+		fromName: m.FromName}
+	if s.tls == "" {
+		s.tls = db.MailTLSStartTLS
+	}
+	if s.port == 0 {
+		s.port = 587
+		if s.tls == db.MailTLSImplicit {
+			s.port = 465
+		}
+	}
+	return s
+}
+
+// sender is the From address: the one configured, else the SMTP user when
+// it is an address, else kadra@ the SMTP host.
+func (s server) sender() string {
+	switch {
+	case s.from != "":
+		return s.from
+	case strings.Contains(s.user, "@"):
+		return s.user
+	}
+	return "kadra@" + s.host
 }
 
 // parseURL reads smtp://user:pass@host:587 (STARTTLS when the server offers
@@ -33,9 +71,9 @@ func parseURL(raw string) (server, error) {
 	var s server
 	switch u.Scheme {
 	case "smtp":
-		s.port = 587
+		s.port, s.tls = 587, tlsOpportunistic
 	case "smtps":
-		s.port, s.implicitTLS = 465, true
+		s.port, s.tls = 465, db.MailTLSImplicit
 	default:
 		return server{}, fmt.Errorf("smtp url: scheme must be smtp:// or smtps://, not %q", u.Scheme)
 	}
@@ -60,8 +98,13 @@ func parseURL(raw string) (server, error) {
 // String describes the server without its password, for logs and pages.
 func (s server) String() string {
 	scheme, how := "smtp", "STARTTLS when offered"
-	if s.implicitTLS {
+	switch s.tls {
+	case db.MailTLSImplicit:
 		scheme, how = "smtps", "TLS"
+	case db.MailTLSStartTLS:
+		how = "STARTTLS"
+	case db.MailTLSNone:
+		how = "no TLS"
 	}
 	who := ""
 	if s.user != "" {

@@ -19,10 +19,12 @@ import (
 // fakeBox is an in-memory outbox with the ordering and marks of the real
 // one (db.DueMail, MarkMailSent, MarkMailFailed).
 type fakeBox struct {
-	mu     sync.Mutex
-	mails  map[int64]*db.OutboxMail
-	nextID int64
-	queued chan struct{}
+	mu       sync.Mutex
+	mails    map[int64]*db.OutboxMail
+	nextID   int64
+	queued   chan struct{}
+	settings db.MailSettings
+	override string
 }
 
 func newFakeBox() *fakeBox {
@@ -88,12 +90,25 @@ func (b *fakeBox) MarkMailSent(_ context.Context, id int64) error {
 	return nil
 }
 
-func (b *fakeBox) MarkMailFailed(_ context.Context, id int64, reason string) error {
+func (b *fakeBox) MarkMailFailed(_ context.Context, id int64, reason string, retryAt time.Time) error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.mails[id].Attempts++
 	b.mails[id].Error = reason
+	b.mails[id].RetryAt = &retryAt
 	return nil
+}
+
+func (b *fakeBox) MailTransport(context.Context) (db.MailSettings, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.settings, nil
+}
+
+func (b *fakeBox) SetMailOverride(server string) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.override = server
 }
 
 func (b *fakeBox) MailQueued() <-chan struct{} { return b.queued }
@@ -244,7 +259,7 @@ func TestParseURL(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", c.in, err)
 		}
-		if s.String() != c.want || s.port != c.port || s.implicitTLS != c.tls || s.user != c.user || s.pass != c.pass {
+		if s.String() != c.want || s.port != c.port || (s.tls == db.MailTLSImplicit) != c.tls || s.user != c.user || s.pass != c.pass {
 			t.Fatalf("%s: %+v %q", c.in, s, s.String())
 		}
 		if strings.Contains(s.String(), "secret") {

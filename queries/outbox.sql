@@ -12,15 +12,15 @@ ORDER BY error <> '', attempts, id
 LIMIT sqlc.arg(lim);
 
 -- name: MarkMailSent :exec
-UPDATE outbox SET sent_at = sqlc.arg(sent_at), attempts = attempts + 1, error = ''
+UPDATE outbox SET sent_at = sqlc.arg(sent_at), attempts = attempts + 1, error = '', retry_at = NULL
 WHERE id = sqlc.arg(id) AND sent_at IS NULL;
 
 -- name: MarkMailFailed :exec
-UPDATE outbox SET attempts = attempts + 1, error = sqlc.arg(error)
+UPDATE outbox SET attempts = attempts + 1, error = sqlc.arg(error), retry_at = sqlc.arg(retry_at)
 WHERE id = sqlc.arg(id) AND sent_at IS NULL;
 
 -- name: RetryMail :execrows
-UPDATE outbox SET error = ''
+UPDATE outbox SET error = '', retry_at = NULL
 WHERE id = sqlc.arg(id) AND account_id = sqlc.arg(account_id) AND sent_at IS NULL AND error <> '';
 
 -- name: GetMail :one
@@ -40,6 +40,10 @@ WHERE o.account_id = sqlc.arg(account_id)
        OR (sqlc.arg(status) = 'failed' AND o.sent_at IS NULL AND o.error <> ''))
 ORDER BY CASE WHEN p.newest = 1 THEN -o.id ELSE o.id END
 LIMIT sqlc.arg(lim) OFFSET sqlc.arg(off);
+
+-- Mail that waits or failed in an account, for the navigation's count.
+-- name: CountUnsentMail :one
+SELECT count(*) FROM outbox WHERE account_id = sqlc.arg(account_id) AND sent_at IS NULL;
 
 -- name: CountMailByStatus :one
 SELECT count(*) AS total,

@@ -150,6 +150,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.countSubAccountsStmt, err = db.PrepareContext(ctx, countSubAccounts); err != nil {
 		return nil, fmt.Errorf("error preparing query CountSubAccounts: %w", err)
 	}
+	if q.countUnsentMailStmt, err = db.PrepareContext(ctx, countUnsentMail); err != nil {
+		return nil, fmt.Errorf("error preparing query CountUnsentMail: %w", err)
+	}
 	if q.countUserSessionsStmt, err = db.PrepareContext(ctx, countUserSessions); err != nil {
 		return nil, fmt.Errorf("error preparing query CountUserSessions: %w", err)
 	}
@@ -807,6 +810,11 @@ func (q *Queries) Close() error {
 	if q.countSubAccountsStmt != nil {
 		if cerr := q.countSubAccountsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing countSubAccountsStmt: %w", cerr)
+		}
+	}
+	if q.countUnsentMailStmt != nil {
+		if cerr := q.countUnsentMailStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing countUnsentMailStmt: %w", cerr)
 		}
 	}
 	if q.countUserSessionsStmt != nil {
@@ -1630,6 +1638,7 @@ type Queries struct {
 	countSearchAccountsStmt       *sql.Stmt
 	countStaleSIPAccountsStmt     *sql.Stmt
 	countSubAccountsStmt          *sql.Stmt
+	countUnsentMailStmt           *sql.Stmt
 	countUserSessionsStmt         *sql.Stmt
 	countUsersPresentingStmt      *sql.Stmt
 	createAccountStmt             *sql.Stmt
@@ -1826,6 +1835,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		countSearchAccountsStmt:       q.countSearchAccountsStmt,
 		countStaleSIPAccountsStmt:     q.countStaleSIPAccountsStmt,
 		countSubAccountsStmt:          q.countSubAccountsStmt,
+		countUnsentMailStmt:           q.countUnsentMailStmt,
 		countUserSessionsStmt:         q.countUserSessionsStmt,
 		countUsersPresentingStmt:      q.countUsersPresentingStmt,
 		createAccountStmt:             q.createAccountStmt,

@@ -91,6 +91,7 @@ type Outbox struct {
 	SentAt    sql.NullInt64
 	Attempts  int64
 	Error     string
+	RetryAt   sql.NullInt64
 }
 
 type PhoneNumber struct {

@@ -45,6 +45,18 @@ func (q *Queries) CountMailByStatus(ctx context.Context, arg CountMailByStatusPa
 	return i, err
 }
 
+const countUnsentMail = `-- name: CountUnsentMail :one
+SELECT count(*) FROM outbox WHERE account_id = ?1 AND sent_at IS NULL
+`
+
+// Mail that waits or failed in an account, for the navigation's count.
+func (q *Queries) CountUnsentMail(ctx context.Context, accountID int64) (int64, error) {
+	row := q.queryRow(ctx, q.countUnsentMailStmt, countUnsentMail, accountID)
+	var count int64
+	err := row.Scan(&count)
+	return count, err
+}
+
 const deleteOldSentMail = `-- name: DeleteOldSentMail :execrows
 DELETE FROM outbox WHERE sent_at IS NOT NULL AND sent_at < ?1
 `
@@ -59,7 +71,7 @@ func (q *Queries) DeleteOldSentMail(ctx context.Context, before sql.NullInt64) (
 }
 
 const dueMail = `-- name: DueMail :many
-SELECT id, account_id, to_addr, subject, body, created_at, sent_at, attempts, error FROM outbox
+SELECT id, account_id, to_addr, subject, body, created_at, sent_at, attempts, error, retry_at FROM outbox
 WHERE sent_at IS NULL
 ORDER BY error <> '', attempts, id
 LIMIT ?1
@@ -86,6 +98,7 @@ func (q *Queries) DueMail(ctx context.Context, lim int64) ([]Outbox, error) {
 			&i.SentAt,
 			&i.Attempts,
 			&i.Error,
+			&i.RetryAt,
 		); err != nil {
 			return nil, err
 		}
@@ -101,7 +114,7 @@ func (q *Queries) DueMail(ctx context.Context, lim int64) ([]Outbox, error) {
 }
 
 const getMail = `-- name: GetMail :one
-SELECT id, account_id, to_addr, subject, body, created_at, sent_at, attempts, error FROM outbox WHERE id = ?1 AND account_id = ?2
+SELECT id, account_id, to_addr, subject, body, created_at, sent_at, attempts, error, retry_at FROM outbox WHERE id = ?1 AND account_id = ?2
 `
 
 type GetMailParams struct {
@@ -122,12 +135,13 @@ func (q *Queries) GetMail(ctx context.Context, arg GetMailParams) (Outbox, error
 		&i.SentAt,
 		&i.Attempts,
 		&i.Error,
+		&i.RetryAt,
 	)
 	return i, err
 }
 
 const listMail = `-- name: ListMail :many
-SELECT o.id, o.account_id, o.to_addr, o.subject, o.body, o.created_at, o.sent_at, o.attempts, o.error FROM outbox o, (SELECT CAST(?1 AS INTEGER) AS newest) p
+SELECT o.id, o.account_id, o.to_addr, o.subject, o.body, o.created_at, o.sent_at, o.attempts, o.error, o.retry_at FROM outbox o, (SELECT CAST(?1 AS INTEGER) AS newest) p
 WHERE o.account_id = ?2
   AND (CAST(?3 AS TEXT) = '' OR instr(lower(o.to_addr), ?3) > 0
        OR instr(lower(o.subject), ?3) > 0)
@@ -177,6 +191,7 @@ func (q *Queries) ListMail(ctx context.Context, arg ListMailParams) ([]Outbox, e
 			&i.SentAt,
 			&i.Attempts,
 			&i.Error,
+			&i.RetryAt,
 		); err != nil {
 			return nil, err
 		}
@@ -192,22 +207,23 @@ func (q *Queries) ListMail(ctx context.Context, arg ListMailParams) ([]Outbox, e
 }
 
 const markMailFailed = `-- name: MarkMailFailed :exec
-UPDATE outbox SET attempts = attempts + 1, error = ?1
-WHERE id = ?2 AND sent_at IS NULL
+UPDATE outbox SET attempts = attempts + 1, error = ?1, retry_at = ?2
+WHERE id = ?3 AND sent_at IS NULL
 `
 
 type MarkMailFailedParams struct {
-	Error string
-	ID    int64
+	Error   string
+	RetryAt sql.NullInt64
+	ID      int64
 }
 
 func (q *Queries) MarkMailFailed(ctx context.Context, arg MarkMailFailedParams) error {
-	_, err := q.exec(ctx, q.markMailFailedStmt, markMailFailed, arg.Error, arg.ID)
+	_, err := q.exec(ctx, q.markMailFailedStmt, markMailFailed, arg.Error, arg.RetryAt, arg.ID)
 	return err
 }
 
 const markMailSent = `-- name: MarkMailSent :exec
-UPDATE outbox SET sent_at = ?1, attempts = attempts + 1, error = ''
+UPDATE outbox SET sent_at = ?1, attempts = attempts + 1, error = '', retry_at = NULL
 WHERE id = ?2 AND sent_at IS NULL
 `
 
@@ -249,7 +265,7 @@ func (q *Queries) QueueMail(ctx context.Context, arg QueueMailParams) (int64, er
 }
 
 const retryMail = `-- name: RetryMail :execrows
-UPDATE outbox SET error = ''
+UPDATE outbox SET error = '', retry_at = NULL
 WHERE id = ?1 AND account_id = ?2 AND sent_at IS NULL AND error <> ''
 `
 
