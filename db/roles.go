@@ -207,15 +207,21 @@ func (d *DB) GetRole(ctx context.Context, a Actor, id int64) (Role, error) {
 	if err := canSeeRoles(a); err != nil {
 		return Role{}, err
 	}
-	r, err := d.rq.GetRole(ctx, id)
+	return getRole(ctx, d.rq, a, id)
+}
+
+// getRole reads a role through q: the read pool, or the write that
+// changes it.
+func getRole(ctx context.Context, q *sqlcdb.Queries, a Actor, id int64) (Role, error) {
+	r, err := q.GetRole(ctx, id)
 	if err != nil {
 		return Role{}, notFound(err)
 	}
-	perms, err := d.rq.RolePermissions(ctx, id)
+	perms, err := q.RolePermissions(ctx, id)
 	if err != nil {
 		return Role{}, err
 	}
-	n, err := d.rq.RoleHolderCount(ctx, sqlcdb.RoleHolderCountParams{RoleID: id, AccountID: roleScope(a)})
+	n, err := q.RoleHolderCount(ctx, sqlcdb.RoleHolderCountParams{RoleID: id, AccountID: roleScope(a)})
 	if err != nil {
 		return Role{}, err
 	}

@@ -103,23 +103,18 @@ func (d *DB) UpdateRole(ctx context.Context, a Actor, id int64, p RolePatch) (Ro
 	if err := requireOwner(a); err != nil {
 		return Role{}, err
 	}
-	before, err := d.GetRole(ctx, a, id)
-	if err != nil {
-		return Role{}, err
-	}
-	in := RoleInput{Name: before.Name, Description: before.Description, Permissions: before.Permissions}
-	if p.Name != nil {
-		in.Name = *p.Name
-	}
-	if p.Description != nil {
-		in.Description = *p.Description
-	}
-	if p.Permissions != nil {
-		in.Permissions = *p.Permissions
-	}
-	in = normalRoleInput(in)
-	after := roleAudit{Name: in.Name, Description: in.Description, Permissions: permsOf("", in.Permissions)}
-	err = d.updateCounted(ctx, a, func(t *tx) ([]change, error) {
+	err := d.updateCounted(ctx, a, func(t *tx) ([]change, error) {
+		// The patch is merged onto the role as this write reads it (R-API-1).
+		before, err := getRole(ctx, t.Queries, a, id)
+		if err != nil {
+			return nil, err
+		}
+		in := RoleInput{Name: before.Name, Description: before.Description, Permissions: before.Permissions}
+		setTo(&in.Name, p.Name)
+		setTo(&in.Description, p.Description)
+		setTo(&in.Permissions, p.Permissions)
+		in = normalRoleInput(in)
+		after := roleAudit{Name: in.Name, Description: in.Description, Permissions: permsOf("", in.Permissions)}
 		var v ValidationError
 		if err := checkRoleDetails(t.ctx, t.Queries, &v, id, in); err != nil {
 			return nil, err
