@@ -102,19 +102,28 @@ func (d *DB) SearchSIPAccounts(ctx context.Context, a Actor, f SIPFilter) (Page[
 	}
 	f.Page, f.PerPage = normalPage(f.Page, f.PerPage, 50)
 	q, state := likeContains(f.Q), oneOf(f.State, SIPStates)
-	total, err := d.rq.CountSIPAccounts(ctx, sqlcdb.CountSIPAccountsParams{AccountID: a.AccountID, Q: q, State: state})
+	search := sqlcdb.SearchSIPAccountsParams{AccountID: a.AccountID, Q: q, State: state,
+		Sort: normalSort(f.Sort, SIPSorts, "extension"), Lim: int64(f.PerPage), Off: int64((f.Page - 1) * f.PerPage)}
+	rows, err := d.rq.SearchSIPAccounts(ctx, search)
 	if err != nil {
 		return Page[SIPAccount]{}, err
 	}
-	rows, err := d.rq.SearchSIPAccounts(ctx, sqlcdb.SearchSIPAccountsParams{AccountID: a.AccountID, Q: q,
-		State: state, Sort: normalSort(f.Sort, SIPSorts, "extension"),
-		Lim: int64(f.PerPage), Off: int64((f.Page - 1) * f.PerPage)})
-	if err != nil {
-		return Page[SIPAccount]{}, err
+	out := Page[SIPAccount]{Items: make([]SIPAccount, len(rows)), Page: f.Page, PerPage: f.PerPage}
+	if len(rows) == 0 && f.Page > 1 { // past the end: the count comes from the first row
+		search.Lim, search.Off = 1, 0
+		first, err := d.rq.SearchSIPAccounts(ctx, search)
+		if err != nil {
+			return Page[SIPAccount]{}, err
+		}
+		if len(first) > 0 {
+			out.Total = int(first[0].Total)
+		}
 	}
-	out := Page[SIPAccount]{Items: make([]SIPAccount, len(rows)), Total: int(total), Page: f.Page, PerPage: f.PerPage}
 	for i, r := range rows {
-		out.Items[i] = sipRow(sqlcdb.GetSIPAccountRow(r))
+		out.Items[i] = sipRow(sqlcdb.GetSIPAccountRow{ID: r.ID, AccountID: r.AccountID, Extension: r.Extension,
+			Enabled: r.Enabled, CreatedAt: r.CreatedAt, Realm: r.Realm, UserID: r.UserID, UserEmail: r.UserEmail,
+			UserName: r.UserName, Domain: r.Domain})
+		out.Total = int(r.Total)
 	}
 	return out, nil
 }

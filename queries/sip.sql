@@ -31,9 +31,12 @@ ORDER BY mine.extension
 LIMIT 5;
 
 -- name: SearchSIPAccounts :many
+-- A page of the list, each row carrying the count of the whole list, so
+-- that one statement holds the filters.
 WITH o AS (SELECT CAST(sqlc.arg(sort) AS TEXT) AS sort, CAST(sqlc.arg(state) AS TEXT) AS state)
 SELECT s.*, CAST(ifnull(u.id, 0) AS INTEGER) AS user_id, CAST(ifnull(u.email, '') AS TEXT) AS user_email,
-       CAST(ifnull(u.full_name, '') AS TEXT) AS user_name, lower(a.sip_domain) AS domain
+       CAST(ifnull(u.full_name, '') AS TEXT) AS user_name, lower(a.sip_domain) AS domain,
+       CAST(count(*) OVER () AS INTEGER) AS total
 FROM sip_accounts s
 JOIN accounts a ON a.id = s.account_id
 LEFT JOIN users u ON u.sip_account_id = s.id
@@ -60,22 +63,6 @@ ORDER BY
     CASE WHEN o.sort = '-created' THEN s.id END DESC,
     length(s.extension), s.extension
 LIMIT sqlc.arg(lim) OFFSET sqlc.arg(off);
-
--- name: CountSIPAccounts :one
-WITH o AS (SELECT CAST(sqlc.arg(state) AS TEXT) AS state)
-SELECT count(*) FROM sip_accounts s
-JOIN accounts a ON a.id = s.account_id
-LEFT JOIN users u ON u.sip_account_id = s.id
-JOIN o
-WHERE s.account_id = sqlc.arg(account_id)
-  AND (s.extension LIKE sqlc.narg(q) OR u.email LIKE sqlc.narg(q) OR u.full_name LIKE sqlc.narg(q)
-       OR sqlc.narg(q) IS NULL)
-  AND (o.state = ''
-       OR (o.state = 'free' AND u.id IS NULL)
-       OR (o.state = 'assigned' AND u.id IS NOT NULL)
-       OR (o.state = 'enabled' AND s.enabled = 1)
-       OR (o.state = 'disabled' AND s.enabled = 0)
-       OR (o.state = 'stale' AND s.realm <> lower(a.sip_domain)));
 
 -- name: CountStaleSIPAccounts :one
 SELECT count(*) FROM sip_accounts s

@@ -138,9 +138,6 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.countRoleHoldersStmt, err = db.PrepareContext(ctx, countRoleHolders); err != nil {
 		return nil, fmt.Errorf("error preparing query CountRoleHolders: %w", err)
 	}
-	if q.countSIPAccountsStmt, err = db.PrepareContext(ctx, countSIPAccounts); err != nil {
-		return nil, fmt.Errorf("error preparing query CountSIPAccounts: %w", err)
-	}
 	if q.countSearchAccountsStmt, err = db.PrepareContext(ctx, countSearchAccounts); err != nil {
 		return nil, fmt.Errorf("error preparing query CountSearchAccounts: %w", err)
 	}
@@ -790,11 +787,6 @@ func (q *Queries) Close() error {
 	if q.countRoleHoldersStmt != nil {
 		if cerr := q.countRoleHoldersStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing countRoleHoldersStmt: %w", cerr)
-		}
-	}
-	if q.countSIPAccountsStmt != nil {
-		if cerr := q.countSIPAccountsStmt.Close(); cerr != nil {
-			err = fmt.Errorf("error closing countSIPAccountsStmt: %w", cerr)
 		}
 	}
 	if q.countSearchAccountsStmt != nil {
@@ -1634,7 +1626,6 @@ type Queries struct {
 	countPresentationsStmt        *sql.Stmt
 	countRoleCandidatesStmt       *sql.Stmt
 	countRoleHoldersStmt          *sql.Stmt
-	countSIPAccountsStmt          *sql.Stmt
 	countSearchAccountsStmt       *sql.Stmt
 	countStaleSIPAccountsStmt     *sql.Stmt
 	countSubAccountsStmt          *sql.Stmt
@@ -1831,7 +1822,6 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		countPresentationsStmt:        q.countPresentationsStmt,
 		countRoleCandidatesStmt:       q.countRoleCandidatesStmt,
 		countRoleHoldersStmt:          q.countRoleHoldersStmt,
-		countSIPAccountsStmt:          q.countSIPAccountsStmt,
 		countSearchAccountsStmt:       q.countSearchAccountsStmt,
 		countStaleSIPAccountsStmt:     q.countStaleSIPAccountsStmt,
 		countSubAccountsStmt:          q.countSubAccountsStmt,

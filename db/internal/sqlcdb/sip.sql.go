@@ -10,36 +10,6 @@ import (
 	"database/sql"
 )
 
-const countSIPAccounts = `-- name: CountSIPAccounts :one
-WITH o AS (SELECT CAST(?3 AS TEXT) AS state)
-SELECT count(*) FROM sip_accounts s
-JOIN accounts a ON a.id = s.account_id
-LEFT JOIN users u ON u.sip_account_id = s.id
-JOIN o
-WHERE s.account_id = ?1
-  AND (s.extension LIKE ?2 OR u.email LIKE ?2 OR u.full_name LIKE ?2
-       OR ?2 IS NULL)
-  AND (o.state = ''
-       OR (o.state = 'free' AND u.id IS NULL)
-       OR (o.state = 'assigned' AND u.id IS NOT NULL)
-       OR (o.state = 'enabled' AND s.enabled = 1)
-       OR (o.state = 'disabled' AND s.enabled = 0)
-       OR (o.state = 'stale' AND s.realm <> lower(a.sip_domain)))
-`
-
-type CountSIPAccountsParams struct {
-	AccountID int64
-	Q         sql.NullString
-	State     string
-}
-
-func (q *Queries) CountSIPAccounts(ctx context.Context, arg CountSIPAccountsParams) (int64, error) {
-	row := q.queryRow(ctx, q.countSIPAccountsStmt, countSIPAccounts, arg.AccountID, arg.Q, arg.State)
-	var count int64
-	err := row.Scan(&count)
-	return count, err
-}
-
 const countStaleSIPAccounts = `-- name: CountStaleSIPAccounts :one
 SELECT count(*) FROM sip_accounts s
 JOIN accounts a ON a.id = s.account_id
@@ -390,7 +360,8 @@ func (q *Queries) SIPUserInAccount(ctx context.Context, arg SIPUserInAccountPara
 const searchSIPAccounts = `-- name: SearchSIPAccounts :many
 WITH o AS (SELECT CAST(?5 AS TEXT) AS sort, CAST(?6 AS TEXT) AS state)
 SELECT s.id, s.account_id, s.extension, s.ha1, s.ha1b, s.enabled, s.created_at, s.realm, CAST(ifnull(u.id, 0) AS INTEGER) AS user_id, CAST(ifnull(u.email, '') AS TEXT) AS user_email,
-       CAST(ifnull(u.full_name, '') AS TEXT) AS user_name, lower(a.sip_domain) AS domain
+       CAST(ifnull(u.full_name, '') AS TEXT) AS user_name, lower(a.sip_domain) AS domain,
+       CAST(count(*) OVER () AS INTEGER) AS total
 FROM sip_accounts s
 JOIN accounts a ON a.id = s.account_id
 LEFT JOIN users u ON u.sip_account_id = s.id
@@ -441,8 +412,11 @@ type SearchSIPAccountsRow struct {
 	UserEmail string
 	UserName  string
 	Domain    string
+	Total     int64
 }
 
+// A page of the list, each row carrying the count of the whole list, so
+// that one statement holds the filters.
 func (q *Queries) SearchSIPAccounts(ctx context.Context, arg SearchSIPAccountsParams) ([]SearchSIPAccountsRow, error) {
 	rows, err := q.query(ctx, q.searchSIPAccountsStmt, searchSIPAccounts,
 		arg.AccountID,
@@ -472,6 +446,7 @@ func (q *Queries) SearchSIPAccounts(ctx context.Context, arg SearchSIPAccountsPa
 			&i.UserEmail,
 			&i.UserName,
 			&i.Domain,
+			&i.Total,
 		); err != nil {
 			return nil, err
 		}
