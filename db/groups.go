@@ -30,6 +30,9 @@ type Group struct {
 	Depth            int    `json:"depth"`
 	Path             string `json:"path"`
 	Children         int    `json:"-"` // direct subgroups
+	// translated is the key of a built-in group not renamed, whose Name is
+	// the built-in name in the viewer's language (R-I18N-1).
+	translated string
 }
 
 // Kinds of group, for the API (a boolean alone cannot tell a position).
@@ -121,7 +124,7 @@ func (d *DB) GroupTree(ctx context.Context, a Actor, q string) ([]Group, error) 
 	if err := canSeeGroups(a); err != nil {
 		return nil, err
 	}
-	tree, err := d.groupTree(ctx, d.rq, a.AccountID)
+	tree, err := d.groupTree(ctx, d.rq, a.AccountID, a.Lang)
 	if err != nil {
 		return nil, err
 	}
@@ -139,14 +142,22 @@ func (d *DB) GroupOptions(ctx context.Context, a Actor) ([]Group, error) {
 	if err := canSeeGroups(a); err != nil {
 		return nil, err
 	}
-	return d.cachedGroupTree(ctx, a.AccountID)
+	return d.cachedGroupTree(ctx, a.AccountID, a.Lang)
 }
 
 // groupTree reads an account's groups and orders them depth-first.
-func (d *DB) groupTree(ctx context.Context, q *sqlcdb.Queries, accountID int64) ([]Group, error) {
+// Built-in groups not renamed are named in lang (R-I18N-1).
+func (d *DB) groupTree(ctx context.Context, q *sqlcdb.Queries, accountID int64, lang string) ([]Group, error) {
 	rows, err := q.AccountGroups(ctx, accountID)
 	if err != nil {
 		return nil, err
+	}
+	translated := map[int64]string{}
+	for i, r := range rows {
+		if r.Name == "" && r.Builtin != "" {
+			translated[r.ID] = r.Builtin
+			rows[i].Name = d.names.groupName(lang, r.Name, r.Builtin)
+		}
 	}
 	// Siblings by name (any case), the Position root first.
 	keys := make(map[int64]string, len(rows))
@@ -176,7 +187,7 @@ func (d *DB) groupTree(ctx context.Context, q *sqlcdb.Queries, accountID int64) 
 		for _, r := range children[parent] {
 			g := Group{ID: r.ID, AccountID: accountID, ParentID: r.ParentID.Int64, Name: r.Name,
 				Builtin: r.BuiltinPosition == 1, Position: rootID != 0 && r.ParentID.Int64 == rootID,
-				Depth: depth, Path: path + r.Name, Children: len(children[r.ID])}
+				Depth: depth, Path: path + r.Name, Children: len(children[r.ID]), translated: translated[r.ID]}
 			g.Kind = groupKind(g)
 			out = append(out, g)
 			walk(r.ID, depth+1, g.Path+pathSep)
@@ -220,7 +231,7 @@ func (d *DB) GetGroup(ctx context.Context, a Actor, id int64) (Group, error) {
 	if err := canSeeGroups(a); err != nil {
 		return Group{}, err
 	}
-	tree, err := d.groupTree(ctx, d.rq, a.AccountID)
+	tree, err := d.groupTree(ctx, d.rq, a.AccountID, a.Lang)
 	if err != nil {
 		return Group{}, err
 	}
@@ -312,7 +323,7 @@ func (d *DB) CreateGroup(ctx context.Context, a Actor, in GroupInput) (Group, er
 		checkName(&v, "name", in.Name, groupNameMax)
 		var parentPath string
 		if in.ParentID != 0 {
-			tree, err := d.groupTree(ctx, t.Queries, a.AccountID)
+			tree, err := d.groupTree(ctx, t.Queries, a.AccountID, a.Lang)
 			if err != nil {
 				return nil, err
 			}
@@ -347,6 +358,33 @@ func (d *DB) CreateGroup(ctx context.Context, a Actor, in GroupInput) (Group, er
 	return d.GetGroup(ctx, a, created.ID)
 }
 
+// builtinSiblingNamed counts the built-in groups under parentID, other than
+// self, that are not renamed and so are called name in some language
+// (R-I18N-1): a new "Pracownik" beside the unrenamed first position would
+// read the same as it.
+func (t *tx) builtinSiblingNamed(parentID int64, name string, self int64) (int64, error) {
+	var keys []string
+	for _, k := range []string{BuiltinPositionRoot, BuiltinFirstPosition} {
+		if slices.ContainsFunc(t.d.names.builtinNamesOf("group", k), func(n string) bool { return strings.EqualFold(n, name) }) {
+			keys = append(keys, k)
+		}
+	}
+	if len(keys) == 0 {
+		return 0, nil
+	}
+	rows, err := t.AccountGroups(t.ctx, t.a.AccountID)
+	if err != nil {
+		return 0, err
+	}
+	var n int64
+	for _, r := range rows {
+		if r.Name == "" && slices.Contains(keys, r.Builtin) && r.ParentID.Int64 == parentID && r.ID != self {
+			n++
+		}
+	}
+	return n, nil
+}
+
 // checkSiblingName refuses a name another group under the same parent
 // already has, compared case-insensitively.
 func (t *tx) checkSiblingName(v *ValidationError, parentID int64, name string, self int64) error {
@@ -357,6 +395,11 @@ func (t *tx) checkSiblingName(v *ValidationError, parentID int64, name string, s
 		ParentID: sql.NullInt64{Int64: parentID, Valid: true}, Name: name, ID: self})
 	if err != nil {
 		return err
+	}
+	if n == 0 {
+		if n, err = t.builtinSiblingNamed(parentID, name, self); err != nil {
+			return err
+		}
 	}
 	if n > 0 {
 		v.Conflict("name", M("group.name_taken", "Name", name))
@@ -374,7 +417,7 @@ func (d *DB) UpdateGroup(ctx context.Context, a Actor, id int64, p GroupPatch) (
 		return Group{}, err
 	}
 	err := d.updateCounted(ctx, a, func(t *tx) ([]change, error) {
-		tree, err := d.groupTree(ctx, t.Queries, a.AccountID)
+		tree, err := d.groupTree(ctx, t.Queries, a.AccountID, a.Lang)
 		if err != nil {
 			return nil, err
 		}
@@ -392,6 +435,10 @@ func (d *DB) UpdateGroup(ctx context.Context, a Actor, id int64, p GroupPatch) (
 		name, parent := g.Name, g.ParentID
 		if p.Name != nil {
 			name = strings.TrimSpace(*p.Name)
+		}
+		if g.translated != "" && slices.ContainsFunc(d.names.builtinNamesOf("group", g.translated),
+			func(n string) bool { return strings.EqualFold(n, name) }) {
+			name = g.Name // its built-in name in another language: it stays built-in
 		}
 		if p.ParentID != nil {
 			parent = *p.ParentID
@@ -577,7 +624,7 @@ func (t *tx) setUserGroups(userID int64, groupIDs []int64) (change, error) {
 			return change{}, err
 		}
 	}
-	tree, err := t.d.groupTree(ctx, t.Queries, a.AccountID)
+	tree, err := t.d.groupTree(ctx, t.Queries, a.AccountID, a.Lang)
 	if err != nil {
 		return change{}, err
 	}

@@ -137,7 +137,8 @@ func (d *DB) ListRoles(ctx context.Context, a Actor, f RoleFilter) (Page[Role], 
 	}
 	roles := make([]Role, len(rows))
 	for i, r := range rows {
-		roles[i] = Role{ID: r.ID, Name: r.Name, Description: r.Description, Builtin: r.Builtin != "", Kind: roleKind(r.Builtin),
+		roles[i] = Role{ID: r.ID, Name: d.names.roleName(a.Lang, r.Name, r.Builtin),
+			Description: d.names.roleDescription(a.Lang, r.Description, r.Builtin), Builtin: r.Builtin != "", Kind: roleKind(r.Builtin),
 			UserCount: int(r.UserCount), Permissions: permsOf(r.Builtin, perms[r.ID])}
 	}
 	sortRoles(roles, f.Sort)
@@ -159,8 +160,10 @@ func (d *DB) RoleOptions(ctx context.Context, a Actor) ([]Role, error) {
 	}
 	out := make([]Role, len(rows))
 	for i, r := range rows {
-		out[i] = Role{ID: r.ID, Name: r.Name, Description: r.Description, Builtin: r.Builtin != "", Kind: roleKind(r.Builtin)}
+		out[i] = Role{ID: r.ID, Name: d.names.roleName(a.Lang, r.Name, r.Builtin),
+			Description: d.names.roleDescription(a.Lang, r.Description, r.Builtin), Builtin: r.Builtin != "", Kind: roleKind(r.Builtin)}
 	}
+	sortRoles(out, "name") // a built-in name is known only now, in the viewer's language
 	return out, nil
 }
 
@@ -227,7 +230,8 @@ func (d *DB) GetRole(ctx context.Context, a Actor, id int64) (Role, error) {
 	if err != nil {
 		return Role{}, err
 	}
-	out := Role{ID: r.ID, Name: r.Name, Description: r.Description, Builtin: r.Builtin != "", Kind: roleKind(r.Builtin),
+	out := Role{ID: r.ID, Name: d.names.roleName(a.Lang, r.Name, r.Builtin),
+		Description: d.names.roleDescription(a.Lang, r.Description, r.Builtin), Builtin: r.Builtin != "", Kind: roleKind(r.Builtin),
 		UserCount: int(n)}
 	stored := make([]Permission, len(perms))
 	for i, p := range perms {
@@ -276,7 +280,8 @@ func (d *DB) RoleHolders(ctx context.Context, a Actor, roleID int64, f UserFilte
 	out := Page[RoleUser]{Items: make([]RoleUser, len(rows)), Total: int(total), Page: f.Page, PerPage: f.PerPage}
 	for i, u := range rows {
 		out.Items[i] = RoleUser{ID: u.ID, AccountID: u.AccountID, Email: u.Email, FullName: u.FullName,
-			Status: u.Status, IsOwner: u.IsOwner == 1, RoleID: roleID, RoleName: r.Name}
+			Status: u.Status, IsOwner: u.IsOwner == 1, RoleID: roleID,
+			RoleName: d.names.roleName(a.Lang, r.Name, r.Builtin)}
 	}
 	return out, nil
 }
@@ -302,7 +307,8 @@ func (d *DB) RoleCandidates(ctx context.Context, a Actor, f UserFilter) (Page[Ro
 	out := Page[RoleUser]{Items: make([]RoleUser, len(rows)), Total: int(total), Page: f.Page, PerPage: f.PerPage}
 	for i, u := range rows {
 		out.Items[i] = RoleUser{ID: u.ID, AccountID: a.AccountID, Email: u.Email, FullName: u.FullName,
-			Status: u.Status, IsOwner: u.IsOwner == 1, RoleID: u.RoleID, RoleName: u.RoleName}
+			Status: u.Status, IsOwner: u.IsOwner == 1, RoleID: u.RoleID,
+			RoleName: d.names.roleName(a.Lang, u.RoleName, u.RoleBuiltin)}
 	}
 	return out, nil
 }
@@ -364,7 +370,7 @@ func (d *DB) checkRoleDetails(ctx context.Context, v *ValidationError, id int64,
 	if v.Has("name") {
 		return nil
 	}
-	other, err := d.rq.RoleIDByName(ctx, in.Name)
+	other, err := d.roleIDByName(ctx, in.Name)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 	case err != nil:
@@ -373,6 +379,47 @@ func (d *DB) checkRoleDetails(ctx context.Context, v *ValidationError, id int64,
 		v.Conflict("name", M("role.name_taken", "Name", in.Name))
 	}
 	return nil
+}
+
+// roleIDByName finds a role by name, any case: by the name it was given,
+// or, for a built-in role not renamed, by its built-in name in any language
+// (R-I18N-1), so that neither a CSV file nor a new role can tell them apart.
+// Returns sql.ErrNoRows when no role has the name.
+func (d *DB) roleIDByName(ctx context.Context, name string) (int64, error) {
+	roles, err := d.rq.CSVRoles(ctx) // roles are few
+	if err != nil {
+		return 0, err
+	}
+	for _, r := range roles {
+		if r.Name != "" && strings.EqualFold(r.Name, name) {
+			return r.ID, nil
+		}
+		if r.Name == "" && r.Builtin != "" && slices.ContainsFunc(d.names.builtinNamesOf("role", r.Builtin),
+			func(n string) bool { return strings.EqualFold(n, name) }) {
+			return r.ID, nil
+		}
+	}
+	return 0, sql.ErrNoRows
+}
+
+// storedRole is what a role's name and description are stored as: empty
+// for a built-in role given its built-in text in any language, so that it
+// stays named in each viewer's language (R-I18N-1) when its form is saved
+// unchanged.
+func (d *DB) storedRole(builtin string, in RoleInput) (name, description string) {
+	name, description = in.Name, in.Description
+	if builtin == "" {
+		return name, description
+	}
+	for _, lang := range builtinLangs {
+		if strings.EqualFold(name, d.names.text(lang, "builtin.role."+builtin+".name")) {
+			name = ""
+		}
+		if description == d.names.text(lang, "builtin.role."+builtin+".description") {
+			description = ""
+		}
+	}
+	return name, description
 }
 
 // checkRolePermissions refuses keys outside the catalogue (R-ROLE-1),
@@ -542,9 +589,10 @@ func (d *DB) UpdateRole(ctx context.Context, a Actor, id int64, p RolePatch) (Ro
 		return Role{}, err
 	}
 	after := roleAudit{Name: in.Name, Description: in.Description, Permissions: permsOf("", in.Permissions)}
+	name, desc := d.storedRole(before.Kind, in)
 	err = d.updateCounted(ctx, a, func(t *tx) ([]change, error) {
-		if err := t.UpdateRole(ctx, sqlcdb.UpdateRoleParams{ID: id, Name: in.Name,
-			Description: in.Description}); err != nil {
+		if err := t.UpdateRole(ctx, sqlcdb.UpdateRoleParams{ID: id, Name: name,
+			Description: desc}); err != nil {
 			if strings.Contains(err.Error(), "UNIQUE") {
 				return nil, nameTaken(in.Name)
 			}
@@ -584,7 +632,7 @@ func (d *DB) DeleteRole(ctx context.Context, a Actor, id int64) error {
 			return nil, notFound(err)
 		}
 		if r.Builtin != "" {
-			return nil, Errorf(ECONFLICT, "role.builtin_delete", "Name", r.Name)
+			return nil, Errorf(ECONFLICT, "role.builtin_delete", "Name", d.names.roleName(a.Lang, r.Name, r.Builtin))
 		}
 		n, err := t.RoleUserCount(ctx, id)
 		if err != nil {
