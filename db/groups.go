@@ -27,6 +27,9 @@ type Group struct {
 	Depth            int    `json:"depth"`
 	Path             string `json:"path"`
 	Children         int    `json:"-"` // direct subgroups
+	// translated is the key of a built-in group not renamed, whose Name is
+	// the built-in name in the viewer's language (R-I18N-1).
+	translated string
 }
 
 // Kinds of group, for the API (a boolean alone cannot tell a position).
@@ -99,7 +102,7 @@ func (d *DB) GroupTree(ctx context.Context, a Actor, q string) ([]Group, error) 
 	if err := canSeeGroups(a); err != nil {
 		return nil, err
 	}
-	tree, err := d.groupTree(ctx, d.rq, a.AccountID)
+	tree, err := d.groupTree(ctx, d.rq, a.AccountID, a.Lang)
 	if err != nil {
 		return nil, err
 	}
@@ -117,14 +120,22 @@ func (d *DB) GroupOptions(ctx context.Context, a Actor) ([]Group, error) {
 	if err := canSeeGroups(a); err != nil {
 		return nil, err
 	}
-	return d.cachedGroupTree(ctx, a.AccountID)
+	return d.cachedGroupTree(ctx, a.AccountID, a.Lang)
 }
 
 // groupTree reads an account's groups and orders them depth-first.
-func (d *DB) groupTree(ctx context.Context, q *sqlcdb.Queries, accountID int64) ([]Group, error) {
+// Built-in groups not renamed are named in lang (R-I18N-1).
+func (d *DB) groupTree(ctx context.Context, q *sqlcdb.Queries, accountID int64, lang string) ([]Group, error) {
 	rows, err := q.AccountGroups(ctx, accountID)
 	if err != nil {
 		return nil, err
+	}
+	translated := map[int64]string{}
+	for i, r := range rows {
+		if r.Name == "" && r.Builtin != "" {
+			translated[r.ID] = r.Builtin
+			rows[i].Name = d.names.groupName(lang, r.Name, r.Builtin)
+		}
 	}
 	// Siblings by name (any case), the Position root first.
 	keys := make(map[int64]string, len(rows))
@@ -154,7 +165,7 @@ func (d *DB) groupTree(ctx context.Context, q *sqlcdb.Queries, accountID int64) 
 		for _, r := range children[parent] {
 			g := Group{ID: r.ID, AccountID: accountID, ParentID: r.ParentID.Int64, Name: r.Name,
 				Builtin: r.BuiltinPosition == 1, Position: rootID != 0 && r.ParentID.Int64 == rootID,
-				Depth: depth, Path: path + r.Name, Children: len(children[r.ID])}
+				Depth: depth, Path: path + r.Name, Children: len(children[r.ID]), translated: translated[r.ID]}
 			g.Kind = groupKind(g)
 			out = append(out, g)
 			walk(r.ID, depth+1, g.Path+pathSep)
@@ -198,7 +209,7 @@ func (d *DB) GetGroup(ctx context.Context, a Actor, id int64) (Group, error) {
 	if err := canSeeGroups(a); err != nil {
 		return Group{}, err
 	}
-	tree, err := d.groupTree(ctx, d.rq, a.AccountID)
+	tree, err := d.groupTree(ctx, d.rq, a.AccountID, a.Lang)
 	if err != nil {
 		return Group{}, err
 	}

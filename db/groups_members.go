@@ -137,7 +137,7 @@ func (t *tx) setUserGroups(userID int64, groupIDs []int64) (change, error) {
 			return change{}, err
 		}
 	}
-	tree, err := t.d.groupTree(ctx, t.Queries, a.AccountID)
+	tree, err := t.d.groupTree(ctx, t.Queries, a.AccountID, a.Lang)
 	if err != nil {
 		return change{}, err
 	}

@@ -28,7 +28,7 @@ func (d *DB) CreateGroup(ctx context.Context, a Actor, in GroupInput) (Group, er
 		checkName(&v, "name", in.Name, groupNameMax)
 		var parentPath string
 		if in.ParentID != 0 {
-			tree, err := d.groupTree(ctx, t.Queries, a.AccountID)
+			tree, err := d.groupTree(ctx, t.Queries, a.AccountID, a.Lang)
 			if err != nil {
 				return nil, err
 			}
@@ -74,10 +74,42 @@ func (t *tx) checkSiblingName(v *ValidationError, parentID int64, name string, s
 	if err != nil {
 		return err
 	}
+	if n == 0 {
+		if n, err = t.builtinSiblingNamed(parentID, name, self); err != nil {
+			return err
+		}
+	}
 	if n > 0 {
 		v.Conflict("name", M("group.name_taken", "Name", name))
 	}
 	return nil
+}
+
+// builtinSiblingNamed counts the built-in groups under parentID, other than
+// self, that are not renamed and so are called name in some language
+// (R-I18N-1): a new "Pracownik" beside the unrenamed first position would
+// read the same as it.
+func (t *tx) builtinSiblingNamed(parentID int64, name string, self int64) (int64, error) {
+	var keys []string
+	for _, k := range []string{BuiltinPositionRoot, BuiltinFirstPosition} {
+		if slices.ContainsFunc(t.d.names.builtinNamesOf("group", k), func(n string) bool { return strings.EqualFold(n, name) }) {
+			keys = append(keys, k)
+		}
+	}
+	if len(keys) == 0 {
+		return 0, nil
+	}
+	rows, err := t.AccountGroups(t.ctx, t.a.AccountID)
+	if err != nil {
+		return 0, err
+	}
+	var n int64
+	for _, r := range rows {
+		if r.Name == "" && slices.Contains(keys, r.Builtin) && r.ParentID.Int64 == parentID && r.ID != self {
+			n++
+		}
+	}
+	return n, nil
 }
 
 // UpdateGroup renames a group (at any time, R-GROUP-5) and/or moves it
@@ -90,7 +122,7 @@ func (d *DB) UpdateGroup(ctx context.Context, a Actor, id int64, p GroupPatch) (
 		return Group{}, err
 	}
 	err := d.updateCounted(ctx, a, func(t *tx) ([]change, error) {
-		tree, err := d.groupTree(ctx, t.Queries, a.AccountID)
+		tree, err := d.groupTree(ctx, t.Queries, a.AccountID, a.Lang)
 		if err != nil {
 			return nil, err
 		}
@@ -108,6 +140,10 @@ func (d *DB) UpdateGroup(ctx context.Context, a Actor, id int64, p GroupPatch) (
 		name, parent := g.Name, g.ParentID
 		if p.Name != nil {
 			name = strings.TrimSpace(*p.Name)
+		}
+		if g.translated != "" && slices.ContainsFunc(d.names.builtinNamesOf("group", g.translated),
+			func(n string) bool { return strings.EqualFold(n, name) }) {
+			name = g.Name // its built-in name in another language: it stays built-in
 		}
 		if p.ParentID != nil {
 			parent = *p.ParentID

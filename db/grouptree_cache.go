@@ -13,7 +13,12 @@ import (
 // user list and form re-reading thousands of groups on every request.
 type groupTrees struct {
 	mu        sync.Mutex
-	byAccount map[int64]markedTree
+	byAccount map[treeKey]markedTree // by account and language (built-in names, R-I18N-1)
+}
+
+type treeKey struct {
+	account int64
+	lang    string
 }
 
 type markedTree struct {
@@ -23,27 +28,27 @@ type markedTree struct {
 
 // cachedGroupTree returns the account's tree, read again only when the audit
 // mark moved.
-func (d *DB) cachedGroupTree(ctx context.Context, accountID int64) ([]Group, error) {
+func (d *DB) cachedGroupTree(ctx context.Context, accountID int64, lang string) ([]Group, error) {
 	mark, err := d.rq.AuditHighWater(ctx)
 	if err != nil {
 		return nil, err
 	}
 	c := &d.trees
 	c.mu.Lock()
-	if t, ok := c.byAccount[accountID]; ok && t.mark == mark {
+	if t, ok := c.byAccount[treeKey{accountID, lang}]; ok && t.mark == mark {
 		c.mu.Unlock()
 		return slices.Clone(t.tree), nil
 	}
 	c.mu.Unlock()
-	tree, err := d.groupTree(ctx, d.rq, accountID)
+	tree, err := d.groupTree(ctx, d.rq, accountID, lang)
 	if err != nil {
 		return nil, err
 	}
 	c.mu.Lock()
 	if c.byAccount == nil {
-		c.byAccount = map[int64]markedTree{}
+		c.byAccount = map[treeKey]markedTree{}
 	}
-	c.byAccount[accountID] = markedTree{mark: mark, tree: tree}
+	c.byAccount[treeKey{accountID, lang}] = markedTree{mark: mark, tree: tree}
 	c.mu.Unlock()
 	return slices.Clone(tree), nil
 }

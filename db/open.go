@@ -41,8 +41,9 @@ type DB struct {
 	idle   time.Duration
 	maxAge time.Duration
 	mail   *mailState
-	counts groupCounts // member count snapshots of the groups page (groupcounts.go)
-	trees  groupTrees  // group trees of the forms and filters (grouptree_cache.go)
+	counts groupCounts  // member count snapshots of the groups page (groupcounts.go)
+	trees  groupTrees   // group trees of the forms and filters (grouptree_cache.go)
+	names  builtinTexts // built-in names and descriptions by language (builtin_names.go)
 }
 
 // dsn is the connection string every pool uses: busy_timeout first, so that
@@ -98,8 +99,14 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 		write.Close()
 		return nil, fmt.Errorf("prepare queries: %w", err)
 	}
+	names, err := loadBuiltinTexts()
+	if err != nil {
+		read.Close()
+		write.Close()
+		return nil, fmt.Errorf("built-in names: %w", err)
+	}
 	d := &DB{path: path, read: read, write: write, rq: rq, now: opt.Now,
-		idle: opt.SessionIdle, maxAge: opt.SessionMax}
+		idle: opt.SessionIdle, maxAge: opt.SessionMax, names: names}
 	if d.now == nil {
 		d.now = time.Now
 	}

@@ -130,7 +130,8 @@ func (d *DB) ListRoles(ctx context.Context, a Actor, f RoleFilter) (Page[Role], 
 	}
 	roles := make([]Role, len(rows))
 	for i, r := range rows {
-		roles[i] = Role{ID: r.ID, Name: r.Name, Description: r.Description, Builtin: r.Builtin != "", Kind: roleKind(r.Builtin),
+		roles[i] = Role{ID: r.ID, Name: d.names.roleName(a.Lang, r.Name, r.Builtin),
+			Description: d.names.roleDescription(a.Lang, r.Description, r.Builtin), Builtin: r.Builtin != "", Kind: roleKind(r.Builtin),
 			UserCount: int(r.UserCount), Permissions: permsOf(r.Builtin, perms[r.ID])}
 	}
 	sortRoles(roles, f.Sort)
@@ -152,8 +153,10 @@ func (d *DB) RoleOptions(ctx context.Context, a Actor) ([]Role, error) {
 	}
 	out := make([]Role, len(rows))
 	for i, r := range rows {
-		out[i] = Role{ID: r.ID, Name: r.Name, Description: r.Description, Builtin: r.Builtin != "", Kind: roleKind(r.Builtin)}
+		out[i] = Role{ID: r.ID, Name: d.names.roleName(a.Lang, r.Name, r.Builtin),
+			Description: d.names.roleDescription(a.Lang, r.Description, r.Builtin), Builtin: r.Builtin != "", Kind: roleKind(r.Builtin)}
 	}
+	sortRoles(out, "name") // a built-in name is known only now, in the viewer's language
 	return out, nil
 }
 func sortRoles(roles []Role, by string) {
@@ -207,12 +210,12 @@ func (d *DB) GetRole(ctx context.Context, a Actor, id int64) (Role, error) {
 	if err := canSeeRoles(a); err != nil {
 		return Role{}, err
 	}
-	return getRole(ctx, d.rq, a, id)
+	return d.getRole(ctx, d.rq, a, id)
 }
 
 // getRole reads a role through q: the read pool, or the write that
 // changes it.
-func getRole(ctx context.Context, q *sqlcdb.Queries, a Actor, id int64) (Role, error) {
+func (d *DB) getRole(ctx context.Context, q *sqlcdb.Queries, a Actor, id int64) (Role, error) {
 	r, err := q.GetRole(ctx, id)
 	if err != nil {
 		return Role{}, notFound(err)
@@ -225,7 +228,8 @@ func getRole(ctx context.Context, q *sqlcdb.Queries, a Actor, id int64) (Role, e
 	if err != nil {
 		return Role{}, err
 	}
-	out := Role{ID: r.ID, Name: r.Name, Description: r.Description, Builtin: r.Builtin != "", Kind: roleKind(r.Builtin),
+	out := Role{ID: r.ID, Name: d.names.roleName(a.Lang, r.Name, r.Builtin),
+		Description: d.names.roleDescription(a.Lang, r.Description, r.Builtin), Builtin: r.Builtin != "", Kind: roleKind(r.Builtin),
 		UserCount: int(n)}
 	stored := make([]Permission, len(perms))
 	for i, p := range perms {
@@ -274,7 +278,8 @@ func (d *DB) RoleHolders(ctx context.Context, a Actor, roleID int64, f UserFilte
 	out := Page[RoleUser]{Items: make([]RoleUser, len(rows)), Total: int(total), Page: f.Page, PerPage: f.PerPage}
 	for i, u := range rows {
 		out.Items[i] = RoleUser{ID: u.ID, AccountID: u.AccountID, Email: u.Email, FullName: u.FullName,
-			Status: u.Status, IsOwner: u.IsOwner == 1, RoleID: roleID, RoleName: r.Name}
+			Status: u.Status, IsOwner: u.IsOwner == 1, RoleID: roleID,
+			RoleName: d.names.roleName(a.Lang, r.Name, r.Builtin)}
 	}
 	return out, nil
 }
@@ -300,7 +305,8 @@ func (d *DB) RoleCandidates(ctx context.Context, a Actor, f UserFilter) (Page[Ro
 	out := Page[RoleUser]{Items: make([]RoleUser, len(rows)), Total: int(total), Page: f.Page, PerPage: f.PerPage}
 	for i, u := range rows {
 		out.Items[i] = RoleUser{ID: u.ID, AccountID: a.AccountID, Email: u.Email, FullName: u.FullName,
-			Status: u.Status, IsOwner: u.IsOwner == 1, RoleID: u.RoleID, RoleName: u.RoleName}
+			Status: u.Status, IsOwner: u.IsOwner == 1, RoleID: u.RoleID,
+			RoleName: d.names.roleName(a.Lang, u.RoleName, u.RoleBuiltin)}
 	}
 	return out, nil
 }

@@ -46,15 +46,15 @@ func (d *DB) CheckRoleStep(ctx context.Context, a Actor, in RoleInput, step Role
 	if err := requireOwner(a); err != nil {
 		return err
 	}
-	return checkRoleInput(ctx, d.rq, a, normalRoleInput(in), step)
+	return d.checkRoleInput(ctx, d.rq, a, normalRoleInput(in), step)
 }
 
 // checkRoleInput validates normalised wizard input up to and including
 // step, reading through q: the read pool for the wizard's steps, the
 // write's transaction for CreateRole.
-func checkRoleInput(ctx context.Context, q *sqlcdb.Queries, a Actor, in RoleInput, step RoleStep) error {
+func (d *DB) checkRoleInput(ctx context.Context, q *sqlcdb.Queries, a Actor, in RoleInput, step RoleStep) error {
 	var v ValidationError
-	if err := checkRoleDetails(ctx, q, &v, 0, in); err != nil {
+	if err := d.checkRoleDetails(ctx, q, &v, 0, in); err != nil {
 		return err
 	}
 	if step >= RoleStepPermissions {
@@ -70,7 +70,7 @@ func checkRoleInput(ctx context.Context, q *sqlcdb.Queries, a Actor, in RoleInpu
 
 // checkRoleDetails validates the name and description; the name must be
 // unique among roles, compared case-insensitively.
-func checkRoleDetails(ctx context.Context, q *sqlcdb.Queries, v *ValidationError, id int64, in RoleInput) error {
+func (d *DB) checkRoleDetails(ctx context.Context, q *sqlcdb.Queries, v *ValidationError, id int64, in RoleInput) error {
 	checkName(v, "name", in.Name, roleNameMax)
 	if n := len([]rune(in.Description)); n > roleDescMax {
 		v.Add("description", M("error.too_long", "Max", roleDescMax))
@@ -80,7 +80,7 @@ func checkRoleDetails(ctx context.Context, q *sqlcdb.Queries, v *ValidationError
 	if v.Has("name") {
 		return nil
 	}
-	other, err := q.RoleIDByName(ctx, in.Name)
+	other, err := d.roleIDByName(ctx, q, in.Name)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 	case err != nil:
@@ -89,6 +89,47 @@ func checkRoleDetails(ctx context.Context, q *sqlcdb.Queries, v *ValidationError
 		v.Conflict("name", M("role.name_taken", "Name", in.Name))
 	}
 	return nil
+}
+
+// roleIDByName finds a role by name, any case: by the name it was given,
+// or, for a built-in role not renamed, by its built-in name in any language
+// (R-I18N-1), so that neither a CSV file nor a new role can tell them apart.
+// Returns sql.ErrNoRows when no role has the name.
+func (d *DB) roleIDByName(ctx context.Context, q *sqlcdb.Queries, name string) (int64, error) {
+	roles, err := q.CSVRoles(ctx) // roles are few
+	if err != nil {
+		return 0, err
+	}
+	for _, r := range roles {
+		if r.Name != "" && strings.EqualFold(r.Name, name) {
+			return r.ID, nil
+		}
+		if r.Name == "" && r.Builtin != "" && slices.ContainsFunc(d.names.builtinNamesOf("role", r.Builtin),
+			func(n string) bool { return strings.EqualFold(n, name) }) {
+			return r.ID, nil
+		}
+	}
+	return 0, sql.ErrNoRows
+}
+
+// storedRole is what a role's name and description are stored as: empty
+// for a built-in role given its built-in text in any language, so that it
+// stays named in each viewer's language (R-I18N-1) when its form is saved
+// unchanged.
+func (d *DB) storedRole(builtin string, in RoleInput) (name, description string) {
+	name, description = in.Name, in.Description
+	if builtin == "" {
+		return name, description
+	}
+	for _, lang := range builtinLangs {
+		if strings.EqualFold(name, d.names.text(lang, "builtin.role."+builtin+".name")) {
+			name = ""
+		}
+		if description == d.names.text(lang, "builtin.role."+builtin+".description") {
+			description = ""
+		}
+	}
+	return name, description
 }
 
 // checkRolePermissions refuses keys outside the catalogue (R-ROLE-1),

@@ -20,7 +20,7 @@ func (d *DB) CreateRole(ctx context.Context, a Actor, in RoleInput) (Role, error
 	in = normalRoleInput(in)
 	var created sqlcdb.Role
 	err := d.updateCounted(ctx, a, func(t *tx) ([]change, error) {
-		if err := checkRoleInput(t.ctx, t.Queries, t.a, in, RoleStepUsers); err != nil {
+		if err := d.checkRoleInput(t.ctx, t.Queries, t.a, in, RoleStepUsers); err != nil {
 			return nil, err
 		}
 		var err error
@@ -105,7 +105,7 @@ func (d *DB) UpdateRole(ctx context.Context, a Actor, id int64, p RolePatch) (Ro
 	}
 	err := d.updateCounted(ctx, a, func(t *tx) ([]change, error) {
 		// The patch is merged onto the role as this write reads it (R-API-1).
-		before, err := getRole(ctx, t.Queries, a, id)
+		before, err := d.getRole(ctx, t.Queries, a, id)
 		if err != nil {
 			return nil, err
 		}
@@ -116,15 +116,16 @@ func (d *DB) UpdateRole(ctx context.Context, a Actor, id int64, p RolePatch) (Ro
 		in = normalRoleInput(in)
 		after := roleAudit{Name: in.Name, Description: in.Description, Permissions: permsOf("", in.Permissions)}
 		var v ValidationError
-		if err := checkRoleDetails(t.ctx, t.Queries, &v, id, in); err != nil {
+		if err := d.checkRoleDetails(t.ctx, t.Queries, &v, id, in); err != nil {
 			return nil, err
 		}
 		checkRolePermissions(&v, before.Kind, in.Permissions)
 		if err := v.Err(); err != nil {
 			return nil, err
 		}
-		if err := t.UpdateRole(ctx, sqlcdb.UpdateRoleParams{ID: id, Name: in.Name,
-			Description: in.Description}); err != nil {
+		name, desc := d.storedRole(before.Kind, in)
+		if err := t.UpdateRole(ctx, sqlcdb.UpdateRoleParams{ID: id, Name: name,
+			Description: desc}); err != nil {
 			if strings.Contains(err.Error(), "UNIQUE") {
 				return nil, nameTaken(in.Name)
 			}
@@ -164,7 +165,7 @@ func (d *DB) DeleteRole(ctx context.Context, a Actor, id int64) error {
 			return nil, notFound(err)
 		}
 		if r.Builtin != "" {
-			return nil, Errorf(ECONFLICT, "role.builtin_delete", "Name", r.Name)
+			return nil, Errorf(ECONFLICT, "role.builtin_delete", "Name", d.names.roleName(a.Lang, r.Name, r.Builtin))
 		}
 		n, err := t.RoleUserCount(ctx, id)
 		if err != nil {

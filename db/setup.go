@@ -80,8 +80,9 @@ func (d *DB) Setup(ctx context.Context, in SetupInput, ip string) (User, error) 
 		if err != nil {
 			return nil, err
 		}
-		admin, err := t.CreateRole(ctx, sqlcdb.CreateRoleParams{Name: "Administrator",
-			Description: "Every permission.", Builtin: BuiltinAdministrator})
+		// Built-in records keep only their key: they are named in each
+		// viewer's language until an admin renames them (R-I18N-1).
+		admin, err := t.CreateRole(ctx, sqlcdb.CreateRoleParams{Builtin: BuiltinAdministrator})
 		if err != nil {
 			return nil, err
 		}
@@ -91,8 +92,7 @@ func (d *DB) Setup(ctx context.Context, in SetupInput, ip string) (User, error) 
 				return nil, err
 			}
 		}
-		if _, err := t.CreateRole(ctx, sqlcdb.CreateRoleParams{Name: "Staff member",
-			Description: "Signs in and sees their own profile.", Builtin: BuiltinStaff}); err != nil {
+		if _, err := t.CreateRole(ctx, sqlcdb.CreateRoleParams{Builtin: BuiltinStaff}); err != nil {
 			return nil, err
 		}
 		position, err := t.seedPositions(acc.ID, now)
@@ -119,15 +119,16 @@ func (d *DB) Setup(ctx context.Context, in SetupInput, ip string) (User, error) 
 }
 
 // seedPositions creates an account's permanent "Position" root and its first
-// position, "Employee", and returns the position's id.
+// position, "Employee", both named in the viewer's language (R-I18N-1), and
+// returns the position's id.
 func (t *tx) seedPositions(accountID, now int64) (int64, error) {
-	root, err := t.CreateGroup(t.ctx, sqlcdb.CreateGroupParams{AccountID: accountID, Name: "Position",
-		BuiltinPosition: 1, CreatedAt: now})
+	root, err := t.CreateGroup(t.ctx, sqlcdb.CreateGroupParams{AccountID: accountID,
+		BuiltinPosition: 1, Builtin: BuiltinPositionRoot, CreatedAt: now})
 	if err != nil {
 		return 0, err
 	}
 	emp, err := t.CreateGroup(t.ctx, sqlcdb.CreateGroupParams{AccountID: accountID,
-		ParentID: sql.NullInt64{Int64: root.ID, Valid: true}, Name: "Employee", CreatedAt: now})
+		ParentID: sql.NullInt64{Int64: root.ID, Valid: true}, Builtin: BuiltinFirstPosition, CreatedAt: now})
 	return emp.ID, err
 }
 

@@ -27,7 +27,7 @@ func (d *DB) ExportUsers(ctx context.Context, a Actor, f UserFilter, w io.Writer
 	if err != nil {
 		return err
 	}
-	tree, err := d.groupTree(ctx, d.rq, a.AccountID)
+	tree, err := d.groupTree(ctx, d.rq, a.AccountID, a.Lang)
 	if err != nil {
 		return err
 	}
@@ -39,7 +39,8 @@ func (d *DB) ExportUsers(ctx context.Context, a Actor, f UserFilter, w io.Writer
 	if uq.desc {
 		dir = " DESC"
 	}
-	query := uq.with + `SELECT u.email, u.notify_email, u.full_name, u.work_phone, r.name, coalesce(p.name, ''),
+	query := uq.with + `SELECT u.email, u.notify_email, u.full_name, u.work_phone, r.name, r.builtin,
+		coalesce(p.name, ''), coalesce(p.builtin, ''),
 		coalesce((SELECT group_concat(gm.group_id) FROM group_members gm WHERE gm.user_id = u.id), ''),
 		coalesce(s.extension, ''),
 		coalesce((SELECT n.number FROM phone_numbers n WHERE n.id = u.call_number_id), ''),
@@ -62,11 +63,14 @@ func (d *DB) ExportUsers(ctx context.Context, a Actor, f UserFilter, w io.Writer
 	}
 	rec := make([]string, len(UserCSVColumns))
 	for n := 1; rows.Next(); n++ {
-		var email, notify, name, phone, role, position, groupIDs, ext, number, sender, status string
-		if err := rows.Scan(&email, &notify, &name, &phone, &role, &position, &groupIDs, &ext, &number,
-			&sender, &status); err != nil {
+		var email, notify, name, phone, role, roleKey, position, positionKey, groupIDs, ext, number, sender, status string
+		if err := rows.Scan(&email, &notify, &name, &phone, &role, &roleKey, &position, &positionKey, &groupIDs,
+			&ext, &number, &sender, &status); err != nil {
 			return err
 		}
+		// Built-in names in the language of whoever exports; the import
+		// reads them in any language (R-I18N-1).
+		role, position = d.names.roleName(a.Lang, role, roleKey), d.names.groupName(a.Lang, position, positionKey)
 		invite := status == StatusInvited || status == StatusActive
 		// The order of UserCSVColumns.
 		rec[0], rec[1], rec[2], rec[3] = escapeCSVCell(email), escapeCSVCell(notify), escapeCSVCell(name), phone

@@ -2,7 +2,9 @@ package db
 
 import (
 	"context"
+	"slices"
 	"strconv"
+	"strings"
 
 	"kadra/db/internal/sqlcdb"
 )
@@ -52,8 +54,9 @@ func (d *DB) UserFormOptions(ctx context.Context, a Actor) (UserFormOptions, err
 		return o, err
 	}
 	for _, p := range pos {
-		o.Positions = append(o.Positions, Option{ID: p.ID, Name: p.Name})
+		o.Positions = append(o.Positions, Option{ID: p.ID, Name: d.names.groupName(a.Lang, p.Name, p.Builtin)})
 	}
+	slices.SortFunc(o.Positions, func(x, y Option) int { return strings.Compare(strings.ToLower(x.Name), strings.ToLower(y.Name)) })
 	if o.FreeSIP, err = d.FreeSIPAccounts(ctx, a); err != nil {
 		return o, err
 	}

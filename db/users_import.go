@@ -205,15 +205,28 @@ func (d *DB) importNames(ctx context.Context, accountID int64) (*importNames, er
 	if err != nil {
 		return nil, err
 	}
+	// A built-in record not renamed answers to its name in every language
+	// (R-I18N-1): a file exported from a Polish page imports into an English
+	// one and back.
 	for _, r := range roles {
+		if r.Name == "" && r.Builtin != "" {
+			for _, name := range d.names.builtinNamesOf("role", r.Builtin) {
+				n.roles[strings.ToLower(name)] = r.ID
+			}
+			continue
+		}
 		n.roles[strings.ToLower(r.Name)] = r.ID
 	}
-	tree, err := d.groupTree(ctx, d.rq, accountID)
+	tree, err := d.groupTree(ctx, d.rq, accountID, "")
 	if err != nil {
 		return nil, err
 	}
 	for _, g := range tree {
 		switch {
+		case g.Position && g.translated != "":
+			for _, name := range d.names.builtinNamesOf("group", g.translated) {
+				n.positions[strings.ToLower(name)] = g.ID
+			}
 		case g.Position:
 			n.positions[strings.ToLower(g.Name)] = g.ID
 		case !g.Builtin:

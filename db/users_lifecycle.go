@@ -112,9 +112,13 @@ func (d *DB) deleteUser(ctx context.Context, a Actor, id int64, ifMatch string) 
 			}
 			changes = append(changes, c)
 		}
-		groups, err := t.UserGroupNames(ctx, u.ID)
+		rows, err := t.UserGroupNames(ctx, u.ID)
 		if err != nil {
 			return nil, err
+		}
+		groups := make([]string, len(rows))
+		for i, g := range rows {
+			groups[i] = d.names.groupName(a.Lang, g.Name, g.Builtin)
 		}
 		if err := t.CloseSeat(ctx, sqlcdb.CloseSeatParams{UserID: u.ID, ToAt: sql.NullInt64{Int64: d.unix(), Valid: true}}); err != nil {
 			return nil, err

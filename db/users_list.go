@@ -80,7 +80,8 @@ func (d *DB) ListUsers(ctx context.Context, a Actor, f UserFilter) (Page[UserRow
 	// rows it drives from); a plain list counts up to countCap separately.
 	cols := `u.id, u.account_id, u.email, u.notify_email, u.full_name, u.work_phone, u.status,
 		u.role_id, u.position_id, u.sip_account_id, u.call_number_id, u.sms_sender_id, u.is_owner,
-		u.last_login_at, u.created_at, coalesce(s.extension, ''), r.name, coalesce(p.name, ''), `
+		u.last_login_at, u.created_at, coalesce(s.extension, ''), r.name, r.builtin, coalesce(p.name, ''),
+		coalesce(p.builtin, ''), `
 	if uq.searched {
 		cols += "count(*) OVER ()"
 	} else {
@@ -99,11 +100,14 @@ func (d *DB) ListUsers(ctx context.Context, a Actor, f UserFilter) (Page[UserRow
 		var pos, sip, call, sms, last sql.NullInt64
 		var owner, created int64
 		var matches int
+		var roleKey, positionKey string
 		if err := rows.Scan(&r.ID, &r.AccountID, &r.Email, &r.NotifyEmail, &r.FullName, &r.WorkPhone,
 			&r.Status, &r.RoleID, &pos, &sip, &call, &sms, &owner, &last, &created,
-			&r.Extension, &r.RoleName, &r.Position, &matches); err != nil {
+			&r.Extension, &r.RoleName, &roleKey, &r.Position, &positionKey, &matches); err != nil {
 			return Page[UserRow]{}, err
 		}
+		r.RoleName = d.names.roleName(a.Lang, r.RoleName, roleKey)
+		r.Position = d.names.groupName(a.Lang, r.Position, positionKey)
 		r.PositionID, r.SIPAccountID, r.CallNumberID, r.SMSSenderID = pos.Int64, sip.Int64, call.Int64, sms.Int64
 		r.IsOwner, r.CreatedAt, r.LastLoginAt = owner == 1, unixTime(created), unixTimePtr(last)
 		if uq.searched {

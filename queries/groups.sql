@@ -1,6 +1,6 @@
 -- name: CreateGroup :one
-INSERT INTO groups (account_id, parent_id, name, builtin_position, created_at)
-VALUES (sqlc.arg(account_id), sqlc.narg(parent_id), sqlc.arg(name), sqlc.arg(builtin_position), sqlc.arg(created_at))
+INSERT INTO groups (account_id, parent_id, name, builtin_position, builtin, created_at)
+VALUES (sqlc.arg(account_id), sqlc.narg(parent_id), sqlc.arg(name), sqlc.arg(builtin_position), sqlc.arg(builtin), sqlc.arg(created_at))
 RETURNING *;
 
 -- name: GetGroup :one
@@ -17,7 +17,7 @@ ORDER BY g.id LIMIT 1;
 
 -- name: AccountGroups :many
 -- Every group of an account; the caller builds and sorts the tree.
-SELECT id, parent_id, name, builtin_position FROM groups
+SELECT id, parent_id, name, builtin_position, builtin FROM groups
 WHERE account_id = sqlc.arg(account_id);
 
 -- name: AccountMemberships :many

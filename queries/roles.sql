@@ -33,9 +33,6 @@ ORDER BY r.name COLLATE NOCASE, r.id;
 -- name: AllRolePermissions :many
 SELECT role_id, permission FROM role_permissions ORDER BY role_id, permission;
 
--- name: RoleIDByName :one
-SELECT id FROM roles WHERE name = sqlc.arg(name);
-
 -- name: RoleUserCount :one
 -- Users of every account holding the role (R-ROLE-4 counts them all).
 SELECT count(*) FROM users WHERE role_id = sqlc.arg(role_id);
@@ -85,7 +82,7 @@ SELECT CAST(CASE WHEN sqlc.narg(account_id) IS NULL
 
 -- name: RoleCandidates :many
 -- The wizard's last step: users of one account with the role they hold now.
-SELECT u.id, u.email, u.full_name, u.status, u.is_owner, u.role_id, r.name AS role_name
+SELECT u.id, u.email, u.full_name, u.status, u.is_owner, u.role_id, r.name AS role_name, r.builtin AS role_builtin
 FROM users u INDEXED BY users_account_name
 JOIN roles r ON r.id = u.role_id
 WHERE u.account_id = sqlc.arg(account_id)

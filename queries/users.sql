@@ -45,7 +45,7 @@ DELETE FROM users WHERE id = sqlc.arg(id);
 UPDATE seat_history SET to_at = sqlc.arg(to_at) WHERE user_id = sqlc.arg(user_id) AND to_at IS NULL;
 
 -- name: UserGroupNames :many
-SELECT g.name FROM group_members gm JOIN groups g ON g.id = gm.group_id
+SELECT g.name, g.builtin FROM group_members gm JOIN groups g ON g.id = gm.group_id
 WHERE gm.user_id = sqlc.arg(user_id) ORDER BY g.name;
 
 -- name: UpdateUserFields :exec

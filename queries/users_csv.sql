@@ -2,7 +2,7 @@
 -- the accounts the command line acts in.
 
 -- name: CSVRoles :many
-SELECT id, name FROM roles ORDER BY id;
+SELECT id, name, builtin FROM roles ORDER BY id;
 
 -- name: CSVSIPAccounts :many
 SELECT s.id, s.extension, s.enabled, coalesce(u.id, 0) AS user_id,

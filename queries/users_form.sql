@@ -9,7 +9,7 @@ WHERE CAST(sqlc.arg(kind) AS TEXT) = 'sender' AND s.account_id = sqlc.arg(accoun
 ORDER BY value;
 
 -- name: PositionOptions :many
-SELECT g.id, g.name FROM groups g
+SELECT g.id, g.name, g.builtin FROM groups g
 JOIN groups r ON r.id = g.parent_id AND r.builtin_position = 1
 WHERE g.account_id = sqlc.arg(account_id)
 ORDER BY g.name COLLATE NOCASE;

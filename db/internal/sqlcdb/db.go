@@ -444,9 +444,6 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.roleHoldersByNameStmt, err = db.PrepareContext(ctx, roleHoldersByName); err != nil {
 		return nil, fmt.Errorf("error preparing query RoleHoldersByName: %w", err)
 	}
-	if q.roleIDByNameStmt, err = db.PrepareContext(ctx, roleIDByName); err != nil {
-		return nil, fmt.Errorf("error preparing query RoleIDByName: %w", err)
-	}
 	if q.roleNamesStmt, err = db.PrepareContext(ctx, roleNames); err != nil {
 		return nil, fmt.Errorf("error preparing query RoleNames: %w", err)
 	}
@@ -1299,11 +1296,6 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing roleHoldersByNameStmt: %w", cerr)
 		}
 	}
-	if q.roleIDByNameStmt != nil {
-		if cerr := q.roleIDByNameStmt.Close(); cerr != nil {
-			err = fmt.Errorf("error closing roleIDByNameStmt: %w", cerr)
-		}
-	}
 	if q.roleNamesStmt != nil {
 		if cerr := q.roleNamesStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing roleNamesStmt: %w", cerr)
@@ -1728,7 +1720,6 @@ type Queries struct {
 	roleHolderCountStmt           *sql.Stmt
 	roleHoldersStmt               *sql.Stmt
 	roleHoldersByNameStmt         *sql.Stmt
-	roleIDByNameStmt              *sql.Stmt
 	roleNamesStmt                 *sql.Stmt
 	rolePermissionsStmt           *sql.Stmt
 	roleUserCountStmt             *sql.Stmt
@@ -1924,7 +1915,6 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		roleHolderCountStmt:           q.roleHolderCountStmt,
 		roleHoldersStmt:               q.roleHoldersStmt,
 		roleHoldersByNameStmt:         q.roleHoldersByNameStmt,
-		roleIDByNameStmt:              q.roleIDByNameStmt,
 		roleNamesStmt:                 q.roleNamesStmt,
 		rolePermissionsStmt:           q.rolePermissionsStmt,
 		roleUserCountStmt:             q.roleUserCountStmt,

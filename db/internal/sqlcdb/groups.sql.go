@@ -11,7 +11,7 @@ import (
 )
 
 const accountGroups = `-- name: AccountGroups :many
-SELECT id, parent_id, name, builtin_position FROM groups
+SELECT id, parent_id, name, builtin_position, builtin FROM groups
 WHERE account_id = ?1
 `
 
@@ -20,6 +20,7 @@ type AccountGroupsRow struct {
 	ParentID        sql.NullInt64
 	Name            string
 	BuiltinPosition int64
+	Builtin         string
 }
 
 // Every group of an account; the caller builds and sorts the tree.
@@ -37,6 +38,7 @@ func (q *Queries) AccountGroups(ctx context.Context, accountID int64) ([]Account
 			&i.ParentID,
 			&i.Name,
 			&i.BuiltinPosition,
+			&i.Builtin,
 		); err != nil {
 			return nil, err
 		}
@@ -161,9 +163,9 @@ func (q *Queries) CountPositions(ctx context.Context, accountID int64) (int64, e
 }
 
 const createGroup = `-- name: CreateGroup :one
-INSERT INTO groups (account_id, parent_id, name, builtin_position, created_at)
-VALUES (?1, ?2, ?3, ?4, ?5)
-RETURNING id, account_id, parent_id, name, builtin_position, created_at
+INSERT INTO groups (account_id, parent_id, name, builtin_position, builtin, created_at)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+RETURNING id, account_id, parent_id, name, builtin_position, created_at, builtin
 `
 
 type CreateGroupParams struct {
@@ -171,6 +173,7 @@ type CreateGroupParams struct {
 	ParentID        sql.NullInt64
 	Name            string
 	BuiltinPosition int64
+	Builtin         string
 	CreatedAt       int64
 }
 
@@ -180,6 +183,7 @@ func (q *Queries) CreateGroup(ctx context.Context, arg CreateGroupParams) (Group
 		arg.ParentID,
 		arg.Name,
 		arg.BuiltinPosition,
+		arg.Builtin,
 		arg.CreatedAt,
 	)
 	var i Group
@@ -190,6 +194,7 @@ func (q *Queries) CreateGroup(ctx context.Context, arg CreateGroupParams) (Group
 		&i.Name,
 		&i.BuiltinPosition,
 		&i.CreatedAt,
+		&i.Builtin,
 	)
 	return i, err
 }
@@ -212,7 +217,7 @@ func (q *Queries) DeleteGroup(ctx context.Context, arg DeleteGroupParams) (int64
 }
 
 const firstPosition = `-- name: FirstPosition :one
-SELECT g.id, g.account_id, g.parent_id, g.name, g.builtin_position, g.created_at FROM groups g
+SELECT g.id, g.account_id, g.parent_id, g.name, g.builtin_position, g.created_at, g.builtin FROM groups g
 JOIN groups r ON r.id = g.parent_id AND r.builtin_position = 1
 WHERE g.account_id = ?1
 ORDER BY g.id LIMIT 1
@@ -228,12 +233,13 @@ func (q *Queries) FirstPosition(ctx context.Context, accountID int64) (Group, er
 		&i.Name,
 		&i.BuiltinPosition,
 		&i.CreatedAt,
+		&i.Builtin,
 	)
 	return i, err
 }
 
 const getGroup = `-- name: GetGroup :one
-SELECT id, account_id, parent_id, name, builtin_position, created_at FROM groups WHERE id = ?1 AND account_id = ?2
+SELECT id, account_id, parent_id, name, builtin_position, created_at, builtin FROM groups WHERE id = ?1 AND account_id = ?2
 `
 
 type GetGroupParams struct {
@@ -251,6 +257,7 @@ func (q *Queries) GetGroup(ctx context.Context, arg GetGroupParams) (Group, erro
 		&i.Name,
 		&i.BuiltinPosition,
 		&i.CreatedAt,
+		&i.Builtin,
 	)
 	return i, err
 }
@@ -536,7 +543,7 @@ func (q *Queries) PositionCounts(ctx context.Context, accountID int64) ([]Positi
 }
 
 const positionRoot = `-- name: PositionRoot :one
-SELECT id, account_id, parent_id, name, builtin_position, created_at FROM groups WHERE account_id = ?1 AND builtin_position = 1
+SELECT id, account_id, parent_id, name, builtin_position, created_at, builtin FROM groups WHERE account_id = ?1 AND builtin_position = 1
 `
 
 func (q *Queries) PositionRoot(ctx context.Context, accountID int64) (Group, error) {
@@ -549,6 +556,7 @@ func (q *Queries) PositionRoot(ctx context.Context, accountID int64) (Group, err
 		&i.Name,
 		&i.BuiltinPosition,
 		&i.CreatedAt,
+		&i.Builtin,
 	)
 	return i, err
 }

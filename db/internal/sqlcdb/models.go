@@ -53,6 +53,7 @@ type Group struct {
 	Name            string
 	BuiltinPosition int64
 	CreatedAt       int64
+	Builtin         string
 }
 
 type GroupMember struct {

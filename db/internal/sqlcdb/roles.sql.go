@@ -240,7 +240,7 @@ func (q *Queries) MoveUserToRole(ctx context.Context, arg MoveUserToRoleParams) 
 }
 
 const roleCandidates = `-- name: RoleCandidates :many
-SELECT u.id, u.email, u.full_name, u.status, u.is_owner, u.role_id, r.name AS role_name
+SELECT u.id, u.email, u.full_name, u.status, u.is_owner, u.role_id, r.name AS role_name, r.builtin AS role_builtin
 FROM users u INDEXED BY users_account_name
 JOIN roles r ON r.id = u.role_id
 WHERE u.account_id = ?1
@@ -257,13 +257,14 @@ type RoleCandidatesParams struct {
 }
 
 type RoleCandidatesRow struct {
-	ID       int64
-	Email    string
-	FullName string
-	Status   string
-	IsOwner  int64
-	RoleID   int64
-	RoleName string
+	ID          int64
+	Email       string
+	FullName    string
+	Status      string
+	IsOwner     int64
+	RoleID      int64
+	RoleName    string
+	RoleBuiltin string
 }
 
 // The wizard's last step: users of one account with the role they hold now.
@@ -289,6 +290,7 @@ func (q *Queries) RoleCandidates(ctx context.Context, arg RoleCandidatesParams) 
 			&i.IsOwner,
 			&i.RoleID,
 			&i.RoleName,
+			&i.RoleBuiltin,
 		); err != nil {
 			return nil, err
 		}
@@ -450,17 +452,6 @@ func (q *Queries) RoleHoldersByName(ctx context.Context, arg RoleHoldersByNamePa
 		return nil, err
 	}
 	return items, nil
-}
-
-const roleIDByName = `-- name: RoleIDByName :one
-SELECT id FROM roles WHERE name = ?1
-`
-
-func (q *Queries) RoleIDByName(ctx context.Context, name string) (int64, error) {
-	row := q.queryRow(ctx, q.roleIDByNameStmt, roleIDByName, name)
-	var id int64
-	err := row.Scan(&id)
-	return id, err
 }
 
 const roleNames = `-- name: RoleNames :many

@@ -409,23 +409,28 @@ func (q *Queries) UserEmailTaken(ctx context.Context, arg UserEmailTakenParams) 
 }
 
 const userGroupNames = `-- name: UserGroupNames :many
-SELECT g.name FROM group_members gm JOIN groups g ON g.id = gm.group_id
+SELECT g.name, g.builtin FROM group_members gm JOIN groups g ON g.id = gm.group_id
 WHERE gm.user_id = ?1 ORDER BY g.name
 `
 
-func (q *Queries) UserGroupNames(ctx context.Context, userID int64) ([]string, error) {
+type UserGroupNamesRow struct {
+	Name    string
+	Builtin string
+}
+
+func (q *Queries) UserGroupNames(ctx context.Context, userID int64) ([]UserGroupNamesRow, error) {
 	rows, err := q.query(ctx, q.userGroupNamesStmt, userGroupNames, userID)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	items := []string{}
+	items := []UserGroupNamesRow{}
 	for rows.Next() {
-		var name string
-		if err := rows.Scan(&name); err != nil {
+		var i UserGroupNamesRow
+		if err := rows.Scan(&i.Name, &i.Builtin); err != nil {
 			return nil, err
 		}
-		items = append(items, name)
+		items = append(items, i)
 	}
 	if err := rows.Close(); err != nil {
 		return nil, err

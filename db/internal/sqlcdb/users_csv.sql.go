@@ -59,12 +59,13 @@ func (q *Queries) CSVPhoneNumbers(ctx context.Context, accountID int64) ([]CSVPh
 
 const cSVRoles = `-- name: CSVRoles :many
 
-SELECT id, name FROM roles ORDER BY id
+SELECT id, name, builtin FROM roles ORDER BY id
 `
 
 type CSVRolesRow struct {
-	ID   int64
-	Name string
+	ID      int64
+	Name    string
+	Builtin string
 }
 
 // The users CSV file (R-USER-13): what the import looks names up in, and
@@ -78,7 +79,7 @@ func (q *Queries) CSVRoles(ctx context.Context) ([]CSVRolesRow, error) {
 	items := []CSVRolesRow{}
 	for rows.Next() {
 		var i CSVRolesRow
-		if err := rows.Scan(&i.ID, &i.Name); err != nil {
+		if err := rows.Scan(&i.ID, &i.Name, &i.Builtin); err != nil {
 			return nil, err
 		}
 		items = append(items, i)

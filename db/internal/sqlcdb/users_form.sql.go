@@ -22,15 +22,16 @@ func (q *Queries) MaxNumericExtension(ctx context.Context, accountID int64) (int
 }
 
 const positionOptions = `-- name: PositionOptions :many
-SELECT g.id, g.name FROM groups g
+SELECT g.id, g.name, g.builtin FROM groups g
 JOIN groups r ON r.id = g.parent_id AND r.builtin_position = 1
 WHERE g.account_id = ?1
 ORDER BY g.name COLLATE NOCASE
 `
 
 type PositionOptionsRow struct {
-	ID   int64
-	Name string
+	ID      int64
+	Name    string
+	Builtin string
 }
 
 func (q *Queries) PositionOptions(ctx context.Context, accountID int64) ([]PositionOptionsRow, error) {
@@ -42,7 +43,7 @@ func (q *Queries) PositionOptions(ctx context.Context, accountID int64) ([]Posit
 	items := []PositionOptionsRow{}
 	for rows.Next() {
 		var i PositionOptionsRow
-		if err := rows.Scan(&i.ID, &i.Name); err != nil {
+		if err := rows.Scan(&i.ID, &i.Name, &i.Builtin); err != nil {
 			return nil, err
 		}
 		items = append(items, i)
