@@ -82,7 +82,7 @@ func (s *Server) openAPI() map[string]any {
 		"servers": []any{map[string]any{"url": "/api/v1"}},
 		"components": map[string]any{
 			"securitySchemes": map[string]any{"bearer": map[string]any{"type": "http", "scheme": "bearer"}},
-			"schemas": merge(sipSchemas(), rolesSchemas(), map[string]any{
+			"schemas": merge(sipSchemas(), rolesSchemas(), auditSchemas(), map[string]any{
 				"Error": map[string]any{"type": "object", "properties": map[string]any{
 					"error": obj(map[string]string{"code": "string", "message": "string", "fields": "object"}, "code", "message"),
 				}},
@@ -92,11 +92,10 @@ func (s *Server) openAPI() map[string]any {
 					"last_login_at": "string", "created_at": "string"}),
 				"UserPage": obj(map[string]string{"items": "array", "total": "integer", "total_capped": "boolean",
 					"page": "integer", "per_page": "integer"}),
-				"AuditPage": obj(map[string]string{"items": "array", "total": "integer", "page": "integer", "per_page": "integer"}),
 			}),
 		},
 		"security": []any{map[string]any{"bearer": []any{}}},
-		"paths": merge(s.openAPIUsers(), s.openAPIRoles(), s.openAPISIP(), s.openAPIMail(), s.openAPIAccounts(), map[string]any{
+		"paths": merge(s.openAPIUsers(), s.openAPIRoles(), s.openAPISIP(), s.openAPIMail(), s.openAPIAccounts(), s.openAPIAudit(), map[string]any{
 			"/openapi.json": map[string]any{"get": map[string]any{"summary": "This document", "security": []any{},
 				"responses": map[string]any{"200": resp("OpenAPI 3.1 document", nil)}}},
 			"/setup": map[string]any{"post": merge(op("First-run setup with the one-time token from the server log",
@@ -111,12 +110,6 @@ func (s *Server) openAPI() map[string]any {
 			"/me/password": map[string]any{"post": op("Change one's own password; ends every session",
 				map[string]any{"204": resp("Changed", nil)},
 				obj(map[string]string{"current_password": "string", "new_password": "string"}, "current_password", "new_password"))},
-			"/audit": map[string]any{"get": op("Search the audit log of the acting account (audit.view)",
-				map[string]any{"200": resp("A page of entries, newest first", map[string]any{"$ref": "#/components/schemas/AuditPage"})},
-				nil, query("actor", "actor e-mail, substring", "string"), query("action", "action prefix", "string"),
-				query("target", "target id or label", "string"), query("from", "RFC 3339 or YYYY-MM-DD", "string"),
-				query("to", "exclusive; RFC 3339 or YYYY-MM-DD", "string"), query("page", "from 1", "integer"),
-				query("per_page", "1..200", "integer"))},
 		}),
 	}
 }
