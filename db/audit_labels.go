@@ -55,6 +55,11 @@ func AuditIDKind(field string) string {
 // is left out, and the entry then shows what the change holds.
 func (t *tx) auditLabels(c change, before, after string) (string, error) {
 	l := AuditLabels{Actor: t.a.Name, Names: map[string]string{}}
+	if l.Actor == "" && t.a.UserID != 0 { // signing in acts before the session knows the name
+		if u, err := t.AuditLabelUser(t.ctx, t.a.UserID); err == nil {
+			l.Actor = u.FullName
+		}
+	}
 	if t.a.ImpersonatorID != 0 {
 		if u, err := t.AuditLabelUser(t.ctx, t.a.ImpersonatorID); err == nil {
 			l.Impersonator = u.FullName
@@ -168,14 +173,20 @@ func (t *tx) auditName(key string) string {
 	return name
 }
 
-// fullNameIn is the "full_name" a change's JSON holds at its top level, for
-// a target the change itself deleted.
+// fullNameIn is the "full_name" a change's JSON holds, at its top level or
+// in its "user", for a target the change itself deleted.
 func fullNameIn(j string) string {
 	var v struct {
 		FullName string `json:"full_name"`
+		User     struct {
+			FullName string `json:"full_name"`
+		} `json:"user"`
 	}
 	if j != "" {
 		_ = json.Unmarshal([]byte(j), &v)
 	}
-	return v.FullName
+	if v.FullName != "" {
+		return v.FullName
+	}
+	return v.User.FullName
 }

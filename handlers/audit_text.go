@@ -111,7 +111,6 @@ func auditChanges(tr i18n.Translator, e db.AuditEntry) []auditChangeRow {
 	for k := range after {
 		keys[k] = true
 	}
-	both := e.Before != "" && e.After != ""
 	var order []string
 	for k := range keys {
 		if auditHidden[k] {
@@ -122,8 +121,9 @@ func auditChanges(tr i18n.Translator, e db.AuditEntry) []auditChangeRow {
 		if _, ok := keys[k+"_id"]; ok {
 			continue
 		}
-		b, a := auditValue(tr, e, k, before), auditValue(tr, e, k, after)
-		if both && b == a {
+		// Unchanged fields are left out, and so are the empty fields of a
+		// record created or deleted.
+		if auditValue(tr, e, k, before) == auditValue(tr, e, k, after) {
 			continue
 		}
 		order = append(order, k)
