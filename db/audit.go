@@ -3,6 +3,7 @@ package db
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"strings"
 	"time"
 
@@ -25,17 +26,26 @@ type AuditEntry struct {
 	Before            string    `json:"before,omitempty"`
 	After             string    `json:"after,omitempty"`
 	IP                string    `json:"ip,omitempty"`
+	// Labels are the names as they were when the entry was written
+	// (R-AUDIT-2); empty for entries written before they were kept.
+	Labels AuditLabels `json:"-"`
 }
 
 // AuditFilter narrows an audit search; zero fields match everything.
 type AuditFilter struct {
-	Actor   string    `query:"actor" form:"actor"`   // e-mail, substring
-	Action  string    `query:"action" form:"action"` // prefix, e.g. "user."
-	Target  string    `query:"target" form:"target"` // id or label substring
-	From    time.Time `query:"-"`
-	To      time.Time `query:"-"` // exclusive
-	Page    int       `query:"page"`
-	PerPage int       `query:"per_page"`
+	Actor  string `query:"actor" form:"actor"`   // e-mail, substring
+	Action string `query:"action" form:"action"` // prefix, e.g. "user."
+	// Actions are exact action codes, any of which matches (the action
+	// named in words); nil matches every action, an empty list none.
+	Actions     []string  `query:"-"`
+	Target      string    `query:"target" form:"target"` // id or label substring
+	TargetType  string    `query:"target_type"`          // e.g. "user"
+	TargetID    int64     `query:"target_id"`
+	From        time.Time `query:"-"`
+	To          time.Time `query:"-"` // exclusive
+	OldestFirst bool      `query:"-"`
+	Page        int       `query:"page"`
+	PerPage     int       `query:"per_page"`
 }
 
 // Page is one page of a list.
@@ -99,12 +109,25 @@ func (d *DB) SearchAudit(ctx context.Context, a Actor, f AuditFilter) (Page[Audi
 	if act := strings.TrimSpace(f.Action); act != "" {
 		p.Action = sql.NullString{String: likeEscaper.Replace(act) + "%", Valid: true}
 	}
+	if f.Actions != nil {
+		codes, err := json.Marshal(f.Actions)
+		if err != nil {
+			return Page[AuditEntry]{}, err
+		}
+		p.Actions = string(codes)
+	}
 	if tgt := strings.TrimSpace(f.Target); tgt != "" {
 		if id, ok := parseID(tgt); ok {
 			p.TargetID = nullID(id)
 		} else {
 			p.TargetLabel = likeContains(tgt)
 		}
+	}
+	if f.TargetType != "" {
+		p.TargetType = sql.NullString{String: f.TargetType, Valid: true}
+	}
+	if f.TargetID > 0 {
+		p.TargetID = nullID(f.TargetID)
 	}
 	if !f.From.IsZero() {
 		p.FromAt = sql.NullInt64{Int64: f.From.Unix(), Valid: true}
@@ -113,23 +136,64 @@ func (d *DB) SearchAudit(ctx context.Context, a Actor, f AuditFilter) (Page[Audi
 		p.ToAt = sql.NullInt64{Int64: f.To.Unix(), Valid: true}
 	}
 	total, err := d.rq.CountAudit(ctx, sqlcdb.CountAuditParams{AccountID: p.AccountID, Actor: p.Actor,
-		Action: p.Action, TargetType: p.TargetType, TargetID: p.TargetID, TargetLabel: p.TargetLabel,
-		FromAt: p.FromAt, ToAt: p.ToAt})
+		Action: p.Action, Actions: p.Actions, TargetType: p.TargetType, TargetID: p.TargetID,
+		TargetLabel: p.TargetLabel, FromAt: p.FromAt, ToAt: p.ToAt})
 	if err != nil {
 		return Page[AuditEntry]{}, err
 	}
 	p.Lim, p.Off = int64(f.PerPage), int64((f.Page-1)*f.PerPage)
-	rows, err := d.rq.SearchAudit(ctx, p)
+	var rows []sqlcdb.AuditLog
+	if f.OldestFirst {
+		rows, err = d.rq.SearchAuditOldest(ctx, sqlcdb.SearchAuditOldestParams(p))
+	} else {
+		rows, err = d.rq.SearchAudit(ctx, p)
+	}
 	if err != nil {
 		return Page[AuditEntry]{}, err
 	}
 	out := Page[AuditEntry]{Items: make([]AuditEntry, len(rows)), Total: int(total), Page: f.Page, PerPage: f.PerPage}
 	for i, r := range rows {
-		out.Items[i] = AuditEntry{ID: r.ID, At: time.Unix(r.At, 0).UTC(), ActorID: r.ActorID.Int64,
-			ActorEmail: r.ActorEmail, ImpersonatorID: r.ImpersonatorID.Int64,
-			ImpersonatorEmail: r.ImpersonatorEmail, AccountID: r.AccountID.Int64, Action: r.Action,
-			TargetType: r.TargetType, TargetID: r.TargetID.Int64, TargetLabel: r.TargetLabel,
-			Before: r.BeforeJson, After: r.AfterJson, IP: r.Ip}
+		out.Items[i] = auditEntryFrom(r)
+	}
+	return out, nil
+}
+
+func auditEntryFrom(r sqlcdb.AuditLog) AuditEntry {
+	e := AuditEntry{ID: r.ID, At: time.Unix(r.At, 0).UTC(), ActorID: r.ActorID.Int64,
+		ActorEmail: r.ActorEmail, ImpersonatorID: r.ImpersonatorID.Int64,
+		ImpersonatorEmail: r.ImpersonatorEmail, AccountID: r.AccountID.Int64, Action: r.Action,
+		TargetType: r.TargetType, TargetID: r.TargetID.Int64, TargetLabel: r.TargetLabel,
+		Before: r.BeforeJson, After: r.AfterJson, IP: r.Ip}
+	if r.LabelsJson != "" {
+		_ = json.Unmarshal([]byte(r.LabelsJson), &e.Labels) // a row that does not parse shows ids
+	}
+	return e
+}
+
+// AuditPerson is one suggestion of the person filter.
+type AuditPerson struct {
+	Email    string
+	FullName string
+}
+
+// AuditPeople suggests the acting account's users whose name or e-mail
+// contains q, for the audit log's person filter (at most 10).
+// Returns EFORBIDDEN without audit.view.
+func (d *DB) AuditPeople(ctx context.Context, a Actor, q string) ([]AuditPerson, error) {
+	if err := a.require(PermAuditView); err != nil {
+		return nil, err
+	}
+	like := likeContains(q)
+	if !like.Valid {
+		return []AuditPerson{}, nil
+	}
+	rows, err := d.rq.AuditPeople(ctx, sqlcdb.AuditPeopleParams{AccountID: a.AccountID, Q: like.String})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]AuditPerson, len(rows))
+	for i, r := range rows {
+		out[i] = AuditPerson{Email: r.Email, FullName: r.FullName}
 	}
 	return out, nil
 }

@@ -56,6 +56,10 @@ func (t *tx) audit(c change) error {
 	if err != nil {
 		return err
 	}
+	labels, err := t.auditLabels(c, before, after) // R-AUDIT-2: names as they are now
+	if err != nil {
+		return err
+	}
 	return t.InsertAudit(t.ctx, sqlcdb.InsertAuditParams{
 		At:                t.d.unix(),
 		ActorID:           nullID(t.a.UserID),
@@ -70,6 +74,7 @@ func (t *tx) audit(c change) error {
 		BeforeJson:        before,
 		AfterJson:         after,
 		Ip:                t.a.IP,
+		LabelsJson:        labels,
 	})
 }
 

@@ -104,8 +104,9 @@ func (s *Server) apiAudit(c echo.Context) error {
 		return err
 	}
 	var v db.ValidationError
-	f := db.AuditFilter{Actor: q.Actor, Action: q.Action, Target: q.Target, Page: q.Page, PerPage: q.PerPage,
+	f := db.AuditFilter{Actor: q.Actor, Target: q.Target, Page: q.Page, PerPage: q.PerPage,
 		From: parseAPITime(&v, "from", q.From), To: parseAPITime(&v, "to", q.To)}
+	auditActionFilter(s.tr(c), &f, true, "", q.Action)
 	if err := v.Err(); err != nil {
 		return err
 	}
@@ -113,7 +114,9 @@ func (s *Server) apiAudit(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, page)
+	// Each item also reads as a sentence with its change table (R-AUDIT-2).
+	return c.JSON(http.StatusOK, db.Page[auditLine]{Items: describeAudits(s.tr(c), page.Items), Total: page.Total,
+		Page: page.Page, PerPage: page.PerPage, TotalCapped: page.TotalCapped})
 }
 
 func (s *Server) apiNotFound(c echo.Context) error {

@@ -1,41 +1,92 @@
 package handlers
 
 import (
+	"fmt"
 	"net/http"
+	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
 
 	"kadra/db"
+	"kadra/i18n"
 )
 
+// auditQuery is the audit log's filter as its URL holds it (R-AUDIT-2):
+// the person, the action (a code from the grouped list, or words such as
+// "usunięcie" matched against the actions' names), the kind of object and
+// the object, a date range and the order.
 type auditQuery struct {
-	Actor  string `query:"actor"`
-	Action string `query:"action"`
-	Target string `query:"target"`
-	From   string `query:"from"`
-	To     string `query:"to"`
-	Page   int    `query:"page"`
+	Actor      string `query:"actor"`
+	Action     string `query:"action"`
+	Words      string `query:"words"`
+	Object     string `query:"object"`
+	Target     string `query:"target"`
+	TargetType string `query:"target_type"`
+	TargetID   int64  `query:"target_id"`
+	From       string `query:"from"`
+	To         string `query:"to"`
+	Sort       string `query:"sort"`
+	Page       int    `query:"page"`
 }
 
 type auditPage struct {
-	Q      auditQuery
-	Result db.Page[db.AuditEntry]
-	Errors map[string]string
+	Q       auditQuery
+	Result  db.Page[db.AuditEntry]
+	Lines   []auditLine
+	Objects []auditObjectOption
+	Errors  map[string]string
 }
+
+// auditObjectOption is one group of the action list.
+type auditObjectOption struct {
+	Object, Name string
+	Actions      []auditActionOption
+}
+
+type auditActionOption struct{ Code, Name string }
 
 func (auditPage) nav() string { return "audit" }
 
 // List is the search's state in its URL.
 func (p auditPage) List() list {
-	return list{Path: "/audit", Page: p.Result.Page, Pages: p.Result.Pages(), Filters: []string{"actor", p.Q.Actor,
-		"action", p.Q.Action, "target", p.Q.Target, "from", p.Q.From, "to", p.Q.To}}
+	tid := ""
+	if p.Q.TargetID > 0 {
+		tid = strconv.FormatInt(p.Q.TargetID, 10)
+	}
+	return list{Path: "/audit", Page: p.Result.Page, Pages: p.Result.Pages(), Sort: p.Q.Sort, DefaultSort: "-at",
+		Filters: []string{"actor", p.Q.Actor, "action", p.Q.Action, "words", p.Q.Words, "object", p.Q.Object,
+			"target", p.Q.Target, "target_type", p.Q.TargetType, "target_id", tid, "from", p.Q.From, "to", p.Q.To}}
+}
+
+// ExportURL is the CSV of the same filter.
+func (p auditPage) ExportURL() string {
+	l := p.List()
+	l.Path, l.Page = "/audit/export.csv", 1
+	return l.URL()
+}
+
+// auditObjects is the action list grouped by object, in the reader's
+// language.
+func auditObjects(tr i18n.Translator) []auditObjectOption {
+	var out []auditObjectOption
+	for _, o := range db.AuditCatalogue() {
+		opt := auditObjectOption{Object: o.Object, Name: tr.T("audit.object." + o.Object)}
+		for _, code := range o.Actions {
+			opt.Actions = append(opt.Actions, auditActionOption{Code: code, Name: tr.T("audit.action." + code)})
+		}
+		out = append(out, opt)
+	}
+	return out
 }
 
 // filter turns the query into a db filter; dates are YYYY-MM-DD, "to"
 // inclusive of its whole day.
-func (q auditQuery) filter() (db.AuditFilter, error) {
-	f := db.AuditFilter{Actor: q.Actor, Action: q.Action, Target: q.Target, Page: q.Page}
+func (q auditQuery) filter(tr i18n.Translator) (db.AuditFilter, error) {
+	f := db.AuditFilter{Actor: q.Actor, Target: q.Target, TargetType: q.TargetType, TargetID: q.TargetID,
+		Page: q.Page, OldestFirst: q.Sort == "at"}
 	var v db.ValidationError
 	if q.From != "" {
 		t, err := time.Parse("2006-01-02", q.From)
@@ -51,25 +102,160 @@ func (q auditQuery) filter() (db.AuditFilter, error) {
 		}
 		f.To = t.AddDate(0, 0, 1)
 	}
+	auditActionFilter(tr, &f, false, q.Object, q.Action, q.Words)
 	return f, v.Err()
 }
+
+// auditActionFilter narrows f to the actions of an object and to those
+// each text names: an action code (the page's list; the API, as it always
+// did, reads a code as a prefix), a code prefix ("user."), or words of the
+// action's name in the reader's language.
+func auditActionFilter(tr i18n.Translator, f *db.AuditFilter, prefixes bool, object string, texts ...string) {
+	codes := db.AuditActions()
+	narrow := func(allowed []string) {
+		if f.Actions == nil {
+			f.Actions = allowed
+			return
+		}
+		f.Actions = slices.DeleteFunc(f.Actions, func(c string) bool { return !slices.Contains(allowed, c) })
+	}
+	if object != "" {
+		allowed := []string{}
+		for _, o := range db.AuditCatalogue() {
+			if o.Object == object {
+				allowed = o.Actions
+			}
+		}
+		narrow(allowed)
+	}
+	for _, words := range texts {
+		words = strings.TrimSpace(words)
+		switch {
+		case words == "":
+		case slices.Contains(codes, words) && !prefixes:
+			narrow([]string{words})
+		case auditCodePrefix(codes, words):
+			f.Action = words
+		default:
+			narrow(auditActionsNamed(tr, words))
+		}
+	}
+}
+
+func auditCodePrefix(codes []string, s string) bool {
+	for _, c := range codes {
+		if strings.HasPrefix(c, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// auditActionsNamed are the actions whose name or sentence, in the
+// reader's language, contains every word, letter case and Polish
+// diacritics aside: "usunięcie" and "usuniecie" find every deletion.
+func auditActionsNamed(tr i18n.Translator, words string) []string {
+	ws := strings.Fields(foldText(words))
+	out := []string{}
+	for _, code := range db.AuditActions() {
+		name := foldText(tr.T("audit.action."+code) + " " + tr.T("audit.did."+code, "Target", ""))
+		if slices.IndexFunc(ws, func(w string) bool { return !strings.Contains(name, w) }) < 0 {
+			out = append(out, code)
+		}
+	}
+	return out
+}
+
+var foldReplacer = strings.NewReplacer("ą", "a", "ć", "c", "ę", "e", "ł", "l", "ń", "n", "ó", "o", "ś", "s",
+	"ź", "z", "ż", "z")
+
+func foldText(s string) string { return foldReplacer.Replace(strings.ToLower(s)) }
 
 func (s *Server) auditList(c echo.Context) error {
 	var q auditQuery
 	if err := bindQuery(c, &q); err != nil {
 		return err
 	}
-	p := auditPage{Q: q}
-	f, err := q.filter()
+	tr := s.tr(c)
+	p := auditPage{Q: q, Objects: auditObjects(tr)}
+	f, err := q.filter(tr)
 	if err != nil {
-		p.Errors = s.tr(c).Fields(db.AsError(err).Fields)
+		p.Errors = tr.Fields(db.AsError(err).Fields)
 		return s.render(c, http.StatusUnprocessableEntity, "audit", p)
 	}
 	if p.Result, err = s.db.SearchAudit(c.Request().Context(), actor(c), f); err != nil {
 		return err
 	}
+	p.Lines = describeAudits(tr, p.Result.Items)
 	if c.Request().Header.Get("HX-Request") == "true" {
 		return s.render(c, http.StatusOK, "audit#results", p)
 	}
 	return s.render(c, http.StatusOK, "audit", p)
+}
+
+// auditPeople suggests people for the person filter as the admin types.
+func (s *Server) auditPeople(c echo.Context) error {
+	people, err := s.db.AuditPeople(c.Request().Context(), actor(c), c.QueryParam("actor"))
+	if err != nil {
+		return err
+	}
+	return s.render(c, http.StatusOK, "audit#people", people)
+}
+
+// auditExport downloads the filtered log as CSV, in the reader's language.
+func (s *Server) auditExport(c echo.Context) error {
+	var q auditQuery
+	if err := bindQuery(c, &q); err != nil {
+		return err
+	}
+	tr := s.tr(c)
+	f, err := q.filter(tr)
+	if err != nil {
+		return err
+	}
+	header := []string{tr.T("audit.csv.at"), tr.T("audit.csv.who"), tr.T("audit.csv.action"),
+		tr.T("audit.csv.object"), tr.T("audit.csv.entry"), tr.T("audit.csv.changes"), tr.T("audit.csv.ip")}
+	w := &lazyCSV{c: c, name: fmt.Sprintf("audit-%s.csv", time.Now().UTC().Format("2006-01-02"))}
+	err = s.db.ExportAudit(c.Request().Context(), actor(c), f, w, header, func(e db.AuditEntry) []string {
+		l := describeAudit(tr, e)
+		changes := make([]string, len(l.Changes))
+		for i, ch := range l.Changes {
+			changes[i] = ch.Field + ": " + ch.Before + " → " + ch.After
+		}
+		return []string{e.At.UTC().Format(time.RFC3339), l.Who, l.Name, auditTarget(tr, e), l.Sentence,
+			strings.Join(changes, "; "), e.IP}
+	})
+	if err != nil {
+		if w.started {
+			s.log.Warn("csv export stopped", "err", err, "request_id", requestID(c))
+			return nil
+		}
+		return err
+	}
+	if !w.started {
+		w.start()
+	}
+	return nil
+}
+
+// auditRecent is the end of the log about one user or group, on their page.
+type auditRecent struct {
+	Lines []auditLine
+	URL   string // the whole log about them
+}
+
+// recentAudit reads the last 10 entries about an object for its page, or
+// nil when the actor may not see the log.
+func (s *Server) recentAudit(c echo.Context, targetType string, id int64) (*auditRecent, error) {
+	a := actor(c)
+	if !a.Can(db.PermAuditView) {
+		return nil, nil
+	}
+	page, err := s.db.SearchAudit(c.Request().Context(), a, db.AuditFilter{TargetType: targetType, TargetID: id,
+		PerPage: 10})
+	if err != nil {
+		return nil, err
+	}
+	q := auditQuery{TargetType: targetType, TargetID: id}
+	return &auditRecent{Lines: describeAudits(s.tr(c), page.Items), URL: auditPage{Q: q}.List().URL()}, nil
 }

@@ -233,6 +233,7 @@ type groupPage struct {
 	Form    groupEditForm
 	Errors  map[string]string
 	Error   string
+	Audit   *auditRecent // nil without audit.view
 }
 
 func (groupPage) nav() string { return "groups" }
@@ -264,6 +265,9 @@ func (s *Server) groupPageData(c echo.Context, id int64) (groupPage, error) {
 		return p, err
 	}
 	p.F.Page = p.Members.Page
+	if p.Audit, err = s.recentAudit(c, "group", id); err != nil {
+		return p, err
+	}
 	p.Form = groupEditForm{Name: p.G.Name, ParentID: p.G.ParentID}
 	if a.Can(db.PermGroupsManage) && !p.G.Builtin && !p.G.Position {
 		all, err := s.db.GroupOptions(ctx, a)

@@ -116,12 +116,12 @@ func (s *Server) openAPI() map[string]any {
 			"schemas": merge(usersSchemas(), sipSchemas(), rolesSchemas(), accountsSchemas(), map[string]any{
 				"Error":     schemaOf(apiErrorBody{}),
 				"Me":        schemaOf(apiMeBody{}),
-				"AuditPage": pageOf[db.AuditEntry](),
+				"AuditPage": pageOf[auditLine](),
 			}),
 		},
 		"security": []any{map[string]any{"bearer": []any{}}},
 		"paths": versionedOps(merge(s.openAPIUsers(), s.openAPIRoles(), s.openAPISIP(), s.openAPIMail(),
-			s.openAPIAccounts(), map[string]any{
+			s.openAPIAccounts(), s.openAPIAudit(), map[string]any{
 				"/openapi.json": map[string]any{"get": map[string]any{"summary": "This document", "security": []any{},
 					"responses": map[string]any{"200": resp("OpenAPI 3.1 document",
 						map[string]any{"type": "object", "additionalProperties": true})}}},
@@ -134,12 +134,6 @@ func (s *Server) openAPI() map[string]any {
 					map[string]any{"200": resp("The user", ref("Me"))}, nil)},
 				"/me/password": map[string]any{"post": op("Change one's own password; ends every session",
 					map[string]any{"204": resp("Changed", nil)}, inputOf(db.PasswordChange{}))},
-				"/audit": map[string]any{"get": op("Search the audit log of the acting account (audit.view)",
-					map[string]any{"200": resp("A page of entries, newest first", ref("AuditPage"))},
-					nil, query("actor", "actor e-mail, substring", "string"), query("action", "action prefix", "string"),
-					query("target", "target id or label", "string"), query("from", "RFC 3339 or YYYY-MM-DD", "string"),
-					query("to", "exclusive; RFC 3339 or YYYY-MM-DD", "string"), query("page", "from 1", "integer"),
-					query("per_page", "1..200", "integer"))},
 			})),
 	}
 }

@@ -163,6 +163,8 @@ func (s *Server) routes() *echo.Echo {
 	ui.POST("/profile/tokens", s.profileTokenCreate)
 	ui.POST("/profile/tokens/revoke", s.profileTokenRevoke)
 	ui.GET("/audit", s.auditList)
+	ui.GET("/audit/people", s.auditPeople)
+	ui.GET("/audit/export.csv", s.auditExport)
 	ui.GET("/settings", s.settingsShow)
 	ui.POST("/settings/password-policy", s.settingsPasswordPolicy)
 	ui.GET("/settings/backup", s.settingsBackup)

@@ -174,6 +174,7 @@ type userShowPage struct {
 	Secrets []db.SIPSecret
 	Row     db.UserRow
 	Acts    db.UserActs
+	Audit   *auditRecent // nil without audit.view
 }
 
 func (userShowPage) nav() string { return "users" }
@@ -194,5 +195,8 @@ func (s *Server) usersShow(c echo.Context) error {
 	}
 	p := userShowPage{U: u, Secrets: s.secrets.take(a.SessionHash, c.QueryParam("shown")),
 		Row: db.UserRow{User: u.User, Extension: u.Extension}, Acts: acts}
+	if p.Audit, err = s.recentAudit(c, "user", id); err != nil {
+		return err
+	}
 	return s.render(c, http.StatusOK, "user-show", p)
 }

@@ -10,21 +10,160 @@ import (
 	"database/sql"
 )
 
+const auditLabelAccount = `-- name: AuditLabelAccount :one
+SELECT name FROM accounts WHERE id = ?1
+`
+
+func (q *Queries) AuditLabelAccount(ctx context.Context, id int64) (string, error) {
+	row := q.queryRow(ctx, q.auditLabelAccountStmt, auditLabelAccount, id)
+	var name string
+	err := row.Scan(&name)
+	return name, err
+}
+
+const auditLabelGroup = `-- name: AuditLabelGroup :one
+SELECT name FROM groups WHERE id = ?1
+`
+
+func (q *Queries) AuditLabelGroup(ctx context.Context, id int64) (string, error) {
+	row := q.queryRow(ctx, q.auditLabelGroupStmt, auditLabelGroup, id)
+	var name string
+	err := row.Scan(&name)
+	return name, err
+}
+
+const auditLabelLicense = `-- name: AuditLabelLicense :one
+SELECT product FROM licenses WHERE id = ?1
+`
+
+func (q *Queries) AuditLabelLicense(ctx context.Context, id int64) (string, error) {
+	row := q.queryRow(ctx, q.auditLabelLicenseStmt, auditLabelLicense, id)
+	var product string
+	err := row.Scan(&product)
+	return product, err
+}
+
+const auditLabelNumber = `-- name: AuditLabelNumber :one
+SELECT number FROM phone_numbers WHERE id = ?1
+`
+
+func (q *Queries) AuditLabelNumber(ctx context.Context, id int64) (string, error) {
+	row := q.queryRow(ctx, q.auditLabelNumberStmt, auditLabelNumber, id)
+	var number string
+	err := row.Scan(&number)
+	return number, err
+}
+
+const auditLabelRole = `-- name: AuditLabelRole :one
+SELECT name FROM roles WHERE id = ?1
+`
+
+func (q *Queries) AuditLabelRole(ctx context.Context, id int64) (string, error) {
+	row := q.queryRow(ctx, q.auditLabelRoleStmt, auditLabelRole, id)
+	var name string
+	err := row.Scan(&name)
+	return name, err
+}
+
+const auditLabelSIP = `-- name: AuditLabelSIP :one
+SELECT extension FROM sip_accounts WHERE id = ?1
+`
+
+func (q *Queries) AuditLabelSIP(ctx context.Context, id int64) (string, error) {
+	row := q.queryRow(ctx, q.auditLabelSIPStmt, auditLabelSIP, id)
+	var extension string
+	err := row.Scan(&extension)
+	return extension, err
+}
+
+const auditLabelSender = `-- name: AuditLabelSender :one
+SELECT sender FROM sms_senders WHERE id = ?1
+`
+
+func (q *Queries) AuditLabelSender(ctx context.Context, id int64) (string, error) {
+	row := q.queryRow(ctx, q.auditLabelSenderStmt, auditLabelSender, id)
+	var sender string
+	err := row.Scan(&sender)
+	return sender, err
+}
+
+const auditLabelUser = `-- name: AuditLabelUser :one
+SELECT full_name, email FROM users WHERE id = ?1
+`
+
+type AuditLabelUserRow struct {
+	FullName string
+	Email    string
+}
+
+func (q *Queries) AuditLabelUser(ctx context.Context, id int64) (AuditLabelUserRow, error) {
+	row := q.queryRow(ctx, q.auditLabelUserStmt, auditLabelUser, id)
+	var i AuditLabelUserRow
+	err := row.Scan(&i.FullName, &i.Email)
+	return i, err
+}
+
+const auditPeople = `-- name: AuditPeople :many
+SELECT id, email, full_name FROM users
+WHERE account_id = ?1
+  AND ((full_name LIKE ?2 ESCAPE '!') OR (email LIKE ?2 ESCAPE '!'))
+ORDER BY full_name, email
+LIMIT 10
+`
+
+type AuditPeopleParams struct {
+	AccountID int64
+	Q         string
+}
+
+type AuditPeopleRow struct {
+	ID       int64
+	Email    string
+	FullName string
+}
+
+// The typeahead of the audit log's person filter: the account's users by
+// name or e-mail.
+func (q *Queries) AuditPeople(ctx context.Context, arg AuditPeopleParams) ([]AuditPeopleRow, error) {
+	rows, err := q.query(ctx, q.auditPeopleStmt, auditPeople, arg.AccountID, arg.Q)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []AuditPeopleRow{}
+	for rows.Next() {
+		var i AuditPeopleRow
+		if err := rows.Scan(&i.ID, &i.Email, &i.FullName); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const countAudit = `-- name: CountAudit :one
 SELECT count(*) FROM audit_log
 WHERE (account_id = ?1 OR ?1 IS NULL)
   AND ((actor_email LIKE ?2 ESCAPE '!') OR (impersonator_email LIKE ?2 ESCAPE '!') OR ?2 IS NULL)
   AND ((action LIKE ?3 ESCAPE '!') OR ?3 IS NULL)
-  AND (target_type = ?4 OR ?4 IS NULL)
-  AND (target_id = ?5 OR (target_label LIKE ?6 ESCAPE '!') OR (?5 IS NULL AND ?6 IS NULL))
-  AND (at >= ?7 OR ?7 IS NULL)
-  AND (at < ?8 OR ?8 IS NULL)
+  AND (action IN (SELECT value FROM json_each(?4)) OR ?4 IS NULL)
+  AND (target_type = ?5 OR ?5 IS NULL)
+  AND (target_id = ?6 OR (target_label LIKE ?7 ESCAPE '!') OR (?6 IS NULL AND ?7 IS NULL))
+  AND (at >= ?8 OR ?8 IS NULL)
+  AND (at < ?9 OR ?9 IS NULL)
 `
 
 type CountAuditParams struct {
 	AccountID   sql.NullInt64
 	Actor       sql.NullString
 	Action      sql.NullString
+	Actions     interface{}
 	TargetType  sql.NullString
 	TargetID    sql.NullInt64
 	TargetLabel sql.NullString
@@ -37,6 +176,7 @@ func (q *Queries) CountAudit(ctx context.Context, arg CountAuditParams) (int64, 
 		arg.AccountID,
 		arg.Actor,
 		arg.Action,
+		arg.Actions,
 		arg.TargetType,
 		arg.TargetID,
 		arg.TargetLabel,
@@ -50,10 +190,11 @@ func (q *Queries) CountAudit(ctx context.Context, arg CountAuditParams) (int64, 
 
 const insertAudit = `-- name: InsertAudit :exec
 INSERT INTO audit_log (at, actor_id, actor_email, impersonator_id, impersonator_email, account_id,
-                       action, target_type, target_id, target_label, before_json, after_json, ip)
+                       action, target_type, target_id, target_label, before_json, after_json, ip, labels_json)
 VALUES (?1, ?2, ?3, ?4,
         ?5, ?6, ?7, ?8,
-        ?9, ?10, ?11, ?12, ?13)
+        ?9, ?10, ?11, ?12, ?13,
+        ?14)
 `
 
 type InsertAuditParams struct {
@@ -70,6 +211,7 @@ type InsertAuditParams struct {
 	BeforeJson        string
 	AfterJson         string
 	Ip                string
+	LabelsJson        string
 }
 
 func (q *Queries) InsertAudit(ctx context.Context, arg InsertAuditParams) error {
@@ -87,27 +229,30 @@ func (q *Queries) InsertAudit(ctx context.Context, arg InsertAuditParams) error 
 		arg.BeforeJson,
 		arg.AfterJson,
 		arg.Ip,
+		arg.LabelsJson,
 	)
 	return err
 }
 
 const searchAudit = `-- name: SearchAudit :many
-SELECT id, at, actor_id, actor_email, impersonator_id, impersonator_email, account_id, "action", target_type, target_id, target_label, before_json, after_json, ip FROM audit_log
+SELECT id, at, actor_id, actor_email, impersonator_id, impersonator_email, account_id, "action", target_type, target_id, target_label, before_json, after_json, ip, labels_json FROM audit_log
 WHERE (account_id = ?1 OR ?1 IS NULL)
   AND ((actor_email LIKE ?2 ESCAPE '!') OR (impersonator_email LIKE ?2 ESCAPE '!') OR ?2 IS NULL)
   AND ((action LIKE ?3 ESCAPE '!') OR ?3 IS NULL)
-  AND (target_type = ?4 OR ?4 IS NULL)
-  AND (target_id = ?5 OR (target_label LIKE ?6 ESCAPE '!') OR (?5 IS NULL AND ?6 IS NULL))
-  AND (at >= ?7 OR ?7 IS NULL)
-  AND (at < ?8 OR ?8 IS NULL)
+  AND (action IN (SELECT value FROM json_each(?4)) OR ?4 IS NULL)
+  AND (target_type = ?5 OR ?5 IS NULL)
+  AND (target_id = ?6 OR (target_label LIKE ?7 ESCAPE '!') OR (?6 IS NULL AND ?7 IS NULL))
+  AND (at >= ?8 OR ?8 IS NULL)
+  AND (at < ?9 OR ?9 IS NULL)
 ORDER BY id DESC
-LIMIT ?10 OFFSET ?9
+LIMIT ?11 OFFSET ?10
 `
 
 type SearchAuditParams struct {
 	AccountID   sql.NullInt64
 	Actor       sql.NullString
 	Action      sql.NullString
+	Actions     interface{}
 	TargetType  sql.NullString
 	TargetID    sql.NullInt64
 	TargetLabel sql.NullString
@@ -122,6 +267,7 @@ func (q *Queries) SearchAudit(ctx context.Context, arg SearchAuditParams) ([]Aud
 		arg.AccountID,
 		arg.Actor,
 		arg.Action,
+		arg.Actions,
 		arg.TargetType,
 		arg.TargetID,
 		arg.TargetLabel,
@@ -152,6 +298,87 @@ func (q *Queries) SearchAudit(ctx context.Context, arg SearchAuditParams) ([]Aud
 			&i.BeforeJson,
 			&i.AfterJson,
 			&i.Ip,
+			&i.LabelsJson,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const searchAuditOldest = `-- name: SearchAuditOldest :many
+SELECT id, at, actor_id, actor_email, impersonator_id, impersonator_email, account_id, "action", target_type, target_id, target_label, before_json, after_json, ip, labels_json FROM audit_log
+WHERE (account_id = ?1 OR ?1 IS NULL)
+  AND ((actor_email LIKE ?2 ESCAPE '!') OR (impersonator_email LIKE ?2 ESCAPE '!') OR ?2 IS NULL)
+  AND ((action LIKE ?3 ESCAPE '!') OR ?3 IS NULL)
+  AND (action IN (SELECT value FROM json_each(?4)) OR ?4 IS NULL)
+  AND (target_type = ?5 OR ?5 IS NULL)
+  AND (target_id = ?6 OR (target_label LIKE ?7 ESCAPE '!') OR (?6 IS NULL AND ?7 IS NULL))
+  AND (at >= ?8 OR ?8 IS NULL)
+  AND (at < ?9 OR ?9 IS NULL)
+ORDER BY id ASC
+LIMIT ?11 OFFSET ?10
+`
+
+type SearchAuditOldestParams struct {
+	AccountID   sql.NullInt64
+	Actor       sql.NullString
+	Action      sql.NullString
+	Actions     interface{}
+	TargetType  sql.NullString
+	TargetID    sql.NullInt64
+	TargetLabel sql.NullString
+	FromAt      sql.NullInt64
+	ToAt        sql.NullInt64
+	Off         int64
+	Lim         int64
+}
+
+// SearchAudit sorted the other way: sqlc cannot vary ORDER BY.
+func (q *Queries) SearchAuditOldest(ctx context.Context, arg SearchAuditOldestParams) ([]AuditLog, error) {
+	rows, err := q.query(ctx, q.searchAuditOldestStmt, searchAuditOldest,
+		arg.AccountID,
+		arg.Actor,
+		arg.Action,
+		arg.Actions,
+		arg.TargetType,
+		arg.TargetID,
+		arg.TargetLabel,
+		arg.FromAt,
+		arg.ToAt,
+		arg.Off,
+		arg.Lim,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []AuditLog{}
+	for rows.Next() {
+		var i AuditLog
+		if err := rows.Scan(
+			&i.ID,
+			&i.At,
+			&i.ActorID,
+			&i.ActorEmail,
+			&i.ImpersonatorID,
+			&i.ImpersonatorEmail,
+			&i.AccountID,
+			&i.Action,
+			&i.TargetType,
+			&i.TargetID,
+			&i.TargetLabel,
+			&i.BeforeJson,
+			&i.AfterJson,
+			&i.Ip,
+			&i.LabelsJson,
 		); err != nil {
 			return nil, err
 		}

@@ -72,6 +72,33 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.auditHighWaterStmt, err = db.PrepareContext(ctx, auditHighWater); err != nil {
 		return nil, fmt.Errorf("error preparing query AuditHighWater: %w", err)
 	}
+	if q.auditLabelAccountStmt, err = db.PrepareContext(ctx, auditLabelAccount); err != nil {
+		return nil, fmt.Errorf("error preparing query AuditLabelAccount: %w", err)
+	}
+	if q.auditLabelGroupStmt, err = db.PrepareContext(ctx, auditLabelGroup); err != nil {
+		return nil, fmt.Errorf("error preparing query AuditLabelGroup: %w", err)
+	}
+	if q.auditLabelLicenseStmt, err = db.PrepareContext(ctx, auditLabelLicense); err != nil {
+		return nil, fmt.Errorf("error preparing query AuditLabelLicense: %w", err)
+	}
+	if q.auditLabelNumberStmt, err = db.PrepareContext(ctx, auditLabelNumber); err != nil {
+		return nil, fmt.Errorf("error preparing query AuditLabelNumber: %w", err)
+	}
+	if q.auditLabelRoleStmt, err = db.PrepareContext(ctx, auditLabelRole); err != nil {
+		return nil, fmt.Errorf("error preparing query AuditLabelRole: %w", err)
+	}
+	if q.auditLabelSIPStmt, err = db.PrepareContext(ctx, auditLabelSIP); err != nil {
+		return nil, fmt.Errorf("error preparing query AuditLabelSIP: %w", err)
+	}
+	if q.auditLabelSenderStmt, err = db.PrepareContext(ctx, auditLabelSender); err != nil {
+		return nil, fmt.Errorf("error preparing query AuditLabelSender: %w", err)
+	}
+	if q.auditLabelUserStmt, err = db.PrepareContext(ctx, auditLabelUser); err != nil {
+		return nil, fmt.Errorf("error preparing query AuditLabelUser: %w", err)
+	}
+	if q.auditPeopleStmt, err = db.PrepareContext(ctx, auditPeople); err != nil {
+		return nil, fmt.Errorf("error preparing query AuditPeople: %w", err)
+	}
 	if q.cSVPhoneNumbersStmt, err = db.PrepareContext(ctx, cSVPhoneNumbers); err != nil {
 		return nil, fmt.Errorf("error preparing query CSVPhoneNumbers: %w", err)
 	}
@@ -471,6 +498,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.searchAuditStmt, err = db.PrepareContext(ctx, searchAudit); err != nil {
 		return nil, fmt.Errorf("error preparing query SearchAudit: %w", err)
 	}
+	if q.searchAuditOldestStmt, err = db.PrepareContext(ctx, searchAuditOldest); err != nil {
+		return nil, fmt.Errorf("error preparing query SearchAuditOldest: %w", err)
+	}
 	if q.searchLicensesStmt, err = db.PrepareContext(ctx, searchLicenses); err != nil {
 		return nil, fmt.Errorf("error preparing query SearchLicenses: %w", err)
 	}
@@ -674,6 +704,51 @@ func (q *Queries) Close() error {
 	if q.auditHighWaterStmt != nil {
 		if cerr := q.auditHighWaterStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing auditHighWaterStmt: %w", cerr)
+		}
+	}
+	if q.auditLabelAccountStmt != nil {
+		if cerr := q.auditLabelAccountStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing auditLabelAccountStmt: %w", cerr)
+		}
+	}
+	if q.auditLabelGroupStmt != nil {
+		if cerr := q.auditLabelGroupStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing auditLabelGroupStmt: %w", cerr)
+		}
+	}
+	if q.auditLabelLicenseStmt != nil {
+		if cerr := q.auditLabelLicenseStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing auditLabelLicenseStmt: %w", cerr)
+		}
+	}
+	if q.auditLabelNumberStmt != nil {
+		if cerr := q.auditLabelNumberStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing auditLabelNumberStmt: %w", cerr)
+		}
+	}
+	if q.auditLabelRoleStmt != nil {
+		if cerr := q.auditLabelRoleStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing auditLabelRoleStmt: %w", cerr)
+		}
+	}
+	if q.auditLabelSIPStmt != nil {
+		if cerr := q.auditLabelSIPStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing auditLabelSIPStmt: %w", cerr)
+		}
+	}
+	if q.auditLabelSenderStmt != nil {
+		if cerr := q.auditLabelSenderStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing auditLabelSenderStmt: %w", cerr)
+		}
+	}
+	if q.auditLabelUserStmt != nil {
+		if cerr := q.auditLabelUserStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing auditLabelUserStmt: %w", cerr)
+		}
+	}
+	if q.auditPeopleStmt != nil {
+		if cerr := q.auditPeopleStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing auditPeopleStmt: %w", cerr)
 		}
 	}
 	if q.cSVPhoneNumbersStmt != nil {
@@ -1341,6 +1416,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing searchAuditStmt: %w", cerr)
 		}
 	}
+	if q.searchAuditOldestStmt != nil {
+		if cerr := q.searchAuditOldestStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing searchAuditOldestStmt: %w", cerr)
+		}
+	}
 	if q.searchLicensesStmt != nil {
 		if cerr := q.searchLicensesStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing searchLicensesStmt: %w", cerr)
@@ -1596,6 +1676,15 @@ type Queries struct {
 	allRolePermissionsStmt        *sql.Stmt
 	assignLicenseSeatStmt         *sql.Stmt
 	auditHighWaterStmt            *sql.Stmt
+	auditLabelAccountStmt         *sql.Stmt
+	auditLabelGroupStmt           *sql.Stmt
+	auditLabelLicenseStmt         *sql.Stmt
+	auditLabelNumberStmt          *sql.Stmt
+	auditLabelRoleStmt            *sql.Stmt
+	auditLabelSIPStmt             *sql.Stmt
+	auditLabelSenderStmt          *sql.Stmt
+	auditLabelUserStmt            *sql.Stmt
+	auditPeopleStmt               *sql.Stmt
 	cSVPhoneNumbersStmt           *sql.Stmt
 	cSVRolesStmt                  *sql.Stmt
 	cSVSIPAccountsStmt            *sql.Stmt
@@ -1729,6 +1818,7 @@ type Queries struct {
 	sIPUserInAccountStmt          *sql.Stmt
 	searchAccountsStmt            *sql.Stmt
 	searchAuditStmt               *sql.Stmt
+	searchAuditOldestStmt         *sql.Stmt
 	searchLicensesStmt            *sql.Stmt
 	searchPresentationsStmt       *sql.Stmt
 	searchSIPAccountsStmt         *sql.Stmt
@@ -1791,6 +1881,15 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		allRolePermissionsStmt:        q.allRolePermissionsStmt,
 		assignLicenseSeatStmt:         q.assignLicenseSeatStmt,
 		auditHighWaterStmt:            q.auditHighWaterStmt,
+		auditLabelAccountStmt:         q.auditLabelAccountStmt,
+		auditLabelGroupStmt:           q.auditLabelGroupStmt,
+		auditLabelLicenseStmt:         q.auditLabelLicenseStmt,
+		auditLabelNumberStmt:          q.auditLabelNumberStmt,
+		auditLabelRoleStmt:            q.auditLabelRoleStmt,
+		auditLabelSIPStmt:             q.auditLabelSIPStmt,
+		auditLabelSenderStmt:          q.auditLabelSenderStmt,
+		auditLabelUserStmt:            q.auditLabelUserStmt,
+		auditPeopleStmt:               q.auditPeopleStmt,
 		cSVPhoneNumbersStmt:           q.cSVPhoneNumbersStmt,
 		cSVRolesStmt:                  q.cSVRolesStmt,
 		cSVSIPAccountsStmt:            q.cSVSIPAccountsStmt,
@@ -1924,6 +2023,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		sIPUserInAccountStmt:          q.sIPUserInAccountStmt,
 		searchAccountsStmt:            q.searchAccountsStmt,
 		searchAuditStmt:               q.searchAuditStmt,
+		searchAuditOldestStmt:         q.searchAuditOldestStmt,
 		searchLicensesStmt:            q.searchLicensesStmt,
 		searchPresentationsStmt:       q.searchPresentationsStmt,
 		searchSIPAccountsStmt:         q.searchSIPAccountsStmt,

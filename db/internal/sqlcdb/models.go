@@ -37,6 +37,7 @@ type AuditLog struct {
 	BeforeJson        string
 	AfterJson         string
 	Ip                string
+	LabelsJson        string
 }
 
 type DeletedAccount struct {
