@@ -16,8 +16,10 @@ import (
 
 // Kinds of mail, also the names of their templates in mailtemplates/.
 const (
-	mailActivation = "activation"
-	mailReset      = "reset"
+	mailActivation    = "activation"
+	mailReset         = "reset"
+	mailNotifyConfirm = "notify_confirm" // to a new notification address, with its link
+	mailNotifyChanged = "notify_changed" // to the old one, once it changed
 )
 
 // DefaultMailLang is the language of mail caused by an actor without one
@@ -34,7 +36,7 @@ var mailTemplates = parseMailTemplates()
 
 func parseMailTemplates() map[string]*template.Template {
 	out := map[string]*template.Template{}
-	for _, kind := range []string{mailActivation, mailReset} {
+	for _, kind := range []string{mailActivation, mailReset, mailNotifyConfirm, mailNotifyChanged} {
 		for _, lang := range []string{"pl", "en"} {
 			name := kind + "." + lang
 			t := template.Must(template.New(name).Funcs(template.FuncMap{"hours": hoursIn(lang)}).
@@ -53,6 +55,8 @@ type mailData struct {
 	Inviter string // the admin who caused the mail; "" for a self-service request
 	Link    string
 	Hours   int // how long the link works
+	// NewEmail is the notification address being confirmed or just set.
+	NewEmail string
 }
 
 // renderMail returns the subject and body of a mail of kind in lang.
@@ -147,11 +151,17 @@ func (d *DB) wakeMailer() {
 // the transaction. The language is the actor's (the admin's request), else
 // lang when given (a self-service request's page), else DefaultMailLang.
 func (t *tx) queueMail(u sqlcdb.User, kind, lang, link string, hours int) error {
+	return t.queueMailTo(u, mailTo(u), kind, lang, mailData{Link: link, Hours: hours})
+}
+
+// queueMailTo is queueMail to a given address, with data's Link, Hours and
+// NewEmail; the rest of data comes from u.
+func (t *tx) queueMailTo(u sqlcdb.User, to, kind, lang string, data mailData) error {
 	acc, err := t.GetAccount(t.ctx, u.AccountID)
 	if err != nil {
 		return err
 	}
-	data := mailData{Name: u.FullName, Email: u.Email, Account: acc.Name, Link: link, Hours: hours}
+	data.Name, data.Email, data.Account = u.FullName, u.Email, acc.Name
 	if t.a.UserID != 0 && t.a.UserID != u.ID {
 		data.Inviter = t.a.Name
 		if data.Inviter == "" {
@@ -165,7 +175,7 @@ func (t *tx) queueMail(u sqlcdb.User, kind, lang, link string, hours int) error 
 	if err != nil {
 		return err
 	}
-	_, err = t.QueueMail(t.ctx, sqlcdb.QueueMailParams{AccountID: u.AccountID, ToAddr: mailTo(u),
+	_, err = t.QueueMail(t.ctx, sqlcdb.QueueMailParams{AccountID: u.AccountID, ToAddr: to,
 		Subject: subject, Body: body, CreatedAt: t.d.unix()})
 	return err
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"kadra/db"
+	"kadra/tz"
 )
 
 // apiMeBody is GET /api/v1/me: the user, their permissions and account.
@@ -14,6 +15,12 @@ type apiMeBody struct {
 	db.User
 	Permissions []db.Permission `json:"permissions"`
 	Account     db.Account      `json:"account"`
+	// The user's own choices on their profile, "" when they follow the
+	// browser / the installation, and the zone their times are shown in
+	// (R-PROF-1, R-I18N-2).
+	Lang          string `json:"lang"`
+	TimeZone      string `json:"time_zone"`
+	TimeZoneInUse string `json:"time_zone_in_use"`
 }
 
 func (s *Server) apiMe(c echo.Context) error {
@@ -33,7 +40,8 @@ func (s *Server) apiMe(c echo.Context) error {
 			perms = append(perms, p)
 		}
 	}
-	return c.JSON(http.StatusOK, apiMeBody{User: me, Permissions: perms, Account: acc})
+	return c.JSON(http.StatusOK, apiMeBody{User: me, Permissions: perms, Account: acc, Lang: me.Lang,
+		TimeZone: me.TimeZone, TimeZoneInUse: tz.Or(a.TimeZone).String()})
 }
 
 func (s *Server) apiMePassword(c echo.Context) error {

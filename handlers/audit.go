@@ -7,6 +7,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"kadra/db"
+	"kadra/i18n"
 )
 
 type auditQuery struct {
@@ -32,24 +33,26 @@ func (p auditPage) List() list {
 		"action", p.Q.Action, "target", p.Q.Target, "from", p.Q.From, "to", p.Q.To}}
 }
 
-// filter turns the query into a db filter; dates are YYYY-MM-DD, "to"
-// inclusive of its whole day.
-func (q auditQuery) filter() (db.AuditFilter, error) {
+// filter turns the query into a db filter. Dates are days in the viewer's
+// zone (R-I18N-2), typed dd.mm.rrrr or yyyy-mm-dd; "to" includes its whole
+// day. Dates that read are written back the way the viewer's language
+// writes them, so that a Polish page shows 01.12.2026.
+func (q *auditQuery) filter(tr i18n.Translator, loc *time.Location) (db.AuditFilter, error) {
 	f := db.AuditFilter{Actor: q.Actor, Action: q.Action, Target: q.Target, Page: q.Page}
 	var v db.ValidationError
 	if q.From != "" {
-		t, err := time.Parse("2006-01-02", q.From)
-		if err != nil {
+		if t, ok := i18n.ParseDate(q.From, loc); !ok {
 			v.Add("from", db.M("error.date"))
+		} else {
+			f.From, q.From = t, tr.DateInput(t)
 		}
-		f.From = t
 	}
 	if q.To != "" {
-		t, err := time.Parse("2006-01-02", q.To)
-		if err != nil {
+		if t, ok := i18n.ParseDate(q.To, loc); !ok {
 			v.Add("to", db.M("error.date"))
+		} else {
+			f.To, q.To = t.AddDate(0, 0, 1), tr.DateInput(t)
 		}
-		f.To = t.AddDate(0, 0, 1)
 	}
 	return f, v.Err()
 }
@@ -59,8 +62,8 @@ func (s *Server) auditList(c echo.Context) error {
 	if err := bindQuery(c, &q); err != nil {
 		return err
 	}
+	f, err := q.filter(s.tr(c), s.location(c))
 	p := auditPage{Q: q}
-	f, err := q.filter()
 	if err != nil {
 		p.Errors = s.tr(c).Fields(db.AsError(err).Fields)
 		return s.render(c, http.StatusUnprocessableEntity, "audit", p)

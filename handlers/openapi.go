@@ -103,10 +103,11 @@ func (s *Server) openAPI() map[string]any {
 				map[string]any{"201": resp("The owner", map[string]any{"$ref": "#/components/schemas/User"}),
 					"409": resp("Setup is already done", errorRef)},
 				obj(map[string]string{"token": "string", "account_name": "string", "full_name": "string",
-					"email": "string", "password": "string", "sip_domain": "string"},
+					"email": "string", "password": "string", "sip_domain": "string", "time_zone": "string"},
 					"token", "account_name", "email", "password")),
 				map[string]any{"security": []any{}})},
-			"/me": map[string]any{"get": op("The token's user, permissions and account",
+			"/me": map[string]any{"get": op("The token's user, permissions and account; lang and time_zone are the user's "+
+				"own choices (\"\" = as the browser / the installation), time_zone_in_use the zone their times are shown in",
 				map[string]any{"200": resp("The user", map[string]any{"$ref": "#/components/schemas/User"})}, nil)},
 			"/me/password": map[string]any{"post": op("Change one's own password; ends every session",
 				map[string]any{"204": resp("Changed", nil)},

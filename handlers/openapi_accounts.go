@@ -73,7 +73,7 @@ func (s *Server) openAPIAccounts() map[string]any {
 		"/usage": map[string]any{
 			"get": op("Billed seats per account and in total, for the previous and the current billing period. "+
 				"A user counts in a period if they existed at any moment of it"+manage,
-				map[string]any{"200": resp("The usage", obj(map[string]string{"billing_day": "integer",
+				map[string]any{"200": resp("The usage", obj(map[string]string{"billing_day": "integer", "time_zone": "string",
 					"previous_period": "object", "current_period": "object", "accounts": "array",
 					"total_previous": "integer", "total_current": "integer"}))}, nil),
 		},

@@ -20,11 +20,17 @@ type settingsExtra struct {
 	DBPath         string
 	Schedule       db.BackupSchedule
 	ScheduleErrors map[string]string
+	Zone           zoneForm // the "Strefa czasowa" section (settings_time.go)
 }
 
 func (s *Server) settingsInfo(c echo.Context) (settingsExtra, error) {
 	sched, err := s.db.BackupSchedule(c.Request().Context())
-	return settingsExtra{Version: s.version, Schema: db.SchemaVersion(), DBPath: s.db.Path(), Schedule: sched}, err
+	if err != nil {
+		return settingsExtra{}, err
+	}
+	zone, err := s.zoneSection(c)
+	return settingsExtra{Version: s.version, Schema: db.SchemaVersion(), DBPath: s.db.Path(), Schedule: sched,
+		Zone: zone}, err
 }
 
 func (s *Server) settingsShow(c echo.Context) error {

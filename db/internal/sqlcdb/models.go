@@ -172,6 +172,7 @@ type Token struct {
 	ExpiresAt  sql.NullInt64
 	UsedAt     sql.NullInt64
 	LastUsedAt sql.NullInt64
+	Email      string
 }
 
 type User struct {
@@ -193,6 +194,8 @@ type User struct {
 	LastLoginAt  sql.NullInt64
 	CreatedAt    int64
 	UpdatedAt    int64
+	Lang         string
+	TimeZone     string
 }
 
 type UsersFt struct {
