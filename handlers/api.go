@@ -93,16 +93,19 @@ type apiAuditQuery struct {
 	PerPage int    `query:"per_page"`
 }
 
-func parseAPITime(v *db.ValidationError, field, s string) time.Time {
+// parseAPITime reads an RFC 3339 time, or a bare YYYY-MM-DD as the
+// midnight that starts that day in the token user's zone (R-I18N-2).
+func parseAPITime(v *db.ValidationError, field, s string, loc *time.Location) time.Time {
 	if s == "" {
 		return time.Time{}
 	}
-	for _, layout := range []string{time.RFC3339, "2006-01-02"} {
-		if t, err := time.Parse(layout, s); err == nil {
-			return t
-		}
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t
 	}
-	v.Add(field, db.M("error.date"))
+	if t, err := time.ParseInLocation("2006-01-02", s, loc); err == nil {
+		return t
+	}
+	v.Add(field, db.M("date.api_invalid"))
 	return time.Time{}
 }
 
@@ -113,7 +116,7 @@ func (s *Server) apiAudit(c echo.Context) error {
 	}
 	var v db.ValidationError
 	f := db.AuditFilter{Actor: q.Actor, Action: q.Action, Target: q.Target, Page: q.Page, PerPage: q.PerPage,
-		From: parseAPITime(&v, "from", q.From), To: parseAPITime(&v, "to", q.To)}
+		From: parseAPITime(&v, "from", q.From, s.location(c)), To: parseAPITime(&v, "to", q.To, s.location(c))}
 	if err := v.Err(); err != nil {
 		return err
 	}

@@ -115,8 +115,8 @@ func (s *Server) openAPI() map[string]any {
 			"/audit": map[string]any{"get": op("Search the audit log of the acting account (audit.view)",
 				map[string]any{"200": resp("A page of entries, newest first", map[string]any{"$ref": "#/components/schemas/AuditPage"})},
 				nil, query("actor", "actor e-mail, substring", "string"), query("action", "action prefix", "string"),
-				query("target", "target id or label", "string"), query("from", "RFC 3339 or YYYY-MM-DD", "string"),
-				query("to", "exclusive; RFC 3339 or YYYY-MM-DD", "string"), query("page", "from 1", "integer"),
+				query("target", "target id or label", "string"), query("from", "RFC 3339, or YYYY-MM-DD: that day's midnight in the user's time zone", "string"),
+				query("to", "exclusive; RFC 3339, or YYYY-MM-DD as for from", "string"), query("page", "from 1", "integer"),
 				query("per_page", "1..200", "integer"))},
 		}),
 	}

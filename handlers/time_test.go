@@ -147,6 +147,19 @@ func TestAuditDateInput(t *testing.T) {
 		t.Fatalf("31.02: %d", r.Status)
 	}
 	mustContain(t, "bad date", r.Body, "DD.MM.RRRR", `value="31.02.2026"`)
+
+	// The API reads a bare day in the token user's zone too.
+	tok := a.token("owner@example.pl")
+	for q, want := range map[string]bool{"from=2026-12-01&to=2026-12-02": true, "from=2026-11-30&to=2026-12-01": false} {
+		status, res := a.api("GET", "/api/v1/audit?action=user.create&"+q, tok, nil)
+		items, _ := res["items"].([]any)
+		if status != http.StatusOK || (len(items) > 0) != want {
+			t.Errorf("API %s: %d, %d entries", q, status, len(items))
+		}
+	}
+	if status, _ := a.api("GET", "/api/v1/audit?from=01.12.2026", tok, nil); status != http.StatusBadRequest {
+		t.Errorf("API dd.mm.rrrr: %d", status)
+	}
 }
 
 var linkRe = regexp.MustCompile(`http://\S+/confirm-email/[A-Za-z0-9_-]+`)
