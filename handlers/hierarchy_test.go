@@ -680,6 +680,19 @@ func TestImpersonationCreatesNothingLasting(t *testing.T) {
 		"current_password": {dbtest.OwnerPassword}}); r.Status != http.StatusForbidden {
 		t.Errorf("e-mail change on the profile while impersonating: %d", r.Status)
 	}
+	// R-PROF-1: nor the user's language, zone or notification address
+	// (which would mail a confirmation link as the user).
+	if r := imp.web.post("/profile/details", url.Values{"full_name": {"X"}, "email": {imp.user.Email},
+		"lang": {"en"}, "time_zone": {"Asia/Tokyo"}, "notify_email": {"elsewhere@example.pl"},
+		"current_password": {dbtest.OwnerPassword}}); r.Status != http.StatusForbidden {
+		t.Errorf("language, zone and notification address while impersonating: %d", r.Status)
+	}
+	if me, _ := w.a.db.Me(ctx, victim); me.Lang != "" || me.TimeZone != "" || me.NotifyEmail != "" {
+		t.Errorf("the impersonator changed the user's profile: %+v", me)
+	}
+	if p, _ := w.a.db.PendingNotifyEmail(ctx, victim); p != "" {
+		t.Errorf("a confirmation link was sent to %s as the user", p)
+	}
 	toks, _ := w.a.db.MyAPITokens(ctx, victim)
 	if len(toks) != 1 || toks[0].Name != "own" {
 		t.Fatalf("tokens now %+v", toks)
