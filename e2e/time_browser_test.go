@@ -52,4 +52,8 @@ func TestBrowserTimeAndProfile(t *testing.T) {
 		t.Fatalf("from %q", got)
 	}
 	b.shot("audit-dates")
+
+	b.open("/usage")
+	b.wantText("main", "Europe/Warsaw")
+	b.shot("usage-periods")
 }
