@@ -20,6 +20,7 @@ import (
 	"strings"
 	"syscall"
 	"time"
+	_ "time/tzdata" // time zones work on machines without zoneinfo (R-I18N-2)
 
 	"kadra/db"
 	"kadra/handlers"
@@ -389,6 +390,7 @@ func cmdInit(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	password := f.String("owner-password", "", "owner's password (prefer the environment variable)")
 	name := f.String("owner-name", "", "owner's full name")
 	domain := f.String("sip-domain", "", "SIP domain (realm) of the main account; default localhost")
+	zone := f.String("time-zone", "", "the installation's time zone (IANA name); default Europe/Warsaw")
 	if err := f.parse(args); err != nil {
 		return err
 	}
@@ -398,7 +400,7 @@ func cmdInit(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	defer d.Close()
 	u, err := d.Setup(ctx, db.SetupInput{AccountName: *account, FullName: *name, Email: *email,
-		Password: *password, PasswordConfirm: *password, SIPDomain: *domain}, "cli")
+		Password: *password, PasswordConfirm: *password, SIPDomain: *domain, TimeZone: *zone}, "cli")
 	if err != nil {
 		return err
 	}

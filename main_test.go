@@ -79,6 +79,23 @@ func TestInit(t *testing.T) {
 			t.Fatalf("the owner cannot sign in: %v", err)
 		}
 	})
+	// R-I18N-2: the installation's time zone is asked at init; a name the
+	// tz database does not know is refused.
+	t.Run("TimeZone", func(t *testing.T) {
+		path := dbPath(t)
+		code, _, stderr := cli(t, "init", "--db", path, "--account", "Biuro", "--owner-email", ownerEmail,
+			"--owner-password", ownerPassword, "--time-zone", "Europe/Atlantis")
+		if code != 1 || !strings.Contains(stderr, "time_zone:") {
+			t.Fatalf("unknown zone: exit %d, stderr %q", code, stderr)
+		}
+		if code, _, stderr := cli(t, "init", "--db", path, "--account", "Biuro", "--owner-email", ownerEmail,
+			"--owner-password", ownerPassword, "--time-zone", "Europe/Lisbon"); code != 0 {
+			t.Fatalf("exit %d: %s", code, stderr)
+		}
+		if z, err := openTestDB(t, path).TimeZone(t.Context()); err != nil || z != "Europe/Lisbon" {
+			t.Fatalf("zone %q (%v)", z, err)
+		}
+	})
 	t.Run("ErrAlreadySetUp", func(t *testing.T) {
 		path := initDB(t)
 		code, _, stderr := cli(t, "init", "--db", path, "--account", "Other", "--owner-email", "other@example.pl",
@@ -362,7 +379,7 @@ func TestCommandHelp(t *testing.T) {
 		flags []string
 	}{
 		{[]string{"serve", "--help"}, []string{"db", "addr", "base-url", "log-format", "log-level", "session-idle", "session-max"}},
-		{[]string{"init", "--help"}, []string{"db", "account", "owner-email", "owner-password", "owner-name", "sip-domain"}},
+		{[]string{"init", "--help"}, []string{"db", "account", "owner-email", "owner-password", "owner-name", "sip-domain", "time-zone"}},
 		{[]string{"backup", "--help"}, []string{"db"}},
 		{[]string{"token", "create", "--help"}, []string{"db", "user", "name"}},
 		{[]string{"token", "--help"}, []string{"db", "user", "name"}},

@@ -22,6 +22,10 @@ type Actor struct {
 	SessionHash string // the session acted through, if any
 	IP          string
 	Lang        string // the request's language ("pl", "en"), for mail it causes
+	UserLang    string // the language the user chose on their profile, or ""
+	// TimeZone is the zone the user sees times in: their own choice, else
+	// the installation's (R-I18N-2); "" when neither is set.
+	TimeZone string
 
 	system bool // the operator at the command line
 }

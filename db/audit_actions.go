@@ -15,7 +15,7 @@ type AuditObject struct {
 func AuditCatalogue() []AuditObject {
 	return []AuditObject{
 		{Object: "user", Types: []string{"user"}, Actions: []string{
-			"user.create", "user.update", "user.profile", "user.role", "user.position", "user.groups",
+			"user.create", "user.update", "user.profile", "user.notify_email", "user.role", "user.position", "user.groups",
 			"user.number", "user.sms", "user.licenses", "user.account_access",
 			"user.block", "user.unblock", "user.delete", "user.import",
 			"user.activation_mail", "user.activate", "user.reset_mail",
@@ -35,7 +35,7 @@ func AuditCatalogue() []AuditObject {
 			"account.create", "account.update", "account.delete", "account.access", "account.switch"}},
 		{Object: "system", Types: []string{"settings", "database", "mail"}, Actions: []string{
 			"setup", "settings.password_policy", "settings.billing_day", "settings.backup_schedule",
-			"settings.mail", "mail.test", "backup.download", "backup.scheduled", "mail.retry", "seed.synthetic"}},
+			"settings.mail", "settings.time_zone", "mail.test", "backup.download", "backup.scheduled", "mail.retry", "seed.synthetic"}},
 	}
 }
 

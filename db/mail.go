@@ -17,9 +17,11 @@ import (
 
 // Kinds of mail, also the names of their templates in mailtemplates/.
 const (
-	mailActivation = "activation"
-	mailReset      = "reset"
-	mailTest       = "test" // Settings → Poczta's test message (R-MAIL-1)
+	mailActivation    = "activation"
+	mailReset         = "reset"
+	mailTest          = "test"           // Settings → Poczta's test message (R-MAIL-1)
+	mailNotifyConfirm = "notify_confirm" // to a new notification address, with its link
+	mailNotifyChanged = "notify_changed" // to the old one, once it changed
 )
 
 // DefaultMailLang is the language of mail caused by an actor without one
@@ -36,7 +38,7 @@ var mailTemplates = parseMailTemplates()
 
 func parseMailTemplates() map[string]*template.Template {
 	out := map[string]*template.Template{}
-	for _, kind := range []string{mailActivation, mailReset, mailTest} {
+	for _, kind := range []string{mailActivation, mailReset, mailTest, mailNotifyConfirm, mailNotifyChanged} {
 		for _, lang := range []string{"pl", "en"} {
 			name := kind + "." + lang
 			t := template.Must(template.New(name).Funcs(template.FuncMap{"hours": hoursIn(lang)}).
@@ -55,6 +57,8 @@ type mailData struct {
 	Inviter string // the admin who caused the mail; "" for a self-service request
 	Link    string
 	Hours   int // how long the link works
+	// NewEmail is the notification address being confirmed or just set.
+	NewEmail string
 }
 
 // renderMail returns the subject and body of a mail of kind in lang.
@@ -167,15 +171,16 @@ func (d *DB) wakeMailer() {
 }
 
 // recipientLang is the one place that picks the language of a mail to u:
-// the recipient's own language once users have one (R-PROF-1 adds it to
-// the profile; read it here first), else the language of the admin's page
-// that caused the mail, else fallback (a self-service page's language),
-// else DefaultMailLang.
+// the recipient's own language (R-PROF-1), else the language of the admin's
+// page that caused the mail, else fallback (a self-service page's
+// language), else DefaultMailLang.
 func (t *tx) recipientLang(u sqlcdb.User, fallback string) string {
-	if t.a.Lang != "" {
+	switch {
+	case u.Lang != "":
+		return mailLang(u.Lang)
+	case t.a.Lang != "":
 		return mailLang(t.a.Lang)
-	}
-	if fallback != "" {
+	case fallback != "":
 		return mailLang(fallback)
 	}
 	return DefaultMailLang
@@ -185,14 +190,20 @@ func (t *tx) recipientLang(u sqlcdb.User, fallback string) string {
 // (recipientLang), and writes it to the outbox in the transaction. It
 // returns the outbox row's id.
 func (t *tx) queueMail(u sqlcdb.User, kind, lang, link string, hours int) (int64, error) {
-	data := mailData{Name: u.FullName, Email: u.Email, Link: link, Hours: hours}
+	return t.queueUserMail(u, mailTo(u), kind, lang, mailData{Link: link, Hours: hours})
+}
+
+// queueUserMail is queueMail to a given address, with data's Link, Hours
+// and NewEmail; the rest of data comes from u.
+func (t *tx) queueUserMail(u sqlcdb.User, to, kind, lang string, data mailData) (int64, error) {
+	data.Name, data.Email = u.FullName, u.Email
 	if t.a.UserID != 0 && t.a.UserID != u.ID {
 		data.Inviter = t.a.Name
 		if data.Inviter == "" {
 			data.Inviter = t.a.Email
 		}
 	}
-	return t.queueMailTo(u.AccountID, mailTo(u), kind, t.recipientLang(u, lang), data)
+	return t.queueMailTo(u.AccountID, to, kind, t.recipientLang(u, lang), data)
 }
 
 // queueMailTo renders a mail of kind in lang for the address to and writes

@@ -208,7 +208,7 @@ func (d *DB) SessionActor(ctx context.Context, raw, ip string) (Actor, error) {
 	}
 	a, err := d.actorFrom(ctx, sqlcdb.ActorOfRow{ID: s.ID, Email: s.Email, FullName: s.FullName, Status: s.Status,
 		IsOwner: s.IsOwner, RoleID: s.RoleID, AccountID: s.AccountID, RoleBuiltin: s.RoleBuiltin,
-		Permissions: s.Permissions, HomeIsMain: s.HomeIsMain}, s.ActingAccountID, s.ImpersonatorID.Int64)
+		Permissions: s.Permissions, HomeIsMain: s.HomeIsMain, Lang: s.Lang, TimeZone: s.TimeZone}, s.ActingAccountID, s.ImpersonatorID.Int64)
 	if err != nil {
 		if ErrorCode(err) == EUNAUTHORIZED {
 			_ = sqlcdb.New(d.write).DeleteSession(ctx, hash)
@@ -258,7 +258,7 @@ func (d *DB) actorFrom(ctx context.Context, u sqlcdb.ActorOfRow, accountID, impe
 	}
 	a := Actor{UserID: u.ID, Email: u.Email, Name: u.FullName, IsOwner: u.IsOwner == 1,
 		RoleID: u.RoleID, HomeAccountID: u.AccountID, AccountID: accountID,
-		HomeIsMain: u.HomeIsMain == 1, Perms: map[Permission]bool{}}
+		HomeIsMain: u.HomeIsMain == 1, Perms: map[Permission]bool{}, UserLang: u.Lang, TimeZone: u.TimeZone}
 	if u.RoleBuiltin == BuiltinAdministrator { // every permission, also ones added to the catalogue later (R-ROLE-6)
 		for _, p := range AllPermissions() {
 			a.Perms[p] = true

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"kadra/db/internal/sqlcdb"
+	"kadra/tz"
 )
 
 // Built-in role keys (R-ROLE-6).
@@ -22,6 +23,7 @@ type SetupInput struct {
 	Password        string `json:"password" form:"password"`
 	PasswordConfirm string `json:"-" form:"password_confirm"` // the form's; the API asks none (R-API-1)
 	SIPDomain       string `json:"sip_domain" form:"sip_domain"`
+	TimeZone        string `json:"time_zone" form:"time_zone"` // IANA name; default Europe/Warsaw (R-I18N-2)
 }
 
 // NeedsSetup reports whether the installation has no main account yet.
@@ -50,6 +52,8 @@ func (d *DB) Setup(ctx context.Context, in SetupInput, ip string) (User, error) 
 	if in.SIPDomain != "" && !validDomain(in.SIPDomain) {
 		v.Add("sip_domain", M("error.domain"))
 	}
+	in.TimeZone = strings.TrimSpace(in.TimeZone)
+	checkTimeZone(&v, "time_zone", in.TimeZone, false)
 	if err := v.Err(); err != nil {
 		return User{}, err
 	}
@@ -64,6 +68,9 @@ func (d *DB) Setup(ctx context.Context, in SetupInput, ip string) (User, error) 
 	}
 	if in.SIPDomain == "" {
 		in.SIPDomain = "localhost"
+	}
+	if in.TimeZone == "" {
+		in.TimeZone = tz.Default
 	}
 
 	var owner sqlcdb.User
@@ -108,9 +115,13 @@ func (d *DB) Setup(ctx context.Context, in SetupInput, ip string) (User, error) 
 		if err := t.OpenSeat(ctx, sqlcdb.OpenSeatParams{AccountID: acc.ID, UserID: owner.ID, FromAt: now}); err != nil {
 			return nil, err
 		}
+		if err := t.SetSetting(ctx, sqlcdb.SetSettingParams{Key: settingTimeZone, Value: in.TimeZone}); err != nil {
+			return nil, err
+		}
 		t.a.UserID, t.a.AccountID = owner.ID, acc.ID
 		return one(change{Action: "setup", TargetType: "account", TargetID: acc.ID,
-			TargetLabel: acc.Name, After: map[string]any{"account": acc.Name, "owner": owner.Email}}), nil
+			TargetLabel: acc.Name, After: map[string]any{"account": acc.Name, "owner": owner.Email,
+				"time_zone": in.TimeZone}}), nil
 	})
 	if err != nil {
 		return User{}, err

@@ -76,7 +76,8 @@ func (d *DB) TokenActor(ctx context.Context, raw, ip string) (Actor, error) {
 	}
 	a, err := d.actorFrom(ctx, sqlcdb.ActorOfRow{ID: tok.ID, Email: tok.Email, FullName: tok.FullName,
 		Status: tok.Status, IsOwner: tok.IsOwner, RoleID: tok.RoleID, AccountID: tok.AccountID,
-		RoleBuiltin: tok.RoleBuiltin, Permissions: tok.Permissions, HomeIsMain: tok.HomeIsMain}, 0, 0)
+		RoleBuiltin: tok.RoleBuiltin, Permissions: tok.Permissions, HomeIsMain: tok.HomeIsMain,
+		Lang: tok.Lang, TimeZone: tok.TimeZone}, 0, 0)
 	if err != nil {
 		return Actor{}, err
 	}

@@ -22,21 +22,22 @@ const (
 	MaxBillingDay     = 28
 )
 
-// Period is a billing period [Start, End), in UTC.
+// Period is a billing period [Start, End), in the installation's zone.
 type Period struct {
 	Start time.Time `json:"start"`
 	End   time.Time `json:"end"` // exclusive
 }
 
 // BillingPeriod is the period containing t when periods start on day of
-// the month (1..28), at midnight UTC.
-func BillingPeriod(t time.Time, day int) Period {
-	t = t.UTC()
-	start := time.Date(t.Year(), t.Month(), day, 0, 0, 0, 0, time.UTC)
+// the month (1..28), at local midnight in loc (R-I18N-2): a seat taken at
+// 23:30 UTC on 31 January is in February's period in Warsaw.
+func BillingPeriod(t time.Time, day int, loc *time.Location) Period {
+	t = t.In(loc)
+	start := time.Date(t.Year(), t.Month(), day, 0, 0, 0, 0, loc)
 	if t.Before(start) {
-		start = start.AddDate(0, -1, 0)
+		start = time.Date(t.Year(), t.Month()-1, day, 0, 0, 0, 0, loc)
 	}
-	return Period{Start: start, End: start.AddDate(0, 1, 0)}
+	return Period{Start: start, End: time.Date(start.Year(), start.Month()+1, day, 0, 0, 0, 0, loc)}
 }
 
 // UsageRow is one account's billed seats in the previous and the current
@@ -54,6 +55,7 @@ type UsageRow struct {
 // Usage is the one bill of every account (R-ACC-7).
 type Usage struct {
 	BillingDay    int        `json:"billing_day"`
+	TimeZone      string     `json:"time_zone"` // periods start at midnight here
 	Previous      Period     `json:"previous_period"`
 	Current       Period     `json:"current_period"`
 	Accounts      []UsageRow `json:"accounts"`
@@ -127,9 +129,13 @@ func (d *DB) Usage(ctx context.Context, a Actor) (Usage, error) {
 	if err != nil {
 		return Usage{}, err
 	}
-	cur := BillingPeriod(d.now(), day)
-	prev := Period{Start: cur.Start.AddDate(0, -1, 0), End: cur.Start}
-	u := Usage{BillingDay: day, Previous: prev, Current: cur}
+	loc, err := d.location(ctx, d.rq)
+	if err != nil {
+		return Usage{}, err
+	}
+	cur := BillingPeriod(d.now(), day, loc)
+	prev := BillingPeriod(cur.Start.Add(-time.Second), day, loc)
+	u := Usage{BillingDay: day, TimeZone: loc.String(), Previous: prev, Current: cur}
 	seats := func(p Period) (map[int64]int, error) {
 		rows, err := d.rq.SeatsInPeriod(ctx, sqlcdb.SeatsInPeriodParams{PeriodEnd: p.End.Unix(),
 			PeriodStart: sql.NullInt64{Int64: p.Start.Unix(), Valid: true}})

@@ -29,7 +29,8 @@ func advanceTo(t *testing.T, c *dbtest.Clock, to time.Time) {
 // R-ACC-7: a user counts as a billed seat in a period if they existed at
 // any moment of it; a deleted user counts until the end of the period they
 // were deleted in. Periods start on the billing day (here the 15th) at
-// midnight UTC. The clock starts at 2026-11-02 09:00.
+// midnight of the installation's zone, here UTC. The clock starts at
+// 2026-11-02 09:00.
 func TestUsageSeatRule(t *testing.T) {
 	cases := []struct {
 		name                  string
@@ -58,6 +59,9 @@ func TestUsageSeatRule(t *testing.T) {
 			d, owner := dbtest.SetupDB(t, dbtest.OpenWith(t, db.Options{Now: clock.Now,
 				SessionIdle: 24 * 365 * time.Hour, SessionMax: 24 * 365 * time.Hour}))
 			if err := d.SetBillingDay(ctx, owner, tc.day); err != nil {
+				t.Fatal(err)
+			}
+			if err := d.SetTimeZone(ctx, owner, "UTC"); err != nil {
 				t.Fatal(err)
 			}
 			sub := dbtest.AddAccount(t, d, owner, "Branch")
@@ -98,13 +102,66 @@ func TestUsageSeatRule(t *testing.T) {
 }
 
 func TestBillingPeriod(t *testing.T) {
-	p := db.BillingPeriod(at("2026-01-10 08:00:00"), 15)
+	p := db.BillingPeriod(at("2026-01-10 08:00:00"), 15, time.UTC)
 	if !p.Start.Equal(at("2025-12-15 00:00:00")) || !p.End.Equal(at("2026-01-15 00:00:00")) {
 		t.Fatalf("period %+v", p)
 	}
-	p = db.BillingPeriod(at("2026-03-28 00:00:00"), 28)
+	p = db.BillingPeriod(at("2026-03-28 00:00:00"), 28, time.UTC)
 	if !p.Start.Equal(at("2026-03-28 00:00:00")) || !p.End.Equal(at("2026-04-28 00:00:00")) {
 		t.Fatalf("period %+v", p)
+	}
+	// R-I18N-2: in Warsaw, 23:30 UTC on 31 January is already February,
+	// and periods start at local midnight (23:00 UTC in winter, 22:00 in
+	// summer).
+	waw, err := time.LoadLocation("Europe/Warsaw")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p = db.BillingPeriod(at("2026-01-31 23:30:00"), 1, waw)
+	if !p.Start.Equal(at("2026-01-31 23:00:00")) || !p.End.Equal(at("2026-02-28 23:00:00")) {
+		t.Fatalf("Warsaw period %s..%s", p.Start.UTC(), p.End.UTC())
+	}
+	p = db.BillingPeriod(at("2026-06-30 23:30:00"), 1, waw)
+	if !p.Start.Equal(at("2026-06-30 22:00:00")) || !p.End.Equal(at("2026-07-31 22:00:00")) {
+		t.Fatalf("Warsaw summer period %s..%s", p.Start.UTC(), p.End.UTC())
+	}
+}
+
+// R-I18N-2: billing periods start at local midnight of the installation's
+// zone (default Europe/Warsaw). A seat taken at 23:30 UTC on the last day of
+// November is taken on 1 December in Warsaw: it is not billed for November.
+// In UTC the same seat is billed for both.
+func TestUsageLocalMidnight(t *testing.T) {
+	for _, tc := range []struct {
+		zone              string
+		wantPrev, wantCur int
+	}{{"", 0, 1}, {"Europe/Warsaw", 0, 1}, {"UTC", 1, 1}} {
+		t.Run("Zone"+tc.zone, func(t *testing.T) {
+			ctx := context.Background()
+			clock := dbtest.NewClock()
+			d, owner := dbtest.SetupDB(t, dbtest.OpenWith(t, db.Options{Now: clock.Now,
+				SessionIdle: 24 * 365 * time.Hour, SessionMax: 24 * 365 * time.Hour}))
+			if tc.zone != "" {
+				if err := d.SetTimeZone(ctx, owner, tc.zone); err != nil {
+					t.Fatal(err)
+				}
+			}
+			sub := dbtest.AddAccount(t, d, owner, "Branch")
+			inSub := dbtest.In(t, d, owner, sub.ID)
+			advanceTo(t, clock, at("2026-11-30 23:30:00"))
+			dbtest.AddUser(t, d, inSub, "late@example.pl")
+			advanceTo(t, clock, at("2026-12-10 12:00:00"))
+			usage, err := d.Usage(ctx, owner)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range usage.Accounts {
+				if r.AccountID == sub.ID && (r.Previous != tc.wantPrev || r.Current != tc.wantCur) {
+					t.Fatalf("periods from %s and %s: previous %d, current %d; want %d, %d",
+						usage.Previous.Start, usage.Current.Start, r.Previous, r.Current, tc.wantPrev, tc.wantCur)
+				}
+			}
+		})
 	}
 }
 

@@ -36,6 +36,10 @@ type User struct {
 	IsOwner      bool       `json:"is_owner"`
 	LastLoginAt  *time.Time `json:"last_login_at"`
 	CreatedAt    time.Time  `json:"created_at"`
+	// The user's own choices on their profile ("" = as the browser, as the
+	// installation); shown only to the user themselves (GET /api/v1/me).
+	Lang     string `json:"-"`
+	TimeZone string `json:"-"`
 }
 
 func unixTime(s int64) time.Time { return time.Unix(s, 0).UTC() }
@@ -55,6 +59,7 @@ func userFrom(u sqlcdb.User) User {
 		PositionID: u.PositionID.Int64, SIPAccountID: u.SipAccountID.Int64,
 		CallNumberID: u.CallNumberID.Int64, SMSSenderID: u.SmsSenderID.Int64,
 		IsOwner: u.IsOwner == 1, CreatedAt: time.Unix(u.CreatedAt, 0).UTC(),
+		Lang: u.Lang, TimeZone: u.TimeZone,
 	}
 	if u.LastLoginAt.Valid {
 		t := time.Unix(u.LastLoginAt.Int64, 0).UTC()

@@ -7,6 +7,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"kadra/db"
+	"kadra/tz"
 )
 
 // apiMeBody is GET /api/v1/me: the user, their permissions and account.
@@ -14,6 +15,12 @@ type apiMeBody struct {
 	db.User
 	Permissions []db.Permission `json:"permissions"`
 	Account     db.Account      `json:"account"`
+	// The user's own choices on their profile, "" when they follow the
+	// browser / the installation, and the zone their times are shown in
+	// (R-PROF-1, R-I18N-2).
+	Lang          string `json:"lang"`
+	TimeZone      string `json:"time_zone"`
+	TimeZoneInUse string `json:"time_zone_in_use"`
 }
 
 func (s *Server) apiMe(c echo.Context) error {
@@ -33,7 +40,8 @@ func (s *Server) apiMe(c echo.Context) error {
 			perms = append(perms, p)
 		}
 	}
-	return c.JSON(http.StatusOK, apiMeBody{User: me, Permissions: perms, Account: acc})
+	return c.JSON(http.StatusOK, apiMeBody{User: me, Permissions: perms, Account: acc, Lang: me.Lang,
+		TimeZone: me.TimeZone, TimeZoneInUse: tz.Or(a.TimeZone).String()})
 }
 
 func (s *Server) apiMePassword(c echo.Context) error {
@@ -85,16 +93,19 @@ type apiAuditQuery struct {
 	PerPage int    `query:"per_page"`
 }
 
-func parseAPITime(v *db.ValidationError, field, s string) time.Time {
+// parseAPITime reads an RFC 3339 time, or a bare YYYY-MM-DD as the
+// midnight that starts that day in the token user's zone (R-I18N-2).
+func parseAPITime(v *db.ValidationError, field, s string, loc *time.Location) time.Time {
 	if s == "" {
 		return time.Time{}
 	}
-	for _, layout := range []string{time.RFC3339, "2006-01-02"} {
-		if t, err := time.Parse(layout, s); err == nil {
-			return t
-		}
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t
 	}
-	v.Add(field, db.M("error.date"))
+	if t, err := time.ParseInLocation("2006-01-02", s, loc); err == nil {
+		return t
+	}
+	v.Add(field, db.M("date.api_invalid"))
 	return time.Time{}
 }
 
@@ -105,7 +116,7 @@ func (s *Server) apiAudit(c echo.Context) error {
 	}
 	var v db.ValidationError
 	f := db.AuditFilter{Actor: q.Actor, Target: q.Target, Page: q.Page, PerPage: q.PerPage,
-		From: parseAPITime(&v, "from", q.From), To: parseAPITime(&v, "to", q.To)}
+		From: parseAPITime(&v, "from", q.From, s.location(c)), To: parseAPITime(&v, "to", q.To, s.location(c))}
 	auditActionFilter(s.tr(c), &f, true, "", q.Action)
 	if err := v.Err(); err != nil {
 		return err

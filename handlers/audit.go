@@ -82,25 +82,27 @@ func auditObjects(tr i18n.Translator) []auditObjectOption {
 	return out
 }
 
-// filter turns the query into a db filter; dates are YYYY-MM-DD, "to"
-// inclusive of its whole day.
-func (q auditQuery) filter(tr i18n.Translator) (db.AuditFilter, error) {
+// filter turns the query into a db filter. Dates are days in the viewer's
+// zone (R-I18N-2), typed dd.mm.rrrr or yyyy-mm-dd; "to" includes its whole
+// day. Dates that read are written back the way the viewer's language
+// writes them, so that a Polish page shows 01.12.2026.
+func (q *auditQuery) filter(tr i18n.Translator, loc *time.Location) (db.AuditFilter, error) {
 	f := db.AuditFilter{Actor: q.Actor, Target: q.Target, TargetType: q.TargetType, TargetID: q.TargetID,
 		Page: q.Page, OldestFirst: q.Sort == "at"}
 	var v db.ValidationError
 	if q.From != "" {
-		t, err := time.Parse("2006-01-02", q.From)
-		if err != nil {
+		if t, ok := i18n.ParseDate(q.From, loc); !ok {
 			v.Add("from", db.M("error.date"))
+		} else {
+			f.From, q.From = t, tr.DateInput(t)
 		}
-		f.From = t
 	}
 	if q.To != "" {
-		t, err := time.Parse("2006-01-02", q.To)
-		if err != nil {
+		if t, ok := i18n.ParseDate(q.To, loc); !ok {
 			v.Add("to", db.M("error.date"))
+		} else {
+			f.To, q.To = t.AddDate(0, 0, 1), tr.DateInput(t)
 		}
-		f.To = t.AddDate(0, 0, 1)
 	}
 	auditActionFilter(tr, &f, false, q.Object, q.Action, q.Words)
 	return f, v.Err()
@@ -177,8 +179,8 @@ func (s *Server) auditList(c echo.Context) error {
 		return err
 	}
 	tr := s.tr(c)
+	f, err := q.filter(tr, s.location(c))
 	p := auditPage{Q: q, Objects: auditObjects(tr)}
-	f, err := q.filter(tr)
 	if err != nil {
 		p.Errors = tr.Fields(db.AsError(err).Fields)
 		return s.render(c, http.StatusUnprocessableEntity, "audit", p)
@@ -209,7 +211,7 @@ func (s *Server) auditExport(c echo.Context) error {
 		return err
 	}
 	tr := s.tr(c)
-	f, err := q.filter(tr)
+	f, err := q.filter(tr, s.location(c))
 	if err != nil {
 		return err
 	}

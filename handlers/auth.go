@@ -8,6 +8,7 @@ import (
 
 	"kadra/db"
 	"kadra/i18n"
+	"kadra/tz"
 )
 
 type setupForm struct {
@@ -36,7 +37,9 @@ func (s *Server) setupForm(c echo.Context) error {
 		s.flash(c, "setup.done")
 		return c.Redirect(http.StatusSeeOther, "/login")
 	}
-	return s.render(c, http.StatusOK, "setup", formPage[setupForm]{Form: setupForm{Token: c.QueryParam("token")}})
+	f := setupForm{Token: c.QueryParam("token")}
+	f.TimeZone = tz.Default
+	return s.render(c, http.StatusOK, "setup", formPage[setupForm]{Form: f})
 }
 
 func (s *Server) setupSubmit(c echo.Context) error {
@@ -106,11 +109,18 @@ func (s *Server) logout(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, "/login")
 }
 
-// langSet remembers the chosen language in a cookie and goes back.
+// langSet remembers the chosen language in a cookie and goes back. A user
+// who chose a language on their profile changes that choice too, since it
+// outranks the cookie (R-PROF-1); while an admin acts as them it stays.
 func (s *Server) langSet(c echo.Context) error {
 	lang := c.FormValue("lang")
 	if !i18n.Supported(lang) {
 		return db.Errorf(db.EINVALID, "error.bad_request")
+	}
+	if a := actor(c); a.Valid() && a.UserLang != "" && a.ImpersonatorID == 0 {
+		if err := s.db.SetOwnLang(c.Request().Context(), a, lang); err != nil {
+			return err
+		}
 	}
 	c.SetCookie(&http.Cookie{Name: langCookie, Value: lang, Path: "/", MaxAge: 365 * 24 * 3600,
 		HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode})

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"html"
 	"io"
 	"log/slog"
 	"net/http"
@@ -221,4 +222,16 @@ func apiFields(body map[string]any) map[string]any {
 	e, _ := body["error"].(map[string]any)
 	f, _ := e["fields"].(map[string]any)
 	return f
+}
+
+// mustContain fails the test unless the page (HTML entities read as text)
+// holds every one of want.
+func mustContain(t *testing.T, what, body string, want ...string) {
+	t.Helper()
+	text := html.UnescapeString(body)
+	for _, w := range want {
+		if !strings.Contains(text, w) {
+			t.Fatalf("%s: no %q in\n%s", what, w, body)
+		}
+	}
 }

@@ -57,6 +57,7 @@ var notUserRoutes = map[string]string{
 	"POST /forgot-password":                      "anonymous; mails whoever owns the address",
 	"POST /activate/:token":                      "the link's own user",
 	"POST /reset-password/:token":                "the link's own user",
+	"POST /confirm-email/:token":                 "the link's own user (their new notification address)",
 	"POST /profile/password":                     "one's own profile (R-SEC-9 tests it)",
 	"POST /profile/details":                      "one's own profile (R-SEC-9 tests it)",
 	"POST /profile/sign-out-everywhere":          "one's own profile",
@@ -68,6 +69,7 @@ var notUserRoutes = map[string]string{
 	"POST /settings/backup-schedule":             "installation settings, owner only",
 	"POST /settings/mail":                        "installation settings, owner only (R-MAIL-1)",
 	"POST /settings/mail/test":                   "mails the owner or an address typed, owner only (R-MAIL-1)",
+	"POST /settings/time-zone":                   "installation settings, owner only",
 	"POST /outbox/:id/retry":                     "mail already queued",
 	"POST /sip":                                  "creates a free SIP account",
 	"POST /api/v1/sip-accounts":                  "creates a SIP account; every target already has one, so giving it is refused for all (sip_test)",
@@ -679,6 +681,19 @@ func TestImpersonationCreatesNothingLasting(t *testing.T) {
 	if r := imp.web.post("/profile/details", url.Values{"full_name": {"X"}, "email": {"mine@example.pl"},
 		"current_password": {dbtest.OwnerPassword}}); r.Status != http.StatusForbidden {
 		t.Errorf("e-mail change on the profile while impersonating: %d", r.Status)
+	}
+	// R-PROF-1: nor the user's language, zone or notification address
+	// (which would mail a confirmation link as the user).
+	if r := imp.web.post("/profile/details", url.Values{"full_name": {"X"}, "email": {imp.user.Email},
+		"lang": {"en"}, "time_zone": {"Asia/Tokyo"}, "notify_email": {"elsewhere@example.pl"},
+		"current_password": {dbtest.OwnerPassword}}); r.Status != http.StatusForbidden {
+		t.Errorf("language, zone and notification address while impersonating: %d", r.Status)
+	}
+	if me, _ := w.a.db.Me(ctx, victim); me.Lang != "" || me.TimeZone != "" || me.NotifyEmail != "" {
+		t.Errorf("the impersonator changed the user's profile: %+v", me)
+	}
+	if p, _ := w.a.db.PendingNotifyEmail(ctx, victim); p != "" {
+		t.Errorf("a confirmation link was sent to %s as the user", p)
 	}
 	toks, _ := w.a.db.MyAPITokens(ctx, victim)
 	if len(toks) != 1 || toks[0].Name != "own" {

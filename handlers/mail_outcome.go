@@ -28,17 +28,17 @@ func (s *Server) mailOutcome(c echo.Context, q db.QueuedMail) db.Msg {
 		case st.Status == db.MailSent:
 			outcome = db.M("mail.outcome.sent")
 		case st.Status == db.MailFailed:
-			outcome = db.M("mail.outcome.failed", "At", clock(st.RetryAt))
+			outcome = db.M("mail.outcome.failed", "At", clock(st.RetryAt, s.location(c)))
 		}
 	}
 	return db.M("mail.flash", "What", db.M("mail.kind."+q.Kind, "To", q.To), "Outcome", outcome)
 }
 
-// clock is a time of day for a message, e.g. "14:35".
-// TODO(R-I18N-2): the installation's time zone, through the one formatter.
-func clock(t time.Time) string {
+// clock is a time of day for a message, e.g. "14:35", in the viewer's
+// zone (R-I18N-2).
+func clock(t time.Time, loc *time.Location) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.UTC().Format("15:04")
+	return t.In(loc).Format("15:04")
 }

@@ -32,15 +32,6 @@ func mailForm(t *testing.T, srv *mailtest.Server, password string) url.Values {
 		"password": {password}, "from": {"biuro@example.pl"}, "from_name": {"Biuro Rachunkowe"}}
 }
 
-func mustContain(t *testing.T, what, body string, want ...string) {
-	t.Helper()
-	for _, w := range want {
-		if !strings.Contains(body, w) {
-			t.Fatalf("%s: no %q in\n%s", what, w, body)
-		}
-	}
-}
-
 // R-MAIL-1: the owner sets up SMTP in Settings → Poczta; the sender picks
 // the settings up without a restart (mail that waited goes out); the test
 // message arrives and the page shows the server's answer, or its error

@@ -10,6 +10,8 @@ import (
 
 type profileExtra struct {
 	Me         db.User
+	Pending    string // a notification address waiting for its link
+	Zone       string // the installation's time zone
 	Policy     []db.Msg
 	Tokens     []db.APIToken
 	NewToken   string // shown once, right after it was made
@@ -33,7 +35,15 @@ func (s *Server) profilePage(c echo.Context, f formPage[profileForm]) (formPage[
 	}
 	if f.Form.Which != "details" {
 		f.Form.Details = db.ProfileInput{FullName: me.FullName, WorkPhone: me.WorkPhone, Email: me.Email,
-			NotifyEmail: me.NotifyEmail}
+			NotifyEmail: me.NotifyEmail, Lang: me.Lang, TimeZone: me.TimeZone}
+	}
+	pending, err := s.db.PendingNotifyEmail(ctx, actor(c))
+	if err != nil {
+		return f, err
+	}
+	zone, err := s.db.TimeZone(ctx)
+	if err != nil {
+		return f, err
 	}
 	policy, err := s.db.PasswordPolicy(ctx)
 	if err != nil {
@@ -43,7 +53,7 @@ func (s *Server) profilePage(c echo.Context, f formPage[profileForm]) (formPage[
 	if err != nil {
 		return f, err
 	}
-	f.Extra, f.active = profileExtra{Me: me, Policy: policy.Rules(), Tokens: tokens}, "profile"
+	f.Extra, f.active = profileExtra{Me: me, Pending: pending, Zone: zone, Policy: policy.Rules(), Tokens: tokens}, "profile"
 	return f, nil
 }
 
@@ -71,13 +81,15 @@ func (s *Server) profilePassword(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, "/profile")
 }
 
-// profileDetails saves the user's own name, phone and e-mails (R-PROF-1).
+// profileDetails saves the user's own name, phone, e-mails, language and
+// time zone (R-PROF-1). A new notification e-mail waits for its link.
 func (s *Server) profileDetails(c echo.Context) error {
 	var in db.ProfileInput
 	if err := bindForm(c, &in); err != nil {
 		return err
 	}
-	if _, err := s.db.UpdateOwnDetails(c.Request().Context(), actor(c), in); err != nil {
+	res, err := s.db.UpdateOwnDetails(c.Request().Context(), actor(c), in)
+	if err != nil {
 		in.CurrentPassword = ""
 		f, perr := s.profilePage(c, formPage[profileForm]{Form: profileForm{Which: "details", Details: in}})
 		if perr != nil {
@@ -85,7 +97,13 @@ func (s *Server) profileDetails(c echo.Context) error {
 		}
 		return refuse(s, c, "profile", f, err)
 	}
-	s.flash(c, "profile.details.saved")
+	// The flash is in the language just chosen.
+	tr := s.bundle.Translator(langOf(c, db.Actor{UserLang: res.User.Lang}))
+	lines := []string{tr.T("profile.details.saved")}
+	if res.NotifyConfirmTo != "" {
+		lines = append(lines, tr.T("profile.notify.sent", "Email", res.NotifyConfirmTo))
+	}
+	s.flashText(c, lines...)
 	return c.Redirect(http.StatusSeeOther, "/profile")
 }
 

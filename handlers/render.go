@@ -11,6 +11,7 @@ import (
 	"mime"
 	"net/http"
 	"path"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -20,6 +21,7 @@ import (
 	"kadra/assets"
 	"kadra/db"
 	"kadra/i18n"
+	"kadra/tz"
 )
 
 // pages holds one parsed template set per page: the layout, the partials
@@ -29,10 +31,9 @@ type pages struct {
 }
 
 var templateFuncs = template.FuncMap{
-	"clock": clock,
-	"join":  strings.Join,
-	"add":   func(a, b int) int { return a + b },
-	"list":  func(s ...string) []string { return s },
+	"join": strings.Join,
+	"add":  func(a, b int) int { return a + b },
+	"list": func(s ...string) []string { return s },
 	"deref": func(t *time.Time) time.Time {
 		if t == nil {
 			return time.Time{}
@@ -107,6 +108,8 @@ type view struct {
 	UnsentMail int
 	Data       any
 	static     *staticFiles
+	loc        *time.Location // the viewer's time zone (R-I18N-2)
+	now        time.Time
 }
 
 // Asset is the content-hashed URL of a static file.
@@ -130,12 +133,36 @@ func (v view) Langs() []i18n.Language { return i18n.Languages }
 // NavItems is the main navigation.
 func (v view) NavItems() []navItem { return visibleNav(v.Actor) }
 
-// Date formats a time for a person, in UTC.
-func (v view) Date(t time.Time) string {
-	if t.IsZero() {
-		return ""
+// Date is the one way a page shows a time: "1 grudnia 2026, 14:05", in
+// the viewer's time zone (R-I18N-2).
+func (v view) Date(t time.Time) string { return v.Translator.Time(t, v.loc) }
+
+// Clock is a time of day, e.g. "14:35", in the viewer's zone.
+func (v view) Clock(t time.Time) string { return clock(t, v.loc) }
+
+// Day shows the date alone: "1 grudnia 2026".
+func (v view) Day(t time.Time) string { return v.Translator.Day(t, v.loc) }
+
+// Ago is the relative form lists use ("5 min temu"); show Date on hover.
+func (v view) Ago(t time.Time) string { return v.Translator.Ago(t, v.now, v.loc) }
+
+// DateField shows a day in a date field: dd.mm.rrrr in Polish.
+func (v view) DateField(t time.Time) string { return v.Translator.DateInput(t.In(v.loc)) }
+
+// TimeZone is the viewer's zone name, for saying which zone times are in.
+func (v view) TimeZone() string { return v.loc.String() }
+
+// location is the time zone of the request's viewer: their own or the
+// installation's, read with the session; the installation's for a visitor.
+func (s *Server) location(c echo.Context) *time.Location {
+	if a := actor(c); a.Valid() {
+		return tz.Or(a.TimeZone)
 	}
-	return t.UTC().Format("2006-01-02 15:04")
+	name, err := s.db.TimeZone(c.Request().Context())
+	if err != nil {
+		name = ""
+	}
+	return tz.Or(name)
 }
 
 // tr is the translator of the request's language.
@@ -155,7 +182,7 @@ func (s *Server) render(c echo.Context, status int, page string, data any) error
 	}
 	a := actor(c)
 	v := view{Translator: s.tr(c), Actor: a, Path: c.Request().URL.Path, Data: data, static: s.static,
-		Flashes: s.takeFlashes(c)}
+		Flashes: s.takeFlashes(c), loc: s.location(c), now: s.db.Now()}
 	v.CSRF, _ = c.Get("csrf").(string)
 	if nav, ok := data.(interface{ nav() string }); ok {
 		v.Nav = nav.nav()
@@ -230,4 +257,14 @@ func (s *Server) staticFile(c echo.Context) error {
 		ct = "application/octet-stream"
 	}
 	return c.Blob(http.StatusOK, ct, b)
+}
+
+// TimeZones are the zones a form offers, with current first among them
+// when it is another IANA name (typed through the API, or kept after a
+// refusal), so that a select never loses a value.
+func (v view) TimeZones(current string) []string {
+	if current == "" || slices.Contains(tz.Offered, current) {
+		return tz.Offered
+	}
+	return append([]string{current}, tz.Offered...)
 }

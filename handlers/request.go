@@ -80,9 +80,17 @@ func backToList(c echo.Context, base string) string {
 	return back
 }
 
-// requestLang is the language of the request (cookie, then
-// Accept-Language): its pages and the mail it causes are written in it.
-func requestLang(c echo.Context) string {
+// requestLang is the language of the request: its pages and the mail it
+// causes are written in it. See langOf.
+func requestLang(c echo.Context) string { return langOf(c, actor(c)) }
+
+// langOf is the language for a's request: the language they chose on
+// their profile once they chose one (R-PROF-1), else the switcher's cookie,
+// else Accept-Language.
+func langOf(c echo.Context, a db.Actor) string {
+	if i18n.Supported(a.UserLang) {
+		return a.UserLang
+	}
 	lang := ""
 	if ck, err := c.Cookie(langCookie); err == nil {
 		lang = ck.Value

@@ -21,6 +21,7 @@ var publicRoutes = map[string]bool{
 	"GET /forgot-password": true, "POST /forgot-password": true, "GET /forgot-password/sent": true,
 	"GET /activate/:token": true, "POST /activate/:token": true,
 	"GET /reset-password/:token": true, "POST /reset-password/:token": true,
+	"GET /confirm-email/:token": true, "POST /confirm-email/:token": true,
 }
 
 // R-ROLE-7: every page of the router, without a session, sends GETs to the

@@ -152,6 +152,8 @@ func (s *Server) routes() *echo.Echo {
 	e.POST("/activate/:token", s.tokenSubmit("activation"))
 	e.GET("/reset-password/:token", s.tokenForm("reset"))
 	e.POST("/reset-password/:token", s.tokenSubmit("reset"))
+	e.GET("/confirm-email/:token", s.notifyConfirmForm)
+	e.POST("/confirm-email/:token", s.notifyConfirm)
 
 	// The panel.
 	ui := e.Group("", s.requireUser)
@@ -171,6 +173,7 @@ func (s *Server) routes() *echo.Echo {
 	ui.POST("/settings/backup-schedule", s.settingsBackupSchedule)
 	ui.POST("/settings/mail", s.settingsMail)
 	ui.POST("/settings/mail/test", s.settingsMailTest)
+	ui.POST("/settings/time-zone", s.settingsTimeZone)
 	ui.GET("/users", s.usersList)
 	ui.GET("/users/new", s.usersNew)
 	ui.GET("/users/import", s.usersImportForm)

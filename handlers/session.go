@@ -56,7 +56,7 @@ func (s *Server) loadActor(next echo.HandlerFunc) echo.HandlerFunc {
 		a, err := s.db.SessionActor(c.Request().Context(), sid, c.RealIP())
 		switch db.ErrorCode(err) {
 		case "":
-			a.Lang = requestLang(c) // the language of mail the request causes
+			a.Lang = langOf(c, a) // the language of mail the request causes
 			c.Set(actorKey, a)
 		case db.EUNAUTHORIZED:
 			s.clearSession(c)
@@ -159,7 +159,7 @@ func (s *Server) requireToken(next echo.HandlerFunc) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		a.Lang = requestLang(c)
+		a.Lang = langOf(c, a)
 		if h := c.Request().Header.Get(accountHeader); h != "" {
 			// The account to act in (R-ACC-6): only one the user may
 			// enter; any other answers 404, like an unknown one.

@@ -21,6 +21,7 @@ type settingsExtra struct {
 	Schedule       db.BackupSchedule
 	ScheduleErrors map[string]string
 	Mail           *mailSection // Settings → Poczta, the owner's only
+	Zone           zoneForm     // the "Strefa czasowa" section (settings_time.go)
 }
 
 func (s *Server) settingsInfo(c echo.Context) (settingsExtra, error) {
@@ -29,8 +30,12 @@ func (s *Server) settingsInfo(c echo.Context) (settingsExtra, error) {
 		return settingsExtra{}, err
 	}
 	mail, err := s.mailSectionFor(c)
+	if err != nil {
+		return settingsExtra{}, err
+	}
+	zone, err := s.zoneSection(c)
 	return settingsExtra{Version: s.version, Schema: db.SchemaVersion(), DBPath: s.db.Path(), Schedule: sched,
-		Mail: mail}, err
+		Mail: mail, Zone: zone}, err
 }
 
 func (s *Server) settingsShow(c echo.Context) error {

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -23,8 +24,8 @@ type usagePage struct {
 func (usagePage) nav() string { return "usage" }
 
 // LastDay is the last day a period includes (its end is exclusive).
-func (usagePage) LastDay(p db.Period) string {
-	return p.End.AddDate(0, 0, -1).Format("2006-01-02")
+func (usagePage) LastDay(p db.Period) time.Time {
+	return p.End.AddDate(0, 0, -1)
 }
 
 func (s *Server) usageShow(c echo.Context) error {

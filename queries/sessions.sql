@@ -30,7 +30,10 @@ SELECT u.id, u.email, u.full_name, u.status, u.is_owner, u.role_id, u.account_id
        r.builtin AS role_builtin,
        CAST(coalesce((SELECT group_concat(rp.permission, ',') FROM role_permissions rp
                       WHERE rp.role_id = u.role_id), '') AS TEXT) AS permissions,
-       CAST(a.parent_id IS NULL AS INTEGER) AS home_is_main
+       CAST(a.parent_id IS NULL AS INTEGER) AS home_is_main,
+       u.lang,
+       CAST(coalesce(nullif(u.time_zone, ''), (SELECT st.value FROM settings st WHERE st.key = 'time.zone'), '')
+            AS TEXT) AS time_zone
 FROM users u
 JOIN roles r ON r.id = u.role_id
 JOIN accounts a ON a.id = u.account_id
@@ -44,7 +47,10 @@ SELECT s.acting_account_id, s.impersonator_id, s.last_seen_at, s.expires_at,
        r.builtin AS role_builtin,
        CAST(coalesce((SELECT group_concat(rp.permission, ',') FROM role_permissions rp
                       WHERE rp.role_id = u.role_id), '') AS TEXT) AS permissions,
-       CAST(a.parent_id IS NULL AS INTEGER) AS home_is_main
+       CAST(a.parent_id IS NULL AS INTEGER) AS home_is_main,
+       u.lang,
+       CAST(coalesce(nullif(u.time_zone, ''), (SELECT st.value FROM settings st WHERE st.key = 'time.zone'), '')
+            AS TEXT) AS time_zone
 FROM sessions s
 JOIN users u ON u.id = s.user_id
 JOIN roles r ON r.id = u.role_id

@@ -32,7 +32,10 @@ SELECT t.expires_at, t.last_used_at,
        r.builtin AS role_builtin,
        CAST(coalesce((SELECT group_concat(rp.permission, ',') FROM role_permissions rp
                       WHERE rp.role_id = u.role_id), '') AS TEXT) AS permissions,
-       CAST(a.parent_id IS NULL AS INTEGER) AS home_is_main
+       CAST(a.parent_id IS NULL AS INTEGER) AS home_is_main,
+       u.lang,
+       CAST(coalesce(nullif(u.time_zone, ''), (SELECT st.value FROM settings st WHERE st.key = 'time.zone'), '')
+            AS TEXT) AS time_zone
 FROM tokens t
 JOIN users u ON u.id = t.user_id
 JOIN roles r ON r.id = u.role_id
@@ -40,10 +43,10 @@ JOIN accounts a ON a.id = u.account_id
 WHERE t.id_hash = sqlc.arg(id_hash) AND t.kind = 'api';
 
 -- name: DeleteSpentTokens :execrows
--- Activation and reset tokens that were used or have expired, once they
--- are a day old: they can never sign anyone in again.
+-- Activation, reset and address-confirmation tokens that were used or have
+-- expired, once they are a day old: they can never be used again.
 DELETE FROM tokens
-WHERE kind IN ('activation', 'reset') AND created_at < sqlc.arg(before)
+WHERE kind IN ('activation', 'reset', 'notify_email') AND created_at < sqlc.arg(before)
   AND (used_at IS NOT NULL OR expires_at < sqlc.arg(now));
 
 -- name: VoidUserLinks :exec
@@ -51,3 +54,9 @@ WHERE kind IN ('activation', 'reset') AND created_at < sqlc.arg(before)
 -- user's outstanding reset and activation links (R-SEC-5).
 UPDATE tokens SET used_at = sqlc.arg(used_at)
 WHERE user_id = sqlc.arg(user_id) AND kind IN ('activation', 'reset') AND used_at IS NULL;
+
+-- name: CreateEmailToken :exec
+-- A link confirming a new notification address, which it carries.
+INSERT INTO tokens (id_hash, user_id, kind, created_at, expires_at, email)
+VALUES (sqlc.arg(id_hash), sqlc.arg(user_id), 'notify_email', sqlc.arg(created_at), sqlc.arg(expires_at),
+        sqlc.arg(email));

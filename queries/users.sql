@@ -62,3 +62,13 @@ SELECT u.*, CAST(coalesce(s.extension, '') AS TEXT) AS extension,
                       WHERE gm.user_id = u.id), '') AS TEXT) AS group_ids
 FROM users u LEFT JOIN sip_accounts s ON s.id = u.sip_account_id
 WHERE u.id = sqlc.arg(id) AND u.account_id = sqlc.arg(account_id);
+
+-- name: SetUserPrefs :exec
+-- A user's own language and time zone ('' = as the browser / the
+-- installation).
+UPDATE users SET lang = sqlc.arg(lang), time_zone = sqlc.arg(time_zone), updated_at = sqlc.arg(updated_at)
+WHERE id = sqlc.arg(id);
+
+-- name: SetUserNotifyEmail :exec
+UPDATE users SET notify_email = sqlc.arg(notify_email), updated_at = sqlc.arg(updated_at)
+WHERE id = sqlc.arg(id);

@@ -189,6 +189,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.createAccountWithIDStmt, err = db.PrepareContext(ctx, createAccountWithID); err != nil {
 		return nil, fmt.Errorf("error preparing query CreateAccountWithID: %w", err)
 	}
+	if q.createEmailTokenStmt, err = db.PrepareContext(ctx, createEmailToken); err != nil {
+		return nil, fmt.Errorf("error preparing query CreateEmailToken: %w", err)
+	}
 	if q.createGroupStmt, err = db.PrepareContext(ctx, createGroup); err != nil {
 		return nil, fmt.Errorf("error preparing query CreateGroup: %w", err)
 	}
@@ -543,11 +546,17 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.setUserLastLoginStmt, err = db.PrepareContext(ctx, setUserLastLogin); err != nil {
 		return nil, fmt.Errorf("error preparing query SetUserLastLogin: %w", err)
 	}
+	if q.setUserNotifyEmailStmt, err = db.PrepareContext(ctx, setUserNotifyEmail); err != nil {
+		return nil, fmt.Errorf("error preparing query SetUserNotifyEmail: %w", err)
+	}
 	if q.setUserPasswordStmt, err = db.PrepareContext(ctx, setUserPassword); err != nil {
 		return nil, fmt.Errorf("error preparing query SetUserPassword: %w", err)
 	}
 	if q.setUserPositionIDStmt, err = db.PrepareContext(ctx, setUserPositionID); err != nil {
 		return nil, fmt.Errorf("error preparing query SetUserPositionID: %w", err)
+	}
+	if q.setUserPrefsStmt, err = db.PrepareContext(ctx, setUserPrefs); err != nil {
+		return nil, fmt.Errorf("error preparing query SetUserPrefs: %w", err)
 	}
 	if q.setUserSIPAccountStmt, err = db.PrepareContext(ctx, setUserSIPAccount); err != nil {
 		return nil, fmt.Errorf("error preparing query SetUserSIPAccount: %w", err)
@@ -899,6 +908,11 @@ func (q *Queries) Close() error {
 	if q.createAccountWithIDStmt != nil {
 		if cerr := q.createAccountWithIDStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing createAccountWithIDStmt: %w", cerr)
+		}
+	}
+	if q.createEmailTokenStmt != nil {
+		if cerr := q.createEmailTokenStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing createEmailTokenStmt: %w", cerr)
 		}
 	}
 	if q.createGroupStmt != nil {
@@ -1491,6 +1505,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing setUserLastLoginStmt: %w", cerr)
 		}
 	}
+	if q.setUserNotifyEmailStmt != nil {
+		if cerr := q.setUserNotifyEmailStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing setUserNotifyEmailStmt: %w", cerr)
+		}
+	}
 	if q.setUserPasswordStmt != nil {
 		if cerr := q.setUserPasswordStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing setUserPasswordStmt: %w", cerr)
@@ -1499,6 +1518,11 @@ func (q *Queries) Close() error {
 	if q.setUserPositionIDStmt != nil {
 		if cerr := q.setUserPositionIDStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing setUserPositionIDStmt: %w", cerr)
+		}
+	}
+	if q.setUserPrefsStmt != nil {
+		if cerr := q.setUserPrefsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing setUserPrefsStmt: %w", cerr)
 		}
 	}
 	if q.setUserSIPAccountStmt != nil {
@@ -1715,6 +1739,7 @@ type Queries struct {
 	countUsersPresentingStmt      *sql.Stmt
 	createAccountStmt             *sql.Stmt
 	createAccountWithIDStmt       *sql.Stmt
+	createEmailTokenStmt          *sql.Stmt
 	createGroupStmt               *sql.Stmt
 	createLicenseStmt             *sql.Stmt
 	createPhoneNumberStmt         *sql.Stmt
@@ -1833,8 +1858,10 @@ type Queries struct {
 	setSettingStmt                *sql.Stmt
 	setUserCallNumberStmt         *sql.Stmt
 	setUserLastLoginStmt          *sql.Stmt
+	setUserNotifyEmailStmt        *sql.Stmt
 	setUserPasswordStmt           *sql.Stmt
 	setUserPositionIDStmt         *sql.Stmt
+	setUserPrefsStmt              *sql.Stmt
 	setUserSIPAccountStmt         *sql.Stmt
 	setUserSMSSenderStmt          *sql.Stmt
 	setUserStatusStmt             *sql.Stmt
@@ -1920,6 +1947,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		countUsersPresentingStmt:      q.countUsersPresentingStmt,
 		createAccountStmt:             q.createAccountStmt,
 		createAccountWithIDStmt:       q.createAccountWithIDStmt,
+		createEmailTokenStmt:          q.createEmailTokenStmt,
 		createGroupStmt:               q.createGroupStmt,
 		createLicenseStmt:             q.createLicenseStmt,
 		createPhoneNumberStmt:         q.createPhoneNumberStmt,
@@ -2038,8 +2066,10 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		setSettingStmt:                q.setSettingStmt,
 		setUserCallNumberStmt:         q.setUserCallNumberStmt,
 		setUserLastLoginStmt:          q.setUserLastLoginStmt,
+		setUserNotifyEmailStmt:        q.setUserNotifyEmailStmt,
 		setUserPasswordStmt:           q.setUserPasswordStmt,
 		setUserPositionIDStmt:         q.setUserPositionIDStmt,
+		setUserPrefsStmt:              q.setUserPrefsStmt,
 		setUserSIPAccountStmt:         q.setUserSIPAccountStmt,
 		setUserSMSSenderStmt:          q.setUserSMSSenderStmt,
 		setUserStatusStmt:             q.setUserStatusStmt,

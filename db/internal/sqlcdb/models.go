@@ -175,6 +175,7 @@ type Token struct {
 	ExpiresAt  sql.NullInt64
 	UsedAt     sql.NullInt64
 	LastUsedAt sql.NullInt64
+	Email      string
 }
 
 type User struct {
@@ -196,6 +197,8 @@ type User struct {
 	LastLoginAt  sql.NullInt64
 	CreatedAt    int64
 	UpdatedAt    int64
+	Lang         string
+	TimeZone     string
 }
 
 type UsersFt struct {

@@ -10,6 +10,32 @@ import (
 	"database/sql"
 )
 
+const createEmailToken = `-- name: CreateEmailToken :exec
+INSERT INTO tokens (id_hash, user_id, kind, created_at, expires_at, email)
+VALUES (?1, ?2, 'notify_email', ?3, ?4,
+        ?5)
+`
+
+type CreateEmailTokenParams struct {
+	IDHash    string
+	UserID    int64
+	CreatedAt int64
+	ExpiresAt sql.NullInt64
+	Email     string
+}
+
+// A link confirming a new notification address, which it carries.
+func (q *Queries) CreateEmailToken(ctx context.Context, arg CreateEmailTokenParams) error {
+	_, err := q.exec(ctx, q.createEmailTokenStmt, createEmailToken,
+		arg.IDHash,
+		arg.UserID,
+		arg.CreatedAt,
+		arg.ExpiresAt,
+		arg.Email,
+	)
+	return err
+}
+
 const createToken = `-- name: CreateToken :exec
 INSERT INTO tokens (id_hash, user_id, kind, name, created_at, expires_at)
 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
@@ -38,7 +64,7 @@ func (q *Queries) CreateToken(ctx context.Context, arg CreateTokenParams) error 
 
 const deleteSpentTokens = `-- name: DeleteSpentTokens :execrows
 DELETE FROM tokens
-WHERE kind IN ('activation', 'reset') AND created_at < ?1
+WHERE kind IN ('activation', 'reset', 'notify_email') AND created_at < ?1
   AND (used_at IS NOT NULL OR expires_at < ?2)
 `
 
@@ -47,8 +73,8 @@ type DeleteSpentTokensParams struct {
 	Now    sql.NullInt64
 }
 
-// Activation and reset tokens that were used or have expired, once they
-// are a day old: they can never sign anyone in again.
+// Activation, reset and address-confirmation tokens that were used or have
+// expired, once they are a day old: they can never be used again.
 func (q *Queries) DeleteSpentTokens(ctx context.Context, arg DeleteSpentTokensParams) (int64, error) {
 	result, err := q.exec(ctx, q.deleteSpentTokensStmt, deleteSpentTokens, arg.Before, arg.Now)
 	if err != nil {
@@ -89,7 +115,7 @@ func (q *Queries) DeleteUserTokensOfKind(ctx context.Context, arg DeleteUserToke
 }
 
 const getToken = `-- name: GetToken :one
-SELECT id_hash, user_id, kind, name, created_at, expires_at, used_at, last_used_at FROM tokens WHERE id_hash = ?1 AND kind = ?2
+SELECT id_hash, user_id, kind, name, created_at, expires_at, used_at, last_used_at, email FROM tokens WHERE id_hash = ?1 AND kind = ?2
 `
 
 type GetTokenParams struct {
@@ -109,12 +135,13 @@ func (q *Queries) GetToken(ctx context.Context, arg GetTokenParams) (Token, erro
 		&i.ExpiresAt,
 		&i.UsedAt,
 		&i.LastUsedAt,
+		&i.Email,
 	)
 	return i, err
 }
 
 const getUserTokenByName = `-- name: GetUserTokenByName :one
-SELECT id_hash, user_id, kind, name, created_at, expires_at, used_at, last_used_at FROM tokens WHERE user_id = ?1 AND kind = 'api' AND name = ?2
+SELECT id_hash, user_id, kind, name, created_at, expires_at, used_at, last_used_at, email FROM tokens WHERE user_id = ?1 AND kind = 'api' AND name = ?2
 `
 
 type GetUserTokenByNameParams struct {
@@ -134,12 +161,13 @@ func (q *Queries) GetUserTokenByName(ctx context.Context, arg GetUserTokenByName
 		&i.ExpiresAt,
 		&i.UsedAt,
 		&i.LastUsedAt,
+		&i.Email,
 	)
 	return i, err
 }
 
 const listUserTokens = `-- name: ListUserTokens :many
-SELECT id_hash, user_id, kind, name, created_at, expires_at, used_at, last_used_at FROM tokens WHERE user_id = ?1 AND kind = ?2 ORDER BY created_at DESC
+SELECT id_hash, user_id, kind, name, created_at, expires_at, used_at, last_used_at, email FROM tokens WHERE user_id = ?1 AND kind = ?2 ORDER BY created_at DESC
 `
 
 type ListUserTokensParams struct {
@@ -165,6 +193,7 @@ func (q *Queries) ListUserTokens(ctx context.Context, arg ListUserTokensParams) 
 			&i.ExpiresAt,
 			&i.UsedAt,
 			&i.LastUsedAt,
+			&i.Email,
 		); err != nil {
 			return nil, err
 		}
@@ -185,7 +214,10 @@ SELECT t.expires_at, t.last_used_at,
        r.builtin AS role_builtin,
        CAST(coalesce((SELECT group_concat(rp.permission, ',') FROM role_permissions rp
                       WHERE rp.role_id = u.role_id), '') AS TEXT) AS permissions,
-       CAST(a.parent_id IS NULL AS INTEGER) AS home_is_main
+       CAST(a.parent_id IS NULL AS INTEGER) AS home_is_main,
+       u.lang,
+       CAST(coalesce(nullif(u.time_zone, ''), (SELECT st.value FROM settings st WHERE st.key = 'time.zone'), '')
+            AS TEXT) AS time_zone
 FROM tokens t
 JOIN users u ON u.id = t.user_id
 JOIN roles r ON r.id = u.role_id
@@ -206,6 +238,8 @@ type TokenActorOfRow struct {
 	RoleBuiltin string
 	Permissions string
 	HomeIsMain  int64
+	Lang        string
+	TimeZone    string
 }
 
 // An API token with everything its Actor needs, in one read per request
@@ -226,6 +260,8 @@ func (q *Queries) TokenActorOf(ctx context.Context, idHash string) (TokenActorOf
 		&i.RoleBuiltin,
 		&i.Permissions,
 		&i.HomeIsMain,
+		&i.Lang,
+		&i.TimeZone,
 	)
 	return i, err
 }

@@ -45,7 +45,7 @@ INSERT INTO users (account_id, email, notify_email, full_name, work_phone, statu
 VALUES (?1, ?2, ?3, ?4,
         ?5, ?6, ?7, ?8,
         ?9, ?10, ?11, ?11)
-RETURNING id, account_id, email, notify_email, full_name, work_phone, status, password_hash, role_id, position_id, sip_account_id, call_number_id, sms_sender_id, totp_secret, is_owner, last_login_at, created_at, updated_at
+RETURNING id, account_id, email, notify_email, full_name, work_phone, status, password_hash, role_id, position_id, sip_account_id, call_number_id, sms_sender_id, totp_secret, is_owner, last_login_at, created_at, updated_at, lang, time_zone
 `
 
 type CreateUserParams struct {
@@ -96,6 +96,8 @@ func (q *Queries) CreateUser(ctx context.Context, arg CreateUserParams) (User, e
 		&i.LastLoginAt,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.Lang,
+		&i.TimeZone,
 	)
 	return i, err
 }
@@ -110,7 +112,7 @@ func (q *Queries) DeleteUser(ctx context.Context, id int64) error {
 }
 
 const getAccountUser = `-- name: GetAccountUser :one
-SELECT id, account_id, email, notify_email, full_name, work_phone, status, password_hash, role_id, position_id, sip_account_id, call_number_id, sms_sender_id, totp_secret, is_owner, last_login_at, created_at, updated_at FROM users WHERE id = ?1 AND account_id = ?2
+SELECT id, account_id, email, notify_email, full_name, work_phone, status, password_hash, role_id, position_id, sip_account_id, call_number_id, sms_sender_id, totp_secret, is_owner, last_login_at, created_at, updated_at, lang, time_zone FROM users WHERE id = ?1 AND account_id = ?2
 `
 
 type GetAccountUserParams struct {
@@ -140,12 +142,14 @@ func (q *Queries) GetAccountUser(ctx context.Context, arg GetAccountUserParams) 
 		&i.LastLoginAt,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.Lang,
+		&i.TimeZone,
 	)
 	return i, err
 }
 
 const getOwner = `-- name: GetOwner :one
-SELECT id, account_id, email, notify_email, full_name, work_phone, status, password_hash, role_id, position_id, sip_account_id, call_number_id, sms_sender_id, totp_secret, is_owner, last_login_at, created_at, updated_at FROM users WHERE is_owner = 1
+SELECT id, account_id, email, notify_email, full_name, work_phone, status, password_hash, role_id, position_id, sip_account_id, call_number_id, sms_sender_id, totp_secret, is_owner, last_login_at, created_at, updated_at, lang, time_zone FROM users WHERE is_owner = 1
 `
 
 func (q *Queries) GetOwner(ctx context.Context) (User, error) {
@@ -170,12 +174,14 @@ func (q *Queries) GetOwner(ctx context.Context) (User, error) {
 		&i.LastLoginAt,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.Lang,
+		&i.TimeZone,
 	)
 	return i, err
 }
 
 const getUser = `-- name: GetUser :one
-SELECT id, account_id, email, notify_email, full_name, work_phone, status, password_hash, role_id, position_id, sip_account_id, call_number_id, sms_sender_id, totp_secret, is_owner, last_login_at, created_at, updated_at FROM users WHERE id = ?1
+SELECT id, account_id, email, notify_email, full_name, work_phone, status, password_hash, role_id, position_id, sip_account_id, call_number_id, sms_sender_id, totp_secret, is_owner, last_login_at, created_at, updated_at, lang, time_zone FROM users WHERE id = ?1
 `
 
 func (q *Queries) GetUser(ctx context.Context, id int64) (User, error) {
@@ -200,12 +206,14 @@ func (q *Queries) GetUser(ctx context.Context, id int64) (User, error) {
 		&i.LastLoginAt,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.Lang,
+		&i.TimeZone,
 	)
 	return i, err
 }
 
 const getUserByEmail = `-- name: GetUserByEmail :one
-SELECT id, account_id, email, notify_email, full_name, work_phone, status, password_hash, role_id, position_id, sip_account_id, call_number_id, sms_sender_id, totp_secret, is_owner, last_login_at, created_at, updated_at FROM users WHERE email = ?1
+SELECT id, account_id, email, notify_email, full_name, work_phone, status, password_hash, role_id, position_id, sip_account_id, call_number_id, sms_sender_id, totp_secret, is_owner, last_login_at, created_at, updated_at, lang, time_zone FROM users WHERE email = ?1
 `
 
 func (q *Queries) GetUserByEmail(ctx context.Context, email string) (User, error) {
@@ -230,12 +238,14 @@ func (q *Queries) GetUserByEmail(ctx context.Context, email string) (User, error
 		&i.LastLoginAt,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.Lang,
+		&i.TimeZone,
 	)
 	return i, err
 }
 
 const getUserDetails = `-- name: GetUserDetails :one
-SELECT u.id, u.account_id, u.email, u.notify_email, u.full_name, u.work_phone, u.status, u.password_hash, u.role_id, u.position_id, u.sip_account_id, u.call_number_id, u.sms_sender_id, u.totp_secret, u.is_owner, u.last_login_at, u.created_at, u.updated_at, CAST(coalesce(s.extension, '') AS TEXT) AS extension,
+SELECT u.id, u.account_id, u.email, u.notify_email, u.full_name, u.work_phone, u.status, u.password_hash, u.role_id, u.position_id, u.sip_account_id, u.call_number_id, u.sms_sender_id, u.totp_secret, u.is_owner, u.last_login_at, u.created_at, u.updated_at, u.lang, u.time_zone, CAST(coalesce(s.extension, '') AS TEXT) AS extension,
        CAST(coalesce((SELECT group_concat(gm.group_id, ',') FROM group_members gm
                       WHERE gm.user_id = u.id), '') AS TEXT) AS group_ids
 FROM users u LEFT JOIN sip_accounts s ON s.id = u.sip_account_id
@@ -266,6 +276,8 @@ type GetUserDetailsRow struct {
 	LastLoginAt  sql.NullInt64
 	CreatedAt    int64
 	UpdatedAt    int64
+	Lang         string
+	TimeZone     string
 	Extension    string
 	GroupIds     string
 }
@@ -294,6 +306,8 @@ func (q *Queries) GetUserDetails(ctx context.Context, arg GetUserDetailsParams) 
 		&i.LastLoginAt,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.Lang,
+		&i.TimeZone,
 		&i.Extension,
 		&i.GroupIds,
 	)
@@ -329,6 +343,22 @@ func (q *Queries) SetUserLastLogin(ctx context.Context, arg SetUserLastLoginPara
 	return err
 }
 
+const setUserNotifyEmail = `-- name: SetUserNotifyEmail :exec
+UPDATE users SET notify_email = ?1, updated_at = ?2
+WHERE id = ?3
+`
+
+type SetUserNotifyEmailParams struct {
+	NotifyEmail string
+	UpdatedAt   int64
+	ID          int64
+}
+
+func (q *Queries) SetUserNotifyEmail(ctx context.Context, arg SetUserNotifyEmailParams) error {
+	_, err := q.exec(ctx, q.setUserNotifyEmailStmt, setUserNotifyEmail, arg.NotifyEmail, arg.UpdatedAt, arg.ID)
+	return err
+}
+
 const setUserPassword = `-- name: SetUserPassword :exec
 UPDATE users SET password_hash = ?1, updated_at = ?2
 WHERE id = ?3
@@ -342,6 +372,30 @@ type SetUserPasswordParams struct {
 
 func (q *Queries) SetUserPassword(ctx context.Context, arg SetUserPasswordParams) error {
 	_, err := q.exec(ctx, q.setUserPasswordStmt, setUserPassword, arg.PasswordHash, arg.UpdatedAt, arg.ID)
+	return err
+}
+
+const setUserPrefs = `-- name: SetUserPrefs :exec
+UPDATE users SET lang = ?1, time_zone = ?2, updated_at = ?3
+WHERE id = ?4
+`
+
+type SetUserPrefsParams struct {
+	Lang      string
+	TimeZone  string
+	UpdatedAt int64
+	ID        int64
+}
+
+// A user's own language and time zone (” = as the browser / the
+// installation).
+func (q *Queries) SetUserPrefs(ctx context.Context, arg SetUserPrefsParams) error {
+	_, err := q.exec(ctx, q.setUserPrefsStmt, setUserPrefs,
+		arg.Lang,
+		arg.TimeZone,
+		arg.UpdatedAt,
+		arg.ID,
+	)
 	return err
 }
 
