@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"strconv"
 	"strings"
+
+	"kadra/db/internal/sqlcdb"
 )
 
 // AuditLabels are the names an audit entry speaks of, as they were when it
@@ -136,6 +138,18 @@ func collectAuditIDs(v any, ids map[string]bool) {
 	}
 }
 
+// BuiltinLabel marks a stored label that is the built-in name of a role or
+// group not renamed: "@" and its message ID, so that each reader sees it in
+// their own language (R-I18N-1), as pages show built-in names.
+const BuiltinLabel = "@"
+
+func builtinLabel(kind, name, builtin string) string {
+	if name != "" || builtin == "" {
+		return name
+	}
+	return BuiltinLabel + "builtin." + kind + "." + builtin + ".name"
+}
+
 // auditName reads the current name of "kind:id" in the transaction.
 func (t *tx) auditName(key string) string {
 	kind, idText, _ := strings.Cut(key, ":")
@@ -153,9 +167,17 @@ func (t *tx) auditName(key string) string {
 			}
 		}
 	case "group":
-		name, err = t.AuditLabelGroup(t.ctx, id)
+		var g sqlcdb.Group
+		if g, err = t.GetGroup(t.ctx, sqlcdb.GetGroupParams{ID: id, AccountID: t.a.AccountID}); err == nil {
+			name = builtinLabel("group", g.Name, g.Builtin)
+		} else {
+			name, err = t.AuditLabelGroup(t.ctx, id)
+		}
 	case "role":
-		name, err = t.AuditLabelRole(t.ctx, id)
+		var r sqlcdb.Role
+		if r, err = t.GetRole(t.ctx, id); err == nil {
+			name = builtinLabel("role", r.Name, r.Builtin)
+		}
 	case "sip":
 		name, err = t.AuditLabelSIP(t.ctx, id)
 	case "number":

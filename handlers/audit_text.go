@@ -48,6 +48,7 @@ func describeAudits(tr i18n.Translator, es []db.AuditEntry) []auditLine {
 }
 
 func describeAudit(tr i18n.Translator, e db.AuditEntry) auditLine {
+	e.Labels = localLabels(tr, e.Labels)
 	l := auditLine{AuditEntry: e, Who: auditWho(tr, e)}
 	target := auditTarget(tr, e)
 	did := tr.T("audit.did."+e.Action, "Target", target)
@@ -59,6 +60,23 @@ func describeAudit(tr i18n.Translator, e db.AuditEntry) auditLine {
 		l.Name = e.Action
 	}
 	l.Changes = auditChanges(tr, e)
+	return l
+}
+
+// localLabels reads the built-in names among an entry's stored labels in
+// the reader's language (db.BuiltinLabel).
+func localLabels(tr i18n.Translator, l db.AuditLabels) db.AuditLabels {
+	local := func(s string) string {
+		if id, ok := strings.CutPrefix(s, db.BuiltinLabel); ok {
+			return tr.T(id)
+		}
+		return s
+	}
+	names := make(map[string]string, len(l.Names))
+	for k, v := range l.Names {
+		names[k] = local(v)
+	}
+	l.Names, l.Target = names, local(l.Target)
 	return l
 }
 

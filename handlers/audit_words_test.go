@@ -68,7 +68,7 @@ func TestAuditSentencesAndChanges(t *testing.T) {
 		t.Errorf("the status change is not a row of the change table:\n%s", r.Body)
 	}
 	r = pl.get("/audit?action=user.role")
-	if !strings.Contains(r.Body, "zmieniono rolę użytkownika Jan Nowak") ||
+	if !strings.Contains(r.Body, "zmieniono grupę uprawnień użytkownika Jan Nowak") ||
 		!strings.Contains(r.Body, "<td>Księgowość</td>") || strings.Contains(r.Body, "Finanse") {
 		t.Errorf("role change should name the role as it was (Księgowość), not now (Finanse):\n%s", r.Body)
 	}
