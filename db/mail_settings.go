@@ -266,20 +266,7 @@ func checkMailSettings(m MailSettings, password string) error {
 // validHost accepts a host name (letters, digits, dots, hyphens) or an IP
 // address: no scheme, port, path or spaces.
 func validHost(h string) bool {
-	if net.ParseIP(strings.Trim(h, "[]")) != nil {
-		return true
-	}
-	for _, label := range strings.Split(h, ".") {
-		if label == "" || len(label) > 63 || label[0] == '-' || label[len(label)-1] == '-' {
-			return false
-		}
-		for _, r := range label {
-			if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-') {
-				return false
-			}
-		}
-	}
-	return true
+	return net.ParseIP(strings.Trim(h, "[]")) != nil || validDomain(h)
 }
 
 // MailState is what became of a queued mail, without its content: what a

@@ -3,7 +3,6 @@ package db
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"time"
 
 	"kadra/db/internal/sqlcdb"
@@ -73,21 +72,11 @@ func (d *DB) CheckNotifyLink(ctx context.Context, raw string) (NotifyLink, error
 	return NotifyLink{FullName: u.FullName, Email: u.Email, NewEmail: tok.Email}, nil
 }
 
+// liveNotifyToken is a usable notification-address link of a user who is
+// not blocked, or errTokenInvalid.
 func (d *DB) liveNotifyToken(ctx context.Context, q *sqlcdb.Queries, raw string) (sqlcdb.Token, sqlcdb.User, error) {
-	if raw == "" || len(raw) > 100 {
-		return sqlcdb.Token{}, sqlcdb.User{}, errTokenInvalid
-	}
-	tok, err := q.GetToken(ctx, sqlcdb.GetTokenParams{IDHash: hashSecret(raw), Kind: tokenNotifyEmail})
-	if errors.Is(err, sql.ErrNoRows) {
-		return tok, sqlcdb.User{}, errTokenInvalid
-	} else if err != nil {
-		return tok, sqlcdb.User{}, err
-	}
-	if tok.UsedAt.Valid || !tok.ExpiresAt.Valid || d.unix() >= tok.ExpiresAt.Int64 {
-		return tok, sqlcdb.User{}, errTokenInvalid
-	}
-	u, err := q.GetUser(ctx, tok.UserID)
-	if errors.Is(err, sql.ErrNoRows) || (err == nil && u.Status == StatusBlocked) {
+	tok, u, err := d.usableToken(ctx, q, tokenNotifyEmail, raw)
+	if err == nil && u.Status == StatusBlocked {
 		return tok, u, errTokenInvalid
 	}
 	return tok, u, err

@@ -243,10 +243,10 @@ func (d *DB) CheckToken(ctx context.Context, kind, raw string) (TokenInfo, error
 		ExpiresAt: time.Unix(tok.ExpiresAt.Int64, 0).UTC()}, nil
 }
 
-// liveToken returns a usable token of kind and its user, or errTokenInvalid.
-// An activation token needs an invited user, a reset token an active one.
-func (d *DB) liveToken(ctx context.Context, q *sqlcdb.Queries, kind, raw string) (sqlcdb.Token, sqlcdb.User, error) {
-	if (kind != mailActivation && kind != mailReset) || raw == "" || len(raw) > 100 {
+// usableToken returns an unused, unexpired token of kind and its user, or
+// errTokenInvalid; each kind adds what the user's state must be.
+func (d *DB) usableToken(ctx context.Context, q *sqlcdb.Queries, kind, raw string) (sqlcdb.Token, sqlcdb.User, error) {
+	if raw == "" || len(raw) > 100 {
 		return sqlcdb.Token{}, sqlcdb.User{}, errTokenInvalid
 	}
 	tok, err := q.GetToken(ctx, sqlcdb.GetTokenParams{IDHash: hashSecret(raw), Kind: kind})
@@ -261,7 +261,18 @@ func (d *DB) liveToken(ctx context.Context, q *sqlcdb.Queries, kind, raw string)
 	u, err := q.GetUser(ctx, tok.UserID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return tok, u, errTokenInvalid
-	} else if err != nil {
+	}
+	return tok, u, err
+}
+
+// liveToken returns a usable token of kind and its user, or errTokenInvalid.
+// An activation token needs an invited user, a reset token an active one.
+func (d *DB) liveToken(ctx context.Context, q *sqlcdb.Queries, kind, raw string) (sqlcdb.Token, sqlcdb.User, error) {
+	if kind != mailActivation && kind != mailReset {
+		return sqlcdb.Token{}, sqlcdb.User{}, errTokenInvalid
+	}
+	tok, u, err := d.usableToken(ctx, q, kind, raw)
+	if err != nil {
 		return tok, u, err
 	}
 	want := StatusActive

@@ -227,17 +227,7 @@ func (s *Server) auditExport(c echo.Context) error {
 		return []string{e.At.UTC().Format(time.RFC3339), l.Who, l.Name, auditTarget(tr, e), l.Sentence,
 			strings.Join(changes, "; "), e.IP}
 	})
-	if err != nil {
-		if w.started {
-			s.log.Warn("csv export stopped", "err", err, "request_id", requestID(c))
-			return nil
-		}
-		return err
-	}
-	if !w.started {
-		w.start()
-	}
-	return nil
+	return w.done(s, err)
 }
 
 // auditRecent is the end of the log about one user or group, on their page.

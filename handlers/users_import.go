@@ -240,9 +240,16 @@ func (s *Server) usersExport(c echo.Context) error {
 		return err
 	}
 	w := &lazyCSV{c: c, name: fmt.Sprintf("users-%s.csv", time.Now().UTC().Format("2006-01-02"))}
-	if err := s.db.ExportUsers(c.Request().Context(), actor(c), f, w); err != nil {
+	return w.done(s, s.db.ExportUsers(c.Request().Context(), actor(c), f, w))
+}
+
+// done ends an export: an error before the first byte is answered as an
+// error page; after it, the download is cut short and the error logged.
+// An empty export still sends its headers.
+func (w *lazyCSV) done(s *Server, err error) error {
+	if err != nil {
 		if w.started {
-			s.log.Warn("csv export stopped", "err", err, "request_id", requestID(c))
+			s.log.Warn("csv export stopped", "err", err, "request_id", requestID(w.c))
 			return nil
 		}
 		return err
