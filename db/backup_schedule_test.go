@@ -62,6 +62,10 @@ func TestScheduledBackup(t *testing.T) {
 	if s.LastError != "" || !strings.HasPrefix(filepath.Base(s.LastFile), "kadra-") {
 		t.Fatalf("schedule: %+v", s)
 	}
+	// R-OPS-2: each copy is verified, and the outcome kept for Settings.
+	if v := s.LastVerify; v == nil || !v.OK() || v.Path != s.LastFile || v.Users != 2 || v.Accounts != 1 {
+		t.Fatalf("verification of the last copy: %+v", v)
+	}
 	b, _ := os.ReadFile(s.LastFile)
 	if !strings.HasPrefix(string(b), "SQLite format 3") {
 		t.Fatal("the copy is not a database")
