@@ -38,6 +38,13 @@ type VerifyReport struct {
 type VerifyProblem struct {
 	Code   string `json:"code"`
 	Detail string `json:"detail"`
+	// For foreign_key: the row at fault, so the message reads in any language.
+	Table  string `json:"table,omitempty"`
+	Row    int64  `json:"row,omitempty"`
+	Parent string `json:"parent,omitempty"`
+	// For newer_schema: the file's schema version and this kadra's.
+	Schema int `json:"schema,omitempty"`
+	Binary int `json:"binary,omitempty"`
 }
 
 // The codes of VerifyProblem.
@@ -51,7 +58,10 @@ const (
 )
 
 // Msg is the problem for a person.
-func (p VerifyProblem) Msg() Msg { return M("verify.problem."+p.Code, "Detail", p.Detail) }
+func (p VerifyProblem) Msg() Msg {
+	return M("verify.problem."+p.Code, "Detail", p.Detail, "Table", p.Table, "Row", p.Row, "Parent", p.Parent,
+		"Schema", p.Schema, "Binary", p.Binary)
+}
 
 func (p VerifyProblem) String() string { return p.Code + ": " + p.Detail }
 
@@ -100,7 +110,9 @@ const verifyProblemLimit = 10
 // start.
 func Verify(ctx context.Context, path string) (VerifyReport, error) {
 	r := VerifyReport{Path: path, Binary: SchemaVersion()}
-	problem := func(code, detail string) { r.Problems = append(r.Problems, VerifyProblem{code, detail}) }
+	problem := func(code, detail string) {
+		r.Problems = append(r.Problems, VerifyProblem{Code: code, Detail: detail})
+	}
 	st, err := os.Stat(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		problem(VerifyMissing, "no such file")
@@ -139,11 +151,12 @@ func Verify(ctx context.Context, path string) (VerifyReport, error) {
 		return r, nil
 	}
 	if r.Schema > r.Binary {
-		problem(VerifyNewerSchema, fmt.Sprintf("the file has schema version %d, this kadra knows up to %d", r.Schema, r.Binary))
+		r.Problems = append(r.Problems, VerifyProblem{Code: VerifyNewerSchema, Schema: r.Schema, Binary: r.Binary,
+			Detail: fmt.Sprintf("the file has schema version %d, this kadra knows up to %d", r.Schema, r.Binary)})
 	}
 	for _, check := range []struct {
 		code, sql string
-		row       func(*sql.Rows) (string, error)
+		row       func(*sql.Rows) (*VerifyProblem, error)
 	}{
 		{VerifyIntegrity, "PRAGMA integrity_check", integrityRow},
 		{VerifyForeignKey, "PRAGMA foreign_key_check", foreignKeyRow},
@@ -152,11 +165,9 @@ func Verify(ctx context.Context, path string) (VerifyReport, error) {
 		if ctx.Err() != nil {
 			return r, ctx.Err()
 		}
+		r.Problems = append(r.Problems, found...)
 		if err != nil {
-			found = append(found, err.Error())
-		}
-		for _, f := range found {
-			problem(check.code, f)
+			problem(check.code, err.Error())
 		}
 	}
 	c, err := sqlcdb.New(conn).VerifyCounts(ctx)
@@ -218,44 +229,46 @@ func missingTables(ctx context.Context, conn *sql.DB) ([]string, error) {
 	return missing, nil
 }
 
-// pragmaRows runs a checking pragma and returns what each of its first
-// rows reports; a row that reports nothing wrong returns "".
-func pragmaRows(ctx context.Context, conn *sql.DB, query string, row func(*sql.Rows) (string, error)) ([]string, error) {
+// pragmaRows runs a checking pragma and returns the problems its first
+// rows report.
+func pragmaRows(ctx context.Context, conn *sql.DB, query string, row func(*sql.Rows) (*VerifyProblem, error)) ([]VerifyProblem, error) {
 	rows, err := conn.QueryContext(ctx, query)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var found []string
+	var found []VerifyProblem
 	for rows.Next() && len(found) < verifyProblemLimit {
-		s, err := row(rows)
+		p, err := row(rows)
 		if err != nil {
 			return found, err
 		}
-		if s != "" {
-			found = append(found, s)
+		if p != nil {
+			found = append(found, *p)
 		}
 	}
 	return found, rows.Err()
 }
 
-// integrityRow reads a row of integrity_check: "ok", or one thing wrong.
-func integrityRow(rows *sql.Rows) (string, error) {
+// integrityRow reads a row of integrity_check: "ok", or one thing wrong in
+// SQLite's words.
+func integrityRow(rows *sql.Rows) (*VerifyProblem, error) {
 	var s string
 	if err := rows.Scan(&s); err != nil || s == "ok" {
-		return "", err
+		return nil, err
 	}
-	return s, nil
+	return &VerifyProblem{Code: VerifyIntegrity, Detail: s}, nil
 }
 
 // foreignKeyRow reads a row of foreign_key_check: a row of a table that
 // refers to a missing row of another.
-func foreignKeyRow(rows *sql.Rows) (string, error) {
+func foreignKeyRow(rows *sql.Rows) (*VerifyProblem, error) {
 	var table, parent string
 	var rowid sql.NullInt64
 	var fkid int64
 	if err := rows.Scan(&table, &rowid, &parent, &fkid); err != nil {
-		return "", err
+		return nil, err
 	}
-	return fmt.Sprintf("row %d of %s refers to a missing row of %s", rowid.Int64, table, parent), nil
+	return &VerifyProblem{Code: VerifyForeignKey, Table: table, Row: rowid.Int64, Parent: parent,
+		Detail: fmt.Sprintf("row %d of %s refers to a missing row of %s", rowid.Int64, table, parent)}, nil
 }
