@@ -43,7 +43,8 @@ Usage:
   kadra [serve] [flags]                 serve the panel and API (default)
   kadra init --account NAME --owner-email E --owner-password P
                                         set up without the browser
-  kadra backup FILE                     write a consistent copy of the database
+  kadra backup FILE                     write a consistent copy of the database, then verify it
+  kadra verify [FILE]                   check a backup, snapshot or restored file (exit 1 on a problem)
   kadra token create --user E --name N  print a new API token once
   kadra token revoke --user E --name N  revoke it
   kadra user reset-password E [--password P]
@@ -77,6 +78,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = cmdInit(ctx, args, stdout, stderr)
 	case "backup":
 		err = cmdBackup(ctx, args, stdout, stderr)
+	case "verify":
+		err = cmdVerify(ctx, args, stdout, stderr)
 	case "token":
 		err = cmdToken(ctx, args, stdout, stderr)
 	case "user":
@@ -427,7 +430,8 @@ func cmdBackup(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	fmt.Fprintf(stdout, "Wrote %s.\n", out[0])
-	return nil
+	// A copy is trusted only once it has been read back (R-OPS-2).
+	return verifyFile(ctx, out[0], stdout)
 }
 
 func cmdToken(ctx context.Context, args []string, stdout, stderr io.Writer) error {

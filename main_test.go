@@ -323,6 +323,10 @@ func TestBackup(t *testing.T) {
 		if !strings.Contains(stdout, out) {
 			t.Errorf("stdout does not name the file: %q", stdout)
 		}
+		// R-OPS-2: the copy is verified once written.
+		if !strings.Contains(stdout, "Result:       OK") {
+			t.Errorf("the copy was not verified: %q", stdout)
+		}
 		d := openTestDB(t, out)
 		if _, err := d.Login(t.Context(), db.LoginInput{Email: ownerEmail, Password: ownerPassword, IP: "127.0.0.1"}); err != nil {
 			t.Errorf("the owner cannot sign in on the copy: %v", err)
@@ -355,7 +359,7 @@ func TestHelp(t *testing.T) {
 			if code != 0 {
 				t.Fatalf("exit %d", code)
 			}
-			for _, want := range []string{"Usage:", "serve", "init", "backup", "token create", "user reset-password", "version", "KADRA_DB"} {
+			for _, want := range []string{"Usage:", "serve", "init", "backup", "token create", "user reset-password", "verify", "version", "KADRA_DB"} {
 				if !strings.Contains(stdout, want) {
 					t.Errorf("help does not mention %q:\n%s", want, stdout)
 				}
@@ -381,6 +385,7 @@ func TestCommandHelp(t *testing.T) {
 		{[]string{"serve", "--help"}, []string{"db", "addr", "base-url", "log-format", "log-level", "session-idle", "session-max"}},
 		{[]string{"init", "--help"}, []string{"db", "account", "owner-email", "owner-password", "owner-name", "sip-domain", "time-zone"}},
 		{[]string{"backup", "--help"}, []string{"db"}},
+		{[]string{"verify", "--help"}, []string{"db"}},
 		{[]string{"token", "create", "--help"}, []string{"db", "user", "name"}},
 		{[]string{"token", "--help"}, []string{"db", "user", "name"}},
 		{[]string{"user", "reset-password", "--help"}, []string{"db", "password"}},
@@ -482,5 +487,17 @@ func TestCommandFilesOwnerOnly(t *testing.T) {
 		if st.Mode().Perm() != 0o600 {
 			t.Errorf("%s: mode %04o, want 0600", p, st.Mode().Perm())
 		}
+	}
+}
+
+// R-OPS-2: "kadra verify" without a file checks the --db file; two files
+// are refused.
+func TestVerifyDefaultsToDB(t *testing.T) {
+	path := initDB(t)
+	if code, stdout, stderr := cli(t, "verify", "--db", path); code != 0 || !strings.Contains(stdout, "File:         "+path) {
+		t.Fatalf("exit %d: %s%s", code, stdout, stderr)
+	}
+	if code, _, _ := cli(t, "verify", path, path); code != 1 {
+		t.Fatalf("two files: exit %d, want 1", code)
 	}
 }

@@ -3,7 +3,9 @@ package db
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -25,6 +27,9 @@ type BackupSchedule struct {
 	LastAt    time.Time `form:"-" json:"last_at"`
 	LastFile  string    `form:"-" json:"last_file"`
 	LastError string    `form:"-" json:"last_error"`
+	// LastVerify is the verification of the last copy (R-OPS-2); nil
+	// before the first copy, or when the copy could not be written.
+	LastVerify *VerifyReport `form:"-" json:"last_verify"`
 }
 
 const (
@@ -34,6 +39,7 @@ const (
 	settingBackupLast  = "backup.last_at"
 	settingBackupFile  = "backup.last_file"
 	settingBackupError = "backup.last_error"
+	settingBackupCheck = "backup.last_verify" // a VerifyReport as JSON
 	backupPrefix       = "kadra-"
 )
 
@@ -50,7 +56,7 @@ func (d *DB) BackupSchedule(ctx context.Context) (BackupSchedule, error) {
 	var err error
 	vals := map[string]string{}
 	for _, k := range []string{settingBackupDir, settingBackupKeep, settingBackupEvery, settingBackupLast,
-		settingBackupFile, settingBackupError} {
+		settingBackupFile, settingBackupError, settingBackupCheck} {
 		if vals[k], err = get(k); err != nil {
 			return s, err
 		}
@@ -66,6 +72,13 @@ func (d *DB) BackupSchedule(ctx context.Context) (BackupSchedule, error) {
 	}
 	if last, err := strconv.ParseInt(vals[settingBackupLast], 10, 64); err == nil && last > 0 {
 		s.LastAt = time.Unix(last, 0).UTC()
+	}
+	if v := vals[settingBackupCheck]; v != "" {
+		var r VerifyReport
+		if err := json.Unmarshal([]byte(v), &r); err != nil {
+			return s, fmt.Errorf("setting %s: %w", settingBackupCheck, err)
+		}
+		s.LastVerify = &r
 	}
 	return s, nil
 }
@@ -131,9 +144,12 @@ func writableDir(dir string) error {
 }
 
 // RunScheduledBackup takes the scheduled backup when one is due: a copy
-// named kadra-YYYYMMDD-HHMMSS.db in the folder, then the oldest of kadra's
-// copies there beyond Keep are deleted. The outcome is kept for the
-// Settings page and audited. Returns whether a backup was attempted.
+// named kadra-YYYYMMDD-HHMMSS.db in the folder, verified (R-OPS-2), then
+// the oldest of kadra's copies there beyond Keep are deleted. A copy that
+// fails verification deletes none: the older copies may be the only good
+// ones. The outcome and the verification are kept for the Settings page
+// and audited. Returns whether a backup was attempted, and an error when
+// it failed or its copy did not verify.
 func (d *DB) RunScheduledBackup(ctx context.Context) (bool, error) {
 	s, err := d.BackupSchedule(ctx)
 	if err != nil || s.Dir == "" {
@@ -144,28 +160,41 @@ func (d *DB) RunScheduledBackup(ctx context.Context) (bool, error) {
 		return false, nil
 	}
 	name := filepath.Join(s.Dir, backupPrefix+now.Format("20060102-150405")+".db")
+	check := ""
 	runErr := d.Backup(ctx, name)
+	var verifyErr error
 	if runErr == nil {
+		var r VerifyReport
+		if r, runErr = Verify(ctx, name); runErr == nil {
+			b, _ := json.Marshal(r)
+			check, verifyErr = string(b), r.Err()
+		}
+	}
+	if runErr == nil && verifyErr == nil {
 		runErr = pruneBackups(s.Dir, s.Keep)
 	}
 	msg := ""
 	if runErr != nil {
 		msg = runErr.Error()
 	}
+	after := map[string]string{"error": msg}
+	if verifyErr != nil {
+		after["verify"] = verifyErr.Error()
+	}
 	err = d.update(ctx, System(), func(t *tx) ([]change, error) {
 		for k, val := range map[string]string{settingBackupLast: strconv.FormatInt(now.Unix(), 10),
-			settingBackupFile: name, settingBackupError: msg} {
+			settingBackupFile: name, settingBackupError: msg, settingBackupCheck: check} {
 			if err := t.SetSetting(ctx, sqlcdb.SetSettingParams{Key: k, Value: val}); err != nil {
 				return nil, err
 			}
 		}
 		return one(change{Action: "backup.scheduled", TargetType: "database", TargetLabel: name,
-			After: map[string]string{"error": msg}}), nil
+			After: after}), nil
 	})
 	if err != nil {
 		return true, err
 	}
-	return true, runErr
+	return true, errors.Join(runErr, verifyErr)
 }
 
 // pruneBackups deletes kadra's oldest copies in dir beyond keep; other

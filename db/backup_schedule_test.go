@@ -62,8 +62,44 @@ func TestScheduledBackup(t *testing.T) {
 	if s.LastError != "" || !strings.HasPrefix(filepath.Base(s.LastFile), "kadra-") {
 		t.Fatalf("schedule: %+v", s)
 	}
+	// R-OPS-2: each copy is verified, and the outcome kept for Settings.
+	if v := s.LastVerify; v == nil || !v.OK() || v.Path != s.LastFile || v.Users != 2 || v.Accounts != 1 {
+		t.Fatalf("verification of the last copy: %+v", v)
+	}
 	b, _ := os.ReadFile(s.LastFile)
 	if !strings.HasPrefix(string(b), "SQLite format 3") {
 		t.Fatal("the copy is not a database")
+	}
+}
+
+// R-OPS-2: a scheduled copy that fails verification is reported, kept for
+// Settings, and deletes none of the older copies. The damage is real: a
+// row whose account is gone, written past the foreign keys by another
+// program, which VACUUM INTO copies faithfully.
+func TestScheduledBackupVerifyFails(t *testing.T) {
+	ctx := context.Background()
+	clock := dbtest.NewClock()
+	d, owner := dbtest.SetupDB(t, dbtest.OpenWith(t, db.Options{Now: clock.Now}))
+	dbtest.AddUser(t, d, owner, "a@example.pl")
+	dir := t.TempDir()
+	if err := d.SetBackupSchedule(ctx, owner, db.BackupSchedule{Dir: dir, Keep: 1, EveryHours: 1}); err != nil {
+		t.Fatal(err)
+	}
+	if ran, err := d.RunScheduledBackup(ctx); !ran || err != nil {
+		t.Fatalf("good run: %v %v", ran, err)
+	}
+	good, _ := d.BackupSchedule(ctx)
+	alter(t, d.Path(), "UPDATE users SET account_id = 999 WHERE email = 'a@example.pl'")
+	clock.Advance(61 * time.Minute)
+	ran, err := d.RunScheduledBackup(ctx)
+	if !ran || err == nil || !strings.Contains(err.Error(), db.VerifyForeignKey) {
+		t.Fatalf("bad run: %v %v", ran, err)
+	}
+	s, _ := d.BackupSchedule(ctx)
+	if v := s.LastVerify; v == nil || v.OK() || v.Problems[0].Code != db.VerifyForeignKey || s.LastFile == good.LastFile {
+		t.Fatalf("verification of the bad copy: %+v", v)
+	}
+	if _, err := os.Stat(good.LastFile); err != nil {
+		t.Fatalf("the good copy was pruned after a bad one (keep 1): %v", err)
 	}
 }

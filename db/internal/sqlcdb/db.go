@@ -627,6 +627,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.usersPresentingStmt, err = db.PrepareContext(ctx, usersPresenting); err != nil {
 		return nil, fmt.Errorf("error preparing query UsersPresenting: %w", err)
 	}
+	if q.verifyCountsStmt, err = db.PrepareContext(ctx, verifyCounts); err != nil {
+		return nil, fmt.Errorf("error preparing query VerifyCounts: %w", err)
+	}
 	if q.voidUserLinksStmt, err = db.PrepareContext(ctx, voidUserLinks); err != nil {
 		return nil, fmt.Errorf("error preparing query VoidUserLinks: %w", err)
 	}
@@ -1640,6 +1643,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing usersPresentingStmt: %w", cerr)
 		}
 	}
+	if q.verifyCountsStmt != nil {
+		if cerr := q.verifyCountsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing verifyCountsStmt: %w", cerr)
+		}
+	}
 	if q.voidUserLinksStmt != nil {
 		if cerr := q.voidUserLinksStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing voidUserLinksStmt: %w", cerr)
@@ -1885,6 +1893,7 @@ type Queries struct {
 	userLicensesStmt              *sql.Stmt
 	userStatusCountsStmt          *sql.Stmt
 	usersPresentingStmt           *sql.Stmt
+	verifyCountsStmt              *sql.Stmt
 	voidUserLinksStmt             *sql.Stmt
 }
 
@@ -2093,6 +2102,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		userLicensesStmt:              q.userLicensesStmt,
 		userStatusCountsStmt:          q.userStatusCountsStmt,
 		usersPresentingStmt:           q.usersPresentingStmt,
+		verifyCountsStmt:              q.verifyCountsStmt,
 		voidUserLinksStmt:             q.voidUserLinksStmt,
 	}
 }
