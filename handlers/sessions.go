@@ -44,10 +44,13 @@ func (s *Server) usersSessionsEnd(c echo.Context, id int64) (db.Msg, error) {
 // tokensPage is the owner's list of every API token (R-MFA-6).
 type tokensPage struct {
 	Result db.Page[db.InstallationToken]
-	List   list
 }
 
 func (tokensPage) nav() string { return "settings" }
+
+func (p tokensPage) List() list {
+	return list{Path: "/tokens", Page: p.Result.Page, Pages: p.Result.Pages()}
+}
 
 func (s *Server) tokensList(c echo.Context) error {
 	var q db.TokensQuery
@@ -58,8 +61,7 @@ func (s *Server) tokensList(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.render(c, http.StatusOK, "tokens", tokensPage{Result: res,
-		List: list{Path: "/tokens", Page: res.Page, Pages: res.Pages()}})
+	return s.render(c, http.StatusOK, "tokens", tokensPage{Result: res})
 }
 
 func (s *Server) tokensRevoke(c echo.Context) error {
