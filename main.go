@@ -447,6 +447,7 @@ func cmdToken(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	f := newFlags("token "+sub, stderr, synopsis)
 	user := f.String("user", "", "e-mail of the user the token acts as")
 	name := f.String("name", "", "a name to recognise the token by")
+	days := f.Int("expires-days", 0, "days the token works: 30, 90 or 365; 0 until revoked")
 	if err := f.parse(args[1:]); err != nil {
 		return err
 	}
@@ -462,7 +463,7 @@ func cmdToken(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fmt.Fprintf(stdout, "Revoked the token %q of %s.\n", *name, *user)
 		return nil
 	}
-	tok, err := d.CreateAPIToken(ctx, db.System(), *user, *name)
+	tok, err := d.CreateAPIToken(ctx, db.System(), *user, db.TokenInput{Name: *name, ExpiresDays: *days})
 	if err != nil {
 		return err
 	}

@@ -21,6 +21,7 @@ func AuditCatalogue() []AuditObject {
 			"user.activation_mail", "user.activate", "user.reset_mail",
 			"user.password_reset_request", "user.password_reset", "user.password_change",
 			"user.password_reset_cli", "user.login", "user.logout", "user.sign_out_everywhere",
+			"user.session_end", "user.sessions_end_others", "user.sessions_end",
 			"user.impersonate", "user.impersonate_end", "token.create", "token.revoke"}},
 		{Object: "group", Types: []string{"group"}, Actions: []string{"group.create", "group.update", "group.delete"}},
 		{Object: "role", Types: []string{"role"}, Actions: []string{"role.create", "role.update", "role.delete"}},

@@ -142,7 +142,7 @@ func BenchmarkPermissionCheck(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	tok, err := d.CreateAPIToken(ctx, db.System(), "bench@example.pl", "bench")
+	tok, err := d.CreateAPIToken(ctx, db.System(), "bench@example.pl", db.TokenInput{Name: "bench"})
 	if err != nil {
 		b.Fatal(err)
 	}

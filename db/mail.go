@@ -22,6 +22,7 @@ const (
 	mailTest          = "test"           // Settings → Poczta's test message (R-MAIL-1)
 	mailNotifyConfirm = "notify_confirm" // to a new notification address, with its link
 	mailNotifyChanged = "notify_changed" // to the old one, once it changed
+	mailSessionsEnded = "sessions_ended" // an admin signed the user out (R-MFA-4)
 )
 
 // DefaultMailLang is the language of mail caused by an actor without one
@@ -38,7 +39,7 @@ var mailTemplates = parseMailTemplates()
 
 func parseMailTemplates() map[string]*template.Template {
 	out := map[string]*template.Template{}
-	for _, kind := range []string{mailActivation, mailReset, mailTest, mailNotifyConfirm, mailNotifyChanged} {
+	for _, kind := range []string{mailActivation, mailReset, mailTest, mailNotifyConfirm, mailNotifyChanged, mailSessionsEnded} {
 		for _, lang := range []string{"pl", "en"} {
 			name := kind + "." + lang
 			t := template.Must(template.New(name).Funcs(template.FuncMap{"hours": hoursIn(lang)}).
@@ -59,6 +60,7 @@ type mailData struct {
 	Hours   int // how long the link works
 	// NewEmail is the notification address being confirmed or just set.
 	NewEmail string
+	Count    int // how many sessions an admin ended
 }
 
 // renderMail returns the subject and body of a mail of kind in lang.

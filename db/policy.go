@@ -40,6 +40,11 @@ const (
 	ActDelete        UserAct = "delete"      // delete (R-USER-9)
 	ActResetPassword UserAct = "reset"       // reset link or activation mail (R-USER-12)
 	ActImpersonate   UserAct = "impersonate" // log in as (R-USER-14)
+	// ActEndSessions sees and ends a user's sessions (R-MFA-4). It needs
+	// users.block: ending sessions is the lighter half of a block (the
+	// user may sign in again), and whoever may shut a user out may also
+	// sign them out; seeing where someone signs in from goes with it.
+	ActEndSessions UserAct = "end_sessions"
 )
 
 // actRule is what an act needs: a permission check, and whether an actor
@@ -73,6 +78,7 @@ var actRules = map[UserAct]actRule{
 	ActDelete:        {need: needAny(PermUsersDelete)},
 	ActResetPassword: {need: needAny(PermUsersManage)},
 	ActImpersonate:   {need: needAny(PermUsersImpersonate)},
+	ActEndSessions:   {need: needAny(PermUsersBlock)},
 }
 
 // requireAct checks only the permission of an act: for the start of a
@@ -261,6 +267,9 @@ func requireOwnerOrSystem(a Actor) error {
 // pages that offer only what the policy allows (hiding is never the guard).
 type UserActs struct {
 	Edit, Block, Unblock, Delete, Reset, Impersonate, Access, Seats bool
+	// Sessions: the user page lists the user's sessions and ends them
+	// (R-MFA-4); not a row-menu act, so Any leaves it out.
+	Sessions bool
 }
 
 // Any reports whether the menu has anything to offer.
@@ -288,6 +297,7 @@ func (d *DB) UserActions(ctx context.Context, a Actor, id int64) (UserActs, erro
 		Impersonate: u.Status == StatusActive && a.ImpersonatorID == 0 && may(ActImpersonate),
 		Access:      a.HomeIsMain && u.AccountID == a.HomeAccountID && may(ActAccess),
 		Seats:       may(ActSeat),
+		Sessions:    may(ActEndSessions),
 	}, nil
 }
 

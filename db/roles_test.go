@@ -343,7 +343,7 @@ func TestPermissionRemovedActsAtOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	token, err := d.CreateAPIToken(ctx, db.System(), "org@example.pl", "t")
+	token, err := d.CreateAPIToken(ctx, db.System(), "org@example.pl", db.TokenInput{Name: "t"})
 	if err != nil {
 		t.Fatal(err)
 	}

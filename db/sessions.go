@@ -229,9 +229,11 @@ func (d *DB) SessionActor(ctx context.Context, raw, ip string) (Actor, error) {
 		return Actor{}, Errorf(EFORBIDDEN, "account.access_withdrawn")
 	}
 	a.SessionHash, a.IP = hash, ip
-	if now.Sub(time.Unix(s.LastSeenAt, 0)) > touchEvery {
+	// Last-seen is written at most once a minute per session (R-MFA-4), so
+	// that a page's requests cost reads only.
+	if now.Sub(time.Unix(s.LastSeenAt, 0)) >= touchEvery {
 		if err := sqlcdb.New(d.write).TouchSession(ctx, sqlcdb.TouchSessionParams{
-			IDHash: hash, LastSeenAt: now.Unix()}); err != nil {
+			IDHash: hash, LastSeenAt: now.Unix(), Ip: ip}); err != nil {
 			return Actor{}, err
 		}
 	}
@@ -309,6 +311,9 @@ type PasswordChange struct {
 	Current string `form:"current_password" json:"current_password"`
 	New     string `form:"new_password" json:"new_password"`
 	Confirm string `form:"new_password_confirm" json:"-"` // the form's; the API asks none (R-API-1)
+	// RevokeTokens also revokes every API token of the user (R-MFA-6): a
+	// password changed because it leaked may have leaked with them.
+	RevokeTokens bool `form:"revoke_tokens" json:"revoke_tokens"`
 }
 
 // ChangeOwnPassword sets the actor's password after checking the current
@@ -349,8 +354,17 @@ func (d *DB) ChangeOwnPassword(ctx context.Context, a Actor, in PasswordChange) 
 		}
 		n, err := t.DeleteUserSessionsExcept(ctx, sqlcdb.DeleteUserSessionsExceptParams{
 			UserID: a.UserID, KeepIDHash: a.SessionHash})
+		if err != nil {
+			return nil, err
+		}
+		after := map[string]int64{"other_sessions_ended": n}
+		if in.RevokeTokens {
+			if after["tokens_revoked"], err = t.DeleteUserAPITokens(ctx, a.UserID); err != nil {
+				return nil, err
+			}
+		}
 		return one(change{Action: "user.password_change", TargetType: "user", TargetID: a.UserID,
-			TargetLabel: a.Email, After: map[string]int64{"other_sessions_ended": n}}), err
+			TargetLabel: a.Email, After: after}), nil
 	})
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"slices"
 	"strings"
 	"time"
 
@@ -12,15 +13,30 @@ import (
 
 const apiTokenPrefix = "kadra_"
 
+// TokenInput is a new API token: its name, and how many days it works
+// (0: until revoked). TokenLifetimes are the choices the form offers.
+type TokenInput struct {
+	Name        string `form:"name" json:"name"`
+	ExpiresDays int    `form:"expires_days" json:"expires_days"`
+}
+
+// TokenLifetimes are the lifetimes, in days, a token may be given (R-MFA-6);
+// 0 is "no expiry".
+var TokenLifetimes = []int{30, 90, 365, 0}
+
 // CreateAPIToken creates a bearer token for the user with the given e-mail
 // and returns it; only its hash is stored, so it cannot be shown again.
+// With in.ExpiresDays it stops working that many days from now (R-MFA-6).
 // A user may create tokens for themselves, except while an admin acts as
 // them (R-SEC-9); only the operator at the command line (System) creates
 // one for another user. Returns EFORBIDDEN otherwise.
-func (d *DB) CreateAPIToken(ctx context.Context, a Actor, email, name string) (string, error) {
-	name = strings.TrimSpace(name)
+func (d *DB) CreateAPIToken(ctx context.Context, a Actor, email string, in TokenInput) (string, error) {
+	name := strings.TrimSpace(in.Name)
 	var v ValidationError
 	checkName(&v, "name", name, 100)
+	if !slices.Contains(TokenLifetimes, in.ExpiresDays) {
+		v.Add("expires_days", M("token.expiry_invalid"))
+	}
 	if err := v.Err(); err != nil {
 		return "", err
 	}
@@ -47,11 +63,18 @@ func (d *DB) CreateAPIToken(ctx context.Context, a Actor, email, name string) (s
 	if err != nil {
 		return "", err
 	}
+	now := d.now()
+	var expires sql.NullInt64
+	after := map[string]any{"name": name}
+	if in.ExpiresDays > 0 {
+		expires = sql.NullInt64{Int64: now.AddDate(0, 0, in.ExpiresDays).Unix(), Valid: true}
+		after["expires_days"] = in.ExpiresDays
+	}
 	err = d.update(ctx, a, func(t *tx) ([]change, error) {
 		err := t.CreateToken(ctx, sqlcdb.CreateTokenParams{IDHash: hash, UserID: u.ID, Kind: "api",
-			Name: name, CreatedAt: d.unix()})
+			Name: name, CreatedAt: now.Unix(), ExpiresAt: expires})
 		return one(change{Action: "token.create", TargetType: "user", TargetID: u.ID,
-			TargetLabel: u.Email, AccountID: u.AccountID, After: map[string]string{"name": name}}), err
+			TargetLabel: u.Email, AccountID: u.AccountID, After: after}), err
 	})
 	return raw, err
 }
@@ -82,9 +105,11 @@ func (d *DB) TokenActor(ctx context.Context, raw, ip string) (Actor, error) {
 		return Actor{}, err
 	}
 	a.IP = ip
-	if !tok.LastUsedAt.Valid || now.Sub(time.Unix(tok.LastUsedAt.Int64, 0)) > touchEvery {
+	// Last use is written at most once a minute per token, like a session's
+	// last-seen (R-MFA-6, R-MFA-4).
+	if !tok.LastUsedAt.Valid || now.Sub(time.Unix(tok.LastUsedAt.Int64, 0)) >= touchEvery {
 		if err := sqlcdb.New(d.write).TouchToken(ctx, sqlcdb.TouchTokenParams{IDHash: hash,
-			LastUsedAt: sql.NullInt64{Int64: now.Unix(), Valid: true}}); err != nil {
+			LastUsedAt: sql.NullInt64{Int64: now.Unix(), Valid: true}, LastUsedIp: truncate(ip, 100)}); err != nil {
 			return Actor{}, err
 		}
 	}
@@ -97,6 +122,9 @@ type APIToken struct {
 	Name       string     `json:"name"`
 	CreatedAt  time.Time  `json:"created_at"`
 	LastUsedAt *time.Time `json:"last_used_at"`
+	LastUsedIP string     `json:"last_used_ip"`
+	ExpiresAt  *time.Time `json:"expires_at"` // nil: until revoked
+	Expired    bool       `json:"expired"`
 }
 
 // MyAPITokens lists the actor's own API tokens, newest first.
@@ -110,7 +138,7 @@ func (d *DB) MyAPITokens(ctx context.Context, a Actor) ([]APIToken, error) {
 	}
 	out := make([]APIToken, len(rows))
 	for i, r := range rows {
-		out[i] = APIToken{ID: r.IDHash, Name: r.Name, CreatedAt: unixTime(r.CreatedAt), LastUsedAt: unixTimePtr(r.LastUsedAt)}
+		out[i] = apiToken(d.now(), r.IDHash, r.Name, r.CreatedAt, r.ExpiresAt, r.LastUsedAt, r.LastUsedIp)
 	}
 	return out, nil
 }
@@ -153,4 +181,9 @@ func (d *DB) RevokeAPITokenByName(ctx context.Context, a Actor, email, name stri
 		return one(change{Action: "token.revoke", TargetType: "user", TargetID: u.ID, TargetLabel: u.Email,
 			AccountID: u.AccountID, Before: map[string]string{"name": tok.Name}}), err
 	})
+}
+
+func apiToken(now time.Time, id, name string, created int64, expires, lastUsed sql.NullInt64, ip string) APIToken {
+	return APIToken{ID: id, Name: name, CreatedAt: unixTime(created), LastUsedAt: unixTimePtr(lastUsed),
+		LastUsedIP: ip, ExpiresAt: unixTimePtr(expires), Expired: expires.Valid && now.Unix() >= expires.Int64}
 }

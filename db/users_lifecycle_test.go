@@ -19,7 +19,7 @@ func TestBlockUser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tok, _ := d.CreateAPIToken(ctx, db.System(), u.Email, "t")
+	tok, _ := d.CreateAPIToken(ctx, db.System(), u.Email, db.TokenInput{Name: "t"})
 	t.Run("OK", func(t *testing.T) {
 		b, err := d.BlockUser(ctx, owner, u.ID)
 		if err != nil || b.Status != db.StatusBlocked {

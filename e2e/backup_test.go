@@ -59,7 +59,7 @@ func TestBackupWhileWriting(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer d.Close()
-	firstToken, err := d.CreateAPIToken(ctx, db.System(), ownerEmail, "before the backup")
+	firstToken, err := d.CreateAPIToken(ctx, db.System(), ownerEmail, db.TokenInput{Name: "before the backup"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,7 +82,7 @@ func TestBackupWhileWriting(t *testing.T) {
 			if i%10 == 9 {
 				_, err = d.Login(ctx, db.LoginInput{Email: ownerEmail, Password: ownerPassword, IP: "127.0.0.1"})
 			} else {
-				_, err = d.CreateAPIToken(ctx, db.System(), ownerEmail, fmt.Sprintf("load %d", i))
+				_, err = d.CreateAPIToken(ctx, db.System(), ownerEmail, db.TokenInput{Name: fmt.Sprintf("load %d", i)})
 				if err == nil {
 					tokensMade.Add(1)
 				}

@@ -18,7 +18,7 @@ import (
 func BenchmarkAPIGetUser(b *testing.B) {
 	d, owner := dbtest.Setup(b)
 	u := dbtest.AddUser(b, d, owner, "anna@example.pl")
-	tok, err := d.CreateAPIToken(context.Background(), db.System(), "owner@example.pl", "bench")
+	tok, err := d.CreateAPIToken(context.Background(), db.System(), "owner@example.pl", db.TokenInput{Name: "bench"})
 	if err != nil {
 		b.Fatal(err)
 	}

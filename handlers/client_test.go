@@ -210,7 +210,7 @@ func (a *app) apiHeaders(method, path, token string, headers map[string]string, 
 func (a *app) token(email string) string {
 	a.t.Helper()
 	a.tokens++ // token names are unique per user
-	tok, err := a.db.CreateAPIToken(context.Background(), db.System(), email, fmt.Sprintf("test %d", a.tokens))
+	tok, err := a.db.CreateAPIToken(context.Background(), db.System(), email, db.TokenInput{Name: fmt.Sprintf("test %d", a.tokens)})
 	if err != nil {
 		a.t.Fatal(err)
 	}

@@ -44,6 +44,7 @@ var (
 	actDelete   = hAct{"delete", []db.Permission{db.PermUsersDelete}, false}
 	actReset    = hAct{"reset password", []db.Permission{db.PermUsersManage}, false}
 	actImp      = hAct{"impersonate", []db.Permission{db.PermUsersImpersonate}, false}
+	actSessions = hAct{"end sessions", []db.Permission{db.PermUsersBlock}, false}
 )
 
 // notUserRoutes change no existing user, or only the actor through their
@@ -63,6 +64,9 @@ var notUserRoutes = map[string]string{
 	"POST /profile/sign-out-everywhere":          "one's own profile",
 	"POST /profile/tokens":                       "one's own profile (R-SEC-9 tests it)",
 	"POST /profile/tokens/revoke":                "one's own profile (R-SEC-9 tests it)",
+	"POST /profile/sessions/end":                 "one's own sessions only (TestEndOwnSessions)",
+	"POST /profile/sessions/end-others":          "one's own sessions only (TestEndOwnSessions)",
+	"POST /tokens/revoke":                        "any API token, owner only (R-MFA-6, TestOwnerTokens)",
 	"POST /api/v1/me/password":                   "one's own profile",
 	"POST /impersonation/stop":                   "ends one's own log-in-as",
 	"POST /settings/password-policy":             "installation settings, owner only",
@@ -348,6 +352,8 @@ func (w *hWorld) snapshot(t *testing.T, id int64) string {
 			}
 		}
 	}
+	sessions, _ := w.a.db.UserSessions(ctx, w.owner, id)
+	fmt.Fprintf(&b, "sessions %d\n", len(sessions))
 	mail, _ := w.a.db.ListOutbox(ctx, w.owner, db.OutboxQuery{Q: d.Email})
 	fmt.Fprintf(&b, "mail %d\n", mail.Total)
 	return b.String()
@@ -422,6 +428,14 @@ func blockFirst(w *hWorld, t *testing.T, u db.User) {
 	}
 }
 
+// signInFirst gives a fresh target a session to end.
+func signInFirst(w *hWorld, t *testing.T, u db.User) {
+	if _, err := w.a.db.Login(context.Background(), db.LoginInput{Email: u.Email, Password: dbtest.OwnerPassword,
+		IP: "192.0.2.7", UserAgent: "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0"}); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func seatFirst(w *hWorld, t *testing.T, u db.User) {
 	if _, err := w.a.db.AssignLicense(context.Background(), w.owner, w.license, u.ID); err != nil {
 		t.Fatal(err)
@@ -453,6 +467,7 @@ var userRoutes = map[string]hRoute{
 	"POST /users/:id/unblock":        {act: actUnblock, prepare: blockFirst, send: post("/users/%d/unblock")},
 	"POST /users/:id/delete":         {act: actDelete, send: post("/users/%d/delete")},
 	"POST /users/:id/reset-password": {act: actReset, send: post("/users/%d/reset-password")},
+	"POST /users/:id/sessions/end":   {act: actSessions, prepare: signInFirst, send: post("/users/%d/sessions/end")},
 	"POST /users/:id/impersonate": {act: actImp, sessionOnly: true, send: func(w *hWorld, t *testing.T, x *hActor, u db.User) int {
 		st := w.form(t, x, fmt.Sprintf("/users/%d/impersonate", u.ID), nil)
 		if st == http.StatusSeeOther {
@@ -667,7 +682,7 @@ func TestImpersonationCreatesNothingLasting(t *testing.T) {
 	ctx := context.Background()
 	imp := w.actors[5]
 	victim := dbtest.Login(t, w.a.db, imp.user.Email, dbtest.OwnerPassword)
-	if _, err := w.a.db.CreateAPIToken(ctx, victim, victim.Email, "own"); err != nil {
+	if _, err := w.a.db.CreateAPIToken(ctx, victim, victim.Email, db.TokenInput{Name: "own"}); err != nil {
 		t.Fatal(err)
 	}
 	imp.web.get("/profile")

@@ -16,7 +16,10 @@ type profileExtra struct {
 	Tokens     []db.APIToken
 	NewToken   string // shown once, right after it was made
 	TokenName  string
+	TokenDays  int
 	TokenError string
+	Lifetimes  []int
+	Sessions   []db.Session
 }
 
 // profileForm is what the profile page's forms keep: the details form's
@@ -53,7 +56,12 @@ func (s *Server) profilePage(c echo.Context, f formPage[profileForm]) (formPage[
 	if err != nil {
 		return f, err
 	}
-	f.Extra, f.active = profileExtra{Me: me, Pending: pending, Zone: zone, Policy: policy.Rules(), Tokens: tokens}, "profile"
+	sessions, err := s.db.MySessions(ctx, actor(c))
+	if err != nil {
+		return f, err
+	}
+	f.Extra, f.active = profileExtra{Me: me, Pending: pending, Zone: zone, Policy: policy.Rules(), Tokens: tokens,
+		Lifetimes: db.TokenLifetimes, TokenDays: db.TokenLifetimes[1], Sessions: sessions}, "profile"
 	return f, nil
 }
 
@@ -120,8 +128,11 @@ func (s *Server) profileSignOutEverywhere(c echo.Context) error {
 // this answer only.
 func (s *Server) profileTokenCreate(c echo.Context) error {
 	a := actor(c)
-	name := c.FormValue("name")
-	raw, err := s.db.CreateAPIToken(c.Request().Context(), a, a.Email, name)
+	var in db.TokenInput
+	if err := bindForm(c, &in); err != nil {
+		return err
+	}
+	raw, err := s.db.CreateAPIToken(c.Request().Context(), a, a.Email, in)
 	f, perr := s.profilePage(c, formPage[profileForm]{})
 	if perr != nil {
 		return perr
@@ -132,7 +143,7 @@ func (s *Server) profileTokenCreate(c echo.Context) error {
 		if !ok {
 			return err
 		}
-		x.TokenName, x.TokenError = name, r.Text()
+		x.TokenName, x.TokenDays, x.TokenError = in.Name, in.ExpiresDays, r.Text()
 		f.Extra = x
 		return s.render(c, r.Status, "profile", f)
 	}

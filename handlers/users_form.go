@@ -175,6 +175,8 @@ type userShowPage struct {
 	Row     db.UserRow
 	Acts    db.UserActs
 	Audit   *auditRecent // nil without audit.view
+	// Sessions are the user's live sessions, when the actor may end them.
+	Sessions []db.Session
 }
 
 func (userShowPage) nav() string { return "users" }
@@ -195,6 +197,11 @@ func (s *Server) usersShow(c echo.Context) error {
 	}
 	p := userShowPage{U: u, Secrets: s.secrets.take(a.SessionHash, c.QueryParam("shown")),
 		Row: db.UserRow{User: u.User, Extension: u.Extension}, Acts: acts}
+	if acts.Sessions {
+		if p.Sessions, err = s.db.UserSessions(c.Request().Context(), a, id); err != nil {
+			return err
+		}
+	}
 	if p.Audit, err = s.recentAudit(c, "user", id); err != nil {
 		return err
 	}

@@ -5,7 +5,9 @@ VALUES (sqlc.arg(id_hash), sqlc.arg(user_id), sqlc.arg(acting_account_id), sqlc.
         sqlc.arg(created_at), sqlc.arg(created_at), sqlc.arg(expires_at), sqlc.arg(ip), sqlc.arg(user_agent));
 
 -- name: TouchSession :exec
-UPDATE sessions SET last_seen_at = sqlc.arg(last_seen_at) WHERE id_hash = sqlc.arg(id_hash);
+-- At most once a minute per session (touchEvery): the address follows the
+-- client, so that the list of sessions shows where each was last seen.
+UPDATE sessions SET last_seen_at = sqlc.arg(last_seen_at), ip = sqlc.arg(ip) WHERE id_hash = sqlc.arg(id_hash);
 
 -- name: DeleteSession :exec
 DELETE FROM sessions WHERE id_hash = sqlc.arg(id_hash);
@@ -56,3 +58,15 @@ JOIN users u ON u.id = s.user_id
 JOIN roles r ON r.id = u.role_id
 JOIN accounts a ON a.id = u.account_id
 WHERE s.id_hash = sqlc.arg(id_hash);
+
+-- name: ListUserSessions :many
+-- A user's live sessions, the most recently seen first (R-MFA-4).
+SELECT s.id_hash, s.created_at, s.last_seen_at, s.ip, s.user_agent,
+       CAST(coalesce(i.email, '') AS TEXT) AS impersonator_email
+FROM sessions s
+LEFT JOIN users i ON i.id = s.impersonator_id
+WHERE s.user_id = sqlc.arg(user_id) AND s.expires_at > sqlc.arg(now) AND s.last_seen_at >= sqlc.arg(idle_before)
+ORDER BY s.last_seen_at DESC, s.created_at DESC;
+
+-- name: DeleteUserSession :execrows
+DELETE FROM sessions WHERE id_hash = sqlc.arg(id_hash) AND user_id = sqlc.arg(user_id);

@@ -6,7 +6,9 @@ VALUES (sqlc.arg(id_hash), sqlc.arg(user_id), sqlc.arg(kind), sqlc.arg(name), sq
 SELECT * FROM tokens WHERE id_hash = sqlc.arg(id_hash) AND kind = sqlc.arg(kind);
 
 -- name: TouchToken :exec
-UPDATE tokens SET last_used_at = sqlc.arg(last_used_at) WHERE id_hash = sqlc.arg(id_hash);
+-- At most once a minute per token (touchEvery), like a session's last-seen.
+UPDATE tokens SET last_used_at = sqlc.arg(last_used_at), last_used_ip = sqlc.arg(last_used_ip)
+WHERE id_hash = sqlc.arg(id_hash);
 
 -- name: ListUserTokens :many
 SELECT * FROM tokens WHERE user_id = sqlc.arg(user_id) AND kind = sqlc.arg(kind) ORDER BY created_at DESC;
@@ -60,3 +62,29 @@ WHERE user_id = sqlc.arg(user_id) AND kind IN ('activation', 'reset') AND used_a
 INSERT INTO tokens (id_hash, user_id, kind, created_at, expires_at, email)
 VALUES (sqlc.arg(id_hash), sqlc.arg(user_id), 'notify_email', sqlc.arg(created_at), sqlc.arg(expires_at),
         sqlc.arg(email));
+
+-- name: CountAllAPITokens :one
+SELECT count(*) FROM tokens WHERE kind = 'api';
+
+-- name: ListAllAPITokens :many
+-- Every API token of the installation with its owner, for the owner's page
+-- (R-MFA-6), newest first.
+SELECT t.id_hash, t.name, t.created_at, t.expires_at, t.last_used_at, t.last_used_ip,
+       u.id AS user_id, u.email, u.full_name, u.account_id
+FROM tokens t
+JOIN users u ON u.id = t.user_id
+WHERE t.kind = 'api'
+ORDER BY t.created_at DESC, t.id_hash
+LIMIT sqlc.arg(lim) OFFSET sqlc.arg(off);
+
+-- name: GetAPIToken :one
+SELECT t.id_hash, t.name, u.id AS user_id, u.email, u.account_id
+FROM tokens t
+JOIN users u ON u.id = t.user_id
+WHERE t.id_hash = sqlc.arg(id_hash) AND t.kind = 'api';
+
+-- name: DeleteAPIToken :execrows
+DELETE FROM tokens WHERE id_hash = sqlc.arg(id_hash) AND kind = 'api';
+
+-- name: DeleteUserAPITokens :execrows
+DELETE FROM tokens WHERE user_id = sqlc.arg(user_id) AND kind = 'api';

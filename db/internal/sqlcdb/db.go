@@ -132,6 +132,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.countAccountsStmt, err = db.PrepareContext(ctx, countAccounts); err != nil {
 		return nil, fmt.Errorf("error preparing query CountAccounts: %w", err)
 	}
+	if q.countAllAPITokensStmt, err = db.PrepareContext(ctx, countAllAPITokens); err != nil {
+		return nil, fmt.Errorf("error preparing query CountAllAPITokens: %w", err)
+	}
 	if q.countAuditStmt, err = db.PrepareContext(ctx, countAudit); err != nil {
 		return nil, fmt.Errorf("error preparing query CountAudit: %w", err)
 	}
@@ -219,6 +222,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.createUserStmt, err = db.PrepareContext(ctx, createUser); err != nil {
 		return nil, fmt.Errorf("error preparing query CreateUser: %w", err)
 	}
+	if q.deleteAPITokenStmt, err = db.PrepareContext(ctx, deleteAPIToken); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteAPIToken: %w", err)
+	}
 	if q.deleteAccountRowStmt, err = db.PrepareContext(ctx, deleteAccountRow); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteAccountRow: %w", err)
 	}
@@ -270,6 +276,12 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.deleteUserStmt, err = db.PrepareContext(ctx, deleteUser); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteUser: %w", err)
 	}
+	if q.deleteUserAPITokensStmt, err = db.PrepareContext(ctx, deleteUserAPITokens); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteUserAPITokens: %w", err)
+	}
+	if q.deleteUserSessionStmt, err = db.PrepareContext(ctx, deleteUserSession); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteUserSession: %w", err)
+	}
 	if q.deleteUserSessionsStmt, err = db.PrepareContext(ctx, deleteUserSessions); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteUserSessions: %w", err)
 	}
@@ -296,6 +308,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.freeSIPAccountStmt, err = db.PrepareContext(ctx, freeSIPAccount); err != nil {
 		return nil, fmt.Errorf("error preparing query FreeSIPAccount: %w", err)
+	}
+	if q.getAPITokenStmt, err = db.PrepareContext(ctx, getAPIToken); err != nil {
+		return nil, fmt.Errorf("error preparing query GetAPIToken: %w", err)
 	}
 	if q.getAccountStmt, err = db.PrepareContext(ctx, getAccount); err != nil {
 		return nil, fmt.Errorf("error preparing query GetAccount: %w", err)
@@ -387,6 +402,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.licenseSeatTakenStmt, err = db.PrepareContext(ctx, licenseSeatTaken); err != nil {
 		return nil, fmt.Errorf("error preparing query LicenseSeatTaken: %w", err)
 	}
+	if q.listAllAPITokensStmt, err = db.PrepareContext(ctx, listAllAPITokens); err != nil {
+		return nil, fmt.Errorf("error preparing query ListAllAPITokens: %w", err)
+	}
 	if q.listFreeSIPAccountsStmt, err = db.PrepareContext(ctx, listFreeSIPAccounts); err != nil {
 		return nil, fmt.Errorf("error preparing query ListFreeSIPAccounts: %w", err)
 	}
@@ -404,6 +422,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.listSubscribersStmt, err = db.PrepareContext(ctx, listSubscribers); err != nil {
 		return nil, fmt.Errorf("error preparing query ListSubscribers: %w", err)
+	}
+	if q.listUserSessionsStmt, err = db.PrepareContext(ctx, listUserSessions); err != nil {
+		return nil, fmt.Errorf("error preparing query ListUserSessions: %w", err)
 	}
 	if q.listUserTokensStmt, err = db.PrepareContext(ctx, listUserTokens); err != nil {
 		return nil, fmt.Errorf("error preparing query ListUserTokens: %w", err)
@@ -818,6 +839,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing countAccountsStmt: %w", cerr)
 		}
 	}
+	if q.countAllAPITokensStmt != nil {
+		if cerr := q.countAllAPITokensStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing countAllAPITokensStmt: %w", cerr)
+		}
+	}
 	if q.countAuditStmt != nil {
 		if cerr := q.countAuditStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing countAuditStmt: %w", cerr)
@@ -963,6 +989,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing createUserStmt: %w", cerr)
 		}
 	}
+	if q.deleteAPITokenStmt != nil {
+		if cerr := q.deleteAPITokenStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteAPITokenStmt: %w", cerr)
+		}
+	}
 	if q.deleteAccountRowStmt != nil {
 		if cerr := q.deleteAccountRowStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing deleteAccountRowStmt: %w", cerr)
@@ -1048,6 +1079,16 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing deleteUserStmt: %w", cerr)
 		}
 	}
+	if q.deleteUserAPITokensStmt != nil {
+		if cerr := q.deleteUserAPITokensStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteUserAPITokensStmt: %w", cerr)
+		}
+	}
+	if q.deleteUserSessionStmt != nil {
+		if cerr := q.deleteUserSessionStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteUserSessionStmt: %w", cerr)
+		}
+	}
 	if q.deleteUserSessionsStmt != nil {
 		if cerr := q.deleteUserSessionsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing deleteUserSessionsStmt: %w", cerr)
@@ -1091,6 +1132,11 @@ func (q *Queries) Close() error {
 	if q.freeSIPAccountStmt != nil {
 		if cerr := q.freeSIPAccountStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing freeSIPAccountStmt: %w", cerr)
+		}
+	}
+	if q.getAPITokenStmt != nil {
+		if cerr := q.getAPITokenStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getAPITokenStmt: %w", cerr)
 		}
 	}
 	if q.getAccountStmt != nil {
@@ -1243,6 +1289,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing licenseSeatTakenStmt: %w", cerr)
 		}
 	}
+	if q.listAllAPITokensStmt != nil {
+		if cerr := q.listAllAPITokensStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listAllAPITokensStmt: %w", cerr)
+		}
+	}
 	if q.listFreeSIPAccountsStmt != nil {
 		if cerr := q.listFreeSIPAccountsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listFreeSIPAccountsStmt: %w", cerr)
@@ -1271,6 +1322,11 @@ func (q *Queries) Close() error {
 	if q.listSubscribersStmt != nil {
 		if cerr := q.listSubscribersStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listSubscribersStmt: %w", cerr)
+		}
+	}
+	if q.listUserSessionsStmt != nil {
+		if cerr := q.listUserSessionsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listUserSessionsStmt: %w", cerr)
 		}
 	}
 	if q.listUserTokensStmt != nil {
@@ -1728,6 +1784,7 @@ type Queries struct {
 	closeAccountSeatsStmt         *sql.Stmt
 	closeSeatStmt                 *sql.Stmt
 	countAccountsStmt             *sql.Stmt
+	countAllAPITokensStmt         *sql.Stmt
 	countAuditStmt                *sql.Stmt
 	countGrantedSubAccountsStmt   *sql.Stmt
 	countGroupMembersStmt         *sql.Stmt
@@ -1757,6 +1814,7 @@ type Queries struct {
 	createSessionStmt             *sql.Stmt
 	createTokenStmt               *sql.Stmt
 	createUserStmt                *sql.Stmt
+	deleteAPITokenStmt            *sql.Stmt
 	deleteAccountRowStmt          *sql.Stmt
 	deleteAccountSettingsStmt     *sql.Stmt
 	deleteAccountUsersStmt        *sql.Stmt
@@ -1774,6 +1832,8 @@ type Queries struct {
 	deleteSessionStmt             *sql.Stmt
 	deleteSpentTokensStmt         *sql.Stmt
 	deleteUserStmt                *sql.Stmt
+	deleteUserAPITokensStmt       *sql.Stmt
+	deleteUserSessionStmt         *sql.Stmt
 	deleteUserSessionsStmt        *sql.Stmt
 	deleteUserSessionsExceptStmt  *sql.Stmt
 	deleteUserTokenStmt           *sql.Stmt
@@ -1783,6 +1843,7 @@ type Queries struct {
 	emailFailuresSinceStmt        *sql.Stmt
 	firstPositionStmt             *sql.Stmt
 	freeSIPAccountStmt            *sql.Stmt
+	getAPITokenStmt               *sql.Stmt
 	getAccountStmt                *sql.Stmt
 	getAccountUserStmt            *sql.Stmt
 	getBuiltinRoleStmt            *sql.Stmt
@@ -1813,12 +1874,14 @@ type Queries struct {
 	licenseProductTakenStmt       *sql.Stmt
 	licenseSeatHoldersStmt        *sql.Stmt
 	licenseSeatTakenStmt          *sql.Stmt
+	listAllAPITokensStmt          *sql.Stmt
 	listFreeSIPAccountsStmt       *sql.Stmt
 	listMailStmt                  *sql.Stmt
 	listRolesStmt                 *sql.Stmt
 	listSettingsStmt              *sql.Stmt
 	listStaleSIPAccountsStmt      *sql.Stmt
 	listSubscribersStmt           *sql.Stmt
+	listUserSessionsStmt          *sql.Stmt
 	listUserTokensStmt            *sql.Stmt
 	mainAccessCandidatesStmt      *sql.Stmt
 	mainAccountStmt               *sql.Stmt
@@ -1937,6 +2000,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		closeAccountSeatsStmt:         q.closeAccountSeatsStmt,
 		closeSeatStmt:                 q.closeSeatStmt,
 		countAccountsStmt:             q.countAccountsStmt,
+		countAllAPITokensStmt:         q.countAllAPITokensStmt,
 		countAuditStmt:                q.countAuditStmt,
 		countGrantedSubAccountsStmt:   q.countGrantedSubAccountsStmt,
 		countGroupMembersStmt:         q.countGroupMembersStmt,
@@ -1966,6 +2030,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		createSessionStmt:             q.createSessionStmt,
 		createTokenStmt:               q.createTokenStmt,
 		createUserStmt:                q.createUserStmt,
+		deleteAPITokenStmt:            q.deleteAPITokenStmt,
 		deleteAccountRowStmt:          q.deleteAccountRowStmt,
 		deleteAccountSettingsStmt:     q.deleteAccountSettingsStmt,
 		deleteAccountUsersStmt:        q.deleteAccountUsersStmt,
@@ -1983,6 +2048,8 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		deleteSessionStmt:             q.deleteSessionStmt,
 		deleteSpentTokensStmt:         q.deleteSpentTokensStmt,
 		deleteUserStmt:                q.deleteUserStmt,
+		deleteUserAPITokensStmt:       q.deleteUserAPITokensStmt,
+		deleteUserSessionStmt:         q.deleteUserSessionStmt,
 		deleteUserSessionsStmt:        q.deleteUserSessionsStmt,
 		deleteUserSessionsExceptStmt:  q.deleteUserSessionsExceptStmt,
 		deleteUserTokenStmt:           q.deleteUserTokenStmt,
@@ -1992,6 +2059,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		emailFailuresSinceStmt:        q.emailFailuresSinceStmt,
 		firstPositionStmt:             q.firstPositionStmt,
 		freeSIPAccountStmt:            q.freeSIPAccountStmt,
+		getAPITokenStmt:               q.getAPITokenStmt,
 		getAccountStmt:                q.getAccountStmt,
 		getAccountUserStmt:            q.getAccountUserStmt,
 		getBuiltinRoleStmt:            q.getBuiltinRoleStmt,
@@ -2022,12 +2090,14 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		licenseProductTakenStmt:       q.licenseProductTakenStmt,
 		licenseSeatHoldersStmt:        q.licenseSeatHoldersStmt,
 		licenseSeatTakenStmt:          q.licenseSeatTakenStmt,
+		listAllAPITokensStmt:          q.listAllAPITokensStmt,
 		listFreeSIPAccountsStmt:       q.listFreeSIPAccountsStmt,
 		listMailStmt:                  q.listMailStmt,
 		listRolesStmt:                 q.listRolesStmt,
 		listSettingsStmt:              q.listSettingsStmt,
 		listStaleSIPAccountsStmt:      q.listStaleSIPAccountsStmt,
 		listSubscribersStmt:           q.listSubscribersStmt,
+		listUserSessionsStmt:          q.listUserSessionsStmt,
 		listUserTokensStmt:            q.listUserTokensStmt,
 		mainAccessCandidatesStmt:      q.mainAccessCandidatesStmt,
 		mainAccountStmt:               q.mainAccountStmt,

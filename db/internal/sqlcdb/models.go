@@ -176,6 +176,7 @@ type Token struct {
 	UsedAt     sql.NullInt64
 	LastUsedAt sql.NullInt64
 	Email      string
+	LastUsedIp string
 }
 
 type User struct {

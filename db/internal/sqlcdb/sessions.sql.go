@@ -132,6 +132,23 @@ func (q *Queries) DeleteSession(ctx context.Context, idHash string) error {
 	return err
 }
 
+const deleteUserSession = `-- name: DeleteUserSession :execrows
+DELETE FROM sessions WHERE id_hash = ?1 AND user_id = ?2
+`
+
+type DeleteUserSessionParams struct {
+	IDHash string
+	UserID int64
+}
+
+func (q *Queries) DeleteUserSession(ctx context.Context, arg DeleteUserSessionParams) (int64, error) {
+	result, err := q.exec(ctx, q.deleteUserSessionStmt, deleteUserSession, arg.IDHash, arg.UserID)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected()
+}
+
 const deleteUserSessions = `-- name: DeleteUserSessions :execrows
 DELETE FROM sessions WHERE user_id = ?1
 `
@@ -159,6 +176,61 @@ func (q *Queries) DeleteUserSessionsExcept(ctx context.Context, arg DeleteUserSe
 		return 0, err
 	}
 	return result.RowsAffected()
+}
+
+const listUserSessions = `-- name: ListUserSessions :many
+SELECT s.id_hash, s.created_at, s.last_seen_at, s.ip, s.user_agent,
+       CAST(coalesce(i.email, '') AS TEXT) AS impersonator_email
+FROM sessions s
+LEFT JOIN users i ON i.id = s.impersonator_id
+WHERE s.user_id = ?1 AND s.expires_at > ?2 AND s.last_seen_at >= ?3
+ORDER BY s.last_seen_at DESC, s.created_at DESC
+`
+
+type ListUserSessionsParams struct {
+	UserID     int64
+	Now        int64
+	IdleBefore int64
+}
+
+type ListUserSessionsRow struct {
+	IDHash            string
+	CreatedAt         int64
+	LastSeenAt        int64
+	Ip                string
+	UserAgent         string
+	ImpersonatorEmail string
+}
+
+// A user's live sessions, the most recently seen first (R-MFA-4).
+func (q *Queries) ListUserSessions(ctx context.Context, arg ListUserSessionsParams) ([]ListUserSessionsRow, error) {
+	rows, err := q.query(ctx, q.listUserSessionsStmt, listUserSessions, arg.UserID, arg.Now, arg.IdleBefore)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []ListUserSessionsRow{}
+	for rows.Next() {
+		var i ListUserSessionsRow
+		if err := rows.Scan(
+			&i.IDHash,
+			&i.CreatedAt,
+			&i.LastSeenAt,
+			&i.Ip,
+			&i.UserAgent,
+			&i.ImpersonatorEmail,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
 }
 
 const sessionActorOf = `-- name: SessionActorOf :one
@@ -224,15 +296,18 @@ func (q *Queries) SessionActorOf(ctx context.Context, idHash string) (SessionAct
 }
 
 const touchSession = `-- name: TouchSession :exec
-UPDATE sessions SET last_seen_at = ?1 WHERE id_hash = ?2
+UPDATE sessions SET last_seen_at = ?1, ip = ?2 WHERE id_hash = ?3
 `
 
 type TouchSessionParams struct {
 	LastSeenAt int64
+	Ip         string
 	IDHash     string
 }
 
+// At most once a minute per session (touchEvery): the address follows the
+// client, so that the list of sessions shows where each was last seen.
 func (q *Queries) TouchSession(ctx context.Context, arg TouchSessionParams) error {
-	_, err := q.exec(ctx, q.touchSessionStmt, touchSession, arg.LastSeenAt, arg.IDHash)
+	_, err := q.exec(ctx, q.touchSessionStmt, touchSession, arg.LastSeenAt, arg.Ip, arg.IDHash)
 	return err
 }

@@ -10,6 +10,17 @@ import (
 	"database/sql"
 )
 
+const countAllAPITokens = `-- name: CountAllAPITokens :one
+SELECT count(*) FROM tokens WHERE kind = 'api'
+`
+
+func (q *Queries) CountAllAPITokens(ctx context.Context) (int64, error) {
+	row := q.queryRow(ctx, q.countAllAPITokensStmt, countAllAPITokens)
+	var count int64
+	err := row.Scan(&count)
+	return count, err
+}
+
 const createEmailToken = `-- name: CreateEmailToken :exec
 INSERT INTO tokens (id_hash, user_id, kind, created_at, expires_at, email)
 VALUES (?1, ?2, 'notify_email', ?3, ?4,
@@ -62,6 +73,18 @@ func (q *Queries) CreateToken(ctx context.Context, arg CreateTokenParams) error 
 	return err
 }
 
+const deleteAPIToken = `-- name: DeleteAPIToken :execrows
+DELETE FROM tokens WHERE id_hash = ?1 AND kind = 'api'
+`
+
+func (q *Queries) DeleteAPIToken(ctx context.Context, idHash string) (int64, error) {
+	result, err := q.exec(ctx, q.deleteAPITokenStmt, deleteAPIToken, idHash)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected()
+}
+
 const deleteSpentTokens = `-- name: DeleteSpentTokens :execrows
 DELETE FROM tokens
 WHERE kind IN ('activation', 'reset', 'notify_email') AND created_at < ?1
@@ -77,6 +100,18 @@ type DeleteSpentTokensParams struct {
 // expired, once they are a day old: they can never be used again.
 func (q *Queries) DeleteSpentTokens(ctx context.Context, arg DeleteSpentTokensParams) (int64, error) {
 	result, err := q.exec(ctx, q.deleteSpentTokensStmt, deleteSpentTokens, arg.Before, arg.Now)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected()
+}
+
+const deleteUserAPITokens = `-- name: DeleteUserAPITokens :execrows
+DELETE FROM tokens WHERE user_id = ?1 AND kind = 'api'
+`
+
+func (q *Queries) DeleteUserAPITokens(ctx context.Context, userID int64) (int64, error) {
+	result, err := q.exec(ctx, q.deleteUserAPITokensStmt, deleteUserAPITokens, userID)
 	if err != nil {
 		return 0, err
 	}
@@ -114,8 +149,36 @@ func (q *Queries) DeleteUserTokensOfKind(ctx context.Context, arg DeleteUserToke
 	return err
 }
 
+const getAPIToken = `-- name: GetAPIToken :one
+SELECT t.id_hash, t.name, u.id AS user_id, u.email, u.account_id
+FROM tokens t
+JOIN users u ON u.id = t.user_id
+WHERE t.id_hash = ?1 AND t.kind = 'api'
+`
+
+type GetAPITokenRow struct {
+	IDHash    string
+	Name      string
+	UserID    int64
+	Email     string
+	AccountID int64
+}
+
+func (q *Queries) GetAPIToken(ctx context.Context, idHash string) (GetAPITokenRow, error) {
+	row := q.queryRow(ctx, q.getAPITokenStmt, getAPIToken, idHash)
+	var i GetAPITokenRow
+	err := row.Scan(
+		&i.IDHash,
+		&i.Name,
+		&i.UserID,
+		&i.Email,
+		&i.AccountID,
+	)
+	return i, err
+}
+
 const getToken = `-- name: GetToken :one
-SELECT id_hash, user_id, kind, name, created_at, expires_at, used_at, last_used_at, email FROM tokens WHERE id_hash = ?1 AND kind = ?2
+SELECT id_hash, user_id, kind, name, created_at, expires_at, used_at, last_used_at, email, last_used_ip FROM tokens WHERE id_hash = ?1 AND kind = ?2
 `
 
 type GetTokenParams struct {
@@ -136,12 +199,13 @@ func (q *Queries) GetToken(ctx context.Context, arg GetTokenParams) (Token, erro
 		&i.UsedAt,
 		&i.LastUsedAt,
 		&i.Email,
+		&i.LastUsedIp,
 	)
 	return i, err
 }
 
 const getUserTokenByName = `-- name: GetUserTokenByName :one
-SELECT id_hash, user_id, kind, name, created_at, expires_at, used_at, last_used_at, email FROM tokens WHERE user_id = ?1 AND kind = 'api' AND name = ?2
+SELECT id_hash, user_id, kind, name, created_at, expires_at, used_at, last_used_at, email, last_used_ip FROM tokens WHERE user_id = ?1 AND kind = 'api' AND name = ?2
 `
 
 type GetUserTokenByNameParams struct {
@@ -162,12 +226,77 @@ func (q *Queries) GetUserTokenByName(ctx context.Context, arg GetUserTokenByName
 		&i.UsedAt,
 		&i.LastUsedAt,
 		&i.Email,
+		&i.LastUsedIp,
 	)
 	return i, err
 }
 
+const listAllAPITokens = `-- name: ListAllAPITokens :many
+SELECT t.id_hash, t.name, t.created_at, t.expires_at, t.last_used_at, t.last_used_ip,
+       u.id AS user_id, u.email, u.full_name, u.account_id
+FROM tokens t
+JOIN users u ON u.id = t.user_id
+WHERE t.kind = 'api'
+ORDER BY t.created_at DESC, t.id_hash
+LIMIT ?2 OFFSET ?1
+`
+
+type ListAllAPITokensParams struct {
+	Off int64
+	Lim int64
+}
+
+type ListAllAPITokensRow struct {
+	IDHash     string
+	Name       string
+	CreatedAt  int64
+	ExpiresAt  sql.NullInt64
+	LastUsedAt sql.NullInt64
+	LastUsedIp string
+	UserID     int64
+	Email      string
+	FullName   string
+	AccountID  int64
+}
+
+// Every API token of the installation with its owner, for the owner's page
+// (R-MFA-6), newest first.
+func (q *Queries) ListAllAPITokens(ctx context.Context, arg ListAllAPITokensParams) ([]ListAllAPITokensRow, error) {
+	rows, err := q.query(ctx, q.listAllAPITokensStmt, listAllAPITokens, arg.Off, arg.Lim)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []ListAllAPITokensRow{}
+	for rows.Next() {
+		var i ListAllAPITokensRow
+		if err := rows.Scan(
+			&i.IDHash,
+			&i.Name,
+			&i.CreatedAt,
+			&i.ExpiresAt,
+			&i.LastUsedAt,
+			&i.LastUsedIp,
+			&i.UserID,
+			&i.Email,
+			&i.FullName,
+			&i.AccountID,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const listUserTokens = `-- name: ListUserTokens :many
-SELECT id_hash, user_id, kind, name, created_at, expires_at, used_at, last_used_at, email FROM tokens WHERE user_id = ?1 AND kind = ?2 ORDER BY created_at DESC
+SELECT id_hash, user_id, kind, name, created_at, expires_at, used_at, last_used_at, email, last_used_ip FROM tokens WHERE user_id = ?1 AND kind = ?2 ORDER BY created_at DESC
 `
 
 type ListUserTokensParams struct {
@@ -194,6 +323,7 @@ func (q *Queries) ListUserTokens(ctx context.Context, arg ListUserTokensParams) 
 			&i.UsedAt,
 			&i.LastUsedAt,
 			&i.Email,
+			&i.LastUsedIp,
 		); err != nil {
 			return nil, err
 		}
@@ -267,16 +397,19 @@ func (q *Queries) TokenActorOf(ctx context.Context, idHash string) (TokenActorOf
 }
 
 const touchToken = `-- name: TouchToken :exec
-UPDATE tokens SET last_used_at = ?1 WHERE id_hash = ?2
+UPDATE tokens SET last_used_at = ?1, last_used_ip = ?2
+WHERE id_hash = ?3
 `
 
 type TouchTokenParams struct {
 	LastUsedAt sql.NullInt64
+	LastUsedIp string
 	IDHash     string
 }
 
+// At most once a minute per token (touchEvery), like a session's last-seen.
 func (q *Queries) TouchToken(ctx context.Context, arg TouchTokenParams) error {
-	_, err := q.exec(ctx, q.touchTokenStmt, touchToken, arg.LastUsedAt, arg.IDHash)
+	_, err := q.exec(ctx, q.touchTokenStmt, touchToken, arg.LastUsedAt, arg.LastUsedIp, arg.IDHash)
 	return err
 }
 
