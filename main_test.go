@@ -212,7 +212,8 @@ func TestUserResetPasswordVoidsLinks(t *testing.T) {
 	ctx := context.Background()
 	path := initDB(t)
 	d := openTestDB(t, path)
-	sid, err := d.Login(ctx, db.LoginInput{Email: ownerEmail, Password: ownerPassword, IP: "127.0.0.1"})
+	login, err := d.Login(ctx, db.LoginInput{Email: ownerEmail, Password: ownerPassword, IP: "127.0.0.1"})
+	sid := login.Session
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -249,7 +250,8 @@ func TestUserResetPassword(t *testing.T) {
 	path := initDB(t)
 	d := openTestDB(t, path)
 	login := func(password string) (string, error) {
-		return d.Login(ctx, db.LoginInput{Email: ownerEmail, Password: password, IP: "127.0.0.1"})
+		res, err := d.Login(ctx, db.LoginInput{Email: ownerEmail, Password: password, IP: "127.0.0.1"})
+		return res.Session, err
 	}
 
 	t.Run("Generated", func(t *testing.T) {

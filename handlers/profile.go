@@ -17,6 +17,7 @@ type profileExtra struct {
 	NewToken   string // shown once, right after it was made
 	TokenName  string
 	TokenError string
+	MFA        db.SecondFactor // the second factor's state (profile_mfa.go)
 }
 
 // profileForm is what the profile page's forms keep: the details form's
@@ -53,7 +54,12 @@ func (s *Server) profilePage(c echo.Context, f formPage[profileForm]) (formPage[
 	if err != nil {
 		return f, err
 	}
-	f.Extra, f.active = profileExtra{Me: me, Pending: pending, Zone: zone, Policy: policy.Rules(), Tokens: tokens}, "profile"
+	mfa, err := s.db.MySecondFactor(ctx, actor(c))
+	if err != nil {
+		return f, err
+	}
+	f.Extra, f.active = profileExtra{Me: me, Pending: pending, Zone: zone, Policy: policy.Rules(), Tokens: tokens,
+		MFA: mfa}, "profile"
 	return f, nil
 }
 
