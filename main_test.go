@@ -486,3 +486,27 @@ func TestCommandFilesOwnerOnly(t *testing.T) {
 		}
 	}
 }
+
+// Issue 13 item 7: `kadra user reset-2fa` is the way back for a user (or
+// owner) who lost their second factor.
+func TestUserReset2FA(t *testing.T) {
+	path := initDB(t)
+	t.Run("OK", func(t *testing.T) {
+		code, stdout, stderr := cli(t, "user", "reset-2fa", "--db", path, ownerEmail)
+		if code != 0 || !strings.Contains(stdout, "Second factor removed for "+ownerEmail) {
+			t.Fatalf("exit %d, stdout %q, stderr %q", code, stdout, stderr)
+		}
+	})
+	t.Run("ErrUnknownUser", func(t *testing.T) {
+		code, _, stderr := cli(t, "user", "reset-2fa", "--db", path, "nobody@example.pl")
+		if code != 1 || !strings.Contains(stderr, "No user has this e-mail address") {
+			t.Fatalf("exit %d, stderr %q", code, stderr)
+		}
+	})
+	t.Run("ErrNoEmail", func(t *testing.T) {
+		code, _, stderr := cli(t, "user", "reset-2fa", "--db", path)
+		if code != 1 || !strings.Contains(stderr, "e-mail") {
+			t.Fatalf("exit %d, stderr %q", code, stderr)
+		}
+	})
+}
