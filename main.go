@@ -49,6 +49,7 @@ Usage:
   kadra token revoke --user E --name N  revoke it
   kadra user reset-password E [--password P]
                                         set a password (generated if omitted)
+  kadra user reset-2fa E                remove a user's second factor (TOTP, recovery codes)
   kadra sip export asterisk [--domain D] > pjsip_kadra.conf
                                         PJSIP config of the SIP accounts (HA1 only)
   kadra import users.csv [--account NAME] [--dry-run]
@@ -473,10 +474,13 @@ func cmdToken(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 
 func cmdUser(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
-		args = []string{"reset-password", "--help"} // the only subcommand: show its flags
+		args = []string{"reset-password", "--help"} // show the main subcommand's flags
+	}
+	if len(args) > 0 && args[0] == "reset-2fa" {
+		return cmdUserReset2FA(ctx, args[1:], stdout, stderr)
 	}
 	if len(args) == 0 || args[0] != "reset-password" {
-		fmt.Fprintln(stderr, "Usage: kadra user reset-password EMAIL [--password P]")
+		fmt.Fprintln(stderr, "Usage: kadra user reset-password EMAIL [--password P] | kadra user reset-2fa EMAIL")
 		return errors.New("user: unknown subcommand")
 	}
 	f := newFlags("user reset-password", stderr, "user reset-password EMAIL [--password P]")
@@ -505,5 +509,30 @@ func cmdUser(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		fmt.Fprintf(stdout, "Password set for %s.\n", email)
 	}
 	fmt.Fprintln(stdout, "Their sessions were ended and sign-in failures cleared.")
+	return nil
+}
+
+// cmdUserReset2FA removes a user's second factor on the server, the way
+// back in for a user (or owner) who lost their app and recovery codes.
+func cmdUserReset2FA(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	f := newFlags("user reset-2fa", stderr, "user reset-2fa EMAIL")
+	operands, err := f.parseArgs(args)
+	if err != nil {
+		return err
+	}
+	if len(operands) != 1 {
+		f.Usage()
+		return errors.New("user reset-2fa: name one user's e-mail")
+	}
+	d, err := openDB(ctx, *f.dbPath, db.Options{})
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	if err := d.ResetSecondFactorByOperator(ctx, operands[0]); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "Second factor removed for %s; their sessions were ended.\n", operands[0])
+	fmt.Fprintln(stdout, "They sign in with their password alone, or set one up again if their role requires it.")
 	return nil
 }

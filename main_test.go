@@ -212,7 +212,8 @@ func TestUserResetPasswordVoidsLinks(t *testing.T) {
 	ctx := context.Background()
 	path := initDB(t)
 	d := openTestDB(t, path)
-	sid, err := d.Login(ctx, db.LoginInput{Email: ownerEmail, Password: ownerPassword, IP: "127.0.0.1"})
+	login, err := d.Login(ctx, db.LoginInput{Email: ownerEmail, Password: ownerPassword, IP: "127.0.0.1"})
+	sid := login.Session
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -249,7 +250,8 @@ func TestUserResetPassword(t *testing.T) {
 	path := initDB(t)
 	d := openTestDB(t, path)
 	login := func(password string) (string, error) {
-		return d.Login(ctx, db.LoginInput{Email: ownerEmail, Password: password, IP: "127.0.0.1"})
+		res, err := d.Login(ctx, db.LoginInput{Email: ownerEmail, Password: password, IP: "127.0.0.1"})
+		return res.Session, err
 	}
 
 	t.Run("Generated", func(t *testing.T) {
@@ -500,4 +502,28 @@ func TestVerifyDefaultsToDB(t *testing.T) {
 	if code, _, _ := cli(t, "verify", path, path); code != 1 {
 		t.Fatalf("two files: exit %d, want 1", code)
 	}
+}
+
+// Issue 13 item 7: `kadra user reset-2fa` is the way back for a user (or
+// owner) who lost their second factor.
+func TestUserReset2FA(t *testing.T) {
+	path := initDB(t)
+	t.Run("OK", func(t *testing.T) {
+		code, stdout, stderr := cli(t, "user", "reset-2fa", "--db", path, ownerEmail)
+		if code != 0 || !strings.Contains(stdout, "Second factor removed for "+ownerEmail) {
+			t.Fatalf("exit %d, stdout %q, stderr %q", code, stdout, stderr)
+		}
+	})
+	t.Run("ErrUnknownUser", func(t *testing.T) {
+		code, _, stderr := cli(t, "user", "reset-2fa", "--db", path, "nobody@example.pl")
+		if code != 1 || !strings.Contains(stderr, "No user has this e-mail address") {
+			t.Fatalf("exit %d, stderr %q", code, stderr)
+		}
+	})
+	t.Run("ErrNoEmail", func(t *testing.T) {
+		code, _, stderr := cli(t, "user", "reset-2fa", "--db", path)
+		if code != 1 || !strings.Contains(stderr, "e-mail") {
+			t.Fatalf("exit %d, stderr %q", code, stderr)
+		}
+	})
 }

@@ -12,7 +12,8 @@ import (
 func session(t *testing.T, d *db.DB, email string) (string, db.Actor) {
 	t.Helper()
 	ctx := context.Background()
-	sid, err := d.Login(ctx, db.LoginInput{Email: email, Password: dbtest.OwnerPassword})
+	login, err := d.Login(ctx, db.LoginInput{Email: email, Password: dbtest.OwnerPassword})
+	sid := login.Session
 	if err != nil {
 		t.Fatal(err)
 	}

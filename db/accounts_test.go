@@ -207,7 +207,8 @@ func TestDeleteAccount(t *testing.T) {
 		if err := d.SetUserAccess(ctx, owner, m.ID, []int64{b.ID}); err != nil {
 			t.Fatal(err)
 		}
-		sid, err := d.Login(ctx, db.LoginInput{Email: m.Email, Password: dbtest.OwnerPassword})
+		login, err := d.Login(ctx, db.LoginInput{Email: m.Email, Password: dbtest.OwnerPassword})
+		sid := login.Session
 		if err != nil {
 			t.Fatal(err)
 		}

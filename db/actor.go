@@ -26,6 +26,9 @@ type Actor struct {
 	// TimeZone is the zone the user sees times in: their own choice, else
 	// the installation's (R-I18N-2); "" when neither is set.
 	TimeZone string
+	// MustEnrol: the user's role requires a second factor and they have
+	// none yet; until they enrol they may only do that or sign out (R-MFA-3).
+	MustEnrol bool
 
 	system bool // the operator at the command line
 }

@@ -138,7 +138,8 @@ func BenchmarkPermissionCheck(b *testing.B) {
 	if err := d.SetUserRole(ctx, owner, u.ID, r.ID); err != nil {
 		b.Fatal(err)
 	}
-	sid, err := d.Login(ctx, db.LoginInput{Email: "bench@example.pl", Password: dbtest.OwnerPassword})
+	login, err := d.Login(ctx, db.LoginInput{Email: "bench@example.pl", Password: dbtest.OwnerPassword})
+	sid := login.Session
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -127,7 +127,8 @@ func TestResetPasswordFromRowMenu(t *testing.T) {
 // sessionOf signs the user in once more and returns the session id.
 func sessionOf(t *testing.T, d *db.DB, email string) string {
 	t.Helper()
-	sid, err := d.Login(context.Background(), db.LoginInput{Email: email, Password: dbtest.OwnerPassword})
+	login, err := d.Login(context.Background(), db.LoginInput{Email: email, Password: dbtest.OwnerPassword})
+	sid := login.Session
 	if err != nil {
 		t.Fatal(err)
 	}

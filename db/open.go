@@ -44,6 +44,7 @@ type DB struct {
 	counts groupCounts  // member count snapshots of the groups page (groupcounts.go)
 	trees  groupTrees   // group trees of the forms and filters (grouptree_cache.go)
 	names  builtinTexts // built-in names and descriptions by language (builtin_names.go)
+	secret serverSecret // the key file beside the database, for second factors (mfa_secret.go)
 }
 
 // dsn is the connection string every pool uses: busy_timeout first, so that

@@ -19,6 +19,8 @@ type Role struct {
 	Builtin     bool         `json:"builtin"` // Administrator or Staff member (R-ROLE-6)
 	Kind        string       `json:"kind"`    // BuiltinAdministrator, BuiltinStaff or RoleCustom
 	UserCount   int          `json:"user_count"`
+	// RequireMFA: its users must have a second factor (R-MFA-3).
+	RequireMFA bool `json:"require_mfa"`
 }
 
 // RoleCustom is the kind of a role the owner made.
@@ -230,7 +232,7 @@ func (d *DB) getRole(ctx context.Context, q *sqlcdb.Queries, a Actor, id int64) 
 	}
 	out := Role{ID: r.ID, Name: d.names.roleName(a.Lang, r.Name, r.Builtin),
 		Description: d.names.roleDescription(a.Lang, r.Description, r.Builtin), Builtin: r.Builtin != "", Kind: roleKind(r.Builtin),
-		UserCount: int(n)}
+		UserCount: int(n), RequireMFA: r.RequireMfa == 1}
 	stored := make([]Permission, len(perms))
 	for i, p := range perms {
 		stored[i] = Permission(p)

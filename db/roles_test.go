@@ -339,7 +339,8 @@ func TestPermissionRemovedActsAtOnce(t *testing.T) {
 	d, owner := dbtest.Setup(t)
 	r := mustRole(t, d, owner, "Organiser", db.PermGroupsManage)
 	userWithRole(t, d, owner, "org@example.pl", r.ID)
-	sid, err := d.Login(ctx, db.LoginInput{Email: "org@example.pl", Password: dbtest.OwnerPassword})
+	login, err := d.Login(ctx, db.LoginInput{Email: "org@example.pl", Password: dbtest.OwnerPassword})
+	sid := login.Session
 	if err != nil {
 		t.Fatal(err)
 	}

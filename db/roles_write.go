@@ -59,6 +59,7 @@ type roleAudit struct {
 	Name        string       `json:"name"`
 	Description string       `json:"description"`
 	Permissions []Permission `json:"permissions"`
+	RequireMFA  bool         `json:"require_mfa"`
 }
 
 // moveUserToRole sets a user's role inside a transaction and returns the
@@ -93,6 +94,8 @@ type RolePatch struct {
 	Name        *string       `json:"name"`
 	Description *string       `json:"description"`
 	Permissions *[]Permission `json:"permissions"`
+	// RequireMFA marks the role "second factor required" (R-MFA-3).
+	RequireMFA *bool `json:"require_mfa"`
 }
 
 // UpdateRole renames a role, changes its description or replaces its
@@ -114,7 +117,10 @@ func (d *DB) UpdateRole(ctx context.Context, a Actor, id int64, p RolePatch) (Ro
 		setTo(&in.Description, p.Description)
 		setTo(&in.Permissions, p.Permissions)
 		in = normalRoleInput(in)
-		after := roleAudit{Name: in.Name, Description: in.Description, Permissions: permsOf("", in.Permissions)}
+		requireMFA := before.RequireMFA
+		setTo(&requireMFA, p.RequireMFA)
+		after := roleAudit{Name: in.Name, Description: in.Description, Permissions: permsOf("", in.Permissions),
+			RequireMFA: requireMFA}
 		var v ValidationError
 		if err := d.checkRoleDetails(t.ctx, t.Queries, &v, id, in); err != nil {
 			return nil, err
@@ -142,9 +148,16 @@ func (d *DB) UpdateRole(ctx context.Context, a Actor, id int64, p RolePatch) (Ro
 				}
 			}
 		}
+		if requireMFA != before.RequireMFA {
+			if err := t.SetRoleRequireMFA(ctx, sqlcdb.SetRoleRequireMFAParams{ID: id,
+				RequireMfa: boolInt(requireMFA)}); err != nil {
+				return nil, err
+			}
+		}
 		return one(change{Action: "role.update", TargetType: "role", TargetID: id, TargetLabel: in.Name,
-			Before: roleAudit{Name: before.Name, Description: before.Description, Permissions: before.Permissions},
-			After:  after}), nil
+			Before: roleAudit{Name: before.Name, Description: before.Description, Permissions: before.Permissions,
+				RequireMFA: before.RequireMFA},
+			After: after}), nil
 	}, nil)
 	if err != nil {
 		return Role{}, err

@@ -56,49 +56,77 @@ func hashSecret(raw string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// Login checks an e-mail and password and opens a new session, returning its
-// id (for the cookie). Wrong e-mail and wrong password give the same
-// EUNAUTHORIZED; too many failures give ETOOMANY, for any address alike.
-// A successful sign-in voids the user's outstanding reset and activation
-// links (R-SEC-5): whoever asked for one has just shown they need none, and
-// an old mail in someone else's hands must not change the password later.
-func (d *DB) Login(ctx context.Context, in LoginInput) (string, error) {
+// LoginResult is where a right password leads: a session (its id, for the
+// cookie), or, for a user with a second factor, the second step's state
+// (its id, for a cookie of its own), which LoginSecondStep takes.
+type LoginResult struct {
+	Session   string
+	Challenge string
+}
+
+// Login checks an e-mail and password and opens a new session, or, when
+// the user has a second factor, the second step (R-MFA-1). Wrong e-mail
+// and wrong password give the same EUNAUTHORIZED; too many failures give
+// ETOOMANY, for any address alike. A successful sign-in voids the user's
+// outstanding reset and activation links (R-SEC-5): whoever asked for one
+// has just shown they need none, and an old mail in someone else's hands
+// must not change the password later.
+func (d *DB) Login(ctx context.Context, in LoginInput) (LoginResult, error) {
 	email := normalEmail(in.Email)
 	attempt, err := d.reserveLoginAttempt(ctx, email, in.IP)
 	if err != nil {
-		return "", err
+		return LoginResult{}, err
 	}
 	u, err := d.rq.GetUserByEmail(ctx, email)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return "", err
+		return LoginResult{}, err
 	}
 	ok, rehash, err := d.hasher.Verify(ctx, u.PasswordHash, in.Password)
 	if err != nil {
-		return "", err
+		return LoginResult{}, err
 	}
 	if !ok || u.ID == 0 || (u.Status != StatusActive && u.Status != StatusBlocked) {
 		// The attempt stays counted as the failure it is.
-		return "", Errorf(EUNAUTHORIZED, "login.failed")
+		return LoginResult{}, Errorf(EUNAUTHORIZED, "login.failed")
 	}
 	if u.Status == StatusBlocked {
 		// Only someone holding the right password learns of the block, and
 		// the right password is no failure.
 		if err := sqlcdb.New(d.write).DeleteLoginFailure(ctx, attempt); err != nil {
-			return "", err
+			return LoginResult{}, err
 		}
-		return "", Errorf(EFORBIDDEN, "login.blocked")
+		return LoginResult{}, Errorf(EFORBIDDEN, "login.blocked")
 	}
 	var newHash string
 	if rehash {
 		if newHash, err = d.hasher.Hash(ctx, in.Password); err != nil {
-			return "", err
+			return LoginResult{}, err
 		}
 	}
+	second, err := d.HasSecondFactor(ctx, u.ID)
+	if err != nil {
+		return LoginResult{}, err
+	}
+	if second {
+		// The password's attempt stays counted until the code is right, so
+		// that the second step is throttled with the first (R-SEC-3).
+		raw, err := d.startSecondStep(ctx, u.ID, u.Email, newHash, in.IP)
+		return LoginResult{Challenge: raw}, err
+	}
+	raw, err := d.openSession(ctx, u.ID, u.Email, u.AccountID, email, attempt, newHash, in)
+	return LoginResult{Session: raw}, err
+}
+
+// openSession ends a successful sign-in: it takes back the attempts counted
+// for the address up to this one, stores a rehashed password or voids the
+// user's links, and opens a session, audited.
+func (d *DB) openSession(ctx context.Context, userID int64, userEmail string, accountID int64, email string,
+	attempt int64, newHash string, in LoginInput) (string, error) {
 	raw, hash, err := newSecret("")
 	if err != nil {
 		return "", err
 	}
-	a := Actor{UserID: u.ID, Email: u.Email, AccountID: u.AccountID, IP: in.IP}
+	a := Actor{UserID: userID, Email: userEmail, AccountID: accountID, IP: in.IP}
 	err = d.update(ctx, a, func(t *tx) ([]change, error) {
 		now := d.unix()
 		if err := t.ClearEmailFailuresThrough(ctx, sqlcdb.ClearEmailFailuresThroughParams{Email: email,
@@ -106,22 +134,22 @@ func (d *DB) Login(ctx context.Context, in LoginInput) (string, error) {
 			return nil, err
 		}
 		if newHash != "" {
-			if err := t.setPassword(u.ID, newHash); err != nil {
+			if err := t.setPassword(userID, newHash); err != nil {
 				return nil, err
 			}
-		} else if err := t.voidLinks(u.ID); err != nil {
+		} else if err := t.voidLinks(userID); err != nil {
 			return nil, err
 		}
-		if err := t.SetUserLastLogin(ctx, sqlcdb.SetUserLastLoginParams{ID: u.ID,
+		if err := t.SetUserLastLogin(ctx, sqlcdb.SetUserLastLoginParams{ID: userID,
 			LastLoginAt: sql.NullInt64{Int64: now, Valid: true}}); err != nil {
 			return nil, err
 		}
-		if err := t.CreateSession(ctx, sqlcdb.CreateSessionParams{IDHash: hash, UserID: u.ID,
-			ActingAccountID: u.AccountID, CreatedAt: now, ExpiresAt: now + int64(d.maxAge/time.Second),
+		if err := t.CreateSession(ctx, sqlcdb.CreateSessionParams{IDHash: hash, UserID: userID,
+			ActingAccountID: accountID, CreatedAt: now, ExpiresAt: now + int64(d.maxAge/time.Second),
 			Ip: in.IP, UserAgent: truncate(in.UserAgent, 300)}); err != nil {
 			return nil, err
 		}
-		return one(change{Action: "user.login", TargetType: "user", TargetID: u.ID, TargetLabel: u.Email}), nil
+		return one(change{Action: "user.login", TargetType: "user", TargetID: userID, TargetLabel: userEmail}), nil
 	})
 	return raw, err
 }
@@ -228,7 +256,7 @@ func (d *DB) SessionActor(ctx context.Context, raw, ip string) (Actor, error) {
 		}
 		return Actor{}, Errorf(EFORBIDDEN, "account.access_withdrawn")
 	}
-	a.SessionHash, a.IP = hash, ip
+	a.SessionHash, a.IP, a.MustEnrol = hash, ip, s.MustEnrol == 1
 	// Last-seen is written at most once a minute per session (R-MFA-4), so
 	// that a page's requests cost reads only.
 	if now.Sub(time.Unix(s.LastSeenAt, 0)) >= touchEvery {

@@ -13,15 +13,15 @@ import (
 func signIn(t *testing.T, d *db.DB, email, ip, ua string) (string, db.Actor) {
 	t.Helper()
 	ctx := context.Background()
-	sid, err := d.Login(ctx, db.LoginInput{Email: email, Password: dbtest.OwnerPassword, IP: ip, UserAgent: ua})
+	res, err := d.Login(ctx, db.LoginInput{Email: email, Password: dbtest.OwnerPassword, IP: ip, UserAgent: ua})
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := d.SessionActor(ctx, sid, ip)
+	a, err := d.SessionActor(ctx, res.Session, ip)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return sid, a
+	return res.Session, a
 }
 
 const (

@@ -15,7 +15,8 @@ func TestBlockUser(t *testing.T) {
 	ctx := context.Background()
 	d, owner := dbtest.Setup(t)
 	u := dbtest.AddUser(t, d, owner, "anna@example.pl")
-	sid, err := d.Login(ctx, db.LoginInput{Email: u.Email, Password: dbtest.OwnerPassword})
+	login, err := d.Login(ctx, db.LoginInput{Email: u.Email, Password: dbtest.OwnerPassword})
+	sid := login.Session
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,7 +65,8 @@ func TestDeleteUser(t *testing.T) {
 	ctx := context.Background()
 	d, owner := dbtest.Setup(t)
 	u := dbtest.AddUser(t, d, owner, "anna@example.pl")
-	sid, _ := d.Login(ctx, db.LoginInput{Email: u.Email, Password: dbtest.OwnerPassword})
+	login, _ := d.Login(ctx, db.LoginInput{Email: u.Email, Password: dbtest.OwnerPassword})
+	sid := login.Session
 	if err := d.DeleteUser(ctx, owner, u.ID); err != nil {
 		t.Fatal(err)
 	}

@@ -94,7 +94,8 @@ func TestUpdateUser(t *testing.T) {
 	ctx := context.Background()
 	d, owner := dbtest.Setup(t)
 	u := dbtest.AddUser(t, d, owner, "anna@example.pl")
-	sid, err := d.Login(ctx, db.LoginInput{Email: u.Email, Password: dbtest.OwnerPassword})
+	login, err := d.Login(ctx, db.LoginInput{Email: u.Email, Password: dbtest.OwnerPassword})
+	sid := login.Session
 	if err != nil {
 		t.Fatal(err)
 	}

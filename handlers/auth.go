@@ -3,6 +3,7 @@ package handlers
 import (
 	"crypto/subtle"
 	"net/http"
+	"net/url"
 
 	"github.com/labstack/echo/v4"
 
@@ -88,13 +89,19 @@ func (s *Server) loginSubmit(c echo.Context) error {
 	if err := bindForm(c, &f); err != nil {
 		return err
 	}
-	sid, err := s.db.Login(c.Request().Context(), db.LoginInput{Email: f.Email, Password: f.Password,
+	res, err := s.db.Login(c.Request().Context(), db.LoginInput{Email: f.Email, Password: f.Password,
 		IP: c.RealIP(), UserAgent: c.Request().UserAgent()})
 	if err != nil {
 		f.Password = ""
 		return refuse(s, c, "login", formPage[loginForm]{Form: f}, err)
 	}
-	if err := s.startSession(c, sid); err != nil {
+	if res.Challenge != "" {
+		if err := s.startSecondStep(c, res.Challenge); err != nil {
+			return err
+		}
+		return c.Redirect(http.StatusSeeOther, "/login/code?next="+url.QueryEscape(localPath(f.Next)))
+	}
+	if err := s.startSession(c, res.Session); err != nil {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, localPath(f.Next))

@@ -54,6 +54,11 @@ var notUserRoutes = map[string]string{
 	"POST /setup":                                "first run, no users yet",
 	"POST /api/v1/setup":                         "first run, no users yet",
 	"POST /login":                                "signs oneself in",
+	"POST /login/code":                           "signs oneself in: the second step (R-MFA-1)",
+	"POST /profile/2fa/confirm":                  "one's own second factor (R-SEC-9 tests it)",
+	"POST /profile/2fa/codes":                    "one's own recovery codes (R-SEC-9 tests it)",
+	"POST /profile/2fa/disable":                  "one's own second factor (R-SEC-9 tests it)",
+	"POST /settings/mfa":                         "installation settings, owner only (R-MFA-3)",
 	"POST /logout":                               "signs oneself out",
 	"POST /forgot-password":                      "anonymous; mails whoever owns the address",
 	"POST /activate/:token":                      "the link's own user",
@@ -719,6 +724,18 @@ func TestImpersonationCreatesNothingLasting(t *testing.T) {
 	}
 	if toks, _ := w.a.db.MyAPITokens(ctx, victim); len(toks) != 1 {
 		t.Error("the user's token was revoked by the impersonator")
+	}
+	// Nor a second factor set up, renewed or removed (R-MFA-1).
+	if r := imp.web.get("/profile/2fa"); r.Status != http.StatusForbidden {
+		t.Errorf("TOTP enrolment while impersonating: %d", r.Status)
+	}
+	for _, path := range []string{"/profile/2fa/confirm", "/profile/2fa/codes", "/profile/2fa/disable"} {
+		if r := imp.web.post(path, url.Values{"code": {"123456"}, "current_password": {dbtest.OwnerPassword}}); r.Status != http.StatusForbidden {
+			t.Errorf("%s while impersonating: %d", path, r.Status)
+		}
+	}
+	if on, _ := w.a.db.HasSecondFactor(ctx, imp.user.ID); on {
+		t.Error("the impersonator gave the user a second factor")
 	}
 	// Their own credentials on the admin path too (checkSelfCredentials).
 	d, _ := w.a.db.GetUserDetails(ctx, w.owner, imp.user.ID)

@@ -20,6 +20,7 @@ type profileExtra struct {
 	TokenError string
 	Lifetimes  []int
 	Sessions   []db.Session
+	MFA        db.SecondFactor // the second factor's state (profile_mfa.go)
 }
 
 // profileForm is what the profile page's forms keep: the details form's
@@ -60,8 +61,12 @@ func (s *Server) profilePage(c echo.Context, f formPage[profileForm]) (formPage[
 	if err != nil {
 		return f, err
 	}
+	mfa, err := s.db.MySecondFactor(ctx, actor(c))
+	if err != nil {
+		return f, err
+	}
 	f.Extra, f.active = profileExtra{Me: me, Pending: pending, Zone: zone, Policy: policy.Rules(), Tokens: tokens,
-		Lifetimes: db.TokenLifetimes, TokenDays: db.TokenLifetimes[1], Sessions: sessions}, "profile"
+		Lifetimes: db.TokenLifetimes, TokenDays: db.TokenLifetimes[1], Sessions: sessions, MFA: mfa}, "profile"
 	return f, nil
 }
 

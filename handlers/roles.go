@@ -134,6 +134,7 @@ type roleForm struct {
 	Description string          `form:"description"`
 	Permissions []db.Permission `form:"permissions"`
 	Shown       bool            `form:"permissions_shown"`
+	RequireMFA  bool            `form:"require_mfa"` // R-MFA-3
 }
 
 type roleEditExtra struct {
@@ -163,7 +164,8 @@ func (s *Server) rolesEdit(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	f := formPage[roleForm]{Form: roleForm{Name: r.Name, Description: r.Description, Permissions: r.Permissions},
+	f := formPage[roleForm]{Form: roleForm{Name: r.Name, Description: r.Description, Permissions: r.Permissions,
+		RequireMFA: r.RequireMFA},
 		active: "roles", Extra: roleEditExtra{Role: r, Areas: permAreas()}}
 	return s.render(c, http.StatusOK, "role-edit", f)
 }
@@ -177,7 +179,7 @@ func (s *Server) rolesUpdate(c echo.Context) error {
 	if err := bindForm(c, &in); err != nil {
 		return err
 	}
-	patch := db.RolePatch{Name: &in.Name, Description: &in.Description}
+	patch := db.RolePatch{Name: &in.Name, Description: &in.Description, RequireMFA: &in.RequireMFA}
 	if in.Shown {
 		perms := append([]db.Permission{}, in.Permissions...)
 		patch.Permissions = &perms

@@ -22,6 +22,7 @@ type settingsExtra struct {
 	ScheduleErrors map[string]string
 	Mail           *mailSection // Settings → Poczta, the owner's only
 	Zone           zoneForm     // the "Strefa czasowa" section (settings_time.go)
+	MFAAdmins      bool         // a second factor required of the owner and Administrators (settings_mfa.go)
 }
 
 func (s *Server) settingsInfo(c echo.Context) (settingsExtra, error) {
@@ -34,7 +35,11 @@ func (s *Server) settingsInfo(c echo.Context) (settingsExtra, error) {
 		return settingsExtra{}, err
 	}
 	zone, err := s.zoneSection(c)
-	return settingsExtra{Version: s.version, Schema: db.SchemaVersion(), DBPath: s.db.Path(), Schedule: sched,
+	if err != nil {
+		return settingsExtra{}, err
+	}
+	mfaAdmins, err := s.db.RequireMFAForAdmins(c.Request().Context())
+	return settingsExtra{MFAAdmins: mfaAdmins, Version: s.version, Schema: db.SchemaVersion(), DBPath: s.db.Path(), Schedule: sched,
 		Mail: mail, Zone: zone}, err
 }
 

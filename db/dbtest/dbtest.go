@@ -57,11 +57,11 @@ func SetupDB(t testing.TB, d *db.DB) (*db.DB, db.Actor) {
 func Login(t testing.TB, d *db.DB, email, password string) db.Actor {
 	t.Helper()
 	ctx := context.Background()
-	sid, err := d.Login(ctx, db.LoginInput{Email: email, Password: password, IP: "127.0.0.1"})
+	res, err := d.Login(ctx, db.LoginInput{Email: email, Password: password, IP: "127.0.0.1"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := d.SessionActor(ctx, sid, "127.0.0.1")
+	a, err := d.SessionActor(ctx, res.Session, "127.0.0.1")
 	if err != nil {
 		t.Fatal(err)
 	}

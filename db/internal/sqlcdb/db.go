@@ -60,6 +60,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.addLoginFailureStmt, err = db.PrepareContext(ctx, addLoginFailure); err != nil {
 		return nil, fmt.Errorf("error preparing query AddLoginFailure: %w", err)
 	}
+	if q.addRecoveryCodeStmt, err = db.PrepareContext(ctx, addRecoveryCode); err != nil {
+		return nil, fmt.Errorf("error preparing query AddRecoveryCode: %w", err)
+	}
 	if q.addRolePermissionStmt, err = db.PrepareContext(ctx, addRolePermission); err != nil {
 		return nil, fmt.Errorf("error preparing query AddRolePermission: %w", err)
 	}
@@ -120,6 +123,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.clearRolePermissionsStmt, err = db.PrepareContext(ctx, clearRolePermissions); err != nil {
 		return nil, fmt.Errorf("error preparing query ClearRolePermissions: %w", err)
 	}
+	if q.clearTOTPStmt, err = db.PrepareContext(ctx, clearTOTP); err != nil {
+		return nil, fmt.Errorf("error preparing query ClearTOTP: %w", err)
+	}
 	if q.clearUserGroupsStmt, err = db.PrepareContext(ctx, clearUserGroups); err != nil {
 		return nil, fmt.Errorf("error preparing query ClearUserGroups: %w", err)
 	}
@@ -162,6 +168,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.countPresentationsStmt, err = db.PrepareContext(ctx, countPresentations); err != nil {
 		return nil, fmt.Errorf("error preparing query CountPresentations: %w", err)
 	}
+	if q.countRecoveryCodesLeftStmt, err = db.PrepareContext(ctx, countRecoveryCodesLeft); err != nil {
+		return nil, fmt.Errorf("error preparing query CountRecoveryCodesLeft: %w", err)
+	}
 	if q.countRoleCandidatesStmt, err = db.PrepareContext(ctx, countRoleCandidates); err != nil {
 		return nil, fmt.Errorf("error preparing query CountRoleCandidates: %w", err)
 	}
@@ -201,6 +210,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.createLicenseStmt, err = db.PrepareContext(ctx, createLicense); err != nil {
 		return nil, fmt.Errorf("error preparing query CreateLicense: %w", err)
 	}
+	if q.createMFAChallengeStmt, err = db.PrepareContext(ctx, createMFAChallenge); err != nil {
+		return nil, fmt.Errorf("error preparing query CreateMFAChallenge: %w", err)
+	}
 	if q.createPhoneNumberStmt, err = db.PrepareContext(ctx, createPhoneNumber); err != nil {
 		return nil, fmt.Errorf("error preparing query CreatePhoneNumber: %w", err)
 	}
@@ -234,6 +246,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.deleteAccountUsersStmt, err = db.PrepareContext(ctx, deleteAccountUsers); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteAccountUsers: %w", err)
 	}
+	if q.deleteExpiredMFAChallengesStmt, err = db.PrepareContext(ctx, deleteExpiredMFAChallenges); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteExpiredMFAChallenges: %w", err)
+	}
 	if q.deleteExpiredSessionsStmt, err = db.PrepareContext(ctx, deleteExpiredSessions); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteExpiredSessions: %w", err)
 	}
@@ -249,6 +264,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.deleteLoginFailureStmt, err = db.PrepareContext(ctx, deleteLoginFailure); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteLoginFailure: %w", err)
 	}
+	if q.deleteMFAChallengeStmt, err = db.PrepareContext(ctx, deleteMFAChallenge); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteMFAChallenge: %w", err)
+	}
 	if q.deleteOldLoginFailuresStmt, err = db.PrepareContext(ctx, deleteOldLoginFailures); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteOldLoginFailures: %w", err)
 	}
@@ -257,6 +275,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.deletePhoneNumberStmt, err = db.PrepareContext(ctx, deletePhoneNumber); err != nil {
 		return nil, fmt.Errorf("error preparing query DeletePhoneNumber: %w", err)
+	}
+	if q.deleteRecoveryCodesStmt, err = db.PrepareContext(ctx, deleteRecoveryCodes); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteRecoveryCodes: %w", err)
 	}
 	if q.deleteRoleStmt, err = db.PrepareContext(ctx, deleteRole); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteRole: %w", err)
@@ -303,6 +324,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.emailFailuresSinceStmt, err = db.PrepareContext(ctx, emailFailuresSince); err != nil {
 		return nil, fmt.Errorf("error preparing query EmailFailuresSince: %w", err)
 	}
+	if q.enableTOTPStmt, err = db.PrepareContext(ctx, enableTOTP); err != nil {
+		return nil, fmt.Errorf("error preparing query EnableTOTP: %w", err)
+	}
 	if q.firstPositionStmt, err = db.PrepareContext(ctx, firstPosition); err != nil {
 		return nil, fmt.Errorf("error preparing query FirstPosition: %w", err)
 	}
@@ -326,6 +350,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.getLicenseStmt, err = db.PrepareContext(ctx, getLicense); err != nil {
 		return nil, fmt.Errorf("error preparing query GetLicense: %w", err)
+	}
+	if q.getMFAChallengeStmt, err = db.PrepareContext(ctx, getMFAChallenge); err != nil {
+		return nil, fmt.Errorf("error preparing query GetMFAChallenge: %w", err)
 	}
 	if q.getMailStmt, err = db.PrepareContext(ctx, getMail); err != nil {
 		return nil, fmt.Errorf("error preparing query GetMail: %w", err)
@@ -357,6 +384,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.getUserDetailsStmt, err = db.PrepareContext(ctx, getUserDetails); err != nil {
 		return nil, fmt.Errorf("error preparing query GetUserDetails: %w", err)
 	}
+	if q.getUserTOTPStmt, err = db.PrepareContext(ctx, getUserTOTP); err != nil {
+		return nil, fmt.Errorf("error preparing query GetUserTOTP: %w", err)
+	}
 	if q.getUserTokenByNameStmt, err = db.PrepareContext(ctx, getUserTokenByName); err != nil {
 		return nil, fmt.Errorf("error preparing query GetUserTokenByName: %w", err)
 	}
@@ -377,6 +407,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.hasAccountAccessStmt, err = db.PrepareContext(ctx, hasAccountAccess); err != nil {
 		return nil, fmt.Errorf("error preparing query HasAccountAccess: %w", err)
+	}
+	if q.hasSecondFactorStmt, err = db.PrepareContext(ctx, hasSecondFactor); err != nil {
+		return nil, fmt.Errorf("error preparing query HasSecondFactor: %w", err)
 	}
 	if q.iPFailuresSinceStmt, err = db.PrepareContext(ctx, iPFailuresSince); err != nil {
 		return nil, fmt.Errorf("error preparing query IPFailuresSince: %w", err)
@@ -549,6 +582,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.setAccountSIPDomainStmt, err = db.PrepareContext(ctx, setAccountSIPDomain); err != nil {
 		return nil, fmt.Errorf("error preparing query SetAccountSIPDomain: %w", err)
 	}
+	if q.setRoleRequireMFAStmt, err = db.PrepareContext(ctx, setRoleRequireMFA); err != nil {
+		return nil, fmt.Errorf("error preparing query SetRoleRequireMFA: %w", err)
+	}
 	if q.setSIPEnabledStmt, err = db.PrepareContext(ctx, setSIPEnabled); err != nil {
 		return nil, fmt.Errorf("error preparing query SetSIPEnabled: %w", err)
 	}
@@ -560,6 +596,12 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.setSettingStmt, err = db.PrepareContext(ctx, setSetting); err != nil {
 		return nil, fmt.Errorf("error preparing query SetSetting: %w", err)
+	}
+	if q.setTOTPLastStepStmt, err = db.PrepareContext(ctx, setTOTPLastStep); err != nil {
+		return nil, fmt.Errorf("error preparing query SetTOTPLastStep: %w", err)
+	}
+	if q.setTOTPPendingStmt, err = db.PrepareContext(ctx, setTOTPPending); err != nil {
+		return nil, fmt.Errorf("error preparing query SetTOTPPending: %w", err)
 	}
 	if q.setUserCallNumberStmt, err = db.PrepareContext(ctx, setUserCallNumber); err != nil {
 		return nil, fmt.Errorf("error preparing query SetUserCallNumber: %w", err)
@@ -626,6 +668,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.updateUserFieldsStmt, err = db.PrepareContext(ctx, updateUserFields); err != nil {
 		return nil, fmt.Errorf("error preparing query UpdateUserFields: %w", err)
+	}
+	if q.useRecoveryCodeStmt, err = db.PrepareContext(ctx, useRecoveryCode); err != nil {
+		return nil, fmt.Errorf("error preparing query UseRecoveryCode: %w", err)
 	}
 	if q.useTokenStmt, err = db.PrepareContext(ctx, useToken); err != nil {
 		return nil, fmt.Errorf("error preparing query UseToken: %w", err)
@@ -717,6 +762,11 @@ func (q *Queries) Close() error {
 	if q.addLoginFailureStmt != nil {
 		if cerr := q.addLoginFailureStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing addLoginFailureStmt: %w", cerr)
+		}
+	}
+	if q.addRecoveryCodeStmt != nil {
+		if cerr := q.addRecoveryCodeStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing addRecoveryCodeStmt: %w", cerr)
 		}
 	}
 	if q.addRolePermissionStmt != nil {
@@ -819,6 +869,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing clearRolePermissionsStmt: %w", cerr)
 		}
 	}
+	if q.clearTOTPStmt != nil {
+		if cerr := q.clearTOTPStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing clearTOTPStmt: %w", cerr)
+		}
+	}
 	if q.clearUserGroupsStmt != nil {
 		if cerr := q.clearUserGroupsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing clearUserGroupsStmt: %w", cerr)
@@ -889,6 +944,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing countPresentationsStmt: %w", cerr)
 		}
 	}
+	if q.countRecoveryCodesLeftStmt != nil {
+		if cerr := q.countRecoveryCodesLeftStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing countRecoveryCodesLeftStmt: %w", cerr)
+		}
+	}
 	if q.countRoleCandidatesStmt != nil {
 		if cerr := q.countRoleCandidatesStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing countRoleCandidatesStmt: %w", cerr)
@@ -954,6 +1014,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing createLicenseStmt: %w", cerr)
 		}
 	}
+	if q.createMFAChallengeStmt != nil {
+		if cerr := q.createMFAChallengeStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing createMFAChallengeStmt: %w", cerr)
+		}
+	}
 	if q.createPhoneNumberStmt != nil {
 		if cerr := q.createPhoneNumberStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing createPhoneNumberStmt: %w", cerr)
@@ -1009,6 +1074,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing deleteAccountUsersStmt: %w", cerr)
 		}
 	}
+	if q.deleteExpiredMFAChallengesStmt != nil {
+		if cerr := q.deleteExpiredMFAChallengesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteExpiredMFAChallengesStmt: %w", cerr)
+		}
+	}
 	if q.deleteExpiredSessionsStmt != nil {
 		if cerr := q.deleteExpiredSessionsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing deleteExpiredSessionsStmt: %w", cerr)
@@ -1034,6 +1104,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing deleteLoginFailureStmt: %w", cerr)
 		}
 	}
+	if q.deleteMFAChallengeStmt != nil {
+		if cerr := q.deleteMFAChallengeStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteMFAChallengeStmt: %w", cerr)
+		}
+	}
 	if q.deleteOldLoginFailuresStmt != nil {
 		if cerr := q.deleteOldLoginFailuresStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing deleteOldLoginFailuresStmt: %w", cerr)
@@ -1047,6 +1122,11 @@ func (q *Queries) Close() error {
 	if q.deletePhoneNumberStmt != nil {
 		if cerr := q.deletePhoneNumberStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing deletePhoneNumberStmt: %w", cerr)
+		}
+	}
+	if q.deleteRecoveryCodesStmt != nil {
+		if cerr := q.deleteRecoveryCodesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteRecoveryCodesStmt: %w", cerr)
 		}
 	}
 	if q.deleteRoleStmt != nil {
@@ -1124,6 +1204,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing emailFailuresSinceStmt: %w", cerr)
 		}
 	}
+	if q.enableTOTPStmt != nil {
+		if cerr := q.enableTOTPStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing enableTOTPStmt: %w", cerr)
+		}
+	}
 	if q.firstPositionStmt != nil {
 		if cerr := q.firstPositionStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing firstPositionStmt: %w", cerr)
@@ -1162,6 +1247,11 @@ func (q *Queries) Close() error {
 	if q.getLicenseStmt != nil {
 		if cerr := q.getLicenseStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getLicenseStmt: %w", cerr)
+		}
+	}
+	if q.getMFAChallengeStmt != nil {
+		if cerr := q.getMFAChallengeStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getMFAChallengeStmt: %w", cerr)
 		}
 	}
 	if q.getMailStmt != nil {
@@ -1214,6 +1304,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing getUserDetailsStmt: %w", cerr)
 		}
 	}
+	if q.getUserTOTPStmt != nil {
+		if cerr := q.getUserTOTPStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getUserTOTPStmt: %w", cerr)
+		}
+	}
 	if q.getUserTokenByNameStmt != nil {
 		if cerr := q.getUserTokenByNameStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getUserTokenByNameStmt: %w", cerr)
@@ -1247,6 +1342,11 @@ func (q *Queries) Close() error {
 	if q.hasAccountAccessStmt != nil {
 		if cerr := q.hasAccountAccessStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing hasAccountAccessStmt: %w", cerr)
+		}
+	}
+	if q.hasSecondFactorStmt != nil {
+		if cerr := q.hasSecondFactorStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing hasSecondFactorStmt: %w", cerr)
 		}
 	}
 	if q.iPFailuresSinceStmt != nil {
@@ -1534,6 +1634,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing setAccountSIPDomainStmt: %w", cerr)
 		}
 	}
+	if q.setRoleRequireMFAStmt != nil {
+		if cerr := q.setRoleRequireMFAStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing setRoleRequireMFAStmt: %w", cerr)
+		}
+	}
 	if q.setSIPEnabledStmt != nil {
 		if cerr := q.setSIPEnabledStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing setSIPEnabledStmt: %w", cerr)
@@ -1552,6 +1657,16 @@ func (q *Queries) Close() error {
 	if q.setSettingStmt != nil {
 		if cerr := q.setSettingStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing setSettingStmt: %w", cerr)
+		}
+	}
+	if q.setTOTPLastStepStmt != nil {
+		if cerr := q.setTOTPLastStepStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing setTOTPLastStepStmt: %w", cerr)
+		}
+	}
+	if q.setTOTPPendingStmt != nil {
+		if cerr := q.setTOTPPendingStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing setTOTPPendingStmt: %w", cerr)
 		}
 	}
 	if q.setUserCallNumberStmt != nil {
@@ -1664,6 +1779,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing updateUserFieldsStmt: %w", cerr)
 		}
 	}
+	if q.useRecoveryCodeStmt != nil {
+		if cerr := q.useRecoveryCodeStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing useRecoveryCodeStmt: %w", cerr)
+		}
+	}
 	if q.useTokenStmt != nil {
 		if cerr := q.useTokenStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing useTokenStmt: %w", cerr)
@@ -1746,433 +1866,463 @@ func (q *Queries) queryRow(ctx context.Context, stmt *sql.Stmt, query string, ar
 }
 
 type Queries struct {
-	db                            DBTX
-	tx                            *sql.Tx
-	accountAccessUserIDsStmt      *sql.Stmt
-	accountByNameStmt             *sql.Stmt
-	accountExternalIDTakenStmt    *sql.Stmt
-	accountGroupsStmt             *sql.Stmt
-	accountMembershipsStmt        *sql.Stmt
-	accountNameTakenStmt          *sql.Stmt
-	accountUserCountStmt          *sql.Stmt
-	accountUserIDsStmt            *sql.Stmt
-	accountWithSIPDomainStmt      *sql.Stmt
-	actorOfStmt                   *sql.Stmt
-	addGroupMemberStmt            *sql.Stmt
-	addLoginFailureStmt           *sql.Stmt
-	addRolePermissionStmt         *sql.Stmt
-	allRolePermissionsStmt        *sql.Stmt
-	assignLicenseSeatStmt         *sql.Stmt
-	auditHighWaterStmt            *sql.Stmt
-	auditLabelAccountStmt         *sql.Stmt
-	auditLabelGroupStmt           *sql.Stmt
-	auditLabelLicenseStmt         *sql.Stmt
-	auditLabelNumberStmt          *sql.Stmt
-	auditLabelRoleStmt            *sql.Stmt
-	auditLabelSIPStmt             *sql.Stmt
-	auditLabelSenderStmt          *sql.Stmt
-	auditLabelUserStmt            *sql.Stmt
-	auditPeopleStmt               *sql.Stmt
-	cSVPhoneNumbersStmt           *sql.Stmt
-	cSVRolesStmt                  *sql.Stmt
-	cSVSIPAccountsStmt            *sql.Stmt
-	cSVSMSSendersStmt             *sql.Stmt
-	clearEmailFailuresStmt        *sql.Stmt
-	clearEmailFailuresThroughStmt *sql.Stmt
-	clearRolePermissionsStmt      *sql.Stmt
-	clearUserGroupsStmt           *sql.Stmt
-	closeAccountSeatsStmt         *sql.Stmt
-	closeSeatStmt                 *sql.Stmt
-	countAccountsStmt             *sql.Stmt
-	countAllAPITokensStmt         *sql.Stmt
-	countAuditStmt                *sql.Stmt
-	countGrantedSubAccountsStmt   *sql.Stmt
-	countGroupMembersStmt         *sql.Stmt
-	countLicenseSeatHoldersStmt   *sql.Stmt
-	countLicensesStmt             *sql.Stmt
-	countMailByStatusStmt         *sql.Stmt
-	countMainAccessCandidatesStmt *sql.Stmt
-	countPositionsStmt            *sql.Stmt
-	countPresentationsStmt        *sql.Stmt
-	countRoleCandidatesStmt       *sql.Stmt
-	countRoleHoldersStmt          *sql.Stmt
-	countSearchAccountsStmt       *sql.Stmt
-	countStaleSIPAccountsStmt     *sql.Stmt
-	countSubAccountsStmt          *sql.Stmt
-	countUnsentMailStmt           *sql.Stmt
-	countUserSessionsStmt         *sql.Stmt
-	countUsersPresentingStmt      *sql.Stmt
-	createAccountStmt             *sql.Stmt
-	createAccountWithIDStmt       *sql.Stmt
-	createEmailTokenStmt          *sql.Stmt
-	createGroupStmt               *sql.Stmt
-	createLicenseStmt             *sql.Stmt
-	createPhoneNumberStmt         *sql.Stmt
-	createRoleStmt                *sql.Stmt
-	createSIPAccountStmt          *sql.Stmt
-	createSMSSenderStmt           *sql.Stmt
-	createSessionStmt             *sql.Stmt
-	createTokenStmt               *sql.Stmt
-	createUserStmt                *sql.Stmt
-	deleteAPITokenStmt            *sql.Stmt
-	deleteAccountRowStmt          *sql.Stmt
-	deleteAccountSettingsStmt     *sql.Stmt
-	deleteAccountUsersStmt        *sql.Stmt
-	deleteExpiredSessionsStmt     *sql.Stmt
-	deleteGroupStmt               *sql.Stmt
-	deleteLeafGroupsStmt          *sql.Stmt
-	deleteLicenseStmt             *sql.Stmt
-	deleteLoginFailureStmt        *sql.Stmt
-	deleteOldLoginFailuresStmt    *sql.Stmt
-	deleteOldSentMailStmt         *sql.Stmt
-	deletePhoneNumberStmt         *sql.Stmt
-	deleteRoleStmt                *sql.Stmt
-	deleteSIPAccountStmt          *sql.Stmt
-	deleteSMSSenderStmt           *sql.Stmt
-	deleteSessionStmt             *sql.Stmt
-	deleteSpentTokensStmt         *sql.Stmt
-	deleteUserStmt                *sql.Stmt
-	deleteUserAPITokensStmt       *sql.Stmt
-	deleteUserSessionStmt         *sql.Stmt
-	deleteUserSessionsStmt        *sql.Stmt
-	deleteUserSessionsExceptStmt  *sql.Stmt
-	deleteUserTokenStmt           *sql.Stmt
-	deleteUserTokensOfKindStmt    *sql.Stmt
-	deletedAccountsStmt           *sql.Stmt
-	dueMailStmt                   *sql.Stmt
-	emailFailuresSinceStmt        *sql.Stmt
-	firstPositionStmt             *sql.Stmt
-	freeSIPAccountStmt            *sql.Stmt
-	getAPITokenStmt               *sql.Stmt
-	getAccountStmt                *sql.Stmt
-	getAccountUserStmt            *sql.Stmt
-	getBuiltinRoleStmt            *sql.Stmt
-	getGroupStmt                  *sql.Stmt
-	getLicenseStmt                *sql.Stmt
-	getMailStmt                   *sql.Stmt
-	getOwnerStmt                  *sql.Stmt
-	getPresentationStmt           *sql.Stmt
-	getRoleStmt                   *sql.Stmt
-	getSIPAccountStmt             *sql.Stmt
-	getSettingStmt                *sql.Stmt
-	getTokenStmt                  *sql.Stmt
-	getUserStmt                   *sql.Stmt
-	getUserByEmailStmt            *sql.Stmt
-	getUserDetailsStmt            *sql.Stmt
-	getUserTokenByNameStmt        *sql.Stmt
-	grantAccountAccessStmt        *sql.Stmt
-	grantedSubAccountsStmt        *sql.Stmt
-	groupMembersStmt              *sql.Stmt
-	groupMembersByNameStmt        *sql.Stmt
-	groupSubtreeStmt              *sql.Stmt
-	hasAccountAccessStmt          *sql.Stmt
-	iPFailuresSinceStmt           *sql.Stmt
-	insertAuditStmt               *sql.Stmt
-	insertDeletedAccountStmt      *sql.Stmt
-	insertSettingIfMissingStmt    *sql.Stmt
-	joinGroupStmt                 *sql.Stmt
-	licenseProductTakenStmt       *sql.Stmt
-	licenseSeatHoldersStmt        *sql.Stmt
-	licenseSeatTakenStmt          *sql.Stmt
-	listAllAPITokensStmt          *sql.Stmt
-	listFreeSIPAccountsStmt       *sql.Stmt
-	listMailStmt                  *sql.Stmt
-	listRolesStmt                 *sql.Stmt
-	listSettingsStmt              *sql.Stmt
-	listStaleSIPAccountsStmt      *sql.Stmt
-	listSubscribersStmt           *sql.Stmt
-	listUserSessionsStmt          *sql.Stmt
-	listUserTokensStmt            *sql.Stmt
-	mainAccessCandidatesStmt      *sql.Stmt
-	mainAccountStmt               *sql.Stmt
-	markMailFailedStmt            *sql.Stmt
-	markMailSentStmt              *sql.Stmt
-	maxNumericExtensionStmt       *sql.Stmt
-	moveGroupStmt                 *sql.Stmt
-	moveUserToRoleStmt            *sql.Stmt
-	nextAccountIDStmt             *sql.Stmt
-	openSeatStmt                  *sql.Stmt
-	positionCountsStmt            *sql.Stmt
-	positionOptionsStmt           *sql.Stmt
-	positionRootStmt              *sql.Stmt
-	presentationIDByValueStmt     *sql.Stmt
-	presentationOptionsStmt       *sql.Stmt
-	queueMailStmt                 *sql.Stmt
-	renameGroupStmt               *sql.Stmt
-	retryMailStmt                 *sql.Stmt
-	revokeAccountAccessStmt       *sql.Stmt
-	roleCandidatesStmt            *sql.Stmt
-	roleHolderCountStmt           *sql.Stmt
-	roleHoldersStmt               *sql.Stmt
-	roleHoldersByNameStmt         *sql.Stmt
-	roleNamesStmt                 *sql.Stmt
-	rolePermissionsStmt           *sql.Stmt
-	roleUserCountStmt             *sql.Stmt
-	sIPCountsStmt                 *sql.Stmt
-	sIPDomainClashesStmt          *sql.Stmt
-	sIPExtensionInDomainStmt      *sql.Stmt
-	sIPUserInAccountStmt          *sql.Stmt
-	searchAccountsStmt            *sql.Stmt
-	searchAuditStmt               *sql.Stmt
-	searchAuditOldestStmt         *sql.Stmt
-	searchLicensesStmt            *sql.Stmt
-	searchPresentationsStmt       *sql.Stmt
-	searchSIPAccountsStmt         *sql.Stmt
-	seatsInPeriodStmt             *sql.Stmt
-	sendSessionsHomeStmt          *sql.Stmt
-	sendUserSessionsHomeStmt      *sql.Stmt
-	sessionActorOfStmt            *sql.Stmt
-	setAccountSIPDomainStmt       *sql.Stmt
-	setSIPEnabledStmt             *sql.Stmt
-	setSIPSecretStmt              *sql.Stmt
-	setSessionAccountStmt         *sql.Stmt
-	setSettingStmt                *sql.Stmt
-	setUserCallNumberStmt         *sql.Stmt
-	setUserLastLoginStmt          *sql.Stmt
-	setUserNotifyEmailStmt        *sql.Stmt
-	setUserPasswordStmt           *sql.Stmt
-	setUserPositionIDStmt         *sql.Stmt
-	setUserPrefsStmt              *sql.Stmt
-	setUserSIPAccountStmt         *sql.Stmt
-	setUserSMSSenderStmt          *sql.Stmt
-	setUserStatusStmt             *sql.Stmt
-	siblingNamedStmt              *sql.Stmt
-	subAccountsStmt               *sql.Stmt
-	subtreeIDsStmt                *sql.Stmt
-	tokenActorOfStmt              *sql.Stmt
-	touchSessionStmt              *sql.Stmt
-	touchTokenStmt                *sql.Stmt
-	unassignLicenseSeatStmt       *sql.Stmt
-	updateAccountStmt             *sql.Stmt
-	updateLicenseStmt             *sql.Stmt
-	updatePhoneNumberStmt         *sql.Stmt
-	updateRoleStmt                *sql.Stmt
-	updateSMSSenderStmt           *sql.Stmt
-	updateUserFieldsStmt          *sql.Stmt
-	useTokenStmt                  *sql.Stmt
-	userEmailTakenStmt            *sql.Stmt
-	userGroupIDsStmt              *sql.Stmt
-	userGroupNamesStmt            *sql.Stmt
-	userLicensesStmt              *sql.Stmt
-	userStatusCountsStmt          *sql.Stmt
-	usersPresentingStmt           *sql.Stmt
-	verifyCountsStmt              *sql.Stmt
-	voidUserLinksStmt             *sql.Stmt
+	db                             DBTX
+	tx                             *sql.Tx
+	accountAccessUserIDsStmt       *sql.Stmt
+	accountByNameStmt              *sql.Stmt
+	accountExternalIDTakenStmt     *sql.Stmt
+	accountGroupsStmt              *sql.Stmt
+	accountMembershipsStmt         *sql.Stmt
+	accountNameTakenStmt           *sql.Stmt
+	accountUserCountStmt           *sql.Stmt
+	accountUserIDsStmt             *sql.Stmt
+	accountWithSIPDomainStmt       *sql.Stmt
+	actorOfStmt                    *sql.Stmt
+	addGroupMemberStmt             *sql.Stmt
+	addLoginFailureStmt            *sql.Stmt
+	addRecoveryCodeStmt            *sql.Stmt
+	addRolePermissionStmt          *sql.Stmt
+	allRolePermissionsStmt         *sql.Stmt
+	assignLicenseSeatStmt          *sql.Stmt
+	auditHighWaterStmt             *sql.Stmt
+	auditLabelAccountStmt          *sql.Stmt
+	auditLabelGroupStmt            *sql.Stmt
+	auditLabelLicenseStmt          *sql.Stmt
+	auditLabelNumberStmt           *sql.Stmt
+	auditLabelRoleStmt             *sql.Stmt
+	auditLabelSIPStmt              *sql.Stmt
+	auditLabelSenderStmt           *sql.Stmt
+	auditLabelUserStmt             *sql.Stmt
+	auditPeopleStmt                *sql.Stmt
+	cSVPhoneNumbersStmt            *sql.Stmt
+	cSVRolesStmt                   *sql.Stmt
+	cSVSIPAccountsStmt             *sql.Stmt
+	cSVSMSSendersStmt              *sql.Stmt
+	clearEmailFailuresStmt         *sql.Stmt
+	clearEmailFailuresThroughStmt  *sql.Stmt
+	clearRolePermissionsStmt       *sql.Stmt
+	clearTOTPStmt                  *sql.Stmt
+	clearUserGroupsStmt            *sql.Stmt
+	closeAccountSeatsStmt          *sql.Stmt
+	closeSeatStmt                  *sql.Stmt
+	countAccountsStmt              *sql.Stmt
+	countAllAPITokensStmt          *sql.Stmt
+	countAuditStmt                 *sql.Stmt
+	countGrantedSubAccountsStmt    *sql.Stmt
+	countGroupMembersStmt          *sql.Stmt
+	countLicenseSeatHoldersStmt    *sql.Stmt
+	countLicensesStmt              *sql.Stmt
+	countMailByStatusStmt          *sql.Stmt
+	countMainAccessCandidatesStmt  *sql.Stmt
+	countPositionsStmt             *sql.Stmt
+	countPresentationsStmt         *sql.Stmt
+	countRecoveryCodesLeftStmt     *sql.Stmt
+	countRoleCandidatesStmt        *sql.Stmt
+	countRoleHoldersStmt           *sql.Stmt
+	countSearchAccountsStmt        *sql.Stmt
+	countStaleSIPAccountsStmt      *sql.Stmt
+	countSubAccountsStmt           *sql.Stmt
+	countUnsentMailStmt            *sql.Stmt
+	countUserSessionsStmt          *sql.Stmt
+	countUsersPresentingStmt       *sql.Stmt
+	createAccountStmt              *sql.Stmt
+	createAccountWithIDStmt        *sql.Stmt
+	createEmailTokenStmt           *sql.Stmt
+	createGroupStmt                *sql.Stmt
+	createLicenseStmt              *sql.Stmt
+	createMFAChallengeStmt         *sql.Stmt
+	createPhoneNumberStmt          *sql.Stmt
+	createRoleStmt                 *sql.Stmt
+	createSIPAccountStmt           *sql.Stmt
+	createSMSSenderStmt            *sql.Stmt
+	createSessionStmt              *sql.Stmt
+	createTokenStmt                *sql.Stmt
+	createUserStmt                 *sql.Stmt
+	deleteAPITokenStmt             *sql.Stmt
+	deleteAccountRowStmt           *sql.Stmt
+	deleteAccountSettingsStmt      *sql.Stmt
+	deleteAccountUsersStmt         *sql.Stmt
+	deleteExpiredMFAChallengesStmt *sql.Stmt
+	deleteExpiredSessionsStmt      *sql.Stmt
+	deleteGroupStmt                *sql.Stmt
+	deleteLeafGroupsStmt           *sql.Stmt
+	deleteLicenseStmt              *sql.Stmt
+	deleteLoginFailureStmt         *sql.Stmt
+	deleteMFAChallengeStmt         *sql.Stmt
+	deleteOldLoginFailuresStmt     *sql.Stmt
+	deleteOldSentMailStmt          *sql.Stmt
+	deletePhoneNumberStmt          *sql.Stmt
+	deleteRecoveryCodesStmt        *sql.Stmt
+	deleteRoleStmt                 *sql.Stmt
+	deleteSIPAccountStmt           *sql.Stmt
+	deleteSMSSenderStmt            *sql.Stmt
+	deleteSessionStmt              *sql.Stmt
+	deleteSpentTokensStmt          *sql.Stmt
+	deleteUserStmt                 *sql.Stmt
+	deleteUserAPITokensStmt        *sql.Stmt
+	deleteUserSessionStmt          *sql.Stmt
+	deleteUserSessionsStmt         *sql.Stmt
+	deleteUserSessionsExceptStmt   *sql.Stmt
+	deleteUserTokenStmt            *sql.Stmt
+	deleteUserTokensOfKindStmt     *sql.Stmt
+	deletedAccountsStmt            *sql.Stmt
+	dueMailStmt                    *sql.Stmt
+	emailFailuresSinceStmt         *sql.Stmt
+	enableTOTPStmt                 *sql.Stmt
+	firstPositionStmt              *sql.Stmt
+	freeSIPAccountStmt             *sql.Stmt
+	getAPITokenStmt                *sql.Stmt
+	getAccountStmt                 *sql.Stmt
+	getAccountUserStmt             *sql.Stmt
+	getBuiltinRoleStmt             *sql.Stmt
+	getGroupStmt                   *sql.Stmt
+	getLicenseStmt                 *sql.Stmt
+	getMFAChallengeStmt            *sql.Stmt
+	getMailStmt                    *sql.Stmt
+	getOwnerStmt                   *sql.Stmt
+	getPresentationStmt            *sql.Stmt
+	getRoleStmt                    *sql.Stmt
+	getSIPAccountStmt              *sql.Stmt
+	getSettingStmt                 *sql.Stmt
+	getTokenStmt                   *sql.Stmt
+	getUserStmt                    *sql.Stmt
+	getUserByEmailStmt             *sql.Stmt
+	getUserDetailsStmt             *sql.Stmt
+	getUserTOTPStmt                *sql.Stmt
+	getUserTokenByNameStmt         *sql.Stmt
+	grantAccountAccessStmt         *sql.Stmt
+	grantedSubAccountsStmt         *sql.Stmt
+	groupMembersStmt               *sql.Stmt
+	groupMembersByNameStmt         *sql.Stmt
+	groupSubtreeStmt               *sql.Stmt
+	hasAccountAccessStmt           *sql.Stmt
+	hasSecondFactorStmt            *sql.Stmt
+	iPFailuresSinceStmt            *sql.Stmt
+	insertAuditStmt                *sql.Stmt
+	insertDeletedAccountStmt       *sql.Stmt
+	insertSettingIfMissingStmt     *sql.Stmt
+	joinGroupStmt                  *sql.Stmt
+	licenseProductTakenStmt        *sql.Stmt
+	licenseSeatHoldersStmt         *sql.Stmt
+	licenseSeatTakenStmt           *sql.Stmt
+	listAllAPITokensStmt           *sql.Stmt
+	listFreeSIPAccountsStmt        *sql.Stmt
+	listMailStmt                   *sql.Stmt
+	listRolesStmt                  *sql.Stmt
+	listSettingsStmt               *sql.Stmt
+	listStaleSIPAccountsStmt       *sql.Stmt
+	listSubscribersStmt            *sql.Stmt
+	listUserSessionsStmt           *sql.Stmt
+	listUserTokensStmt             *sql.Stmt
+	mainAccessCandidatesStmt       *sql.Stmt
+	mainAccountStmt                *sql.Stmt
+	markMailFailedStmt             *sql.Stmt
+	markMailSentStmt               *sql.Stmt
+	maxNumericExtensionStmt        *sql.Stmt
+	moveGroupStmt                  *sql.Stmt
+	moveUserToRoleStmt             *sql.Stmt
+	nextAccountIDStmt              *sql.Stmt
+	openSeatStmt                   *sql.Stmt
+	positionCountsStmt             *sql.Stmt
+	positionOptionsStmt            *sql.Stmt
+	positionRootStmt               *sql.Stmt
+	presentationIDByValueStmt      *sql.Stmt
+	presentationOptionsStmt        *sql.Stmt
+	queueMailStmt                  *sql.Stmt
+	renameGroupStmt                *sql.Stmt
+	retryMailStmt                  *sql.Stmt
+	revokeAccountAccessStmt        *sql.Stmt
+	roleCandidatesStmt             *sql.Stmt
+	roleHolderCountStmt            *sql.Stmt
+	roleHoldersStmt                *sql.Stmt
+	roleHoldersByNameStmt          *sql.Stmt
+	roleNamesStmt                  *sql.Stmt
+	rolePermissionsStmt            *sql.Stmt
+	roleUserCountStmt              *sql.Stmt
+	sIPCountsStmt                  *sql.Stmt
+	sIPDomainClashesStmt           *sql.Stmt
+	sIPExtensionInDomainStmt       *sql.Stmt
+	sIPUserInAccountStmt           *sql.Stmt
+	searchAccountsStmt             *sql.Stmt
+	searchAuditStmt                *sql.Stmt
+	searchAuditOldestStmt          *sql.Stmt
+	searchLicensesStmt             *sql.Stmt
+	searchPresentationsStmt        *sql.Stmt
+	searchSIPAccountsStmt          *sql.Stmt
+	seatsInPeriodStmt              *sql.Stmt
+	sendSessionsHomeStmt           *sql.Stmt
+	sendUserSessionsHomeStmt       *sql.Stmt
+	sessionActorOfStmt             *sql.Stmt
+	setAccountSIPDomainStmt        *sql.Stmt
+	setRoleRequireMFAStmt          *sql.Stmt
+	setSIPEnabledStmt              *sql.Stmt
+	setSIPSecretStmt               *sql.Stmt
+	setSessionAccountStmt          *sql.Stmt
+	setSettingStmt                 *sql.Stmt
+	setTOTPLastStepStmt            *sql.Stmt
+	setTOTPPendingStmt             *sql.Stmt
+	setUserCallNumberStmt          *sql.Stmt
+	setUserLastLoginStmt           *sql.Stmt
+	setUserNotifyEmailStmt         *sql.Stmt
+	setUserPasswordStmt            *sql.Stmt
+	setUserPositionIDStmt          *sql.Stmt
+	setUserPrefsStmt               *sql.Stmt
+	setUserSIPAccountStmt          *sql.Stmt
+	setUserSMSSenderStmt           *sql.Stmt
+	setUserStatusStmt              *sql.Stmt
+	siblingNamedStmt               *sql.Stmt
+	subAccountsStmt                *sql.Stmt
+	subtreeIDsStmt                 *sql.Stmt
+	tokenActorOfStmt               *sql.Stmt
+	touchSessionStmt               *sql.Stmt
+	touchTokenStmt                 *sql.Stmt
+	unassignLicenseSeatStmt        *sql.Stmt
+	updateAccountStmt              *sql.Stmt
+	updateLicenseStmt              *sql.Stmt
+	updatePhoneNumberStmt          *sql.Stmt
+	updateRoleStmt                 *sql.Stmt
+	updateSMSSenderStmt            *sql.Stmt
+	updateUserFieldsStmt           *sql.Stmt
+	useRecoveryCodeStmt            *sql.Stmt
+	useTokenStmt                   *sql.Stmt
+	userEmailTakenStmt             *sql.Stmt
+	userGroupIDsStmt               *sql.Stmt
+	userGroupNamesStmt             *sql.Stmt
+	userLicensesStmt               *sql.Stmt
+	userStatusCountsStmt           *sql.Stmt
+	usersPresentingStmt            *sql.Stmt
+	verifyCountsStmt               *sql.Stmt
+	voidUserLinksStmt              *sql.Stmt
 }
 
 func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 	return &Queries{
-		db:                            tx,
-		tx:                            tx,
-		accountAccessUserIDsStmt:      q.accountAccessUserIDsStmt,
-		accountByNameStmt:             q.accountByNameStmt,
-		accountExternalIDTakenStmt:    q.accountExternalIDTakenStmt,
-		accountGroupsStmt:             q.accountGroupsStmt,
-		accountMembershipsStmt:        q.accountMembershipsStmt,
-		accountNameTakenStmt:          q.accountNameTakenStmt,
-		accountUserCountStmt:          q.accountUserCountStmt,
-		accountUserIDsStmt:            q.accountUserIDsStmt,
-		accountWithSIPDomainStmt:      q.accountWithSIPDomainStmt,
-		actorOfStmt:                   q.actorOfStmt,
-		addGroupMemberStmt:            q.addGroupMemberStmt,
-		addLoginFailureStmt:           q.addLoginFailureStmt,
-		addRolePermissionStmt:         q.addRolePermissionStmt,
-		allRolePermissionsStmt:        q.allRolePermissionsStmt,
-		assignLicenseSeatStmt:         q.assignLicenseSeatStmt,
-		auditHighWaterStmt:            q.auditHighWaterStmt,
-		auditLabelAccountStmt:         q.auditLabelAccountStmt,
-		auditLabelGroupStmt:           q.auditLabelGroupStmt,
-		auditLabelLicenseStmt:         q.auditLabelLicenseStmt,
-		auditLabelNumberStmt:          q.auditLabelNumberStmt,
-		auditLabelRoleStmt:            q.auditLabelRoleStmt,
-		auditLabelSIPStmt:             q.auditLabelSIPStmt,
-		auditLabelSenderStmt:          q.auditLabelSenderStmt,
-		auditLabelUserStmt:            q.auditLabelUserStmt,
-		auditPeopleStmt:               q.auditPeopleStmt,
-		cSVPhoneNumbersStmt:           q.cSVPhoneNumbersStmt,
-		cSVRolesStmt:                  q.cSVRolesStmt,
-		cSVSIPAccountsStmt:            q.cSVSIPAccountsStmt,
-		cSVSMSSendersStmt:             q.cSVSMSSendersStmt,
-		clearEmailFailuresStmt:        q.clearEmailFailuresStmt,
-		clearEmailFailuresThroughStmt: q.clearEmailFailuresThroughStmt,
-		clearRolePermissionsStmt:      q.clearRolePermissionsStmt,
-		clearUserGroupsStmt:           q.clearUserGroupsStmt,
-		closeAccountSeatsStmt:         q.closeAccountSeatsStmt,
-		closeSeatStmt:                 q.closeSeatStmt,
-		countAccountsStmt:             q.countAccountsStmt,
-		countAllAPITokensStmt:         q.countAllAPITokensStmt,
-		countAuditStmt:                q.countAuditStmt,
-		countGrantedSubAccountsStmt:   q.countGrantedSubAccountsStmt,
-		countGroupMembersStmt:         q.countGroupMembersStmt,
-		countLicenseSeatHoldersStmt:   q.countLicenseSeatHoldersStmt,
-		countLicensesStmt:             q.countLicensesStmt,
-		countMailByStatusStmt:         q.countMailByStatusStmt,
-		countMainAccessCandidatesStmt: q.countMainAccessCandidatesStmt,
-		countPositionsStmt:            q.countPositionsStmt,
-		countPresentationsStmt:        q.countPresentationsStmt,
-		countRoleCandidatesStmt:       q.countRoleCandidatesStmt,
-		countRoleHoldersStmt:          q.countRoleHoldersStmt,
-		countSearchAccountsStmt:       q.countSearchAccountsStmt,
-		countStaleSIPAccountsStmt:     q.countStaleSIPAccountsStmt,
-		countSubAccountsStmt:          q.countSubAccountsStmt,
-		countUnsentMailStmt:           q.countUnsentMailStmt,
-		countUserSessionsStmt:         q.countUserSessionsStmt,
-		countUsersPresentingStmt:      q.countUsersPresentingStmt,
-		createAccountStmt:             q.createAccountStmt,
-		createAccountWithIDStmt:       q.createAccountWithIDStmt,
-		createEmailTokenStmt:          q.createEmailTokenStmt,
-		createGroupStmt:               q.createGroupStmt,
-		createLicenseStmt:             q.createLicenseStmt,
-		createPhoneNumberStmt:         q.createPhoneNumberStmt,
-		createRoleStmt:                q.createRoleStmt,
-		createSIPAccountStmt:          q.createSIPAccountStmt,
-		createSMSSenderStmt:           q.createSMSSenderStmt,
-		createSessionStmt:             q.createSessionStmt,
-		createTokenStmt:               q.createTokenStmt,
-		createUserStmt:                q.createUserStmt,
-		deleteAPITokenStmt:            q.deleteAPITokenStmt,
-		deleteAccountRowStmt:          q.deleteAccountRowStmt,
-		deleteAccountSettingsStmt:     q.deleteAccountSettingsStmt,
-		deleteAccountUsersStmt:        q.deleteAccountUsersStmt,
-		deleteExpiredSessionsStmt:     q.deleteExpiredSessionsStmt,
-		deleteGroupStmt:               q.deleteGroupStmt,
-		deleteLeafGroupsStmt:          q.deleteLeafGroupsStmt,
-		deleteLicenseStmt:             q.deleteLicenseStmt,
-		deleteLoginFailureStmt:        q.deleteLoginFailureStmt,
-		deleteOldLoginFailuresStmt:    q.deleteOldLoginFailuresStmt,
-		deleteOldSentMailStmt:         q.deleteOldSentMailStmt,
-		deletePhoneNumberStmt:         q.deletePhoneNumberStmt,
-		deleteRoleStmt:                q.deleteRoleStmt,
-		deleteSIPAccountStmt:          q.deleteSIPAccountStmt,
-		deleteSMSSenderStmt:           q.deleteSMSSenderStmt,
-		deleteSessionStmt:             q.deleteSessionStmt,
-		deleteSpentTokensStmt:         q.deleteSpentTokensStmt,
-		deleteUserStmt:                q.deleteUserStmt,
-		deleteUserAPITokensStmt:       q.deleteUserAPITokensStmt,
-		deleteUserSessionStmt:         q.deleteUserSessionStmt,
-		deleteUserSessionsStmt:        q.deleteUserSessionsStmt,
-		deleteUserSessionsExceptStmt:  q.deleteUserSessionsExceptStmt,
-		deleteUserTokenStmt:           q.deleteUserTokenStmt,
-		deleteUserTokensOfKindStmt:    q.deleteUserTokensOfKindStmt,
-		deletedAccountsStmt:           q.deletedAccountsStmt,
-		dueMailStmt:                   q.dueMailStmt,
-		emailFailuresSinceStmt:        q.emailFailuresSinceStmt,
-		firstPositionStmt:             q.firstPositionStmt,
-		freeSIPAccountStmt:            q.freeSIPAccountStmt,
-		getAPITokenStmt:               q.getAPITokenStmt,
-		getAccountStmt:                q.getAccountStmt,
-		getAccountUserStmt:            q.getAccountUserStmt,
-		getBuiltinRoleStmt:            q.getBuiltinRoleStmt,
-		getGroupStmt:                  q.getGroupStmt,
-		getLicenseStmt:                q.getLicenseStmt,
-		getMailStmt:                   q.getMailStmt,
-		getOwnerStmt:                  q.getOwnerStmt,
-		getPresentationStmt:           q.getPresentationStmt,
-		getRoleStmt:                   q.getRoleStmt,
-		getSIPAccountStmt:             q.getSIPAccountStmt,
-		getSettingStmt:                q.getSettingStmt,
-		getTokenStmt:                  q.getTokenStmt,
-		getUserStmt:                   q.getUserStmt,
-		getUserByEmailStmt:            q.getUserByEmailStmt,
-		getUserDetailsStmt:            q.getUserDetailsStmt,
-		getUserTokenByNameStmt:        q.getUserTokenByNameStmt,
-		grantAccountAccessStmt:        q.grantAccountAccessStmt,
-		grantedSubAccountsStmt:        q.grantedSubAccountsStmt,
-		groupMembersStmt:              q.groupMembersStmt,
-		groupMembersByNameStmt:        q.groupMembersByNameStmt,
-		groupSubtreeStmt:              q.groupSubtreeStmt,
-		hasAccountAccessStmt:          q.hasAccountAccessStmt,
-		iPFailuresSinceStmt:           q.iPFailuresSinceStmt,
-		insertAuditStmt:               q.insertAuditStmt,
-		insertDeletedAccountStmt:      q.insertDeletedAccountStmt,
-		insertSettingIfMissingStmt:    q.insertSettingIfMissingStmt,
-		joinGroupStmt:                 q.joinGroupStmt,
-		licenseProductTakenStmt:       q.licenseProductTakenStmt,
-		licenseSeatHoldersStmt:        q.licenseSeatHoldersStmt,
-		licenseSeatTakenStmt:          q.licenseSeatTakenStmt,
-		listAllAPITokensStmt:          q.listAllAPITokensStmt,
-		listFreeSIPAccountsStmt:       q.listFreeSIPAccountsStmt,
-		listMailStmt:                  q.listMailStmt,
-		listRolesStmt:                 q.listRolesStmt,
-		listSettingsStmt:              q.listSettingsStmt,
-		listStaleSIPAccountsStmt:      q.listStaleSIPAccountsStmt,
-		listSubscribersStmt:           q.listSubscribersStmt,
-		listUserSessionsStmt:          q.listUserSessionsStmt,
-		listUserTokensStmt:            q.listUserTokensStmt,
-		mainAccessCandidatesStmt:      q.mainAccessCandidatesStmt,
-		mainAccountStmt:               q.mainAccountStmt,
-		markMailFailedStmt:            q.markMailFailedStmt,
-		markMailSentStmt:              q.markMailSentStmt,
-		maxNumericExtensionStmt:       q.maxNumericExtensionStmt,
-		moveGroupStmt:                 q.moveGroupStmt,
-		moveUserToRoleStmt:            q.moveUserToRoleStmt,
-		nextAccountIDStmt:             q.nextAccountIDStmt,
-		openSeatStmt:                  q.openSeatStmt,
-		positionCountsStmt:            q.positionCountsStmt,
-		positionOptionsStmt:           q.positionOptionsStmt,
-		positionRootStmt:              q.positionRootStmt,
-		presentationIDByValueStmt:     q.presentationIDByValueStmt,
-		presentationOptionsStmt:       q.presentationOptionsStmt,
-		queueMailStmt:                 q.queueMailStmt,
-		renameGroupStmt:               q.renameGroupStmt,
-		retryMailStmt:                 q.retryMailStmt,
-		revokeAccountAccessStmt:       q.revokeAccountAccessStmt,
-		roleCandidatesStmt:            q.roleCandidatesStmt,
-		roleHolderCountStmt:           q.roleHolderCountStmt,
-		roleHoldersStmt:               q.roleHoldersStmt,
-		roleHoldersByNameStmt:         q.roleHoldersByNameStmt,
-		roleNamesStmt:                 q.roleNamesStmt,
-		rolePermissionsStmt:           q.rolePermissionsStmt,
-		roleUserCountStmt:             q.roleUserCountStmt,
-		sIPCountsStmt:                 q.sIPCountsStmt,
-		sIPDomainClashesStmt:          q.sIPDomainClashesStmt,
-		sIPExtensionInDomainStmt:      q.sIPExtensionInDomainStmt,
-		sIPUserInAccountStmt:          q.sIPUserInAccountStmt,
-		searchAccountsStmt:            q.searchAccountsStmt,
-		searchAuditStmt:               q.searchAuditStmt,
-		searchAuditOldestStmt:         q.searchAuditOldestStmt,
-		searchLicensesStmt:            q.searchLicensesStmt,
-		searchPresentationsStmt:       q.searchPresentationsStmt,
-		searchSIPAccountsStmt:         q.searchSIPAccountsStmt,
-		seatsInPeriodStmt:             q.seatsInPeriodStmt,
-		sendSessionsHomeStmt:          q.sendSessionsHomeStmt,
-		sendUserSessionsHomeStmt:      q.sendUserSessionsHomeStmt,
-		sessionActorOfStmt:            q.sessionActorOfStmt,
-		setAccountSIPDomainStmt:       q.setAccountSIPDomainStmt,
-		setSIPEnabledStmt:             q.setSIPEnabledStmt,
-		setSIPSecretStmt:              q.setSIPSecretStmt,
-		setSessionAccountStmt:         q.setSessionAccountStmt,
-		setSettingStmt:                q.setSettingStmt,
-		setUserCallNumberStmt:         q.setUserCallNumberStmt,
-		setUserLastLoginStmt:          q.setUserLastLoginStmt,
-		setUserNotifyEmailStmt:        q.setUserNotifyEmailStmt,
-		setUserPasswordStmt:           q.setUserPasswordStmt,
-		setUserPositionIDStmt:         q.setUserPositionIDStmt,
-		setUserPrefsStmt:              q.setUserPrefsStmt,
-		setUserSIPAccountStmt:         q.setUserSIPAccountStmt,
-		setUserSMSSenderStmt:          q.setUserSMSSenderStmt,
-		setUserStatusStmt:             q.setUserStatusStmt,
-		siblingNamedStmt:              q.siblingNamedStmt,
-		subAccountsStmt:               q.subAccountsStmt,
-		subtreeIDsStmt:                q.subtreeIDsStmt,
-		tokenActorOfStmt:              q.tokenActorOfStmt,
-		touchSessionStmt:              q.touchSessionStmt,
-		touchTokenStmt:                q.touchTokenStmt,
-		unassignLicenseSeatStmt:       q.unassignLicenseSeatStmt,
-		updateAccountStmt:             q.updateAccountStmt,
-		updateLicenseStmt:             q.updateLicenseStmt,
-		updatePhoneNumberStmt:         q.updatePhoneNumberStmt,
-		updateRoleStmt:                q.updateRoleStmt,
-		updateSMSSenderStmt:           q.updateSMSSenderStmt,
-		updateUserFieldsStmt:          q.updateUserFieldsStmt,
-		useTokenStmt:                  q.useTokenStmt,
-		userEmailTakenStmt:            q.userEmailTakenStmt,
-		userGroupIDsStmt:              q.userGroupIDsStmt,
-		userGroupNamesStmt:            q.userGroupNamesStmt,
-		userLicensesStmt:              q.userLicensesStmt,
-		userStatusCountsStmt:          q.userStatusCountsStmt,
-		usersPresentingStmt:           q.usersPresentingStmt,
-		verifyCountsStmt:              q.verifyCountsStmt,
-		voidUserLinksStmt:             q.voidUserLinksStmt,
+		db:                             tx,
+		tx:                             tx,
+		accountAccessUserIDsStmt:       q.accountAccessUserIDsStmt,
+		accountByNameStmt:              q.accountByNameStmt,
+		accountExternalIDTakenStmt:     q.accountExternalIDTakenStmt,
+		accountGroupsStmt:              q.accountGroupsStmt,
+		accountMembershipsStmt:         q.accountMembershipsStmt,
+		accountNameTakenStmt:           q.accountNameTakenStmt,
+		accountUserCountStmt:           q.accountUserCountStmt,
+		accountUserIDsStmt:             q.accountUserIDsStmt,
+		accountWithSIPDomainStmt:       q.accountWithSIPDomainStmt,
+		actorOfStmt:                    q.actorOfStmt,
+		addGroupMemberStmt:             q.addGroupMemberStmt,
+		addLoginFailureStmt:            q.addLoginFailureStmt,
+		addRecoveryCodeStmt:            q.addRecoveryCodeStmt,
+		addRolePermissionStmt:          q.addRolePermissionStmt,
+		allRolePermissionsStmt:         q.allRolePermissionsStmt,
+		assignLicenseSeatStmt:          q.assignLicenseSeatStmt,
+		auditHighWaterStmt:             q.auditHighWaterStmt,
+		auditLabelAccountStmt:          q.auditLabelAccountStmt,
+		auditLabelGroupStmt:            q.auditLabelGroupStmt,
+		auditLabelLicenseStmt:          q.auditLabelLicenseStmt,
+		auditLabelNumberStmt:           q.auditLabelNumberStmt,
+		auditLabelRoleStmt:             q.auditLabelRoleStmt,
+		auditLabelSIPStmt:              q.auditLabelSIPStmt,
+		auditLabelSenderStmt:           q.auditLabelSenderStmt,
+		auditLabelUserStmt:             q.auditLabelUserStmt,
+		auditPeopleStmt:                q.auditPeopleStmt,
+		cSVPhoneNumbersStmt:            q.cSVPhoneNumbersStmt,
+		cSVRolesStmt:                   q.cSVRolesStmt,
+		cSVSIPAccountsStmt:             q.cSVSIPAccountsStmt,
+		cSVSMSSendersStmt:              q.cSVSMSSendersStmt,
+		clearEmailFailuresStmt:         q.clearEmailFailuresStmt,
+		clearEmailFailuresThroughStmt:  q.clearEmailFailuresThroughStmt,
+		clearRolePermissionsStmt:       q.clearRolePermissionsStmt,
+		clearTOTPStmt:                  q.clearTOTPStmt,
+		clearUserGroupsStmt:            q.clearUserGroupsStmt,
+		closeAccountSeatsStmt:          q.closeAccountSeatsStmt,
+		closeSeatStmt:                  q.closeSeatStmt,
+		countAccountsStmt:              q.countAccountsStmt,
+		countAllAPITokensStmt:          q.countAllAPITokensStmt,
+		countAuditStmt:                 q.countAuditStmt,
+		countGrantedSubAccountsStmt:    q.countGrantedSubAccountsStmt,
+		countGroupMembersStmt:          q.countGroupMembersStmt,
+		countLicenseSeatHoldersStmt:    q.countLicenseSeatHoldersStmt,
+		countLicensesStmt:              q.countLicensesStmt,
+		countMailByStatusStmt:          q.countMailByStatusStmt,
+		countMainAccessCandidatesStmt:  q.countMainAccessCandidatesStmt,
+		countPositionsStmt:             q.countPositionsStmt,
+		countPresentationsStmt:         q.countPresentationsStmt,
+		countRecoveryCodesLeftStmt:     q.countRecoveryCodesLeftStmt,
+		countRoleCandidatesStmt:        q.countRoleCandidatesStmt,
+		countRoleHoldersStmt:           q.countRoleHoldersStmt,
+		countSearchAccountsStmt:        q.countSearchAccountsStmt,
+		countStaleSIPAccountsStmt:      q.countStaleSIPAccountsStmt,
+		countSubAccountsStmt:           q.countSubAccountsStmt,
+		countUnsentMailStmt:            q.countUnsentMailStmt,
+		countUserSessionsStmt:          q.countUserSessionsStmt,
+		countUsersPresentingStmt:       q.countUsersPresentingStmt,
+		createAccountStmt:              q.createAccountStmt,
+		createAccountWithIDStmt:        q.createAccountWithIDStmt,
+		createEmailTokenStmt:           q.createEmailTokenStmt,
+		createGroupStmt:                q.createGroupStmt,
+		createLicenseStmt:              q.createLicenseStmt,
+		createMFAChallengeStmt:         q.createMFAChallengeStmt,
+		createPhoneNumberStmt:          q.createPhoneNumberStmt,
+		createRoleStmt:                 q.createRoleStmt,
+		createSIPAccountStmt:           q.createSIPAccountStmt,
+		createSMSSenderStmt:            q.createSMSSenderStmt,
+		createSessionStmt:              q.createSessionStmt,
+		createTokenStmt:                q.createTokenStmt,
+		createUserStmt:                 q.createUserStmt,
+		deleteAPITokenStmt:             q.deleteAPITokenStmt,
+		deleteAccountRowStmt:           q.deleteAccountRowStmt,
+		deleteAccountSettingsStmt:      q.deleteAccountSettingsStmt,
+		deleteAccountUsersStmt:         q.deleteAccountUsersStmt,
+		deleteExpiredMFAChallengesStmt: q.deleteExpiredMFAChallengesStmt,
+		deleteExpiredSessionsStmt:      q.deleteExpiredSessionsStmt,
+		deleteGroupStmt:                q.deleteGroupStmt,
+		deleteLeafGroupsStmt:           q.deleteLeafGroupsStmt,
+		deleteLicenseStmt:              q.deleteLicenseStmt,
+		deleteLoginFailureStmt:         q.deleteLoginFailureStmt,
+		deleteMFAChallengeStmt:         q.deleteMFAChallengeStmt,
+		deleteOldLoginFailuresStmt:     q.deleteOldLoginFailuresStmt,
+		deleteOldSentMailStmt:          q.deleteOldSentMailStmt,
+		deletePhoneNumberStmt:          q.deletePhoneNumberStmt,
+		deleteRecoveryCodesStmt:        q.deleteRecoveryCodesStmt,
+		deleteRoleStmt:                 q.deleteRoleStmt,
+		deleteSIPAccountStmt:           q.deleteSIPAccountStmt,
+		deleteSMSSenderStmt:            q.deleteSMSSenderStmt,
+		deleteSessionStmt:              q.deleteSessionStmt,
+		deleteSpentTokensStmt:          q.deleteSpentTokensStmt,
+		deleteUserStmt:                 q.deleteUserStmt,
+		deleteUserAPITokensStmt:        q.deleteUserAPITokensStmt,
+		deleteUserSessionStmt:          q.deleteUserSessionStmt,
+		deleteUserSessionsStmt:         q.deleteUserSessionsStmt,
+		deleteUserSessionsExceptStmt:   q.deleteUserSessionsExceptStmt,
+		deleteUserTokenStmt:            q.deleteUserTokenStmt,
+		deleteUserTokensOfKindStmt:     q.deleteUserTokensOfKindStmt,
+		deletedAccountsStmt:            q.deletedAccountsStmt,
+		dueMailStmt:                    q.dueMailStmt,
+		emailFailuresSinceStmt:         q.emailFailuresSinceStmt,
+		enableTOTPStmt:                 q.enableTOTPStmt,
+		firstPositionStmt:              q.firstPositionStmt,
+		freeSIPAccountStmt:             q.freeSIPAccountStmt,
+		getAPITokenStmt:                q.getAPITokenStmt,
+		getAccountStmt:                 q.getAccountStmt,
+		getAccountUserStmt:             q.getAccountUserStmt,
+		getBuiltinRoleStmt:             q.getBuiltinRoleStmt,
+		getGroupStmt:                   q.getGroupStmt,
+		getLicenseStmt:                 q.getLicenseStmt,
+		getMFAChallengeStmt:            q.getMFAChallengeStmt,
+		getMailStmt:                    q.getMailStmt,
+		getOwnerStmt:                   q.getOwnerStmt,
+		getPresentationStmt:            q.getPresentationStmt,
+		getRoleStmt:                    q.getRoleStmt,
+		getSIPAccountStmt:              q.getSIPAccountStmt,
+		getSettingStmt:                 q.getSettingStmt,
+		getTokenStmt:                   q.getTokenStmt,
+		getUserStmt:                    q.getUserStmt,
+		getUserByEmailStmt:             q.getUserByEmailStmt,
+		getUserDetailsStmt:             q.getUserDetailsStmt,
+		getUserTOTPStmt:                q.getUserTOTPStmt,
+		getUserTokenByNameStmt:         q.getUserTokenByNameStmt,
+		grantAccountAccessStmt:         q.grantAccountAccessStmt,
+		grantedSubAccountsStmt:         q.grantedSubAccountsStmt,
+		groupMembersStmt:               q.groupMembersStmt,
+		groupMembersByNameStmt:         q.groupMembersByNameStmt,
+		groupSubtreeStmt:               q.groupSubtreeStmt,
+		hasAccountAccessStmt:           q.hasAccountAccessStmt,
+		hasSecondFactorStmt:            q.hasSecondFactorStmt,
+		iPFailuresSinceStmt:            q.iPFailuresSinceStmt,
+		insertAuditStmt:                q.insertAuditStmt,
+		insertDeletedAccountStmt:       q.insertDeletedAccountStmt,
+		insertSettingIfMissingStmt:     q.insertSettingIfMissingStmt,
+		joinGroupStmt:                  q.joinGroupStmt,
+		licenseProductTakenStmt:        q.licenseProductTakenStmt,
+		licenseSeatHoldersStmt:         q.licenseSeatHoldersStmt,
+		licenseSeatTakenStmt:           q.licenseSeatTakenStmt,
+		listAllAPITokensStmt:           q.listAllAPITokensStmt,
+		listFreeSIPAccountsStmt:        q.listFreeSIPAccountsStmt,
+		listMailStmt:                   q.listMailStmt,
+		listRolesStmt:                  q.listRolesStmt,
+		listSettingsStmt:               q.listSettingsStmt,
+		listStaleSIPAccountsStmt:       q.listStaleSIPAccountsStmt,
+		listSubscribersStmt:            q.listSubscribersStmt,
+		listUserSessionsStmt:           q.listUserSessionsStmt,
+		listUserTokensStmt:             q.listUserTokensStmt,
+		mainAccessCandidatesStmt:       q.mainAccessCandidatesStmt,
+		mainAccountStmt:                q.mainAccountStmt,
+		markMailFailedStmt:             q.markMailFailedStmt,
+		markMailSentStmt:               q.markMailSentStmt,
+		maxNumericExtensionStmt:        q.maxNumericExtensionStmt,
+		moveGroupStmt:                  q.moveGroupStmt,
+		moveUserToRoleStmt:             q.moveUserToRoleStmt,
+		nextAccountIDStmt:              q.nextAccountIDStmt,
+		openSeatStmt:                   q.openSeatStmt,
+		positionCountsStmt:             q.positionCountsStmt,
+		positionOptionsStmt:            q.positionOptionsStmt,
+		positionRootStmt:               q.positionRootStmt,
+		presentationIDByValueStmt:      q.presentationIDByValueStmt,
+		presentationOptionsStmt:        q.presentationOptionsStmt,
+		queueMailStmt:                  q.queueMailStmt,
+		renameGroupStmt:                q.renameGroupStmt,
+		retryMailStmt:                  q.retryMailStmt,
+		revokeAccountAccessStmt:        q.revokeAccountAccessStmt,
+		roleCandidatesStmt:             q.roleCandidatesStmt,
+		roleHolderCountStmt:            q.roleHolderCountStmt,
+		roleHoldersStmt:                q.roleHoldersStmt,
+		roleHoldersByNameStmt:          q.roleHoldersByNameStmt,
+		roleNamesStmt:                  q.roleNamesStmt,
+		rolePermissionsStmt:            q.rolePermissionsStmt,
+		roleUserCountStmt:              q.roleUserCountStmt,
+		sIPCountsStmt:                  q.sIPCountsStmt,
+		sIPDomainClashesStmt:           q.sIPDomainClashesStmt,
+		sIPExtensionInDomainStmt:       q.sIPExtensionInDomainStmt,
+		sIPUserInAccountStmt:           q.sIPUserInAccountStmt,
+		searchAccountsStmt:             q.searchAccountsStmt,
+		searchAuditStmt:                q.searchAuditStmt,
+		searchAuditOldestStmt:          q.searchAuditOldestStmt,
+		searchLicensesStmt:             q.searchLicensesStmt,
+		searchPresentationsStmt:        q.searchPresentationsStmt,
+		searchSIPAccountsStmt:          q.searchSIPAccountsStmt,
+		seatsInPeriodStmt:              q.seatsInPeriodStmt,
+		sendSessionsHomeStmt:           q.sendSessionsHomeStmt,
+		sendUserSessionsHomeStmt:       q.sendUserSessionsHomeStmt,
+		sessionActorOfStmt:             q.sessionActorOfStmt,
+		setAccountSIPDomainStmt:        q.setAccountSIPDomainStmt,
+		setRoleRequireMFAStmt:          q.setRoleRequireMFAStmt,
+		setSIPEnabledStmt:              q.setSIPEnabledStmt,
+		setSIPSecretStmt:               q.setSIPSecretStmt,
+		setSessionAccountStmt:          q.setSessionAccountStmt,
+		setSettingStmt:                 q.setSettingStmt,
+		setTOTPLastStepStmt:            q.setTOTPLastStepStmt,
+		setTOTPPendingStmt:             q.setTOTPPendingStmt,
+		setUserCallNumberStmt:          q.setUserCallNumberStmt,
+		setUserLastLoginStmt:           q.setUserLastLoginStmt,
+		setUserNotifyEmailStmt:         q.setUserNotifyEmailStmt,
+		setUserPasswordStmt:            q.setUserPasswordStmt,
+		setUserPositionIDStmt:          q.setUserPositionIDStmt,
+		setUserPrefsStmt:               q.setUserPrefsStmt,
+		setUserSIPAccountStmt:          q.setUserSIPAccountStmt,
+		setUserSMSSenderStmt:           q.setUserSMSSenderStmt,
+		setUserStatusStmt:              q.setUserStatusStmt,
+		siblingNamedStmt:               q.siblingNamedStmt,
+		subAccountsStmt:                q.subAccountsStmt,
+		subtreeIDsStmt:                 q.subtreeIDsStmt,
+		tokenActorOfStmt:               q.tokenActorOfStmt,
+		touchSessionStmt:               q.touchSessionStmt,
+		touchTokenStmt:                 q.touchTokenStmt,
+		unassignLicenseSeatStmt:        q.unassignLicenseSeatStmt,
+		updateAccountStmt:              q.updateAccountStmt,
+		updateLicenseStmt:              q.updateLicenseStmt,
+		updatePhoneNumberStmt:          q.updatePhoneNumberStmt,
+		updateRoleStmt:                 q.updateRoleStmt,
+		updateSMSSenderStmt:            q.updateSMSSenderStmt,
+		updateUserFieldsStmt:           q.updateUserFieldsStmt,
+		useRecoveryCodeStmt:            q.useRecoveryCodeStmt,
+		useTokenStmt:                   q.useTokenStmt,
+		userEmailTakenStmt:             q.userEmailTakenStmt,
+		userGroupIDsStmt:               q.userGroupIDsStmt,
+		userGroupNamesStmt:             q.userGroupNamesStmt,
+		userLicensesStmt:               q.userLicensesStmt,
+		userStatusCountsStmt:           q.userStatusCountsStmt,
+		usersPresentingStmt:            q.usersPresentingStmt,
+		verifyCountsStmt:               q.verifyCountsStmt,
+		voidUserLinksStmt:              q.voidUserLinksStmt,
 	}
 }

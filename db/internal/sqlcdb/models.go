@@ -83,6 +83,13 @@ type LoginFailure struct {
 	At    int64
 }
 
+type MfaChallenge struct {
+	IDHash    string
+	UserID    int64
+	CreatedAt int64
+	ExpiresAt int64
+}
+
 type Outbox struct {
 	ID        int64
 	AccountID int64
@@ -103,11 +110,19 @@ type PhoneNumber struct {
 	Label     string
 }
 
+type RecoveryCode struct {
+	ID       int64
+	UserID   int64
+	CodeHash string
+	UsedAt   sql.NullInt64
+}
+
 type Role struct {
 	ID          int64
 	Name        string
 	Description string
 	Builtin     string
+	RequireMfa  int64
 }
 
 type RolePermission struct {
@@ -120,6 +135,10 @@ type SeatHistory struct {
 	UserID    int64
 	FromAt    int64
 	ToAt      sql.NullInt64
+}
+
+type SecondFactor struct {
+	UserID int64
 }
 
 type Session struct {
@@ -200,6 +219,8 @@ type User struct {
 	UpdatedAt    int64
 	Lang         string
 	TimeZone     string
+	TotpPending  string
+	TotpLastStep int64
 }
 
 type UsersFt struct {

@@ -102,7 +102,7 @@ func (q *Queries) CountRoleHolders(ctx context.Context, arg CountRoleHoldersPara
 const createRole = `-- name: CreateRole :one
 INSERT INTO roles (name, description, builtin)
 VALUES (?1, ?2, ?3)
-RETURNING id, name, description, builtin
+RETURNING id, name, description, builtin, require_mfa
 `
 
 type CreateRoleParams struct {
@@ -119,6 +119,7 @@ func (q *Queries) CreateRole(ctx context.Context, arg CreateRoleParams) (Role, e
 		&i.Name,
 		&i.Description,
 		&i.Builtin,
+		&i.RequireMfa,
 	)
 	return i, err
 }
@@ -136,7 +137,7 @@ func (q *Queries) DeleteRole(ctx context.Context, id int64) (int64, error) {
 }
 
 const getBuiltinRole = `-- name: GetBuiltinRole :one
-SELECT id, name, description, builtin FROM roles WHERE builtin = ?1
+SELECT id, name, description, builtin, require_mfa FROM roles WHERE builtin = ?1
 `
 
 func (q *Queries) GetBuiltinRole(ctx context.Context, builtin string) (Role, error) {
@@ -147,12 +148,13 @@ func (q *Queries) GetBuiltinRole(ctx context.Context, builtin string) (Role, err
 		&i.Name,
 		&i.Description,
 		&i.Builtin,
+		&i.RequireMfa,
 	)
 	return i, err
 }
 
 const getRole = `-- name: GetRole :one
-SELECT id, name, description, builtin FROM roles WHERE id = ?1
+SELECT id, name, description, builtin, require_mfa FROM roles WHERE id = ?1
 `
 
 func (q *Queries) GetRole(ctx context.Context, id int64) (Role, error) {
@@ -163,6 +165,7 @@ func (q *Queries) GetRole(ctx context.Context, id int64) (Role, error) {
 		&i.Name,
 		&i.Description,
 		&i.Builtin,
+		&i.RequireMfa,
 	)
 	return i, err
 }
@@ -458,16 +461,23 @@ const roleNames = `-- name: RoleNames :many
 SELECT id, name, description, builtin FROM roles ORDER BY name COLLATE NOCASE, id
 `
 
+type RoleNamesRow struct {
+	ID          int64
+	Name        string
+	Description string
+	Builtin     string
+}
+
 // The roles as choices of a form or filter: no counts.
-func (q *Queries) RoleNames(ctx context.Context) ([]Role, error) {
+func (q *Queries) RoleNames(ctx context.Context) ([]RoleNamesRow, error) {
 	rows, err := q.query(ctx, q.roleNamesStmt, roleNames)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	items := []Role{}
+	items := []RoleNamesRow{}
 	for rows.Next() {
-		var i Role
+		var i RoleNamesRow
 		if err := rows.Scan(
 			&i.ID,
 			&i.Name,

@@ -242,7 +242,12 @@ SELECT s.acting_account_id, s.impersonator_id, s.last_seen_at, s.expires_at,
        CAST(a.parent_id IS NULL AS INTEGER) AS home_is_main,
        u.lang,
        CAST(coalesce(nullif(u.time_zone, ''), (SELECT st.value FROM settings st WHERE st.key = 'time.zone'), '')
-            AS TEXT) AS time_zone
+            AS TEXT) AS time_zone,
+       CAST(NOT EXISTS (SELECT 1 FROM second_factors f WHERE f.user_id = u.id)
+            AND (r.require_mfa = 1
+                 OR ((u.is_owner = 1 OR r.builtin = 'administrator')
+                     AND EXISTS (SELECT 1 FROM settings st WHERE st.key = 'mfa.require_admins' AND st.value = '1')))
+            AS INTEGER) AS must_enrol
 FROM sessions s
 JOIN users u ON u.id = s.user_id
 JOIN roles r ON r.id = u.role_id
@@ -267,6 +272,7 @@ type SessionActorOfRow struct {
 	HomeIsMain      int64
 	Lang            string
 	TimeZone        string
+	MustEnrol       int64
 }
 
 // A session with everything its Actor needs, in one read per request
@@ -291,6 +297,7 @@ func (q *Queries) SessionActorOf(ctx context.Context, idHash string) (SessionAct
 		&i.HomeIsMain,
 		&i.Lang,
 		&i.TimeZone,
+		&i.MustEnrol,
 	)
 	return i, err
 }
