@@ -11,7 +11,12 @@ import (
 )
 
 type policyForm struct {
-	MinLength int `form:"min_length"`
+	MinLength   int `form:"min_length"`
+	MinStrength int `form:"min_strength"`
+}
+
+func policyFormOf(p db.PasswordPolicy) policyForm {
+	return policyForm{MinLength: p.MinLength, MinStrength: p.MinStrength}
 }
 
 type settingsExtra struct {
@@ -50,7 +55,7 @@ func (s *Server) settingsShow(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	f := formPage[policyForm]{Form: policyForm{MinLength: p.MinLength}, active: "settings", Extra: x}
+	f := formPage[policyForm]{Form: policyFormOf(p), active: "settings", Extra: x}
 	return s.render(c, http.StatusOK, "settings", f)
 }
 
@@ -59,7 +64,7 @@ func (s *Server) settingsPasswordPolicy(c echo.Context) error {
 	if err := bindForm(c, &in); err != nil {
 		return err
 	}
-	err := s.db.SetPasswordPolicy(c.Request().Context(), actor(c), db.PasswordPolicy{MinLength: in.MinLength})
+	err := s.db.SetPasswordPolicy(c.Request().Context(), actor(c), db.PasswordPolicy{MinLength: in.MinLength, MinStrength: in.MinStrength})
 	if err != nil {
 		x, xerr := s.settingsInfo(c)
 		if xerr != nil {
@@ -109,7 +114,7 @@ func (s *Server) settingsBackupSchedule(c echo.Context) error {
 		in.LastAt, in.LastFile, in.LastError = last.LastAt, last.LastFile, last.LastError
 		x.Schedule, x.ScheduleErrors = in, r.Fields
 		return s.render(c, r.Status, "settings",
-			formPage[policyForm]{Form: policyForm{MinLength: p.MinLength}, active: "settings", Extra: x})
+			formPage[policyForm]{Form: policyFormOf(p), active: "settings", Extra: x})
 	}
 	s.flash(c, "settings.saved")
 	return c.Redirect(http.StatusSeeOther, "/settings")
