@@ -201,14 +201,7 @@ func (p PasswordPolicy) check(password string, personal []string) ([]Msg, int) {
 // unmet conditions, or when there are none the first reason the password
 // is easy to guess.
 func checkNewPassword(v *ValidationError, policy PasswordPolicy, field, password, confirmField, confirm string, personal ...string) {
-	var rules, reasons []Msg
-	for _, m := range policy.Check(password, personal...) {
-		if strings.HasPrefix(m.ID, "password.reason.") {
-			reasons = append(reasons, m)
-		} else {
-			rules = append(rules, m)
-		}
-	}
+	rules, reasons := splitUnmet(policy.Check(password, personal...))
 	switch {
 	case password == "":
 		v.Add(field, M("error.required"))

@@ -104,9 +104,22 @@ func (p PasswordPolicy) guessability(password string, personal []string) (reason
 	return reasons, score
 }
 
+// splitUnmet parts Check's messages into the unmet conditions of R-USER-4
+// and the reasons of R-MFA-5 (password.reason.*).
+func splitUnmet(unmet []Msg) (rules, reasons []Msg) {
+	for _, m := range unmet {
+		if strings.HasPrefix(m.ID, "password.reason.") {
+			reasons = append(reasons, m)
+		} else {
+			rules = append(rules, m)
+		}
+	}
+	return rules, reasons
+}
+
 // Strength is what the meter shows for a password being typed: zxcvbn's
-// score and every condition of the policy it does not meet yet, by the
-// same rules as Check.
+// score and, by the same rules as Check, the sentences a refusal would
+// say: the unmet conditions as one, then each reason it is guessable.
 type Strength struct {
 	Score int
 	Unmet []Msg
@@ -115,5 +128,11 @@ type Strength struct {
 // Strength rates password for the meter on the password forms.
 func (p PasswordPolicy) Strength(password string, personal ...string) Strength {
 	unmet, score := p.check(password, personal)
-	return Strength{Score: score, Unmet: unmet}
+	rules, reasons := splitUnmet(unmet)
+	s := Strength{Score: score}
+	if len(rules) > 0 {
+		s.Unmet = append(s.Unmet, M("password.unmet", "List", rules))
+	}
+	s.Unmet = append(s.Unmet, reasons...)
+	return s
 }
