@@ -41,8 +41,9 @@ const MaxStrength = 4
 
 // strengthRunes bounds the part of a password that zxcvbn looks at, so that
 // the cost of a check stays small however long the password; a password
-// whose first 64 characters are hard to guess is hard to guess.
-const strengthRunes = 64
+// whose first 32 characters are hard to guess is hard to guess (64 cost up
+// to 18 ms in repeated patterns, 32 about 5 ms; see BENCHMARKS.md).
+const strengthRunes = 32
 
 // isCommonPassword reports whether password, in any case, is on the list.
 func isCommonPassword(password string) bool {

@@ -2,6 +2,7 @@ package db_test
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -126,4 +127,17 @@ func TestNewPasswordPathsRefuseGuessable(t *testing.T) {
 			t.Fatal(err)
 		}
 	})
+}
+
+// BenchmarkPasswordCheck is the cost of one R-MFA-5 check (BENCHMARKS.md):
+// a typical password and the longest allowed.
+func BenchmarkPasswordCheck(b *testing.B) {
+	p := db.DefaultPasswordPolicy
+	for _, pw := range []string{"Kadra-Biuro-17!", strings.Repeat("aB3$", db.MaxPasswordLength/4)} {
+		b.Run(strconv.Itoa(len(pw)), func(b *testing.B) {
+			for b.Loop() {
+				p.Check(pw, "Zofia Wiśniewska", "zosia.k@firma.pl")
+			}
+		})
+	}
 }

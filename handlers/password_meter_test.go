@@ -96,6 +96,12 @@ func TestGuessablePasswordRefused(t *testing.T) {
 	if r := c.get("/settings"); !strings.Contains(r.Body, `name="min_strength" type="number" value="4"`) {
 		t.Fatal("the setting is not shown")
 	}
+	if r := c.post("/settings/password-policy", url.Values{"min_length": {"9"}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("save the length alone: %d", r.Status)
+	}
+	if p, _ := a.db.PasswordPolicy(t.Context()); p.MinLength != 9 || p.MinStrength != 4 {
+		t.Fatalf("a form without min_strength changed it: %+v", p)
+	}
 	status, body = a.api("POST", "/api/v1/me/password", tok, map[string]string{
 		"current_password": dbtest.OwnerPassword, "new_password": "Secret-pass1"})
 	if f, _ := apiFields(body)["new_password"].(string); status != http.StatusBadRequest || !strings.Contains(f, "at least 4 needed") {

@@ -60,11 +60,17 @@ func (s *Server) settingsShow(c echo.Context) error {
 }
 
 func (s *Server) settingsPasswordPolicy(c echo.Context) error {
-	var in policyForm
+	// Start from the policy in force, so that a form sent without one of
+	// the settings leaves it as it is rather than loosening it to zero.
+	current, err := s.db.PasswordPolicy(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	in := policyFormOf(current)
 	if err := bindForm(c, &in); err != nil {
 		return err
 	}
-	err := s.db.SetPasswordPolicy(c.Request().Context(), actor(c), db.PasswordPolicy{MinLength: in.MinLength, MinStrength: in.MinStrength})
+	err = s.db.SetPasswordPolicy(c.Request().Context(), actor(c), db.PasswordPolicy{MinLength: in.MinLength, MinStrength: in.MinStrength})
 	if err != nil {
 		x, xerr := s.settingsInfo(c)
 		if xerr != nil {
