@@ -131,6 +131,14 @@ func (p PasswordPolicy) Strength(password string, personal ...string) Strength {
 	unmet, score := p.check(password, personal)
 	rules, reasons := splitUnmet(unmet)
 	s := Strength{Score: score}
+	for _, r := range reasons {
+		if r.ID != "password.reason.weak" {
+			// A common password or one's own name is the first thing an
+			// attacker tries, however zxcvbn rates the rest: the meter
+			// must not show it as strong while the form refuses it.
+			s.Score = min(s.Score, 1)
+		}
+	}
 	if len(rules) > 0 {
 		s.Unmet = append(s.Unmet, M("password.unmet", "List", rules))
 	}

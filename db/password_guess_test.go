@@ -60,6 +60,9 @@ func TestPasswordGuessable(t *testing.T) {
 		if s := p.Strength("P@ssw0rd"); s.Score > 1 || len(s.Unmet) == 0 {
 			t.Errorf("common: %+v", s)
 		}
+		if s := p.Strength("Wiśniewska-77-Lato!", personal...); s.Score != 1 || len(s.Unmet) != 1 {
+			t.Errorf("own name shown as strong: %+v", s)
+		}
 	})
 	t.Run("CostBounded", func(t *testing.T) {
 		// The longest password allowed, in patterns zxcvbn works hardest on.
