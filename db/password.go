@@ -133,8 +133,8 @@ func parsePHC(s string) (HashParams, []byte, []byte, error) {
 // strength is zxcvbn's score (0–4) the owner sets; the list of common
 // passwords and the user's own name and e-mail are refused at any setting.
 type PasswordPolicy struct {
-	MinLength   int
-	MinStrength int
+	MinLength   int `json:"min_length"` // the audit's field names
+	MinStrength int `json:"min_strength"`
 }
 
 // DefaultPasswordPolicy is the floor of R-USER-4 and R-MFA-5's default:

@@ -96,6 +96,7 @@ func TestGuessablePasswordRefused(t *testing.T) {
 	if r := c.get("/settings"); !strings.Contains(r.Body, `name="min_strength" type="number" value="4"`) {
 		t.Fatal("the setting is not shown")
 	}
+	mustContain(t, "audit", c.get("/audit").Body, "Minimum password strength")
 	if r := c.post("/settings/password-policy", url.Values{"min_length": {"9"}}); r.Status != http.StatusSeeOther {
 		t.Fatalf("save the length alone: %d", r.Status)
 	}
