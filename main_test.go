@@ -20,7 +20,7 @@ import (
 
 const (
 	ownerEmail    = "owner@example.pl"
-	ownerPassword = "Owner-pass1!"
+	ownerPassword = "Lipa-Sosna-4!"
 )
 
 // cli runs kadra as the shell would, in-process.

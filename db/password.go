@@ -128,14 +128,18 @@ func parsePHC(s string) (HashParams, []byte, []byte, error) {
 	return p, salt, key, nil
 }
 
-// PasswordPolicy is R-USER-4's policy. The default is the floor; the owner
-// may only tighten it (a longer minimum).
+// PasswordPolicy is R-USER-4's policy with R-MFA-5's minimum strength. The
+// default length is the floor; the owner may only lengthen it. The minimum
+// strength is zxcvbn's score (0–4) the owner sets; the list of common
+// passwords and the user's own name and e-mail are refused at any setting.
 type PasswordPolicy struct {
-	MinLength int
+	MinLength   int `json:"min_length"` // the audit's field names
+	MinStrength int `json:"min_strength"`
 }
 
-// DefaultPasswordPolicy is the floor of R-USER-4.
-var DefaultPasswordPolicy = PasswordPolicy{MinLength: 8}
+// DefaultPasswordPolicy is the floor of R-USER-4 and R-MFA-5's default:
+// strength 2 keeps out what an online attacker guesses in 10^6 tries.
+var DefaultPasswordPolicy = PasswordPolicy{MinLength: 8, MinStrength: 2}
 
 // MaxPasswordLength bounds hashing work per request.
 const MaxPasswordLength = 256
@@ -150,8 +154,15 @@ func (p PasswordPolicy) Rules() []Msg {
 }
 
 // Check returns one message per unmet condition of the policy (R-USER-4),
-// in the order the policy lists them; none when the password is acceptable.
-func (p PasswordPolicy) Check(password string) []Msg {
+// in the order the policy lists them, then each reason the password is easy
+// to guess (R-MFA-5, password.reason.*: common, personal, weak); none when
+// the password is acceptable. personal are the user's name and e-mail.
+func (p PasswordPolicy) Check(password string, personal ...string) []Msg {
+	unmet, _ := p.check(password, personal)
+	return unmet
+}
+
+func (p PasswordPolicy) check(password string, personal []string) ([]Msg, int) {
 	var lower, upper, digit, special bool
 	for _, r := range password {
 		switch {
@@ -178,17 +189,26 @@ func (p PasswordPolicy) Check(password string) []Msg {
 	}
 	if n > MaxPasswordLength {
 		unmet = append(unmet, M("password.rule.max", "Count", MaxPasswordLength))
+		return unmet, 0
 	}
-	return unmet
+	reasons, score := p.guessability(password, personal)
+	return append(unmet, reasons...), score
 }
 
 // checkNewPassword validates a new password and its confirmation into v,
-// under the field names given.
-func checkNewPassword(v *ValidationError, policy PasswordPolicy, field, password, confirmField, confirm string) {
-	if password == "" {
+// under the field names given; personal are the user's name and e-mail,
+// which the password must not contain (R-MFA-5). The field gets the list of
+// unmet conditions, or when there are none the first reason the password
+// is easy to guess.
+func checkNewPassword(v *ValidationError, policy PasswordPolicy, field, password, confirmField, confirm string, personal ...string) {
+	rules, reasons := splitUnmet(policy.Check(password, personal...))
+	switch {
+	case password == "":
 		v.Add(field, M("error.required"))
-	} else if unmet := policy.Check(password); len(unmet) > 0 {
-		v.Add(field, M("password.unmet", "List", unmet))
+	case len(rules) > 0:
+		v.Add(field, M("password.unmet", "List", rules))
+	case len(reasons) > 0:
+		v.Add(field, reasons[0])
 	}
 	if confirmField != "" && password != confirm {
 		v.Add(confirmField, M("password.mismatch"))

@@ -8,9 +8,10 @@ import (
 	"kadra/db"
 )
 
-// R-USER-4: each unmet condition is named, in the policy's order.
+// R-USER-4: each unmet condition is named, in the policy's order. The
+// strength estimate is off here (R-MFA-5 has its own test).
 func TestPasswordPolicy(t *testing.T) {
-	p := db.DefaultPasswordPolicy
+	p := db.PasswordPolicy{MinLength: 8}
 	cases := []struct {
 		pw   string
 		want []string
@@ -41,7 +42,7 @@ func TestPasswordPolicy(t *testing.T) {
 		t.Errorf("tightened policy: %v", unmet)
 	}
 	for i := 0; i < 50; i++ {
-		if pw := db.GeneratePassword(); len(p.Check(pw)) != 0 {
+		if pw := db.GeneratePassword(); len(db.DefaultPasswordPolicy.Check(pw)) != 0 {
 			t.Fatalf("generated %q fails the policy", pw)
 		}
 	}

@@ -368,7 +368,7 @@ func (d *DB) ChangeOwnPassword(ctx context.Context, a Actor, in PasswordChange) 
 	} else if !ok {
 		v.Add("current_password", M("profile.password.wrong"))
 	}
-	checkNewPassword(&v, policy, "new_password", in.New, "new_password_confirm", in.Confirm)
+	checkNewPassword(&v, policy, "new_password", in.New, "new_password_confirm", in.Confirm, u.FullName, u.Email)
 	if err := v.Err(); err != nil {
 		return err
 	}
@@ -415,7 +415,7 @@ func (d *DB) ResetPasswordByOperator(ctx context.Context, email, password string
 		return "", err
 	}
 	var v ValidationError
-	checkNewPassword(&v, policy, "password", password, "", "")
+	checkNewPassword(&v, policy, "password", password, "", "", u.FullName, u.Email)
 	if err := v.Err(); err != nil {
 		return "", err
 	}

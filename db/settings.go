@@ -12,8 +12,9 @@ import (
 )
 
 const (
-	settingPasswordMinLength = "password.min_length"
-	settingSessionKey        = "session.key"
+	settingPasswordMinLength   = "password.min_length"
+	settingPasswordMinStrength = "password.min_strength"
+	settingSessionKey          = "session.key"
 )
 
 // PasswordPolicy returns the policy in force (R-USER-4).
@@ -24,21 +25,27 @@ func (d *DB) PasswordPolicy(ctx context.Context) (PasswordPolicy, error) {
 func passwordPolicy(ctx context.Context, q *sqlcdb.Queries) (PasswordPolicy, error) {
 	p := DefaultPasswordPolicy
 	v, err := q.GetSetting(ctx, settingPasswordMinLength)
-	if errors.Is(err, sql.ErrNoRows) {
-		return p, nil
-	}
-	if err != nil {
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return p, err
 	}
 	if n, err := strconv.Atoi(v); err == nil && n > p.MinLength {
 		p.MinLength = n
 	}
+	v, err = q.GetSetting(ctx, settingPasswordMinStrength)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return p, err
+	}
+	if n, err := strconv.Atoi(v); err == nil && n >= 0 && n <= MaxStrength {
+		p.MinStrength = n
+	}
 	return p, nil
 }
 
-// SetPasswordPolicy lets the owner tighten the policy: the minimum length
-// may be raised above the default, never lowered below it.
-// Returns EFORBIDDEN for anyone but the owner, EINVALID for a bad length.
+// SetPasswordPolicy lets the owner set the policy: the minimum length may be
+// raised above the default, never lowered below it; the minimum strength is
+// zxcvbn's score 0–4 (R-MFA-5).
+// Returns EFORBIDDEN for anyone but the owner, EINVALID for a bad length or
+// strength.
 func (d *DB) SetPasswordPolicy(ctx context.Context, a Actor, p PasswordPolicy) error {
 	if !a.IsOwner && !a.system {
 		return errForbidden
@@ -46,6 +53,9 @@ func (d *DB) SetPasswordPolicy(ctx context.Context, a Actor, p PasswordPolicy) e
 	var v ValidationError
 	if p.MinLength < DefaultPasswordPolicy.MinLength || p.MinLength > 64 {
 		v.Add("min_length", M("settings.min_length.range", "Min", DefaultPasswordPolicy.MinLength, "Max", 64))
+	}
+	if p.MinStrength < 0 || p.MinStrength > MaxStrength {
+		v.Add("min_strength", M("settings.min_strength.range", "Max", MaxStrength))
 	}
 	if err := v.Err(); err != nil {
 		return err
@@ -57,6 +67,10 @@ func (d *DB) SetPasswordPolicy(ctx context.Context, a Actor, p PasswordPolicy) e
 		}
 		if err := t.SetSetting(ctx, sqlcdb.SetSettingParams{Key: settingPasswordMinLength,
 			Value: strconv.Itoa(p.MinLength)}); err != nil {
+			return nil, err
+		}
+		if err := t.SetSetting(ctx, sqlcdb.SetSettingParams{Key: settingPasswordMinStrength,
+			Value: strconv.Itoa(p.MinStrength)}); err != nil {
 			return nil, err
 		}
 		return one(change{Action: "settings.password_policy", TargetType: "settings",

@@ -48,7 +48,7 @@ func (d *DB) Setup(ctx context.Context, in SetupInput, ip string) (User, error) 
 		checkName(&v, "full_name", in.FullName, 200)
 	}
 	checkEmail(&v, "email", in.Email, true)
-	checkNewPassword(&v, DefaultPasswordPolicy, "password", in.Password, "password_confirm", in.PasswordConfirm)
+	checkNewPassword(&v, DefaultPasswordPolicy, "password", in.Password, "password_confirm", in.PasswordConfirm, in.FullName, in.Email)
 	if in.SIPDomain != "" && !validDomain(in.SIPDomain) {
 		v.Add("sip_domain", M("error.domain"))
 	}

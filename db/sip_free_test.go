@@ -17,7 +17,7 @@ func TestDisableAndFreeSIP(t *testing.T) {
 	}
 	defer d.Close()
 	owner, err := d.Setup(ctx, SetupInput{AccountName: "Biuro", Email: "owner@example.pl",
-		Password: "Owner-pass1!", PasswordConfirm: "Owner-pass1!"}, "")
+		Password: "Lipa-Sosna-4!", PasswordConfirm: "Lipa-Sosna-4!"}, "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -311,7 +311,8 @@ func (d *DB) CompleteReset(ctx context.Context, in NewPasswordInput) error {
 }
 
 func (d *DB) setPasswordByToken(ctx context.Context, kind string, in NewPasswordInput) error {
-	if _, _, err := d.liveToken(ctx, d.rq, kind, in.Token); err != nil {
+	_, u, err := d.liveToken(ctx, d.rq, kind, in.Token)
+	if err != nil {
 		return err
 	}
 	policy, err := d.PasswordPolicy(ctx)
@@ -319,7 +320,7 @@ func (d *DB) setPasswordByToken(ctx context.Context, kind string, in NewPassword
 		return err
 	}
 	var v ValidationError
-	checkNewPassword(&v, policy, "password", in.Password, "password_confirm", in.PasswordConfirm)
+	checkNewPassword(&v, policy, "password", in.Password, "password_confirm", in.PasswordConfirm, u.FullName, u.Email)
 	if err := v.Err(); err != nil {
 		return err
 	}

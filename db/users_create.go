@@ -176,7 +176,7 @@ func (t *tx) checkUserInput(in UserInput, old sqlcdb.User) (*ValidationError, er
 		if in.SendInvite {
 			v.Add("password", M("user.password_or_invite"))
 		} else {
-			checkNewPassword(v, policy, "password", in.Password, "password_confirm", in.PasswordConfirm)
+			checkNewPassword(v, policy, "password", in.Password, "password_confirm", in.PasswordConfirm, in.FullName, in.Email)
 		}
 	}
 	checkName(v, "full_name", in.FullName, 200)

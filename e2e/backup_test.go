@@ -20,7 +20,7 @@ import (
 
 const (
 	ownerEmail    = "owner@example.pl"
-	ownerPassword = "Owner-pass1!"
+	ownerPassword = "Lipa-Sosna-4!"
 )
 
 // initDB runs "kadra init" on a new file in the test's temporary folder.

@@ -37,7 +37,7 @@ func TestBinaryMailsThroughSMTP(t *testing.T) {
 	// profile (R-SEC-2).
 	const colleague = "kolega@example.pl"
 	status, u := call("POST", "/api/v1/users", map[string]any{"email": colleague, "full_name": "Kolega",
-		"password": "Kolega-123!x", "role_id": me["role_id"], "position_id": me["position_id"], "extension": "1234"})
+		"password": "Sosna-Lato-123!x", "role_id": me["role_id"], "position_id": me["position_id"], "extension": "1234"})
 	if status != http.StatusCreated {
 		t.Fatalf("create: %d %v", status, u)
 	}

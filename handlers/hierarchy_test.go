@@ -51,6 +51,7 @@ var (
 // own profile; each says why it is outside the matrix.
 var notUserRoutes = map[string]string{
 	"POST /lang":                                 "a cookie",
+	"POST /password/strength":                    "rates a typed password; changes nothing",
 	"POST /setup":                                "first run, no users yet",
 	"POST /api/v1/setup":                         "first run, no users yet",
 	"POST /login":                                "signs oneself in",

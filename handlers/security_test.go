@@ -23,6 +23,7 @@ var publicRoutes = map[string]bool{
 	"GET /activate/:token": true, "POST /activate/:token": true,
 	"GET /reset-password/:token": true, "POST /reset-password/:token": true,
 	"GET /confirm-email/:token": true, "POST /confirm-email/:token": true,
+	"POST /password/strength": true, // the meter on setup and the links, which have no session (R-MFA-5)
 }
 
 // R-ROLE-7: every page of the router, without a session, sends GETs to the

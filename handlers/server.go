@@ -138,6 +138,7 @@ func (s *Server) routes() *echo.Echo {
 	e.GET("/metrics", s.metricsHandler())
 	e.GET("/static/:hash/:name", s.staticFile)
 	e.POST("/lang", s.langSet)
+	e.POST("/password/strength", s.passwordMeter)
 
 	// First run and signing in.
 	e.GET("/setup", s.setupForm)

@@ -11,7 +11,12 @@ import (
 )
 
 type policyForm struct {
-	MinLength int `form:"min_length"`
+	MinLength   int `form:"min_length"`
+	MinStrength int `form:"min_strength"`
+}
+
+func policyFormOf(p db.PasswordPolicy) policyForm {
+	return policyForm{MinLength: p.MinLength, MinStrength: p.MinStrength}
 }
 
 type settingsExtra struct {
@@ -55,16 +60,22 @@ func (s *Server) settingsShow(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	f := formPage[policyForm]{Form: policyForm{MinLength: p.MinLength}, active: "settings", Extra: x}
+	f := formPage[policyForm]{Form: policyFormOf(p), active: "settings", Extra: x}
 	return s.render(c, http.StatusOK, "settings", f)
 }
 
 func (s *Server) settingsPasswordPolicy(c echo.Context) error {
-	var in policyForm
+	// Start from the policy in force, so that a form sent without one of
+	// the settings leaves it as it is rather than loosening it to zero.
+	current, err := s.db.PasswordPolicy(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	in := policyFormOf(current)
 	if err := bindForm(c, &in); err != nil {
 		return err
 	}
-	err := s.db.SetPasswordPolicy(c.Request().Context(), actor(c), db.PasswordPolicy{MinLength: in.MinLength})
+	err = s.db.SetPasswordPolicy(c.Request().Context(), actor(c), db.PasswordPolicy{MinLength: in.MinLength, MinStrength: in.MinStrength})
 	if err != nil {
 		x, xerr := s.settingsInfo(c)
 		if xerr != nil {
@@ -114,7 +125,7 @@ func (s *Server) settingsBackupSchedule(c echo.Context) error {
 		in.LastAt, in.LastFile, in.LastError = last.LastAt, last.LastFile, last.LastError
 		x.Schedule, x.ScheduleErrors = in, r.Fields
 		return s.render(c, r.Status, "settings",
-			formPage[policyForm]{Form: policyForm{MinLength: p.MinLength}, active: "settings", Extra: x})
+			formPage[policyForm]{Form: policyFormOf(p), active: "settings", Extra: x})
 	}
 	s.flash(c, "settings.saved")
 	return c.Redirect(http.StatusSeeOther, "/settings")

@@ -61,7 +61,7 @@ func (s *Server) settingsPage(c echo.Context, status int, edit func(x *settingsE
 		edit(&x)
 	}
 	return s.render(c, status, "settings",
-		formPage[policyForm]{Form: policyForm{MinLength: p.MinLength}, active: "settings", Extra: x})
+		formPage[policyForm]{Form: policyFormOf(p), active: "settings", Extra: x})
 }
 
 // settingsMail saves the SMTP server and sender; a refused form comes back

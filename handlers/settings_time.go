@@ -38,7 +38,7 @@ func (s *Server) settingsTimeZone(c echo.Context) error {
 		if x.Zone.Error == "" {
 			x.Zone.Error = r.Text()
 		}
-		f := formPage[policyForm]{Form: policyForm{MinLength: p.MinLength}, active: "settings", Extra: x}
+		f := formPage[policyForm]{Form: policyFormOf(p), active: "settings", Extra: x}
 		return s.render(c, r.Status, "settings", f)
 	}
 	s.flash(c, "settings.time_zone.saved", "Zone", in.TimeZone)

@@ -14,7 +14,7 @@ import (
 )
 
 // OwnerPassword is the owner's password in databases made by Setup.
-const OwnerPassword = "Owner-pass1!"
+const OwnerPassword = "Lipa-Sosna-4!"
 
 // Open gives the test a fresh migrated database file in t.TempDir(), with
 // cheap password hashing, closed when the test ends.
