@@ -3,6 +3,7 @@ package e2e
 import (
 	"encoding/json"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -243,5 +244,91 @@ func TestRestoreRefusesOverwrite(t *testing.T) {
 	}
 	if after, _ := os.ReadFile(existing); string(after) != string(before) {
 		t.Error("the existing file changed")
+	}
+}
+
+// s3Server is an S3-protocol server that the test can stop and start again
+// on the same address, keeping what it stored.
+type s3Server struct {
+	t       *testing.T
+	addr    string
+	handler http.Handler
+	srv     *http.Server
+}
+
+func startS3(t *testing.T) *s3Server {
+	t.Helper()
+	s := &s3Server{t: t, addr: freeAddr(t), handler: gofakes3.New(s3mem.New(), gofakes3.WithAutoBucket(true)).Server()}
+	s.start()
+	t.Cleanup(func() { s.srv.Close() })
+	return s
+}
+
+func (s *s3Server) start() {
+	s.t.Helper()
+	ln, err := net.Listen("tcp", s.addr)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	s.srv = &http.Server{Handler: s.handler}
+	go s.srv.Serve(ln)
+}
+
+// R-OPS-1: the replica becomes unreachable; kadra keeps serving, /healthz
+// reports degraded replication with the lag, and once the replica is back
+// kadra catches up: a restore then holds every write.
+func TestReplicaUnreachable(t *testing.T) {
+	s3 := startS3(t)
+	t.Setenv("AWS_ACCESS_KEY_ID", "kadra-test")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "kadra-test-secret")
+	t.Setenv("AWS_CA_BUNDLE", "")
+	os.Unsetenv("AWS_CA_BUNDLE")
+	replicaURL := "s3://kadra-replica/office?endpoint=" + url.QueryEscape("http://"+s3.addr) + "&region=us-east-1"
+	p, api, _ := replicatedServer(t, replicaURL)
+	me := api.must("GET", "/api/v1/me", nil)
+	waitReplicated(t, p)
+
+	s3.srv.Close()
+	var ids []float64
+	deadline := time.Now().Add(replicate.DegradedAfter + 15*time.Second)
+	var h replicaHealth
+	for n := 0; ; n++ {
+		status, id, body := createUser(api, me, n)
+		if status != http.StatusCreated {
+			t.Fatalf("kadra stopped serving writes with the replica gone: %d %v", status, body)
+		}
+		ids = append(ids, id)
+		if h = healthOf(t, p); h.State == "degraded" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("/healthz never said degraded with the replica gone: %+v", h)
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
+	if h.LagSeconds < replicate.DegradedAfter.Seconds() || h.ReplicaTXID >= h.LocalTXID {
+		t.Errorf("degraded /healthz: %+v; want the lag over %s and the replica behind", h, replicate.DegradedAfter)
+	}
+
+	s3.start()
+	caughtUp := time.Now()
+	for healthOf(t, p).State != "ok" {
+		if time.Since(caughtUp) > 90*time.Second {
+			t.Fatalf("replication did not recover within 90s of the replica's return: %+v", healthOf(t, p))
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+	t.Logf("%d writes while the replica was gone; caught up %s after it came back", len(ids), time.Since(caughtUp).Round(time.Millisecond))
+	waitReplicated(t, p)
+	p.cmd.Process.Kill()
+	<-p.done
+
+	out, _ := restoreTo(t, replicaURL)
+	b := startServe(t, "--db", out)
+	apiB := apiClient{t: t, base: b.URL, token: api.token}
+	for _, id := range ids {
+		if status, _ := apiB.call("GET", fmt.Sprintf("/api/v1/users/%d", int64(id)), nil); status != http.StatusOK {
+			t.Errorf("user %d, written while the replica was gone: %d after restore", int64(id), status)
+		}
 	}
 }

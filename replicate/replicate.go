@@ -22,10 +22,10 @@ import (
 // the most an acknowledged write can be behind it when the machine dies.
 const SyncInterval = time.Second
 
-// degradedAfter is how far behind the replica may fall before /healthz says
-// replication is degraded: several sync intervals, so that one slow upload
-// does not raise an alarm.
-const degradedAfter = 30 * time.Second
+// DegradedAfter is how far behind the replica may fall before /healthz says
+// replication is degraded: ten sync intervals, so that one slow upload does
+// not raise an alarm.
+const DegradedAfter = 10 * SyncInterval
 
 // Replicator is a running Litestream replication of one database file.
 type Replicator struct {
@@ -139,7 +139,7 @@ func (r *Replicator) Status() Status {
 	}
 	st.Lag = now.Sub(r.inSyncAt)
 	r.mu.Unlock()
-	st.Degraded = err != nil || st.Lag > degradedAfter
+	st.Degraded = err != nil || st.Lag > DegradedAfter
 	return st
 }
 
