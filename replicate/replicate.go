@@ -29,15 +29,31 @@ const DegradedAfter = 10 * SyncInterval
 
 // Replicator is a running Litestream replication of one database file.
 type Replicator struct {
-	url     string
-	db      *litestream.DB
-	store   *litestream.Store
-	started time.Time
-	now     func() time.Time
+	url   string
+	db    *litestream.DB
+	store *litestream.Store
+	now   func() time.Time
+	stop  context.CancelFunc
+	done  chan struct{}
 
-	mu       sync.Mutex
-	inSyncAt time.Time // the last time the replica was seen holding every local transaction
+	mu      sync.Mutex
+	pending []seenTx // transactions read from the WAL and not yet seen on the replica, oldest first
 }
+
+// seenTx is when a transaction was first seen read from the WAL.
+type seenTx struct {
+	txid uint64
+	at   time.Time
+}
+
+// sampleEvery is how often the positions are read, so that the lag of a
+// transaction is known to this precision even under steady writes, when
+// the replica is never quite level with the WAL.
+const sampleEvery = 100 * time.Millisecond
+
+// maxPending bounds the memory of a long outage: at ten new positions a
+// second, over two hours.
+const maxPending = 100_000
 
 // Status is what /healthz, /metrics and Settings show of the replication.
 type Status struct {
@@ -111,33 +127,71 @@ func Start(ctx context.Context, path, rawURL string, log *slog.Logger) (*Replica
 	if err := store.Open(ctx); err != nil {
 		return nil, fmt.Errorf("start replication to %s: %w", Redact(rawURL), err)
 	}
-	now := time.Now()
-	return &Replicator{url: Redact(rawURL), db: ldb, store: store, started: now, now: time.Now, inSyncAt: now}, nil
+	sctx, stop := context.WithCancel(context.Background())
+	rep := &Replicator{url: Redact(rawURL), db: ldb, store: store, now: time.Now, stop: stop, done: make(chan struct{})}
+	go rep.sampleLoop(sctx)
+	return rep, nil
+}
+
+func (r *Replicator) sampleLoop(ctx context.Context) {
+	defer close(r.done)
+	t := time.NewTicker(sampleEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			r.sample()
+		}
+	}
+}
+
+// sample reads both positions: a new local transaction joins pending, and
+// those the replica now holds leave it. It returns both positions.
+func (r *Replicator) sample() (local, replica uint64, err error) {
+	pos, err := r.db.Pos()
+	local = uint64(pos.TXID)
+	if rp := r.db.Replica; rp != nil {
+		replica = uint64(rp.Pos().TXID)
+	}
+	now := r.now()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if err == nil && local > replica && len(r.pending) < maxPending &&
+		(len(r.pending) == 0 || r.pending[len(r.pending)-1].txid < local) {
+		r.pending = append(r.pending, seenTx{local, now})
+	}
+	i := 0
+	for i < len(r.pending) && r.pending[i].txid <= replica {
+		i++
+	}
+	r.pending = r.pending[i:]
+	return local, replica, err
 }
 
 // Close ships what is left and stops. Call it after kadra's own
 // connections are closed (Litestream's library rule).
 func (r *Replicator) Close(ctx context.Context) error {
+	r.stop()
+	<-r.done
 	return r.store.Close(ctx)
 }
 
-// Status reads the replication's position; it does no network I/O.
+// Status reads the replication's position; it does no network I/O. The lag
+// is how long the oldest transaction not yet on the replica has waited
+// since Litestream read it from the WAL (it reads every second); zero when
+// the replica holds everything read.
 func (r *Replicator) Status() Status {
-	st := Status{URL: r.url, LastSync: r.db.LastSuccessfulSyncAt()}
-	now := r.now()
-	pos, err := r.db.Pos()
+	local, replica, err := r.sample()
+	st := Status{URL: r.url, LastSync: r.db.LastSuccessfulSyncAt(), LocalTXID: local, ReplicaTXID: replica}
 	if err != nil {
 		st.Err = err.Error()
 	}
-	st.LocalTXID = uint64(pos.TXID)
-	if r.db.Replica != nil {
-		st.ReplicaTXID = uint64(r.db.Replica.Pos().TXID)
-	}
 	r.mu.Lock()
-	if err == nil && st.ReplicaTXID >= st.LocalTXID {
-		r.inSyncAt = now
+	if len(r.pending) > 0 {
+		st.Lag = r.now().Sub(r.pending[0].at)
 	}
-	st.Lag = now.Sub(r.inSyncAt)
 	r.mu.Unlock()
 	st.Degraded = err != nil || st.Lag > DegradedAfter
 	return st
