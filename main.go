@@ -26,6 +26,7 @@ import (
 	"kadra/handlers"
 	"kadra/i18n"
 	"kadra/mail"
+	"kadra/replicate"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -45,6 +46,8 @@ Usage:
                                         set up without the browser
   kadra backup FILE                     write a consistent copy of the database, then verify it
   kadra verify [FILE]                   check a backup, snapshot or restored file (exit 1 on a problem)
+  kadra restore --from URL [--timestamp RFC3339] FILE
+                                        rebuild a database file from a replica
   kadra token create --user E --name N  print a new API token once
   kadra token revoke --user E --name N  revoke it
   kadra user reset-password E [--password P]
@@ -81,6 +84,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = cmdBackup(ctx, args, stdout, stderr)
 	case "verify":
 		err = cmdVerify(ctx, args, stdout, stderr)
+	case "restore":
+		err = cmdRestore(ctx, args, stdout, stderr)
 	case "token":
 		err = cmdToken(ctx, args, stdout, stderr)
 	case "user":
@@ -234,6 +239,7 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 	idle := f.Duration("session-idle", 8*time.Hour, "sign out after this long without a request")
 	maxAge := f.Duration("session-max", 7*24*time.Hour, "sign out this long after sign-in, whatever happens")
 	smtpURL := f.String("smtp-url", "", "SMTP server for mail: smtp://user:pass@host:587 (STARTTLS when offered) or smtps://user:pass@host:465; overrides Settings → Poczta; empty: the settings' server, or mail waits in the outbox (/outbox)")
+	replicateURL := f.String("replicate-url", "", "replicate the database continuously with Litestream to file:///folder or s3://bucket/path?endpoint=...&region=... (credentials from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY); empty: no replication")
 	smtpFrom := f.String("smtp-from", "", "From address of mail sent through --smtp-url; default the SMTP user when it is an address, else kadra@SMTP-HOST")
 	var proxies cidrList
 	f.Var(&proxies, "trusted-proxies", "reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed, as CIDR ranges or addresses separated by commas, e.g. 127.0.0.1,10.0.0.0/8; empty: the client is the direct peer")
@@ -249,13 +255,29 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 	if *baseURL == "" {
 		*baseURL = "http://" + displayAddr(ln.Addr().String())
 	}
-	d, err := openDB(ctx, *f.dbPath, db.Options{SessionIdle: *idle, SessionMax: *maxAge, BaseURL: *baseURL})
+	d, err := openDB(ctx, *f.dbPath, db.Options{SessionIdle: *idle, SessionMax: *maxAge, BaseURL: *baseURL,
+		Replicated: *replicateURL != ""})
 	if err != nil {
 		return err
+	}
+	var rep *replicate.Replicator
+	if *replicateURL != "" {
+		if rep, err = replicate.Start(ctx, *f.dbPath, *replicateURL, log); err != nil {
+			d.Close()
+			return err
+		}
+		log.Info("replicating", "to", replicate.Redact(*replicateURL), "sync_interval", replicate.SyncInterval)
 	}
 	defer func() {
 		if err := d.Close(); err != nil {
 			log.Error("close database", "err", err)
+		}
+		// After kadra's connections are closed (Litestream's rule): ships
+		// the rest of the WAL, then stops.
+		if rep != nil {
+			if err := rep.Close(context.Background()); err != nil {
+				log.Error("stop replication", "err", err)
+			}
 		}
 	}()
 	sender, err := newSender(d, *smtpURL, *smtpFrom, log)
@@ -263,7 +285,7 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 	srv, err := handlers.New(ctx, handlers.Config{DB: d, Logger: log, BaseURL: *baseURL, Version: versionString(),
-		TrustedProxies: proxies})
+		TrustedProxies: proxies, Replication: rep})
 	if err != nil {
 		return err
 	}

@@ -18,7 +18,7 @@ import (
 func TestMigrationNamesBuiltinsInTheViewersLanguage(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "old.db")
-	conn, err := sql.Open("sqlite", dsn(path))
+	conn, err := sql.Open("sqlite", dsn(path, false))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -28,32 +28,45 @@ type Options struct {
 	// BaseURL is the panel's public address, for links in mail; empty means
 	// http://localhost:8080.
 	BaseURL string
+	// Replicated says Litestream replicates the file (R-OPS-1). Then
+	// Litestream alone checkpoints: kadra turns SQLite's automatic
+	// checkpoint off and skips its own at Close, so that no checkpoint
+	// moves WAL frames into the file before Litestream has shipped them.
+	Replicated bool
 }
 
 // DB holds a read pool and a one-connection write pool on one SQLite file.
 type DB struct {
-	path   string
-	read   *sql.DB
-	write  *sql.DB
-	rq     *sqlcdb.Queries
-	hasher *Hasher
-	now    func() time.Time
-	idle   time.Duration
-	maxAge time.Duration
-	mail   *mailState
-	counts groupCounts  // member count snapshots of the groups page (groupcounts.go)
-	trees  groupTrees   // group trees of the forms and filters (grouptree_cache.go)
-	names  builtinTexts // built-in names and descriptions by language (builtin_names.go)
-	secret serverSecret // the key file beside the database, for second factors (mfa_secret.go)
+	path       string
+	replicated bool
+	read       *sql.DB
+	write      *sql.DB
+	rq         *sqlcdb.Queries
+	hasher     *Hasher
+	now        func() time.Time
+	idle       time.Duration
+	maxAge     time.Duration
+	mail       *mailState
+	counts     groupCounts  // member count snapshots of the groups page (groupcounts.go)
+	trees      groupTrees   // group trees of the forms and filters (grouptree_cache.go)
+	names      builtinTexts // built-in names and descriptions by language (builtin_names.go)
+	secret     serverSecret // the key file beside the database, for second factors (mfa_secret.go)
 }
 
 // dsn is the connection string every pool uses: busy_timeout first, so that
 // setting WAL can wait for another process; synchronous FULL, so that nothing
 // acknowledged is lost; _txlock=immediate, so that writers queue instead of
 // failing with "database is locked" on upgrade.
-func dsn(path string) string {
+//
+// Replicated, wal_autocheckpoint(0) leaves checkpoints to Litestream
+// (its library guidance): an automatic checkpoint cannot pass Litestream's
+// read lock anyway, but each commit past 1000 WAL pages would try.
+func dsn(path string, replicated bool) string {
 	q := url.Values{}
 	q.Add("_pragma", "busy_timeout(5000)")
+	if replicated {
+		q.Add("_pragma", "wal_autocheckpoint(0)")
+	}
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Add("_pragma", "synchronous(FULL)")
@@ -71,7 +84,7 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 	if err := ownerOnlyFile(path); err != nil {
 		return nil, err
 	}
-	write, err := sql.Open("sqlite", dsn(path))
+	write, err := sql.Open("sqlite", dsn(path, opt.Replicated))
 	if err != nil {
 		return nil, err
 	}
@@ -82,7 +95,7 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 		write.Close()
 		return nil, err
 	}
-	read, err := sql.Open("sqlite", dsn(path))
+	read, err := sql.Open("sqlite", dsn(path, opt.Replicated))
 	if err != nil {
 		write.Close()
 		return nil, err
@@ -106,7 +119,7 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 		write.Close()
 		return nil, fmt.Errorf("built-in names: %w", err)
 	}
-	d := &DB{path: path, read: read, write: write, rq: rq, now: opt.Now,
+	d := &DB{path: path, replicated: opt.Replicated, read: read, write: write, rq: rq, now: opt.Now,
 		idle: opt.SessionIdle, maxAge: opt.SessionMax, names: names}
 	if d.now == nil {
 		d.now = time.Now
@@ -129,9 +142,14 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 func (d *DB) Path() string { return d.path }
 
 // Close checkpoints the WAL into the main file, so that the file alone is a
-// full copy, and closes both pools.
+// full copy, and closes both pools. A replicated file is not checkpointed:
+// Litestream, closed after this, ships the rest of the WAL and checkpoints
+// (R-OPS-1); the file with its -wal is the full copy meanwhile.
 func (d *DB) Close() error {
-	_, cerr := d.write.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
+	var cerr error
+	if !d.replicated {
+		_, cerr = d.write.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
+	}
 	rerr := d.read.Close()
 	werr := d.write.Close()
 	for _, err := range []error{cerr, rerr, werr} {

@@ -248,13 +248,21 @@ func (s *Server) metricsHandler() echo.HandlerFunc {
 		c.Response().Header().Set(echo.HeaderContentType, "text/plain; version=0.0.4; charset=utf-8")
 		s.metrics.set.WritePrometheus(c.Response())
 		metrics.WriteProcessMetrics(c.Response())
+		writeReplicationMetrics(c.Response(), s.replica)
 		return nil
 	}
 }
 
+// healthz answers 200 while the database answers. Replication that falls
+// behind (R-OPS-1) makes the status "degraded", still 200: the office keeps
+// working, and a monitor reads the lag.
 func (s *Server) healthz(c echo.Context) error {
 	if err := s.db.Ping(c.Request().Context()); err != nil {
 		return c.JSON(http.StatusServiceUnavailable, map[string]string{"status": "unavailable"})
 	}
-	return c.JSON(http.StatusOK, map[string]string{"status": "ok", "version": s.version})
+	if s.replica == nil {
+		return c.JSON(http.StatusOK, map[string]string{"status": "ok", "version": s.version})
+	}
+	return c.JSON(http.StatusOK, map[string]any{"status": s.replica.Status().State(), "version": s.version,
+		"replication": replicationHealth(s.replica.Status())})
 }

@@ -21,6 +21,7 @@ import (
 
 	"kadra/db"
 	"kadra/i18n"
+	"kadra/replicate"
 )
 
 // Config wires a Server; main fills it from flags and the environment.
@@ -33,6 +34,9 @@ type Config struct {
 	// X-Forwarded-Proto are believed (R-SEC-4); empty means none: the
 	// client is the direct peer.
 	TrustedProxies []*net.IPNet
+	// Replication is the running Litestream replication (R-OPS-1); nil
+	// when kadra serves without --replicate-url.
+	Replication *replicate.Replicator
 }
 
 // Server is kadra's HTTP application.
@@ -54,6 +58,7 @@ type Server struct {
 	imports    *importJobs            // CSV imports between upload, check and import
 	resets     *resetQueue            // forgot-password requests, done after their answer
 	proxies    []*net.IPNet           // trusted reverse proxies (proxy.go)
+	replica    *replicate.Replicator  // nil without --replicate-url
 }
 
 // New builds the server, parsing every template once and failing fast on a
@@ -63,7 +68,7 @@ type Server struct {
 func New(ctx context.Context, cfg Config) (*Server, error) {
 	s := &Server{db: cfg.DB, log: cfg.Logger, baseURL: strings.TrimRight(cfg.BaseURL, "/"),
 		version: cfg.Version, secrets: newOnceSecrets(), imports: newImportJobs(),
-		proxies: cfg.TrustedProxies}
+		proxies: cfg.TrustedProxies, replica: cfg.Replication}
 	if s.log == nil {
 		s.log = slog.Default()
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"kadra/db"
+	"kadra/replicate"
 )
 
 type policyForm struct {
@@ -25,9 +26,10 @@ type settingsExtra struct {
 	DBPath         string
 	Schedule       db.BackupSchedule
 	ScheduleErrors map[string]string
-	Mail           *mailSection // Settings → Poczta, the owner's only
-	Zone           zoneForm     // the "Strefa czasowa" section (settings_time.go)
-	MFAAdmins      bool         // a second factor required of the owner and Administrators (settings_mfa.go)
+	Mail           *mailSection      // Settings → Poczta, the owner's only
+	Zone           zoneForm          // the "Strefa czasowa" section (settings_time.go)
+	MFAAdmins      bool              // a second factor required of the owner and Administrators (settings_mfa.go)
+	Replica        *replicate.Status // the owner's only; nil without replication
 }
 
 func (s *Server) settingsInfo(c echo.Context) (settingsExtra, error) {
@@ -44,8 +46,13 @@ func (s *Server) settingsInfo(c echo.Context) (settingsExtra, error) {
 		return settingsExtra{}, err
 	}
 	mfaAdmins, err := s.db.RequireMFAForAdmins(c.Request().Context())
-	return settingsExtra{MFAAdmins: mfaAdmins, Version: s.version, Schema: db.SchemaVersion(), DBPath: s.db.Path(), Schedule: sched,
-		Mail: mail, Zone: zone}, err
+	x := settingsExtra{MFAAdmins: mfaAdmins, Version: s.version, Schema: db.SchemaVersion(), DBPath: s.db.Path(),
+		Schedule: sched, Mail: mail, Zone: zone}
+	if s.replica != nil && actor(c).IsOwner {
+		st := s.replica.Status()
+		x.Replica = &st
+	}
+	return x, err
 }
 
 func (s *Server) settingsShow(c echo.Context) error {
