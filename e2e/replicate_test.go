@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -88,16 +89,17 @@ func s3Replica(t *testing.T) string {
 }
 
 // replicatedServer is a database made by "kadra init" with an owner token,
-// served with a replica at replicaURL.
-func replicatedServer(t *testing.T, replicaURL string) (p *process, api apiClient, _ string) {
+// served with a replica at replicaURL; it answers the replica's URL and
+// the database's path.
+func replicatedServer(t *testing.T, replicaURL string) (p *process, api apiClient, _, path string) {
 	t.Helper()
-	path := initDB(t)
+	path = initDB(t)
 	r := runKadra(t, "token", "create", "--db", path, "--user", ownerEmail, "--name", "e2e")
 	if r.Code != 0 {
 		t.Fatalf("token create: %d\n%s", r.Code, r.Stderr)
 	}
 	p = startServe(t, "--db", path, "--replicate-url", replicaURL)
-	return p, apiClient{t: t, base: p.URL, token: strings.TrimSpace(r.Stdout)}, replicaURL
+	return p, apiClient{t: t, base: p.URL, token: strings.TrimSpace(r.Stdout)}, replicaURL, path
 }
 
 func restoreTo(t *testing.T, replicaURL string, extra ...string) (string, result) {
@@ -128,7 +130,7 @@ func TestReplicateKillRestore(t *testing.T) {
 }
 
 func killRestore(t *testing.T, replicaURL string) {
-	p, api, _ := replicatedServer(t, replicaURL)
+	p, api, _, _ := replicatedServer(t, replicaURL)
 	me := api.must("GET", "/api/v1/me", nil)
 
 	type ack struct {
@@ -200,7 +202,7 @@ func killRestore(t *testing.T, replicaURL string) {
 // time is noted, B is written; restoring to the noted time gives A and
 // not B.
 func TestReplicatePointInTime(t *testing.T) {
-	p, api, replicaURL := replicatedServer(t, fileReplica(t))
+	p, api, replicaURL, _ := replicatedServer(t, fileReplica(t))
 	me := api.must("GET", "/api/v1/me", nil)
 	if status, _, _ := createUser(api, me, 1); status != http.StatusCreated {
 		t.Fatalf("create A: %d", status)
@@ -234,7 +236,7 @@ func TestReplicatePointInTime(t *testing.T) {
 
 // R-OPS-1: restore refuses to overwrite a file and names it.
 func TestRestoreRefusesOverwrite(t *testing.T) {
-	p, _, replicaURL := replicatedServer(t, fileReplica(t))
+	p, _, replicaURL, _ := replicatedServer(t, fileReplica(t))
 	waitReplicated(t, p)
 	existing := initDB(t)
 	before, _ := os.ReadFile(existing)
@@ -284,7 +286,7 @@ func TestReplicaUnreachable(t *testing.T) {
 	t.Setenv("AWS_CA_BUNDLE", "")
 	os.Unsetenv("AWS_CA_BUNDLE")
 	replicaURL := "s3://kadra-replica/office?endpoint=" + url.QueryEscape("http://"+s3.addr) + "&region=us-east-1"
-	p, api, _ := replicatedServer(t, replicaURL)
+	p, api, _, _ := replicatedServer(t, replicaURL)
 	me := api.must("GET", "/api/v1/me", nil)
 	waitReplicated(t, p)
 
@@ -329,6 +331,77 @@ func TestReplicaUnreachable(t *testing.T) {
 	for _, id := range ids {
 		if status, _ := apiB.call("GET", fmt.Sprintf("/api/v1/users/%d", int64(id)), nil); status != http.StatusOK {
 			t.Errorf("user %d, written while the replica was gone: %d after restore", int64(id), status)
+		}
+	}
+}
+
+// R-OPS-1: the replica's disk fills while kadra replicates to it (a small
+// tmpfs, which needs root, as CI runs): kadra keeps serving writes, says
+// so on /healthz and in its log, its own file stays intact, and once room
+// is made replication catches up and a restore holds every write.
+func TestReplicaDiskFull(t *testing.T) {
+	if os.Geteuid() != 0 {
+		if os.Getenv("KADRA_REQUIRE_INTEGRATION") == "1" {
+			t.Fatal("mounting a small tmpfs needs root (KADRA_REQUIRE_INTEGRATION=1 makes this a failure)")
+		}
+		t.Skip("mounting a small tmpfs needs root")
+	}
+	dir := t.TempDir()
+	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", dir).CombinedOutput(); err != nil {
+		t.Fatalf("mount tmpfs: %v %s", err, out)
+	}
+	t.Cleanup(func() { _ = exec.Command("umount", "-l", dir).Run() })
+	replicaURL := "file://" + filepath.Join(dir, "replica")
+	p, api, _, path := replicatedServer(t, replicaURL)
+	me := api.must("GET", "/api/v1/me", nil)
+	waitReplicated(t, p)
+	// Fill the disk, leaving no room for what comes next.
+	filler := filepath.Join(dir, "filler")
+	_ = exec.Command("dd", "if=/dev/zero", "of="+filler, "bs=64k").Run()
+
+	var ids []float64
+	deadline := time.Now().Add(replicate.DegradedAfter + 30*time.Second)
+	var h replicaHealth
+	for n := 0; ; n++ {
+		status, id, body := createUser(api, me, n)
+		if status != http.StatusCreated {
+			t.Fatalf("kadra stopped serving writes with the replica's disk full: %d %v", status, body)
+		}
+		ids = append(ids, id)
+		if h = healthOf(t, p); h.State == "degraded" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("/healthz never said degraded with the replica's disk full: %+v", h)
+		}
+		time.Sleep(300 * time.Millisecond)
+	}
+	if !strings.Contains(strings.ToLower(p.stderr.String()), "no space left on device") {
+		t.Errorf("the log does not say the replica's disk is full:\n%s", p.stderr.String())
+	}
+	if err := os.Remove(filler); err != nil {
+		t.Fatal(err)
+	}
+	since := time.Now()
+	for healthOf(t, p).State != "ok" {
+		if time.Since(since) > 90*time.Second {
+			t.Fatalf("replication did not catch up within 90s of room being made: %+v", healthOf(t, p))
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+	waitReplicated(t, p)
+	if code := p.stop(); code != 0 {
+		t.Fatalf("exit %d:\n%s", code, p.stderr)
+	}
+	if r := runKadra(t, "verify", path); r.Code != 0 {
+		t.Fatalf("kadra's own file after the disk filled: exit %d\n%s%s", r.Code, r.Stdout, r.Stderr)
+	}
+	out, _ := restoreTo(t, replicaURL)
+	b := startServe(t, "--db", out)
+	apiB := apiClient{t: t, base: b.URL, token: api.token}
+	for _, id := range ids {
+		if status, _ := apiB.call("GET", fmt.Sprintf("/api/v1/users/%d", int64(id)), nil); status != http.StatusOK {
+			t.Errorf("user %d, written while the replica's disk was full: %d after restore", int64(id), status)
 		}
 	}
 }
