@@ -23,6 +23,7 @@ const (
 	mailNotifyConfirm = "notify_confirm" // to a new notification address, with its link
 	mailNotifyChanged = "notify_changed" // to the old one, once it changed
 	mailSessionsEnded = "sessions_ended" // an admin signed the user out (R-MFA-4)
+	mailMFAReset      = "mfa_reset"      // an admin removed the user's second factor (R-MFA-4)
 )
 
 // DefaultMailLang is the language of mail caused by an actor without one
@@ -39,7 +40,7 @@ var mailTemplates = parseMailTemplates()
 
 func parseMailTemplates() map[string]*template.Template {
 	out := map[string]*template.Template{}
-	for _, kind := range []string{mailActivation, mailReset, mailTest, mailNotifyConfirm, mailNotifyChanged, mailSessionsEnded} {
+	for _, kind := range []string{mailActivation, mailReset, mailTest, mailNotifyConfirm, mailNotifyChanged, mailSessionsEnded, mailMFAReset} {
 		for _, lang := range []string{"pl", "en"} {
 			name := kind + "." + lang
 			t := template.Must(template.New(name).Funcs(template.FuncMap{"hours": hoursIn(lang)}).

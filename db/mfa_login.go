@@ -47,14 +47,36 @@ func (d *DB) startSecondStep(ctx context.Context, userID int64, email, newHash, 
 	return raw, err
 }
 
-// SecondStepValid says whether a second step's state is still waiting for
-// its code, so that the page asks for one only then.
-func (d *DB) SecondStepValid(ctx context.Context, challenge string) bool {
+// SecondStep is what a sign-in's second step may take, so that its page
+// asks for what the user has: a code from the app, a recovery code, a
+// passkey.
+type SecondStep struct {
+	TOTP, Recovery, Passkeys bool
+}
+
+// SecondStepOf says whether a second step's state is still waiting, and
+// which factors its user has.
+func (d *DB) SecondStepOf(ctx context.Context, challenge string) (SecondStep, bool) {
 	if challenge == "" {
-		return false
+		return SecondStep{}, false
 	}
 	c, err := d.rq.GetMFAChallenge(ctx, hashSecret(challenge))
-	return err == nil && d.unix() < c.ExpiresAt
+	if err != nil || d.unix() >= c.ExpiresAt {
+		return SecondStep{}, false
+	}
+	u, err := d.rq.GetUserTOTP(ctx, c.UserID)
+	if err != nil {
+		return SecondStep{}, false
+	}
+	left, err := d.rq.CountRecoveryCodesLeft(ctx, c.UserID)
+	if err != nil {
+		return SecondStep{}, false
+	}
+	keys, err := d.rq.ListPasskeys(ctx, c.UserID)
+	if err != nil {
+		return SecondStep{}, false
+	}
+	return SecondStep{TOTP: u.TotpSecret != "", Recovery: left > 0, Passkeys: len(keys) > 0 && d.rp != nil}, true
 }
 
 // LoginSecondStep checks the code of a sign-in's second step and opens the

@@ -11,6 +11,7 @@ import (
 	"runtime"
 	"time"
 
+	"github.com/go-webauthn/webauthn/webauthn"
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 
 	"kadra/db/internal/sqlcdb"
@@ -47,10 +48,11 @@ type DB struct {
 	idle       time.Duration
 	maxAge     time.Duration
 	mail       *mailState
-	counts     groupCounts  // member count snapshots of the groups page (groupcounts.go)
-	trees      groupTrees   // group trees of the forms and filters (grouptree_cache.go)
-	names      builtinTexts // built-in names and descriptions by language (builtin_names.go)
-	secret     serverSecret // the key file beside the database, for second factors (mfa_secret.go)
+	counts     groupCounts        // member count snapshots of the groups page (groupcounts.go)
+	trees      groupTrees         // group trees of the forms and filters (grouptree_cache.go)
+	names      builtinTexts       // built-in names and descriptions by language (builtin_names.go)
+	secret     serverSecret       // the key file beside the database, for second factors (mfa_secret.go)
+	rp         *webauthn.WebAuthn // the passkeys' relying party, nil where none are offered (passkeys.go)
 }
 
 // dsn is the connection string every pool uses: busy_timeout first, so that
@@ -135,6 +137,7 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 	}
 	d.hasher = NewHasher(opt.Hash)
 	d.mail = newMailState(opt.BaseURL)
+	d.rp = newRelyingParty(opt.BaseURL)
 	return d, nil
 }
 

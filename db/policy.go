@@ -45,6 +45,12 @@ const (
 	// user may sign in again), and whoever may shut a user out may also
 	// sign them out; seeing where someone signs in from goes with it.
 	ActEndSessions UserAct = "end_sessions"
+	// ActResetMFA removes a user's second factor (TOTP, recovery codes and
+	// passkeys) for one who lost it (R-MFA-4). It needs users.manage, like
+	// a password reset: both hand the account back to whoever holds the
+	// remaining credential. Never one's own: that is the profile's, with
+	// the password.
+	ActResetMFA UserAct = "reset_mfa"
 )
 
 // actRule is what an act needs: a permission check, and whether an actor
@@ -79,6 +85,7 @@ var actRules = map[UserAct]actRule{
 	ActResetPassword: {need: needAny(PermUsersManage)},
 	ActImpersonate:   {need: needAny(PermUsersImpersonate)},
 	ActEndSessions:   {need: needAny(PermUsersBlock)},
+	ActResetMFA:      {need: needAny(PermUsersManage)},
 }
 
 // requireAct checks only the permission of an act: for the start of a
@@ -270,6 +277,9 @@ type UserActs struct {
 	// Sessions: the user page lists the user's sessions and ends them
 	// (R-MFA-4); not a row-menu act, so Any leaves it out.
 	Sessions bool
+	// ResetMFA: the user page offers to remove the user's second factor
+	// (R-MFA-4), when they have one.
+	ResetMFA bool
 }
 
 // Any reports whether the menu has anything to offer.
@@ -298,6 +308,7 @@ func (d *DB) UserActions(ctx context.Context, a Actor, id int64) (UserActs, erro
 		Access:      a.HomeIsMain && u.AccountID == a.HomeAccountID && may(ActAccess),
 		Seats:       may(ActSeat),
 		Sessions:    may(ActEndSessions),
+		ResetMFA:    may(ActResetMFA),
 	}, nil
 }
 

@@ -180,12 +180,18 @@ func (d *DB) reserveLoginAttempt(ctx context.Context, email, ip string) (int64, 
 }
 
 // throttle refuses a sign-in attempt that comes too soon after failures for
-// this e-mail or from this IP (counting attempts still in flight).
+// this e-mail or from this IP (counting attempts still in flight). An
+// attempt without an e-mail (a passkey names its user only once verified)
+// is bounded by its address alone: counting all of them under "" would let
+// anyone's failures lock everyone's passkeys.
 func (t *tx) throttle(now time.Time, email, ip string) error {
 	since := now.Add(-loginWindow).Unix()
-	byEmail, err := t.EmailFailuresSince(t.ctx, sqlcdb.EmailFailuresSinceParams{Email: email, Since: since})
-	if err != nil {
-		return err
+	var byEmail sqlcdb.EmailFailuresSinceRow
+	if email != "" {
+		var err error
+		if byEmail, err = t.EmailFailuresSince(t.ctx, sqlcdb.EmailFailuresSinceParams{Email: email, Since: since}); err != nil {
+			return err
+		}
 	}
 	byIP, err := t.IPFailuresSince(t.ctx, sqlcdb.IPFailuresSinceParams{Ip: ip, Since: since})
 	if err != nil {

@@ -105,6 +105,11 @@ func (d *DB) TokenActor(ctx context.Context, raw, ip string) (Actor, error) {
 		return Actor{}, err
 	}
 	a.IP = ip
+	if tok.MustEnrol == 1 {
+		// The role requires a second factor the user has not set up
+		// (R-MFA-3): a token is no way around the enrolment.
+		return Actor{}, Errorf(EFORBIDDEN, "mfa.must_enrol_api")
+	}
 	// Last use is written at most once a minute per token, like a session's
 	// last-seen (R-MFA-6, R-MFA-4).
 	if !tok.LastUsedAt.Valid || now.Sub(time.Unix(tok.LastUsedAt.Int64, 0)) >= touchEvery {

@@ -81,7 +81,8 @@ func (s *Server) loginForm(c echo.Context) error {
 	if actor(c).Valid() {
 		return c.Redirect(http.StatusSeeOther, localPath(c.QueryParam("next")))
 	}
-	return s.render(c, http.StatusOK, "login", formPage[loginForm]{Form: loginForm{Next: c.QueryParam("next")}})
+	return s.render(c, http.StatusOK, "login", formPage[loginForm]{Form: loginForm{Next: c.QueryParam("next")},
+		Extra: s.db.PasskeysAvailable()})
 }
 
 func (s *Server) loginSubmit(c echo.Context) error {
@@ -93,7 +94,7 @@ func (s *Server) loginSubmit(c echo.Context) error {
 		IP: c.RealIP(), UserAgent: c.Request().UserAgent()})
 	if err != nil {
 		f.Password = ""
-		return refuse(s, c, "login", formPage[loginForm]{Form: f}, err)
+		return refuse(s, c, "login", formPage[loginForm]{Form: f, Extra: s.db.PasskeysAvailable()}, err)
 	}
 	if res.Challenge != "" {
 		if err := s.startSecondStep(c, res.Challenge); err != nil {

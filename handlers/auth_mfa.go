@@ -38,12 +38,14 @@ func (s *Server) clearSecondStep(c echo.Context) {
 // loginCodeForm asks for the code of the second step, or goes back to the
 // password when there is no step waiting.
 func (s *Server) loginCodeForm(c echo.Context) error {
-	if !s.db.SecondStepValid(c.Request().Context(), s.secondStep(c)) {
+	step, ok := s.db.SecondStepOf(c.Request().Context(), s.secondStep(c))
+	if !ok {
 		s.clearSecondStep(c)
 		s.flash(c, "mfa.login.expired")
 		return c.Redirect(http.StatusSeeOther, "/login")
 	}
-	return s.render(c, http.StatusOK, "login-code", formPage[codeForm]{Form: codeForm{Next: localPath(c.QueryParam("next"))}})
+	return s.render(c, http.StatusOK, "login-code", formPage[codeForm]{Form: codeForm{Next: localPath(c.QueryParam("next"))},
+		Extra: step})
 }
 
 func (s *Server) loginCodeSubmit(c echo.Context) error {
@@ -59,7 +61,8 @@ func (s *Server) loginCodeSubmit(c echo.Context) error {
 		return c.Redirect(http.StatusSeeOther, "/login")
 	} else if err != nil {
 		f.Code = ""
-		return refuse(s, c, "login-code", formPage[codeForm]{Form: f}, err)
+		step, _ := s.db.SecondStepOf(c.Request().Context(), s.secondStep(c))
+		return refuse(s, c, "login-code", formPage[codeForm]{Form: f, Extra: step}, err)
 	}
 	s.clearSecondStep(c)
 	if err := s.startSession(c, sid); err != nil {
@@ -72,11 +75,13 @@ func (s *Server) loginCodeSubmit(c echo.Context) error {
 // second factor they have not set up (R-MFA-3): the enrolment itself, the
 // language switch and signing out.
 var enrolmentPaths = map[string]bool{
-	"/profile/2fa":         true,
-	"/profile/2fa/confirm": true,
-	"/profile/2fa/codes":   true,
-	"/logout":              true,
-	"/lang":                true,
+	"/profile/2fa":             true,
+	"/profile/2fa/confirm":     true,
+	"/profile/2fa/codes":       true,
+	"/profile/passkeys/begin":  true,
+	"/profile/passkeys/finish": true,
+	"/logout":                  true,
+	"/lang":                    true,
 }
 
 // requireEnrolled sends a user who must enrol a second factor to the

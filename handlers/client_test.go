@@ -1,6 +1,7 @@
 package handlers_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -131,6 +132,22 @@ func (c *client) post(path string, form url.Values) response {
 	}
 	f.Set("_csrf", c.csrf)
 	return c.postRaw(path, f)
+}
+
+// postJSON sends a JSON body with the CSRF header, as passkey.js does.
+func (c *client) postJSON(path string, body any) response {
+	c.a.t.Helper()
+	if c.csrf == "" {
+		c.get("/login")
+	}
+	b, err := json.Marshal(body)
+	if err != nil {
+		c.a.t.Fatal(err)
+	}
+	req, _ := http.NewRequest(http.MethodPost, c.a.ts.URL+path, bytes.NewReader(b))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-CSRF-Token", c.csrf)
+	return c.do(req)
 }
 
 // postRaw sends a form as is, without adding a CSRF token.

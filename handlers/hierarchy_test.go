@@ -9,6 +9,9 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/pquerna/otp/totp"
 
 	"kadra/db"
 	"kadra/db/dbtest"
@@ -45,6 +48,7 @@ var (
 	actReset    = hAct{"reset password", []db.Permission{db.PermUsersManage}, false}
 	actImp      = hAct{"impersonate", []db.Permission{db.PermUsersImpersonate}, false}
 	actSessions = hAct{"end sessions", []db.Permission{db.PermUsersBlock}, false}
+	actResetMFA = hAct{"reset second factor", []db.Permission{db.PermUsersManage}, false}
 )
 
 // notUserRoutes change no existing user, or only the actor through their
@@ -59,6 +63,11 @@ var notUserRoutes = map[string]string{
 	"POST /profile/2fa/confirm":                  "one's own second factor (R-SEC-9 tests it)",
 	"POST /profile/2fa/codes":                    "one's own recovery codes (R-SEC-9 tests it)",
 	"POST /profile/2fa/disable":                  "one's own second factor (R-SEC-9 tests it)",
+	"POST /profile/passkeys/begin":               "one's own passkey (R-SEC-9 tests it)",
+	"POST /profile/passkeys/finish":              "one's own passkey (R-SEC-9 tests it)",
+	"POST /profile/passkeys/delete":              "one's own passkey (R-SEC-9 tests it)",
+	"POST /login/passkey/begin":                  "signs oneself in: a passkey ceremony (R-MFA-2)",
+	"POST /login/passkey/finish":                 "signs oneself in with a passkey (R-MFA-2)",
 	"POST /settings/mfa":                         "installation settings, owner only (R-MFA-3)",
 	"POST /logout":                               "signs oneself out",
 	"POST /forgot-password":                      "anonymous; mails whoever owns the address",
@@ -360,6 +369,8 @@ func (w *hWorld) snapshot(t *testing.T, id int64) string {
 	}
 	sessions, _ := w.a.db.UserSessions(ctx, w.owner, id)
 	fmt.Fprintf(&b, "sessions %d\n", len(sessions))
+	mfa, _ := w.a.db.HasSecondFactor(ctx, id)
+	fmt.Fprintf(&b, "second factor %v\n", mfa)
 	mail, _ := w.a.db.ListOutbox(ctx, w.owner, db.OutboxQuery{Q: d.Email})
 	fmt.Fprintf(&b, "mail %d\n", mail.Total)
 	return b.String()
@@ -442,6 +453,26 @@ func signInFirst(w *hWorld, t *testing.T, u db.User) {
 	}
 }
 
+// mfaFirst gives the target a second factor (TOTP) to remove, once.
+func mfaFirst(w *hWorld, t *testing.T, u db.User) {
+	ctx := context.Background()
+	if on, _ := w.a.db.HasSecondFactor(ctx, u.ID); on {
+		return
+	}
+	a := dbtest.Login(t, w.a.db, u.Email, dbtest.OwnerPassword)
+	en, err := w.a.db.BeginTOTP(ctx, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, err := totp.GenerateCode(strings.ReplaceAll(en.Key, " ", ""), time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.a.db.ConfirmTOTP(ctx, a, code); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func seatFirst(w *hWorld, t *testing.T, u db.User) {
 	if _, err := w.a.db.AssignLicense(context.Background(), w.owner, w.license, u.ID); err != nil {
 		t.Fatal(err)
@@ -474,6 +505,7 @@ var userRoutes = map[string]hRoute{
 	"POST /users/:id/delete":         {act: actDelete, send: post("/users/%d/delete")},
 	"POST /users/:id/reset-password": {act: actReset, send: post("/users/%d/reset-password")},
 	"POST /users/:id/sessions/end":   {act: actSessions, prepare: signInFirst, send: post("/users/%d/sessions/end")},
+	"POST /users/:id/mfa/reset":      {act: actResetMFA, prepare: mfaFirst, send: post("/users/%d/mfa/reset")},
 	"POST /users/:id/impersonate": {act: actImp, sessionOnly: true, send: func(w *hWorld, t *testing.T, x *hActor, u db.User) int {
 		st := w.form(t, x, fmt.Sprintf("/users/%d/impersonate", u.ID), nil)
 		if st == http.StatusSeeOther {
@@ -730,9 +762,16 @@ func TestImpersonationCreatesNothingLasting(t *testing.T) {
 	if r := imp.web.get("/profile/2fa"); r.Status != http.StatusForbidden {
 		t.Errorf("TOTP enrolment while impersonating: %d", r.Status)
 	}
-	for _, path := range []string{"/profile/2fa/confirm", "/profile/2fa/codes", "/profile/2fa/disable"} {
+	for _, path := range []string{"/profile/2fa/confirm", "/profile/2fa/codes", "/profile/2fa/disable",
+		"/profile/passkeys/delete"} {
 		if r := imp.web.post(path, url.Values{"code": {"123456"}, "current_password": {dbtest.OwnerPassword}}); r.Status != http.StatusForbidden {
 			t.Errorf("%s while impersonating: %d", path, r.Status)
+		}
+	}
+	// Nor a passkey (R-MFA-2): not even its ceremony starts.
+	for _, path := range []string{"/profile/passkeys/begin", "/profile/passkeys/finish"} {
+		if r := imp.web.postJSON(path, map[string]any{"name": "Intruder's key"}); r.Status != http.StatusForbidden {
+			t.Errorf("%s while impersonating: %d %s", path, r.Status, r.Body)
 		}
 	}
 	if on, _ := w.a.db.HasSecondFactor(ctx, imp.user.ID); on {

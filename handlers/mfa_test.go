@@ -2,6 +2,7 @@ package handlers_test
 
 import (
 	"context"
+	"fmt"
 	"html"
 	"net/http"
 	"net/url"
@@ -123,6 +124,12 @@ func TestRequiredSecondFactorGate(t *testing.T) {
 	if r := oc.post("/roles/"+itoa(staff), url.Values{"name": {"Pracownik"}, "require_mfa": {"true"}}); r.Status != http.StatusSeeOther {
 		t.Fatalf("marking the role: %d\n%s", r.Status, r.Body)
 	}
+	// An API token is no way around it: refused until the user enrols.
+	tok := a.token(u.Email)
+	if st, body := a.api("GET", "/api/v1/me", tok, nil); st != http.StatusForbidden ||
+		!strings.Contains(fmt.Sprint(body), "second factor") {
+		t.Errorf("API token before enrolling: %d %v, want 403 naming the second factor", st, body)
+	}
 	c := a.client()
 	c.login(u.Email, dbtest.OwnerPassword)
 	for _, p := range []string{"/", "/profile", "/users", "/audit"} {
@@ -136,6 +143,9 @@ func TestRequiredSecondFactorGate(t *testing.T) {
 	}
 	enrolTOTP(t, c, clock)
 	wantBody(t, c.get("/profile"), http.StatusOK)
+	if st, body := a.api("GET", "/api/v1/me", tok, nil); st != http.StatusOK {
+		t.Errorf("API token after enrolling: %d %v", st, body)
+	}
 
 	// The owner's switch: the owner, with no second factor, is sent to enrol.
 	if r := oc.post("/settings/mfa", url.Values{"require_admins": {"1"}}); r.Status != http.StatusSeeOther {

@@ -21,6 +21,8 @@ type profileExtra struct {
 	Lifetimes  []int
 	Sessions   []db.Session
 	MFA        db.SecondFactor // the second factor's state (profile_mfa.go)
+	Passkeys   []db.Passkey    // (passkeys.go)
+	PasskeysOn bool            // the installation offers passkeys (https or localhost)
 }
 
 // profileForm is what the profile page's forms keep: the details form's
@@ -65,8 +67,13 @@ func (s *Server) profilePage(c echo.Context, f formPage[profileForm]) (formPage[
 	if err != nil {
 		return f, err
 	}
+	passkeys, err := s.db.MyPasskeys(ctx, actor(c))
+	if err != nil {
+		return f, err
+	}
 	f.Extra, f.active = profileExtra{Me: me, Pending: pending, Zone: zone, Policy: policy.Rules(), Tokens: tokens,
-		Lifetimes: db.TokenLifetimes, TokenDays: db.TokenLifetimes[1], Sessions: sessions, MFA: mfa}, "profile"
+		Lifetimes: db.TokenLifetimes, TokenDays: db.TokenLifetimes[1], Sessions: sessions, MFA: mfa,
+		Passkeys: passkeys, PasskeysOn: s.db.PasskeysAvailable()}, "profile"
 	return f, nil
 }
 

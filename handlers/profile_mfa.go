@@ -20,10 +20,12 @@ type mfaPage struct {
 	MustEnrol bool
 	Codes     []string
 	CodesFile template.URL // the codes as a data URL, for "download"
+	// PasskeysOn: a passkey may be set up instead (R-MFA-2).
+	PasskeysOn bool
 }
 
-func enrolPage(en db.Enrolment, mustEnrol bool) mfaPage {
-	return mfaPage{Key: en.Key, QR: template.URL(en.QRCode), MustEnrol: mustEnrol}
+func (s *Server) enrolPage(en db.Enrolment, mustEnrol bool) mfaPage {
+	return mfaPage{Key: en.Key, QR: template.URL(en.QRCode), MustEnrol: mustEnrol, PasskeysOn: s.db.PasskeysAvailable()}
 }
 
 // profileMFA shows the enrolment of a TOTP app (R-MFA-1): the key made
@@ -45,7 +47,7 @@ func (s *Server) profileMFA(c echo.Context) error {
 		return err
 	}
 	c.Response().Header().Set("Cache-Control", "no-store")
-	return s.render(c, http.StatusOK, "mfa-enrol", formPage[codeForm]{Extra: enrolPage(en, a.MustEnrol),
+	return s.render(c, http.StatusOK, "mfa-enrol", formPage[codeForm]{Extra: s.enrolPage(en, a.MustEnrol),
 		active: "profile"})
 }
 
@@ -63,7 +65,7 @@ func (s *Server) profileMFAConfirm(c echo.Context) error {
 		if perr != nil {
 			return err
 		}
-		return refuse(s, c, "mfa-enrol", formPage[codeForm]{Extra: enrolPage(en, a.MustEnrol),
+		return refuse(s, c, "mfa-enrol", formPage[codeForm]{Extra: s.enrolPage(en, a.MustEnrol),
 			active: "profile"}, err)
 	}
 	s.flash(c, "mfa.enabled")

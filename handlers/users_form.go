@@ -177,6 +177,8 @@ type userShowPage struct {
 	Audit   *auditRecent // nil without audit.view
 	// Sessions are the user's live sessions, when the actor may end them.
 	Sessions []db.Session
+	// SecondFactor: the user has one, shown when the actor may remove it.
+	SecondFactor bool
 }
 
 func (userShowPage) nav() string { return "users" }
@@ -199,6 +201,11 @@ func (s *Server) usersShow(c echo.Context) error {
 		Row: db.UserRow{User: u.User, Extension: u.Extension}, Acts: acts}
 	if acts.Sessions {
 		if p.Sessions, err = s.db.UserSessions(c.Request().Context(), a, id); err != nil {
+			return err
+		}
+	}
+	if acts.ResetMFA {
+		if p.SecondFactor, err = s.db.UserHasSecondFactor(c.Request().Context(), a, id); err != nil {
 			return err
 		}
 	}

@@ -53,11 +53,7 @@ SELECT s.acting_account_id, s.impersonator_id, s.last_seen_at, s.expires_at,
        u.lang,
        CAST(coalesce(nullif(u.time_zone, ''), (SELECT st.value FROM settings st WHERE st.key = 'time.zone'), '')
             AS TEXT) AS time_zone,
-       CAST(NOT EXISTS (SELECT 1 FROM second_factors f WHERE f.user_id = u.id)
-            AND (r.require_mfa = 1
-                 OR ((u.is_owner = 1 OR r.builtin = 'administrator')
-                     AND EXISTS (SELECT 1 FROM settings st WHERE st.key = 'mfa.require_admins' AND st.value = '1')))
-            AS INTEGER) AS must_enrol
+       CAST(EXISTS (SELECT 1 FROM must_enrol m WHERE m.user_id = u.id) AS INTEGER) AS must_enrol
 FROM sessions s
 JOIN users u ON u.id = s.user_id
 JOIN roles r ON r.id = u.role_id

@@ -60,6 +60,12 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.addLoginFailureStmt, err = db.PrepareContext(ctx, addLoginFailure); err != nil {
 		return nil, fmt.Errorf("error preparing query AddLoginFailure: %w", err)
 	}
+	if q.addPasskeyStmt, err = db.PrepareContext(ctx, addPasskey); err != nil {
+		return nil, fmt.Errorf("error preparing query AddPasskey: %w", err)
+	}
+	if q.addPasskeyHandleStmt, err = db.PrepareContext(ctx, addPasskeyHandle); err != nil {
+		return nil, fmt.Errorf("error preparing query AddPasskeyHandle: %w", err)
+	}
 	if q.addRecoveryCodeStmt, err = db.PrepareContext(ctx, addRecoveryCode); err != nil {
 		return nil, fmt.Errorf("error preparing query AddRecoveryCode: %w", err)
 	}
@@ -162,6 +168,12 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.countMainAccessCandidatesStmt, err = db.PrepareContext(ctx, countMainAccessCandidates); err != nil {
 		return nil, fmt.Errorf("error preparing query CountMainAccessCandidates: %w", err)
 	}
+	if q.countPasskeyCeremoniesStmt, err = db.PrepareContext(ctx, countPasskeyCeremonies); err != nil {
+		return nil, fmt.Errorf("error preparing query CountPasskeyCeremonies: %w", err)
+	}
+	if q.countPasskeyNamedStmt, err = db.PrepareContext(ctx, countPasskeyNamed); err != nil {
+		return nil, fmt.Errorf("error preparing query CountPasskeyNamed: %w", err)
+	}
 	if q.countPositionsStmt, err = db.PrepareContext(ctx, countPositions); err != nil {
 		return nil, fmt.Errorf("error preparing query CountPositions: %w", err)
 	}
@@ -213,6 +225,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.createMFAChallengeStmt, err = db.PrepareContext(ctx, createMFAChallenge); err != nil {
 		return nil, fmt.Errorf("error preparing query CreateMFAChallenge: %w", err)
 	}
+	if q.createPasskeyCeremonyStmt, err = db.PrepareContext(ctx, createPasskeyCeremony); err != nil {
+		return nil, fmt.Errorf("error preparing query CreatePasskeyCeremony: %w", err)
+	}
 	if q.createPhoneNumberStmt, err = db.PrepareContext(ctx, createPhoneNumber); err != nil {
 		return nil, fmt.Errorf("error preparing query CreatePhoneNumber: %w", err)
 	}
@@ -249,6 +264,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.deleteExpiredMFAChallengesStmt, err = db.PrepareContext(ctx, deleteExpiredMFAChallenges); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteExpiredMFAChallenges: %w", err)
 	}
+	if q.deleteExpiredPasskeyCeremoniesStmt, err = db.PrepareContext(ctx, deleteExpiredPasskeyCeremonies); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteExpiredPasskeyCeremonies: %w", err)
+	}
 	if q.deleteExpiredSessionsStmt, err = db.PrepareContext(ctx, deleteExpiredSessions); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteExpiredSessions: %w", err)
 	}
@@ -272,6 +290,12 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.deleteOldSentMailStmt, err = db.PrepareContext(ctx, deleteOldSentMail); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteOldSentMail: %w", err)
+	}
+	if q.deletePasskeyStmt, err = db.PrepareContext(ctx, deletePasskey); err != nil {
+		return nil, fmt.Errorf("error preparing query DeletePasskey: %w", err)
+	}
+	if q.deletePasskeyCeremonyStmt, err = db.PrepareContext(ctx, deletePasskeyCeremony); err != nil {
+		return nil, fmt.Errorf("error preparing query DeletePasskeyCeremony: %w", err)
 	}
 	if q.deletePhoneNumberStmt, err = db.PrepareContext(ctx, deletePhoneNumber); err != nil {
 		return nil, fmt.Errorf("error preparing query DeletePhoneNumber: %w", err)
@@ -299,6 +323,12 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.deleteUserAPITokensStmt, err = db.PrepareContext(ctx, deleteUserAPITokens); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteUserAPITokens: %w", err)
+	}
+	if q.deleteUserPasskeyCeremoniesStmt, err = db.PrepareContext(ctx, deleteUserPasskeyCeremonies); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteUserPasskeyCeremonies: %w", err)
+	}
+	if q.deleteUserPasskeysStmt, err = db.PrepareContext(ctx, deleteUserPasskeys); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteUserPasskeys: %w", err)
 	}
 	if q.deleteUserSessionStmt, err = db.PrepareContext(ctx, deleteUserSession); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteUserSession: %w", err)
@@ -359,6 +389,12 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.getOwnerStmt, err = db.PrepareContext(ctx, getOwner); err != nil {
 		return nil, fmt.Errorf("error preparing query GetOwner: %w", err)
+	}
+	if q.getPasskeyStmt, err = db.PrepareContext(ctx, getPasskey); err != nil {
+		return nil, fmt.Errorf("error preparing query GetPasskey: %w", err)
+	}
+	if q.getPasskeyHandleStmt, err = db.PrepareContext(ctx, getPasskeyHandle); err != nil {
+		return nil, fmt.Errorf("error preparing query GetPasskeyHandle: %w", err)
 	}
 	if q.getPresentationStmt, err = db.PrepareContext(ctx, getPresentation); err != nil {
 		return nil, fmt.Errorf("error preparing query GetPresentation: %w", err)
@@ -444,6 +480,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.listMailStmt, err = db.PrepareContext(ctx, listMail); err != nil {
 		return nil, fmt.Errorf("error preparing query ListMail: %w", err)
 	}
+	if q.listPasskeysStmt, err = db.PrepareContext(ctx, listPasskeys); err != nil {
+		return nil, fmt.Errorf("error preparing query ListPasskeys: %w", err)
+	}
 	if q.listRolesStmt, err = db.PrepareContext(ctx, listRoles); err != nil {
 		return nil, fmt.Errorf("error preparing query ListRoles: %w", err)
 	}
@@ -488,6 +527,12 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.openSeatStmt, err = db.PrepareContext(ctx, openSeat); err != nil {
 		return nil, fmt.Errorf("error preparing query OpenSeat: %w", err)
+	}
+	if q.passkeyCredentialsStmt, err = db.PrepareContext(ctx, passkeyCredentials); err != nil {
+		return nil, fmt.Errorf("error preparing query PasskeyCredentials: %w", err)
+	}
+	if q.passkeyUserByHandleStmt, err = db.PrepareContext(ctx, passkeyUserByHandle); err != nil {
+		return nil, fmt.Errorf("error preparing query PasskeyUserByHandle: %w", err)
 	}
 	if q.positionCountsStmt, err = db.PrepareContext(ctx, positionCounts); err != nil {
 		return nil, fmt.Errorf("error preparing query PositionCounts: %w", err)
@@ -639,6 +684,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.subtreeIDsStmt, err = db.PrepareContext(ctx, subtreeIDs); err != nil {
 		return nil, fmt.Errorf("error preparing query SubtreeIDs: %w", err)
 	}
+	if q.takePasskeyCeremonyStmt, err = db.PrepareContext(ctx, takePasskeyCeremony); err != nil {
+		return nil, fmt.Errorf("error preparing query TakePasskeyCeremony: %w", err)
+	}
 	if q.tokenActorOfStmt, err = db.PrepareContext(ctx, tokenActorOf); err != nil {
 		return nil, fmt.Errorf("error preparing query TokenActorOf: %w", err)
 	}
@@ -668,6 +716,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.updateUserFieldsStmt, err = db.PrepareContext(ctx, updateUserFields); err != nil {
 		return nil, fmt.Errorf("error preparing query UpdateUserFields: %w", err)
+	}
+	if q.usePasskeyStmt, err = db.PrepareContext(ctx, usePasskey); err != nil {
+		return nil, fmt.Errorf("error preparing query UsePasskey: %w", err)
 	}
 	if q.useRecoveryCodeStmt, err = db.PrepareContext(ctx, useRecoveryCode); err != nil {
 		return nil, fmt.Errorf("error preparing query UseRecoveryCode: %w", err)
@@ -762,6 +813,16 @@ func (q *Queries) Close() error {
 	if q.addLoginFailureStmt != nil {
 		if cerr := q.addLoginFailureStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing addLoginFailureStmt: %w", cerr)
+		}
+	}
+	if q.addPasskeyStmt != nil {
+		if cerr := q.addPasskeyStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing addPasskeyStmt: %w", cerr)
+		}
+	}
+	if q.addPasskeyHandleStmt != nil {
+		if cerr := q.addPasskeyHandleStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing addPasskeyHandleStmt: %w", cerr)
 		}
 	}
 	if q.addRecoveryCodeStmt != nil {
@@ -934,6 +995,16 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing countMainAccessCandidatesStmt: %w", cerr)
 		}
 	}
+	if q.countPasskeyCeremoniesStmt != nil {
+		if cerr := q.countPasskeyCeremoniesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing countPasskeyCeremoniesStmt: %w", cerr)
+		}
+	}
+	if q.countPasskeyNamedStmt != nil {
+		if cerr := q.countPasskeyNamedStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing countPasskeyNamedStmt: %w", cerr)
+		}
+	}
 	if q.countPositionsStmt != nil {
 		if cerr := q.countPositionsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing countPositionsStmt: %w", cerr)
@@ -1019,6 +1090,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing createMFAChallengeStmt: %w", cerr)
 		}
 	}
+	if q.createPasskeyCeremonyStmt != nil {
+		if cerr := q.createPasskeyCeremonyStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing createPasskeyCeremonyStmt: %w", cerr)
+		}
+	}
 	if q.createPhoneNumberStmt != nil {
 		if cerr := q.createPhoneNumberStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing createPhoneNumberStmt: %w", cerr)
@@ -1079,6 +1155,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing deleteExpiredMFAChallengesStmt: %w", cerr)
 		}
 	}
+	if q.deleteExpiredPasskeyCeremoniesStmt != nil {
+		if cerr := q.deleteExpiredPasskeyCeremoniesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteExpiredPasskeyCeremoniesStmt: %w", cerr)
+		}
+	}
 	if q.deleteExpiredSessionsStmt != nil {
 		if cerr := q.deleteExpiredSessionsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing deleteExpiredSessionsStmt: %w", cerr)
@@ -1117,6 +1198,16 @@ func (q *Queries) Close() error {
 	if q.deleteOldSentMailStmt != nil {
 		if cerr := q.deleteOldSentMailStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing deleteOldSentMailStmt: %w", cerr)
+		}
+	}
+	if q.deletePasskeyStmt != nil {
+		if cerr := q.deletePasskeyStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deletePasskeyStmt: %w", cerr)
+		}
+	}
+	if q.deletePasskeyCeremonyStmt != nil {
+		if cerr := q.deletePasskeyCeremonyStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deletePasskeyCeremonyStmt: %w", cerr)
 		}
 	}
 	if q.deletePhoneNumberStmt != nil {
@@ -1162,6 +1253,16 @@ func (q *Queries) Close() error {
 	if q.deleteUserAPITokensStmt != nil {
 		if cerr := q.deleteUserAPITokensStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing deleteUserAPITokensStmt: %w", cerr)
+		}
+	}
+	if q.deleteUserPasskeyCeremoniesStmt != nil {
+		if cerr := q.deleteUserPasskeyCeremoniesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteUserPasskeyCeremoniesStmt: %w", cerr)
+		}
+	}
+	if q.deleteUserPasskeysStmt != nil {
+		if cerr := q.deleteUserPasskeysStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteUserPasskeysStmt: %w", cerr)
 		}
 	}
 	if q.deleteUserSessionStmt != nil {
@@ -1262,6 +1363,16 @@ func (q *Queries) Close() error {
 	if q.getOwnerStmt != nil {
 		if cerr := q.getOwnerStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getOwnerStmt: %w", cerr)
+		}
+	}
+	if q.getPasskeyStmt != nil {
+		if cerr := q.getPasskeyStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getPasskeyStmt: %w", cerr)
+		}
+	}
+	if q.getPasskeyHandleStmt != nil {
+		if cerr := q.getPasskeyHandleStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getPasskeyHandleStmt: %w", cerr)
 		}
 	}
 	if q.getPresentationStmt != nil {
@@ -1404,6 +1515,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing listMailStmt: %w", cerr)
 		}
 	}
+	if q.listPasskeysStmt != nil {
+		if cerr := q.listPasskeysStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listPasskeysStmt: %w", cerr)
+		}
+	}
 	if q.listRolesStmt != nil {
 		if cerr := q.listRolesStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listRolesStmt: %w", cerr)
@@ -1477,6 +1593,16 @@ func (q *Queries) Close() error {
 	if q.openSeatStmt != nil {
 		if cerr := q.openSeatStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing openSeatStmt: %w", cerr)
+		}
+	}
+	if q.passkeyCredentialsStmt != nil {
+		if cerr := q.passkeyCredentialsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing passkeyCredentialsStmt: %w", cerr)
+		}
+	}
+	if q.passkeyUserByHandleStmt != nil {
+		if cerr := q.passkeyUserByHandleStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing passkeyUserByHandleStmt: %w", cerr)
 		}
 	}
 	if q.positionCountsStmt != nil {
@@ -1729,6 +1855,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing subtreeIDsStmt: %w", cerr)
 		}
 	}
+	if q.takePasskeyCeremonyStmt != nil {
+		if cerr := q.takePasskeyCeremonyStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing takePasskeyCeremonyStmt: %w", cerr)
+		}
+	}
 	if q.tokenActorOfStmt != nil {
 		if cerr := q.tokenActorOfStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing tokenActorOfStmt: %w", cerr)
@@ -1777,6 +1908,11 @@ func (q *Queries) Close() error {
 	if q.updateUserFieldsStmt != nil {
 		if cerr := q.updateUserFieldsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing updateUserFieldsStmt: %w", cerr)
+		}
+	}
+	if q.usePasskeyStmt != nil {
+		if cerr := q.usePasskeyStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing usePasskeyStmt: %w", cerr)
 		}
 	}
 	if q.useRecoveryCodeStmt != nil {
@@ -1866,463 +2002,497 @@ func (q *Queries) queryRow(ctx context.Context, stmt *sql.Stmt, query string, ar
 }
 
 type Queries struct {
-	db                             DBTX
-	tx                             *sql.Tx
-	accountAccessUserIDsStmt       *sql.Stmt
-	accountByNameStmt              *sql.Stmt
-	accountExternalIDTakenStmt     *sql.Stmt
-	accountGroupsStmt              *sql.Stmt
-	accountMembershipsStmt         *sql.Stmt
-	accountNameTakenStmt           *sql.Stmt
-	accountUserCountStmt           *sql.Stmt
-	accountUserIDsStmt             *sql.Stmt
-	accountWithSIPDomainStmt       *sql.Stmt
-	actorOfStmt                    *sql.Stmt
-	addGroupMemberStmt             *sql.Stmt
-	addLoginFailureStmt            *sql.Stmt
-	addRecoveryCodeStmt            *sql.Stmt
-	addRolePermissionStmt          *sql.Stmt
-	allRolePermissionsStmt         *sql.Stmt
-	assignLicenseSeatStmt          *sql.Stmt
-	auditHighWaterStmt             *sql.Stmt
-	auditLabelAccountStmt          *sql.Stmt
-	auditLabelGroupStmt            *sql.Stmt
-	auditLabelLicenseStmt          *sql.Stmt
-	auditLabelNumberStmt           *sql.Stmt
-	auditLabelRoleStmt             *sql.Stmt
-	auditLabelSIPStmt              *sql.Stmt
-	auditLabelSenderStmt           *sql.Stmt
-	auditLabelUserStmt             *sql.Stmt
-	auditPeopleStmt                *sql.Stmt
-	cSVPhoneNumbersStmt            *sql.Stmt
-	cSVRolesStmt                   *sql.Stmt
-	cSVSIPAccountsStmt             *sql.Stmt
-	cSVSMSSendersStmt              *sql.Stmt
-	clearEmailFailuresStmt         *sql.Stmt
-	clearEmailFailuresThroughStmt  *sql.Stmt
-	clearRolePermissionsStmt       *sql.Stmt
-	clearTOTPStmt                  *sql.Stmt
-	clearUserGroupsStmt            *sql.Stmt
-	closeAccountSeatsStmt          *sql.Stmt
-	closeSeatStmt                  *sql.Stmt
-	countAccountsStmt              *sql.Stmt
-	countAllAPITokensStmt          *sql.Stmt
-	countAuditStmt                 *sql.Stmt
-	countGrantedSubAccountsStmt    *sql.Stmt
-	countGroupMembersStmt          *sql.Stmt
-	countLicenseSeatHoldersStmt    *sql.Stmt
-	countLicensesStmt              *sql.Stmt
-	countMailByStatusStmt          *sql.Stmt
-	countMainAccessCandidatesStmt  *sql.Stmt
-	countPositionsStmt             *sql.Stmt
-	countPresentationsStmt         *sql.Stmt
-	countRecoveryCodesLeftStmt     *sql.Stmt
-	countRoleCandidatesStmt        *sql.Stmt
-	countRoleHoldersStmt           *sql.Stmt
-	countSearchAccountsStmt        *sql.Stmt
-	countStaleSIPAccountsStmt      *sql.Stmt
-	countSubAccountsStmt           *sql.Stmt
-	countUnsentMailStmt            *sql.Stmt
-	countUserSessionsStmt          *sql.Stmt
-	countUsersPresentingStmt       *sql.Stmt
-	createAccountStmt              *sql.Stmt
-	createAccountWithIDStmt        *sql.Stmt
-	createEmailTokenStmt           *sql.Stmt
-	createGroupStmt                *sql.Stmt
-	createLicenseStmt              *sql.Stmt
-	createMFAChallengeStmt         *sql.Stmt
-	createPhoneNumberStmt          *sql.Stmt
-	createRoleStmt                 *sql.Stmt
-	createSIPAccountStmt           *sql.Stmt
-	createSMSSenderStmt            *sql.Stmt
-	createSessionStmt              *sql.Stmt
-	createTokenStmt                *sql.Stmt
-	createUserStmt                 *sql.Stmt
-	deleteAPITokenStmt             *sql.Stmt
-	deleteAccountRowStmt           *sql.Stmt
-	deleteAccountSettingsStmt      *sql.Stmt
-	deleteAccountUsersStmt         *sql.Stmt
-	deleteExpiredMFAChallengesStmt *sql.Stmt
-	deleteExpiredSessionsStmt      *sql.Stmt
-	deleteGroupStmt                *sql.Stmt
-	deleteLeafGroupsStmt           *sql.Stmt
-	deleteLicenseStmt              *sql.Stmt
-	deleteLoginFailureStmt         *sql.Stmt
-	deleteMFAChallengeStmt         *sql.Stmt
-	deleteOldLoginFailuresStmt     *sql.Stmt
-	deleteOldSentMailStmt          *sql.Stmt
-	deletePhoneNumberStmt          *sql.Stmt
-	deleteRecoveryCodesStmt        *sql.Stmt
-	deleteRoleStmt                 *sql.Stmt
-	deleteSIPAccountStmt           *sql.Stmt
-	deleteSMSSenderStmt            *sql.Stmt
-	deleteSessionStmt              *sql.Stmt
-	deleteSpentTokensStmt          *sql.Stmt
-	deleteUserStmt                 *sql.Stmt
-	deleteUserAPITokensStmt        *sql.Stmt
-	deleteUserSessionStmt          *sql.Stmt
-	deleteUserSessionsStmt         *sql.Stmt
-	deleteUserSessionsExceptStmt   *sql.Stmt
-	deleteUserTokenStmt            *sql.Stmt
-	deleteUserTokensOfKindStmt     *sql.Stmt
-	deletedAccountsStmt            *sql.Stmt
-	dueMailStmt                    *sql.Stmt
-	emailFailuresSinceStmt         *sql.Stmt
-	enableTOTPStmt                 *sql.Stmt
-	firstPositionStmt              *sql.Stmt
-	freeSIPAccountStmt             *sql.Stmt
-	getAPITokenStmt                *sql.Stmt
-	getAccountStmt                 *sql.Stmt
-	getAccountUserStmt             *sql.Stmt
-	getBuiltinRoleStmt             *sql.Stmt
-	getGroupStmt                   *sql.Stmt
-	getLicenseStmt                 *sql.Stmt
-	getMFAChallengeStmt            *sql.Stmt
-	getMailStmt                    *sql.Stmt
-	getOwnerStmt                   *sql.Stmt
-	getPresentationStmt            *sql.Stmt
-	getRoleStmt                    *sql.Stmt
-	getSIPAccountStmt              *sql.Stmt
-	getSettingStmt                 *sql.Stmt
-	getTokenStmt                   *sql.Stmt
-	getUserStmt                    *sql.Stmt
-	getUserByEmailStmt             *sql.Stmt
-	getUserDetailsStmt             *sql.Stmt
-	getUserTOTPStmt                *sql.Stmt
-	getUserTokenByNameStmt         *sql.Stmt
-	grantAccountAccessStmt         *sql.Stmt
-	grantedSubAccountsStmt         *sql.Stmt
-	groupMembersStmt               *sql.Stmt
-	groupMembersByNameStmt         *sql.Stmt
-	groupSubtreeStmt               *sql.Stmt
-	hasAccountAccessStmt           *sql.Stmt
-	hasSecondFactorStmt            *sql.Stmt
-	iPFailuresSinceStmt            *sql.Stmt
-	insertAuditStmt                *sql.Stmt
-	insertDeletedAccountStmt       *sql.Stmt
-	insertSettingIfMissingStmt     *sql.Stmt
-	joinGroupStmt                  *sql.Stmt
-	licenseProductTakenStmt        *sql.Stmt
-	licenseSeatHoldersStmt         *sql.Stmt
-	licenseSeatTakenStmt           *sql.Stmt
-	listAllAPITokensStmt           *sql.Stmt
-	listFreeSIPAccountsStmt        *sql.Stmt
-	listMailStmt                   *sql.Stmt
-	listRolesStmt                  *sql.Stmt
-	listSettingsStmt               *sql.Stmt
-	listStaleSIPAccountsStmt       *sql.Stmt
-	listSubscribersStmt            *sql.Stmt
-	listUserSessionsStmt           *sql.Stmt
-	listUserTokensStmt             *sql.Stmt
-	mainAccessCandidatesStmt       *sql.Stmt
-	mainAccountStmt                *sql.Stmt
-	markMailFailedStmt             *sql.Stmt
-	markMailSentStmt               *sql.Stmt
-	maxNumericExtensionStmt        *sql.Stmt
-	moveGroupStmt                  *sql.Stmt
-	moveUserToRoleStmt             *sql.Stmt
-	nextAccountIDStmt              *sql.Stmt
-	openSeatStmt                   *sql.Stmt
-	positionCountsStmt             *sql.Stmt
-	positionOptionsStmt            *sql.Stmt
-	positionRootStmt               *sql.Stmt
-	presentationIDByValueStmt      *sql.Stmt
-	presentationOptionsStmt        *sql.Stmt
-	queueMailStmt                  *sql.Stmt
-	renameGroupStmt                *sql.Stmt
-	retryMailStmt                  *sql.Stmt
-	revokeAccountAccessStmt        *sql.Stmt
-	roleCandidatesStmt             *sql.Stmt
-	roleHolderCountStmt            *sql.Stmt
-	roleHoldersStmt                *sql.Stmt
-	roleHoldersByNameStmt          *sql.Stmt
-	roleNamesStmt                  *sql.Stmt
-	rolePermissionsStmt            *sql.Stmt
-	roleUserCountStmt              *sql.Stmt
-	sIPCountsStmt                  *sql.Stmt
-	sIPDomainClashesStmt           *sql.Stmt
-	sIPExtensionInDomainStmt       *sql.Stmt
-	sIPUserInAccountStmt           *sql.Stmt
-	searchAccountsStmt             *sql.Stmt
-	searchAuditStmt                *sql.Stmt
-	searchAuditOldestStmt          *sql.Stmt
-	searchLicensesStmt             *sql.Stmt
-	searchPresentationsStmt        *sql.Stmt
-	searchSIPAccountsStmt          *sql.Stmt
-	seatsInPeriodStmt              *sql.Stmt
-	sendSessionsHomeStmt           *sql.Stmt
-	sendUserSessionsHomeStmt       *sql.Stmt
-	sessionActorOfStmt             *sql.Stmt
-	setAccountSIPDomainStmt        *sql.Stmt
-	setRoleRequireMFAStmt          *sql.Stmt
-	setSIPEnabledStmt              *sql.Stmt
-	setSIPSecretStmt               *sql.Stmt
-	setSessionAccountStmt          *sql.Stmt
-	setSettingStmt                 *sql.Stmt
-	setTOTPLastStepStmt            *sql.Stmt
-	setTOTPPendingStmt             *sql.Stmt
-	setUserCallNumberStmt          *sql.Stmt
-	setUserLastLoginStmt           *sql.Stmt
-	setUserNotifyEmailStmt         *sql.Stmt
-	setUserPasswordStmt            *sql.Stmt
-	setUserPositionIDStmt          *sql.Stmt
-	setUserPrefsStmt               *sql.Stmt
-	setUserSIPAccountStmt          *sql.Stmt
-	setUserSMSSenderStmt           *sql.Stmt
-	setUserStatusStmt              *sql.Stmt
-	siblingNamedStmt               *sql.Stmt
-	subAccountsStmt                *sql.Stmt
-	subtreeIDsStmt                 *sql.Stmt
-	tokenActorOfStmt               *sql.Stmt
-	touchSessionStmt               *sql.Stmt
-	touchTokenStmt                 *sql.Stmt
-	unassignLicenseSeatStmt        *sql.Stmt
-	updateAccountStmt              *sql.Stmt
-	updateLicenseStmt              *sql.Stmt
-	updatePhoneNumberStmt          *sql.Stmt
-	updateRoleStmt                 *sql.Stmt
-	updateSMSSenderStmt            *sql.Stmt
-	updateUserFieldsStmt           *sql.Stmt
-	useRecoveryCodeStmt            *sql.Stmt
-	useTokenStmt                   *sql.Stmt
-	userEmailTakenStmt             *sql.Stmt
-	userGroupIDsStmt               *sql.Stmt
-	userGroupNamesStmt             *sql.Stmt
-	userLicensesStmt               *sql.Stmt
-	userStatusCountsStmt           *sql.Stmt
-	usersPresentingStmt            *sql.Stmt
-	verifyCountsStmt               *sql.Stmt
-	voidUserLinksStmt              *sql.Stmt
+	db                                 DBTX
+	tx                                 *sql.Tx
+	accountAccessUserIDsStmt           *sql.Stmt
+	accountByNameStmt                  *sql.Stmt
+	accountExternalIDTakenStmt         *sql.Stmt
+	accountGroupsStmt                  *sql.Stmt
+	accountMembershipsStmt             *sql.Stmt
+	accountNameTakenStmt               *sql.Stmt
+	accountUserCountStmt               *sql.Stmt
+	accountUserIDsStmt                 *sql.Stmt
+	accountWithSIPDomainStmt           *sql.Stmt
+	actorOfStmt                        *sql.Stmt
+	addGroupMemberStmt                 *sql.Stmt
+	addLoginFailureStmt                *sql.Stmt
+	addPasskeyStmt                     *sql.Stmt
+	addPasskeyHandleStmt               *sql.Stmt
+	addRecoveryCodeStmt                *sql.Stmt
+	addRolePermissionStmt              *sql.Stmt
+	allRolePermissionsStmt             *sql.Stmt
+	assignLicenseSeatStmt              *sql.Stmt
+	auditHighWaterStmt                 *sql.Stmt
+	auditLabelAccountStmt              *sql.Stmt
+	auditLabelGroupStmt                *sql.Stmt
+	auditLabelLicenseStmt              *sql.Stmt
+	auditLabelNumberStmt               *sql.Stmt
+	auditLabelRoleStmt                 *sql.Stmt
+	auditLabelSIPStmt                  *sql.Stmt
+	auditLabelSenderStmt               *sql.Stmt
+	auditLabelUserStmt                 *sql.Stmt
+	auditPeopleStmt                    *sql.Stmt
+	cSVPhoneNumbersStmt                *sql.Stmt
+	cSVRolesStmt                       *sql.Stmt
+	cSVSIPAccountsStmt                 *sql.Stmt
+	cSVSMSSendersStmt                  *sql.Stmt
+	clearEmailFailuresStmt             *sql.Stmt
+	clearEmailFailuresThroughStmt      *sql.Stmt
+	clearRolePermissionsStmt           *sql.Stmt
+	clearTOTPStmt                      *sql.Stmt
+	clearUserGroupsStmt                *sql.Stmt
+	closeAccountSeatsStmt              *sql.Stmt
+	closeSeatStmt                      *sql.Stmt
+	countAccountsStmt                  *sql.Stmt
+	countAllAPITokensStmt              *sql.Stmt
+	countAuditStmt                     *sql.Stmt
+	countGrantedSubAccountsStmt        *sql.Stmt
+	countGroupMembersStmt              *sql.Stmt
+	countLicenseSeatHoldersStmt        *sql.Stmt
+	countLicensesStmt                  *sql.Stmt
+	countMailByStatusStmt              *sql.Stmt
+	countMainAccessCandidatesStmt      *sql.Stmt
+	countPasskeyCeremoniesStmt         *sql.Stmt
+	countPasskeyNamedStmt              *sql.Stmt
+	countPositionsStmt                 *sql.Stmt
+	countPresentationsStmt             *sql.Stmt
+	countRecoveryCodesLeftStmt         *sql.Stmt
+	countRoleCandidatesStmt            *sql.Stmt
+	countRoleHoldersStmt               *sql.Stmt
+	countSearchAccountsStmt            *sql.Stmt
+	countStaleSIPAccountsStmt          *sql.Stmt
+	countSubAccountsStmt               *sql.Stmt
+	countUnsentMailStmt                *sql.Stmt
+	countUserSessionsStmt              *sql.Stmt
+	countUsersPresentingStmt           *sql.Stmt
+	createAccountStmt                  *sql.Stmt
+	createAccountWithIDStmt            *sql.Stmt
+	createEmailTokenStmt               *sql.Stmt
+	createGroupStmt                    *sql.Stmt
+	createLicenseStmt                  *sql.Stmt
+	createMFAChallengeStmt             *sql.Stmt
+	createPasskeyCeremonyStmt          *sql.Stmt
+	createPhoneNumberStmt              *sql.Stmt
+	createRoleStmt                     *sql.Stmt
+	createSIPAccountStmt               *sql.Stmt
+	createSMSSenderStmt                *sql.Stmt
+	createSessionStmt                  *sql.Stmt
+	createTokenStmt                    *sql.Stmt
+	createUserStmt                     *sql.Stmt
+	deleteAPITokenStmt                 *sql.Stmt
+	deleteAccountRowStmt               *sql.Stmt
+	deleteAccountSettingsStmt          *sql.Stmt
+	deleteAccountUsersStmt             *sql.Stmt
+	deleteExpiredMFAChallengesStmt     *sql.Stmt
+	deleteExpiredPasskeyCeremoniesStmt *sql.Stmt
+	deleteExpiredSessionsStmt          *sql.Stmt
+	deleteGroupStmt                    *sql.Stmt
+	deleteLeafGroupsStmt               *sql.Stmt
+	deleteLicenseStmt                  *sql.Stmt
+	deleteLoginFailureStmt             *sql.Stmt
+	deleteMFAChallengeStmt             *sql.Stmt
+	deleteOldLoginFailuresStmt         *sql.Stmt
+	deleteOldSentMailStmt              *sql.Stmt
+	deletePasskeyStmt                  *sql.Stmt
+	deletePasskeyCeremonyStmt          *sql.Stmt
+	deletePhoneNumberStmt              *sql.Stmt
+	deleteRecoveryCodesStmt            *sql.Stmt
+	deleteRoleStmt                     *sql.Stmt
+	deleteSIPAccountStmt               *sql.Stmt
+	deleteSMSSenderStmt                *sql.Stmt
+	deleteSessionStmt                  *sql.Stmt
+	deleteSpentTokensStmt              *sql.Stmt
+	deleteUserStmt                     *sql.Stmt
+	deleteUserAPITokensStmt            *sql.Stmt
+	deleteUserPasskeyCeremoniesStmt    *sql.Stmt
+	deleteUserPasskeysStmt             *sql.Stmt
+	deleteUserSessionStmt              *sql.Stmt
+	deleteUserSessionsStmt             *sql.Stmt
+	deleteUserSessionsExceptStmt       *sql.Stmt
+	deleteUserTokenStmt                *sql.Stmt
+	deleteUserTokensOfKindStmt         *sql.Stmt
+	deletedAccountsStmt                *sql.Stmt
+	dueMailStmt                        *sql.Stmt
+	emailFailuresSinceStmt             *sql.Stmt
+	enableTOTPStmt                     *sql.Stmt
+	firstPositionStmt                  *sql.Stmt
+	freeSIPAccountStmt                 *sql.Stmt
+	getAPITokenStmt                    *sql.Stmt
+	getAccountStmt                     *sql.Stmt
+	getAccountUserStmt                 *sql.Stmt
+	getBuiltinRoleStmt                 *sql.Stmt
+	getGroupStmt                       *sql.Stmt
+	getLicenseStmt                     *sql.Stmt
+	getMFAChallengeStmt                *sql.Stmt
+	getMailStmt                        *sql.Stmt
+	getOwnerStmt                       *sql.Stmt
+	getPasskeyStmt                     *sql.Stmt
+	getPasskeyHandleStmt               *sql.Stmt
+	getPresentationStmt                *sql.Stmt
+	getRoleStmt                        *sql.Stmt
+	getSIPAccountStmt                  *sql.Stmt
+	getSettingStmt                     *sql.Stmt
+	getTokenStmt                       *sql.Stmt
+	getUserStmt                        *sql.Stmt
+	getUserByEmailStmt                 *sql.Stmt
+	getUserDetailsStmt                 *sql.Stmt
+	getUserTOTPStmt                    *sql.Stmt
+	getUserTokenByNameStmt             *sql.Stmt
+	grantAccountAccessStmt             *sql.Stmt
+	grantedSubAccountsStmt             *sql.Stmt
+	groupMembersStmt                   *sql.Stmt
+	groupMembersByNameStmt             *sql.Stmt
+	groupSubtreeStmt                   *sql.Stmt
+	hasAccountAccessStmt               *sql.Stmt
+	hasSecondFactorStmt                *sql.Stmt
+	iPFailuresSinceStmt                *sql.Stmt
+	insertAuditStmt                    *sql.Stmt
+	insertDeletedAccountStmt           *sql.Stmt
+	insertSettingIfMissingStmt         *sql.Stmt
+	joinGroupStmt                      *sql.Stmt
+	licenseProductTakenStmt            *sql.Stmt
+	licenseSeatHoldersStmt             *sql.Stmt
+	licenseSeatTakenStmt               *sql.Stmt
+	listAllAPITokensStmt               *sql.Stmt
+	listFreeSIPAccountsStmt            *sql.Stmt
+	listMailStmt                       *sql.Stmt
+	listPasskeysStmt                   *sql.Stmt
+	listRolesStmt                      *sql.Stmt
+	listSettingsStmt                   *sql.Stmt
+	listStaleSIPAccountsStmt           *sql.Stmt
+	listSubscribersStmt                *sql.Stmt
+	listUserSessionsStmt               *sql.Stmt
+	listUserTokensStmt                 *sql.Stmt
+	mainAccessCandidatesStmt           *sql.Stmt
+	mainAccountStmt                    *sql.Stmt
+	markMailFailedStmt                 *sql.Stmt
+	markMailSentStmt                   *sql.Stmt
+	maxNumericExtensionStmt            *sql.Stmt
+	moveGroupStmt                      *sql.Stmt
+	moveUserToRoleStmt                 *sql.Stmt
+	nextAccountIDStmt                  *sql.Stmt
+	openSeatStmt                       *sql.Stmt
+	passkeyCredentialsStmt             *sql.Stmt
+	passkeyUserByHandleStmt            *sql.Stmt
+	positionCountsStmt                 *sql.Stmt
+	positionOptionsStmt                *sql.Stmt
+	positionRootStmt                   *sql.Stmt
+	presentationIDByValueStmt          *sql.Stmt
+	presentationOptionsStmt            *sql.Stmt
+	queueMailStmt                      *sql.Stmt
+	renameGroupStmt                    *sql.Stmt
+	retryMailStmt                      *sql.Stmt
+	revokeAccountAccessStmt            *sql.Stmt
+	roleCandidatesStmt                 *sql.Stmt
+	roleHolderCountStmt                *sql.Stmt
+	roleHoldersStmt                    *sql.Stmt
+	roleHoldersByNameStmt              *sql.Stmt
+	roleNamesStmt                      *sql.Stmt
+	rolePermissionsStmt                *sql.Stmt
+	roleUserCountStmt                  *sql.Stmt
+	sIPCountsStmt                      *sql.Stmt
+	sIPDomainClashesStmt               *sql.Stmt
+	sIPExtensionInDomainStmt           *sql.Stmt
+	sIPUserInAccountStmt               *sql.Stmt
+	searchAccountsStmt                 *sql.Stmt
+	searchAuditStmt                    *sql.Stmt
+	searchAuditOldestStmt              *sql.Stmt
+	searchLicensesStmt                 *sql.Stmt
+	searchPresentationsStmt            *sql.Stmt
+	searchSIPAccountsStmt              *sql.Stmt
+	seatsInPeriodStmt                  *sql.Stmt
+	sendSessionsHomeStmt               *sql.Stmt
+	sendUserSessionsHomeStmt           *sql.Stmt
+	sessionActorOfStmt                 *sql.Stmt
+	setAccountSIPDomainStmt            *sql.Stmt
+	setRoleRequireMFAStmt              *sql.Stmt
+	setSIPEnabledStmt                  *sql.Stmt
+	setSIPSecretStmt                   *sql.Stmt
+	setSessionAccountStmt              *sql.Stmt
+	setSettingStmt                     *sql.Stmt
+	setTOTPLastStepStmt                *sql.Stmt
+	setTOTPPendingStmt                 *sql.Stmt
+	setUserCallNumberStmt              *sql.Stmt
+	setUserLastLoginStmt               *sql.Stmt
+	setUserNotifyEmailStmt             *sql.Stmt
+	setUserPasswordStmt                *sql.Stmt
+	setUserPositionIDStmt              *sql.Stmt
+	setUserPrefsStmt                   *sql.Stmt
+	setUserSIPAccountStmt              *sql.Stmt
+	setUserSMSSenderStmt               *sql.Stmt
+	setUserStatusStmt                  *sql.Stmt
+	siblingNamedStmt                   *sql.Stmt
+	subAccountsStmt                    *sql.Stmt
+	subtreeIDsStmt                     *sql.Stmt
+	takePasskeyCeremonyStmt            *sql.Stmt
+	tokenActorOfStmt                   *sql.Stmt
+	touchSessionStmt                   *sql.Stmt
+	touchTokenStmt                     *sql.Stmt
+	unassignLicenseSeatStmt            *sql.Stmt
+	updateAccountStmt                  *sql.Stmt
+	updateLicenseStmt                  *sql.Stmt
+	updatePhoneNumberStmt              *sql.Stmt
+	updateRoleStmt                     *sql.Stmt
+	updateSMSSenderStmt                *sql.Stmt
+	updateUserFieldsStmt               *sql.Stmt
+	usePasskeyStmt                     *sql.Stmt
+	useRecoveryCodeStmt                *sql.Stmt
+	useTokenStmt                       *sql.Stmt
+	userEmailTakenStmt                 *sql.Stmt
+	userGroupIDsStmt                   *sql.Stmt
+	userGroupNamesStmt                 *sql.Stmt
+	userLicensesStmt                   *sql.Stmt
+	userStatusCountsStmt               *sql.Stmt
+	usersPresentingStmt                *sql.Stmt
+	verifyCountsStmt                   *sql.Stmt
+	voidUserLinksStmt                  *sql.Stmt
 }
 
 func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 	return &Queries{
-		db:                             tx,
-		tx:                             tx,
-		accountAccessUserIDsStmt:       q.accountAccessUserIDsStmt,
-		accountByNameStmt:              q.accountByNameStmt,
-		accountExternalIDTakenStmt:     q.accountExternalIDTakenStmt,
-		accountGroupsStmt:              q.accountGroupsStmt,
-		accountMembershipsStmt:         q.accountMembershipsStmt,
-		accountNameTakenStmt:           q.accountNameTakenStmt,
-		accountUserCountStmt:           q.accountUserCountStmt,
-		accountUserIDsStmt:             q.accountUserIDsStmt,
-		accountWithSIPDomainStmt:       q.accountWithSIPDomainStmt,
-		actorOfStmt:                    q.actorOfStmt,
-		addGroupMemberStmt:             q.addGroupMemberStmt,
-		addLoginFailureStmt:            q.addLoginFailureStmt,
-		addRecoveryCodeStmt:            q.addRecoveryCodeStmt,
-		addRolePermissionStmt:          q.addRolePermissionStmt,
-		allRolePermissionsStmt:         q.allRolePermissionsStmt,
-		assignLicenseSeatStmt:          q.assignLicenseSeatStmt,
-		auditHighWaterStmt:             q.auditHighWaterStmt,
-		auditLabelAccountStmt:          q.auditLabelAccountStmt,
-		auditLabelGroupStmt:            q.auditLabelGroupStmt,
-		auditLabelLicenseStmt:          q.auditLabelLicenseStmt,
-		auditLabelNumberStmt:           q.auditLabelNumberStmt,
-		auditLabelRoleStmt:             q.auditLabelRoleStmt,
-		auditLabelSIPStmt:              q.auditLabelSIPStmt,
-		auditLabelSenderStmt:           q.auditLabelSenderStmt,
-		auditLabelUserStmt:             q.auditLabelUserStmt,
-		auditPeopleStmt:                q.auditPeopleStmt,
-		cSVPhoneNumbersStmt:            q.cSVPhoneNumbersStmt,
-		cSVRolesStmt:                   q.cSVRolesStmt,
-		cSVSIPAccountsStmt:             q.cSVSIPAccountsStmt,
-		cSVSMSSendersStmt:              q.cSVSMSSendersStmt,
-		clearEmailFailuresStmt:         q.clearEmailFailuresStmt,
-		clearEmailFailuresThroughStmt:  q.clearEmailFailuresThroughStmt,
-		clearRolePermissionsStmt:       q.clearRolePermissionsStmt,
-		clearTOTPStmt:                  q.clearTOTPStmt,
-		clearUserGroupsStmt:            q.clearUserGroupsStmt,
-		closeAccountSeatsStmt:          q.closeAccountSeatsStmt,
-		closeSeatStmt:                  q.closeSeatStmt,
-		countAccountsStmt:              q.countAccountsStmt,
-		countAllAPITokensStmt:          q.countAllAPITokensStmt,
-		countAuditStmt:                 q.countAuditStmt,
-		countGrantedSubAccountsStmt:    q.countGrantedSubAccountsStmt,
-		countGroupMembersStmt:          q.countGroupMembersStmt,
-		countLicenseSeatHoldersStmt:    q.countLicenseSeatHoldersStmt,
-		countLicensesStmt:              q.countLicensesStmt,
-		countMailByStatusStmt:          q.countMailByStatusStmt,
-		countMainAccessCandidatesStmt:  q.countMainAccessCandidatesStmt,
-		countPositionsStmt:             q.countPositionsStmt,
-		countPresentationsStmt:         q.countPresentationsStmt,
-		countRecoveryCodesLeftStmt:     q.countRecoveryCodesLeftStmt,
-		countRoleCandidatesStmt:        q.countRoleCandidatesStmt,
-		countRoleHoldersStmt:           q.countRoleHoldersStmt,
-		countSearchAccountsStmt:        q.countSearchAccountsStmt,
-		countStaleSIPAccountsStmt:      q.countStaleSIPAccountsStmt,
-		countSubAccountsStmt:           q.countSubAccountsStmt,
-		countUnsentMailStmt:            q.countUnsentMailStmt,
-		countUserSessionsStmt:          q.countUserSessionsStmt,
-		countUsersPresentingStmt:       q.countUsersPresentingStmt,
-		createAccountStmt:              q.createAccountStmt,
-		createAccountWithIDStmt:        q.createAccountWithIDStmt,
-		createEmailTokenStmt:           q.createEmailTokenStmt,
-		createGroupStmt:                q.createGroupStmt,
-		createLicenseStmt:              q.createLicenseStmt,
-		createMFAChallengeStmt:         q.createMFAChallengeStmt,
-		createPhoneNumberStmt:          q.createPhoneNumberStmt,
-		createRoleStmt:                 q.createRoleStmt,
-		createSIPAccountStmt:           q.createSIPAccountStmt,
-		createSMSSenderStmt:            q.createSMSSenderStmt,
-		createSessionStmt:              q.createSessionStmt,
-		createTokenStmt:                q.createTokenStmt,
-		createUserStmt:                 q.createUserStmt,
-		deleteAPITokenStmt:             q.deleteAPITokenStmt,
-		deleteAccountRowStmt:           q.deleteAccountRowStmt,
-		deleteAccountSettingsStmt:      q.deleteAccountSettingsStmt,
-		deleteAccountUsersStmt:         q.deleteAccountUsersStmt,
-		deleteExpiredMFAChallengesStmt: q.deleteExpiredMFAChallengesStmt,
-		deleteExpiredSessionsStmt:      q.deleteExpiredSessionsStmt,
-		deleteGroupStmt:                q.deleteGroupStmt,
-		deleteLeafGroupsStmt:           q.deleteLeafGroupsStmt,
-		deleteLicenseStmt:              q.deleteLicenseStmt,
-		deleteLoginFailureStmt:         q.deleteLoginFailureStmt,
-		deleteMFAChallengeStmt:         q.deleteMFAChallengeStmt,
-		deleteOldLoginFailuresStmt:     q.deleteOldLoginFailuresStmt,
-		deleteOldSentMailStmt:          q.deleteOldSentMailStmt,
-		deletePhoneNumberStmt:          q.deletePhoneNumberStmt,
-		deleteRecoveryCodesStmt:        q.deleteRecoveryCodesStmt,
-		deleteRoleStmt:                 q.deleteRoleStmt,
-		deleteSIPAccountStmt:           q.deleteSIPAccountStmt,
-		deleteSMSSenderStmt:            q.deleteSMSSenderStmt,
-		deleteSessionStmt:              q.deleteSessionStmt,
-		deleteSpentTokensStmt:          q.deleteSpentTokensStmt,
-		deleteUserStmt:                 q.deleteUserStmt,
-		deleteUserAPITokensStmt:        q.deleteUserAPITokensStmt,
-		deleteUserSessionStmt:          q.deleteUserSessionStmt,
-		deleteUserSessionsStmt:         q.deleteUserSessionsStmt,
-		deleteUserSessionsExceptStmt:   q.deleteUserSessionsExceptStmt,
-		deleteUserTokenStmt:            q.deleteUserTokenStmt,
-		deleteUserTokensOfKindStmt:     q.deleteUserTokensOfKindStmt,
-		deletedAccountsStmt:            q.deletedAccountsStmt,
-		dueMailStmt:                    q.dueMailStmt,
-		emailFailuresSinceStmt:         q.emailFailuresSinceStmt,
-		enableTOTPStmt:                 q.enableTOTPStmt,
-		firstPositionStmt:              q.firstPositionStmt,
-		freeSIPAccountStmt:             q.freeSIPAccountStmt,
-		getAPITokenStmt:                q.getAPITokenStmt,
-		getAccountStmt:                 q.getAccountStmt,
-		getAccountUserStmt:             q.getAccountUserStmt,
-		getBuiltinRoleStmt:             q.getBuiltinRoleStmt,
-		getGroupStmt:                   q.getGroupStmt,
-		getLicenseStmt:                 q.getLicenseStmt,
-		getMFAChallengeStmt:            q.getMFAChallengeStmt,
-		getMailStmt:                    q.getMailStmt,
-		getOwnerStmt:                   q.getOwnerStmt,
-		getPresentationStmt:            q.getPresentationStmt,
-		getRoleStmt:                    q.getRoleStmt,
-		getSIPAccountStmt:              q.getSIPAccountStmt,
-		getSettingStmt:                 q.getSettingStmt,
-		getTokenStmt:                   q.getTokenStmt,
-		getUserStmt:                    q.getUserStmt,
-		getUserByEmailStmt:             q.getUserByEmailStmt,
-		getUserDetailsStmt:             q.getUserDetailsStmt,
-		getUserTOTPStmt:                q.getUserTOTPStmt,
-		getUserTokenByNameStmt:         q.getUserTokenByNameStmt,
-		grantAccountAccessStmt:         q.grantAccountAccessStmt,
-		grantedSubAccountsStmt:         q.grantedSubAccountsStmt,
-		groupMembersStmt:               q.groupMembersStmt,
-		groupMembersByNameStmt:         q.groupMembersByNameStmt,
-		groupSubtreeStmt:               q.groupSubtreeStmt,
-		hasAccountAccessStmt:           q.hasAccountAccessStmt,
-		hasSecondFactorStmt:            q.hasSecondFactorStmt,
-		iPFailuresSinceStmt:            q.iPFailuresSinceStmt,
-		insertAuditStmt:                q.insertAuditStmt,
-		insertDeletedAccountStmt:       q.insertDeletedAccountStmt,
-		insertSettingIfMissingStmt:     q.insertSettingIfMissingStmt,
-		joinGroupStmt:                  q.joinGroupStmt,
-		licenseProductTakenStmt:        q.licenseProductTakenStmt,
-		licenseSeatHoldersStmt:         q.licenseSeatHoldersStmt,
-		licenseSeatTakenStmt:           q.licenseSeatTakenStmt,
-		listAllAPITokensStmt:           q.listAllAPITokensStmt,
-		listFreeSIPAccountsStmt:        q.listFreeSIPAccountsStmt,
-		listMailStmt:                   q.listMailStmt,
-		listRolesStmt:                  q.listRolesStmt,
-		listSettingsStmt:               q.listSettingsStmt,
-		listStaleSIPAccountsStmt:       q.listStaleSIPAccountsStmt,
-		listSubscribersStmt:            q.listSubscribersStmt,
-		listUserSessionsStmt:           q.listUserSessionsStmt,
-		listUserTokensStmt:             q.listUserTokensStmt,
-		mainAccessCandidatesStmt:       q.mainAccessCandidatesStmt,
-		mainAccountStmt:                q.mainAccountStmt,
-		markMailFailedStmt:             q.markMailFailedStmt,
-		markMailSentStmt:               q.markMailSentStmt,
-		maxNumericExtensionStmt:        q.maxNumericExtensionStmt,
-		moveGroupStmt:                  q.moveGroupStmt,
-		moveUserToRoleStmt:             q.moveUserToRoleStmt,
-		nextAccountIDStmt:              q.nextAccountIDStmt,
-		openSeatStmt:                   q.openSeatStmt,
-		positionCountsStmt:             q.positionCountsStmt,
-		positionOptionsStmt:            q.positionOptionsStmt,
-		positionRootStmt:               q.positionRootStmt,
-		presentationIDByValueStmt:      q.presentationIDByValueStmt,
-		presentationOptionsStmt:        q.presentationOptionsStmt,
-		queueMailStmt:                  q.queueMailStmt,
-		renameGroupStmt:                q.renameGroupStmt,
-		retryMailStmt:                  q.retryMailStmt,
-		revokeAccountAccessStmt:        q.revokeAccountAccessStmt,
-		roleCandidatesStmt:             q.roleCandidatesStmt,
-		roleHolderCountStmt:            q.roleHolderCountStmt,
-		roleHoldersStmt:                q.roleHoldersStmt,
-		roleHoldersByNameStmt:          q.roleHoldersByNameStmt,
-		roleNamesStmt:                  q.roleNamesStmt,
-		rolePermissionsStmt:            q.rolePermissionsStmt,
-		roleUserCountStmt:              q.roleUserCountStmt,
-		sIPCountsStmt:                  q.sIPCountsStmt,
-		sIPDomainClashesStmt:           q.sIPDomainClashesStmt,
-		sIPExtensionInDomainStmt:       q.sIPExtensionInDomainStmt,
-		sIPUserInAccountStmt:           q.sIPUserInAccountStmt,
-		searchAccountsStmt:             q.searchAccountsStmt,
-		searchAuditStmt:                q.searchAuditStmt,
-		searchAuditOldestStmt:          q.searchAuditOldestStmt,
-		searchLicensesStmt:             q.searchLicensesStmt,
-		searchPresentationsStmt:        q.searchPresentationsStmt,
-		searchSIPAccountsStmt:          q.searchSIPAccountsStmt,
-		seatsInPeriodStmt:              q.seatsInPeriodStmt,
-		sendSessionsHomeStmt:           q.sendSessionsHomeStmt,
-		sendUserSessionsHomeStmt:       q.sendUserSessionsHomeStmt,
-		sessionActorOfStmt:             q.sessionActorOfStmt,
-		setAccountSIPDomainStmt:        q.setAccountSIPDomainStmt,
-		setRoleRequireMFAStmt:          q.setRoleRequireMFAStmt,
-		setSIPEnabledStmt:              q.setSIPEnabledStmt,
-		setSIPSecretStmt:               q.setSIPSecretStmt,
-		setSessionAccountStmt:          q.setSessionAccountStmt,
-		setSettingStmt:                 q.setSettingStmt,
-		setTOTPLastStepStmt:            q.setTOTPLastStepStmt,
-		setTOTPPendingStmt:             q.setTOTPPendingStmt,
-		setUserCallNumberStmt:          q.setUserCallNumberStmt,
-		setUserLastLoginStmt:           q.setUserLastLoginStmt,
-		setUserNotifyEmailStmt:         q.setUserNotifyEmailStmt,
-		setUserPasswordStmt:            q.setUserPasswordStmt,
-		setUserPositionIDStmt:          q.setUserPositionIDStmt,
-		setUserPrefsStmt:               q.setUserPrefsStmt,
-		setUserSIPAccountStmt:          q.setUserSIPAccountStmt,
-		setUserSMSSenderStmt:           q.setUserSMSSenderStmt,
-		setUserStatusStmt:              q.setUserStatusStmt,
-		siblingNamedStmt:               q.siblingNamedStmt,
-		subAccountsStmt:                q.subAccountsStmt,
-		subtreeIDsStmt:                 q.subtreeIDsStmt,
-		tokenActorOfStmt:               q.tokenActorOfStmt,
-		touchSessionStmt:               q.touchSessionStmt,
-		touchTokenStmt:                 q.touchTokenStmt,
-		unassignLicenseSeatStmt:        q.unassignLicenseSeatStmt,
-		updateAccountStmt:              q.updateAccountStmt,
-		updateLicenseStmt:              q.updateLicenseStmt,
-		updatePhoneNumberStmt:          q.updatePhoneNumberStmt,
-		updateRoleStmt:                 q.updateRoleStmt,
-		updateSMSSenderStmt:            q.updateSMSSenderStmt,
-		updateUserFieldsStmt:           q.updateUserFieldsStmt,
-		useRecoveryCodeStmt:            q.useRecoveryCodeStmt,
-		useTokenStmt:                   q.useTokenStmt,
-		userEmailTakenStmt:             q.userEmailTakenStmt,
-		userGroupIDsStmt:               q.userGroupIDsStmt,
-		userGroupNamesStmt:             q.userGroupNamesStmt,
-		userLicensesStmt:               q.userLicensesStmt,
-		userStatusCountsStmt:           q.userStatusCountsStmt,
-		usersPresentingStmt:            q.usersPresentingStmt,
-		verifyCountsStmt:               q.verifyCountsStmt,
-		voidUserLinksStmt:              q.voidUserLinksStmt,
+		db:                                 tx,
+		tx:                                 tx,
+		accountAccessUserIDsStmt:           q.accountAccessUserIDsStmt,
+		accountByNameStmt:                  q.accountByNameStmt,
+		accountExternalIDTakenStmt:         q.accountExternalIDTakenStmt,
+		accountGroupsStmt:                  q.accountGroupsStmt,
+		accountMembershipsStmt:             q.accountMembershipsStmt,
+		accountNameTakenStmt:               q.accountNameTakenStmt,
+		accountUserCountStmt:               q.accountUserCountStmt,
+		accountUserIDsStmt:                 q.accountUserIDsStmt,
+		accountWithSIPDomainStmt:           q.accountWithSIPDomainStmt,
+		actorOfStmt:                        q.actorOfStmt,
+		addGroupMemberStmt:                 q.addGroupMemberStmt,
+		addLoginFailureStmt:                q.addLoginFailureStmt,
+		addPasskeyStmt:                     q.addPasskeyStmt,
+		addPasskeyHandleStmt:               q.addPasskeyHandleStmt,
+		addRecoveryCodeStmt:                q.addRecoveryCodeStmt,
+		addRolePermissionStmt:              q.addRolePermissionStmt,
+		allRolePermissionsStmt:             q.allRolePermissionsStmt,
+		assignLicenseSeatStmt:              q.assignLicenseSeatStmt,
+		auditHighWaterStmt:                 q.auditHighWaterStmt,
+		auditLabelAccountStmt:              q.auditLabelAccountStmt,
+		auditLabelGroupStmt:                q.auditLabelGroupStmt,
+		auditLabelLicenseStmt:              q.auditLabelLicenseStmt,
+		auditLabelNumberStmt:               q.auditLabelNumberStmt,
+		auditLabelRoleStmt:                 q.auditLabelRoleStmt,
+		auditLabelSIPStmt:                  q.auditLabelSIPStmt,
+		auditLabelSenderStmt:               q.auditLabelSenderStmt,
+		auditLabelUserStmt:                 q.auditLabelUserStmt,
+		auditPeopleStmt:                    q.auditPeopleStmt,
+		cSVPhoneNumbersStmt:                q.cSVPhoneNumbersStmt,
+		cSVRolesStmt:                       q.cSVRolesStmt,
+		cSVSIPAccountsStmt:                 q.cSVSIPAccountsStmt,
+		cSVSMSSendersStmt:                  q.cSVSMSSendersStmt,
+		clearEmailFailuresStmt:             q.clearEmailFailuresStmt,
+		clearEmailFailuresThroughStmt:      q.clearEmailFailuresThroughStmt,
+		clearRolePermissionsStmt:           q.clearRolePermissionsStmt,
+		clearTOTPStmt:                      q.clearTOTPStmt,
+		clearUserGroupsStmt:                q.clearUserGroupsStmt,
+		closeAccountSeatsStmt:              q.closeAccountSeatsStmt,
+		closeSeatStmt:                      q.closeSeatStmt,
+		countAccountsStmt:                  q.countAccountsStmt,
+		countAllAPITokensStmt:              q.countAllAPITokensStmt,
+		countAuditStmt:                     q.countAuditStmt,
+		countGrantedSubAccountsStmt:        q.countGrantedSubAccountsStmt,
+		countGroupMembersStmt:              q.countGroupMembersStmt,
+		countLicenseSeatHoldersStmt:        q.countLicenseSeatHoldersStmt,
+		countLicensesStmt:                  q.countLicensesStmt,
+		countMailByStatusStmt:              q.countMailByStatusStmt,
+		countMainAccessCandidatesStmt:      q.countMainAccessCandidatesStmt,
+		countPasskeyCeremoniesStmt:         q.countPasskeyCeremoniesStmt,
+		countPasskeyNamedStmt:              q.countPasskeyNamedStmt,
+		countPositionsStmt:                 q.countPositionsStmt,
+		countPresentationsStmt:             q.countPresentationsStmt,
+		countRecoveryCodesLeftStmt:         q.countRecoveryCodesLeftStmt,
+		countRoleCandidatesStmt:            q.countRoleCandidatesStmt,
+		countRoleHoldersStmt:               q.countRoleHoldersStmt,
+		countSearchAccountsStmt:            q.countSearchAccountsStmt,
+		countStaleSIPAccountsStmt:          q.countStaleSIPAccountsStmt,
+		countSubAccountsStmt:               q.countSubAccountsStmt,
+		countUnsentMailStmt:                q.countUnsentMailStmt,
+		countUserSessionsStmt:              q.countUserSessionsStmt,
+		countUsersPresentingStmt:           q.countUsersPresentingStmt,
+		createAccountStmt:                  q.createAccountStmt,
+		createAccountWithIDStmt:            q.createAccountWithIDStmt,
+		createEmailTokenStmt:               q.createEmailTokenStmt,
+		createGroupStmt:                    q.createGroupStmt,
+		createLicenseStmt:                  q.createLicenseStmt,
+		createMFAChallengeStmt:             q.createMFAChallengeStmt,
+		createPasskeyCeremonyStmt:          q.createPasskeyCeremonyStmt,
+		createPhoneNumberStmt:              q.createPhoneNumberStmt,
+		createRoleStmt:                     q.createRoleStmt,
+		createSIPAccountStmt:               q.createSIPAccountStmt,
+		createSMSSenderStmt:                q.createSMSSenderStmt,
+		createSessionStmt:                  q.createSessionStmt,
+		createTokenStmt:                    q.createTokenStmt,
+		createUserStmt:                     q.createUserStmt,
+		deleteAPITokenStmt:                 q.deleteAPITokenStmt,
+		deleteAccountRowStmt:               q.deleteAccountRowStmt,
+		deleteAccountSettingsStmt:          q.deleteAccountSettingsStmt,
+		deleteAccountUsersStmt:             q.deleteAccountUsersStmt,
+		deleteExpiredMFAChallengesStmt:     q.deleteExpiredMFAChallengesStmt,
+		deleteExpiredPasskeyCeremoniesStmt: q.deleteExpiredPasskeyCeremoniesStmt,
+		deleteExpiredSessionsStmt:          q.deleteExpiredSessionsStmt,
+		deleteGroupStmt:                    q.deleteGroupStmt,
+		deleteLeafGroupsStmt:               q.deleteLeafGroupsStmt,
+		deleteLicenseStmt:                  q.deleteLicenseStmt,
+		deleteLoginFailureStmt:             q.deleteLoginFailureStmt,
+		deleteMFAChallengeStmt:             q.deleteMFAChallengeStmt,
+		deleteOldLoginFailuresStmt:         q.deleteOldLoginFailuresStmt,
+		deleteOldSentMailStmt:              q.deleteOldSentMailStmt,
+		deletePasskeyStmt:                  q.deletePasskeyStmt,
+		deletePasskeyCeremonyStmt:          q.deletePasskeyCeremonyStmt,
+		deletePhoneNumberStmt:              q.deletePhoneNumberStmt,
+		deleteRecoveryCodesStmt:            q.deleteRecoveryCodesStmt,
+		deleteRoleStmt:                     q.deleteRoleStmt,
+		deleteSIPAccountStmt:               q.deleteSIPAccountStmt,
+		deleteSMSSenderStmt:                q.deleteSMSSenderStmt,
+		deleteSessionStmt:                  q.deleteSessionStmt,
+		deleteSpentTokensStmt:              q.deleteSpentTokensStmt,
+		deleteUserStmt:                     q.deleteUserStmt,
+		deleteUserAPITokensStmt:            q.deleteUserAPITokensStmt,
+		deleteUserPasskeyCeremoniesStmt:    q.deleteUserPasskeyCeremoniesStmt,
+		deleteUserPasskeysStmt:             q.deleteUserPasskeysStmt,
+		deleteUserSessionStmt:              q.deleteUserSessionStmt,
+		deleteUserSessionsStmt:             q.deleteUserSessionsStmt,
+		deleteUserSessionsExceptStmt:       q.deleteUserSessionsExceptStmt,
+		deleteUserTokenStmt:                q.deleteUserTokenStmt,
+		deleteUserTokensOfKindStmt:         q.deleteUserTokensOfKindStmt,
+		deletedAccountsStmt:                q.deletedAccountsStmt,
+		dueMailStmt:                        q.dueMailStmt,
+		emailFailuresSinceStmt:             q.emailFailuresSinceStmt,
+		enableTOTPStmt:                     q.enableTOTPStmt,
+		firstPositionStmt:                  q.firstPositionStmt,
+		freeSIPAccountStmt:                 q.freeSIPAccountStmt,
+		getAPITokenStmt:                    q.getAPITokenStmt,
+		getAccountStmt:                     q.getAccountStmt,
+		getAccountUserStmt:                 q.getAccountUserStmt,
+		getBuiltinRoleStmt:                 q.getBuiltinRoleStmt,
+		getGroupStmt:                       q.getGroupStmt,
+		getLicenseStmt:                     q.getLicenseStmt,
+		getMFAChallengeStmt:                q.getMFAChallengeStmt,
+		getMailStmt:                        q.getMailStmt,
+		getOwnerStmt:                       q.getOwnerStmt,
+		getPasskeyStmt:                     q.getPasskeyStmt,
+		getPasskeyHandleStmt:               q.getPasskeyHandleStmt,
+		getPresentationStmt:                q.getPresentationStmt,
+		getRoleStmt:                        q.getRoleStmt,
+		getSIPAccountStmt:                  q.getSIPAccountStmt,
+		getSettingStmt:                     q.getSettingStmt,
+		getTokenStmt:                       q.getTokenStmt,
+		getUserStmt:                        q.getUserStmt,
+		getUserByEmailStmt:                 q.getUserByEmailStmt,
+		getUserDetailsStmt:                 q.getUserDetailsStmt,
+		getUserTOTPStmt:                    q.getUserTOTPStmt,
+		getUserTokenByNameStmt:             q.getUserTokenByNameStmt,
+		grantAccountAccessStmt:             q.grantAccountAccessStmt,
+		grantedSubAccountsStmt:             q.grantedSubAccountsStmt,
+		groupMembersStmt:                   q.groupMembersStmt,
+		groupMembersByNameStmt:             q.groupMembersByNameStmt,
+		groupSubtreeStmt:                   q.groupSubtreeStmt,
+		hasAccountAccessStmt:               q.hasAccountAccessStmt,
+		hasSecondFactorStmt:                q.hasSecondFactorStmt,
+		iPFailuresSinceStmt:                q.iPFailuresSinceStmt,
+		insertAuditStmt:                    q.insertAuditStmt,
+		insertDeletedAccountStmt:           q.insertDeletedAccountStmt,
+		insertSettingIfMissingStmt:         q.insertSettingIfMissingStmt,
+		joinGroupStmt:                      q.joinGroupStmt,
+		licenseProductTakenStmt:            q.licenseProductTakenStmt,
+		licenseSeatHoldersStmt:             q.licenseSeatHoldersStmt,
+		licenseSeatTakenStmt:               q.licenseSeatTakenStmt,
+		listAllAPITokensStmt:               q.listAllAPITokensStmt,
+		listFreeSIPAccountsStmt:            q.listFreeSIPAccountsStmt,
+		listMailStmt:                       q.listMailStmt,
+		listPasskeysStmt:                   q.listPasskeysStmt,
+		listRolesStmt:                      q.listRolesStmt,
+		listSettingsStmt:                   q.listSettingsStmt,
+		listStaleSIPAccountsStmt:           q.listStaleSIPAccountsStmt,
+		listSubscribersStmt:                q.listSubscribersStmt,
+		listUserSessionsStmt:               q.listUserSessionsStmt,
+		listUserTokensStmt:                 q.listUserTokensStmt,
+		mainAccessCandidatesStmt:           q.mainAccessCandidatesStmt,
+		mainAccountStmt:                    q.mainAccountStmt,
+		markMailFailedStmt:                 q.markMailFailedStmt,
+		markMailSentStmt:                   q.markMailSentStmt,
+		maxNumericExtensionStmt:            q.maxNumericExtensionStmt,
+		moveGroupStmt:                      q.moveGroupStmt,
+		moveUserToRoleStmt:                 q.moveUserToRoleStmt,
+		nextAccountIDStmt:                  q.nextAccountIDStmt,
+		openSeatStmt:                       q.openSeatStmt,
+		passkeyCredentialsStmt:             q.passkeyCredentialsStmt,
+		passkeyUserByHandleStmt:            q.passkeyUserByHandleStmt,
+		positionCountsStmt:                 q.positionCountsStmt,
+		positionOptionsStmt:                q.positionOptionsStmt,
+		positionRootStmt:                   q.positionRootStmt,
+		presentationIDByValueStmt:          q.presentationIDByValueStmt,
+		presentationOptionsStmt:            q.presentationOptionsStmt,
+		queueMailStmt:                      q.queueMailStmt,
+		renameGroupStmt:                    q.renameGroupStmt,
+		retryMailStmt:                      q.retryMailStmt,
+		revokeAccountAccessStmt:            q.revokeAccountAccessStmt,
+		roleCandidatesStmt:                 q.roleCandidatesStmt,
+		roleHolderCountStmt:                q.roleHolderCountStmt,
+		roleHoldersStmt:                    q.roleHoldersStmt,
+		roleHoldersByNameStmt:              q.roleHoldersByNameStmt,
+		roleNamesStmt:                      q.roleNamesStmt,
+		rolePermissionsStmt:                q.rolePermissionsStmt,
+		roleUserCountStmt:                  q.roleUserCountStmt,
+		sIPCountsStmt:                      q.sIPCountsStmt,
+		sIPDomainClashesStmt:               q.sIPDomainClashesStmt,
+		sIPExtensionInDomainStmt:           q.sIPExtensionInDomainStmt,
+		sIPUserInAccountStmt:               q.sIPUserInAccountStmt,
+		searchAccountsStmt:                 q.searchAccountsStmt,
+		searchAuditStmt:                    q.searchAuditStmt,
+		searchAuditOldestStmt:              q.searchAuditOldestStmt,
+		searchLicensesStmt:                 q.searchLicensesStmt,
+		searchPresentationsStmt:            q.searchPresentationsStmt,
+		searchSIPAccountsStmt:              q.searchSIPAccountsStmt,
+		seatsInPeriodStmt:                  q.seatsInPeriodStmt,
+		sendSessionsHomeStmt:               q.sendSessionsHomeStmt,
+		sendUserSessionsHomeStmt:           q.sendUserSessionsHomeStmt,
+		sessionActorOfStmt:                 q.sessionActorOfStmt,
+		setAccountSIPDomainStmt:            q.setAccountSIPDomainStmt,
+		setRoleRequireMFAStmt:              q.setRoleRequireMFAStmt,
+		setSIPEnabledStmt:                  q.setSIPEnabledStmt,
+		setSIPSecretStmt:                   q.setSIPSecretStmt,
+		setSessionAccountStmt:              q.setSessionAccountStmt,
+		setSettingStmt:                     q.setSettingStmt,
+		setTOTPLastStepStmt:                q.setTOTPLastStepStmt,
+		setTOTPPendingStmt:                 q.setTOTPPendingStmt,
+		setUserCallNumberStmt:              q.setUserCallNumberStmt,
+		setUserLastLoginStmt:               q.setUserLastLoginStmt,
+		setUserNotifyEmailStmt:             q.setUserNotifyEmailStmt,
+		setUserPasswordStmt:                q.setUserPasswordStmt,
+		setUserPositionIDStmt:              q.setUserPositionIDStmt,
+		setUserPrefsStmt:                   q.setUserPrefsStmt,
+		setUserSIPAccountStmt:              q.setUserSIPAccountStmt,
+		setUserSMSSenderStmt:               q.setUserSMSSenderStmt,
+		setUserStatusStmt:                  q.setUserStatusStmt,
+		siblingNamedStmt:                   q.siblingNamedStmt,
+		subAccountsStmt:                    q.subAccountsStmt,
+		subtreeIDsStmt:                     q.subtreeIDsStmt,
+		takePasskeyCeremonyStmt:            q.takePasskeyCeremonyStmt,
+		tokenActorOfStmt:                   q.tokenActorOfStmt,
+		touchSessionStmt:                   q.touchSessionStmt,
+		touchTokenStmt:                     q.touchTokenStmt,
+		unassignLicenseSeatStmt:            q.unassignLicenseSeatStmt,
+		updateAccountStmt:                  q.updateAccountStmt,
+		updateLicenseStmt:                  q.updateLicenseStmt,
+		updatePhoneNumberStmt:              q.updatePhoneNumberStmt,
+		updateRoleStmt:                     q.updateRoleStmt,
+		updateSMSSenderStmt:                q.updateSMSSenderStmt,
+		updateUserFieldsStmt:               q.updateUserFieldsStmt,
+		usePasskeyStmt:                     q.usePasskeyStmt,
+		useRecoveryCodeStmt:                q.useRecoveryCodeStmt,
+		useTokenStmt:                       q.useTokenStmt,
+		userEmailTakenStmt:                 q.userEmailTakenStmt,
+		userGroupIDsStmt:                   q.userGroupIDsStmt,
+		userGroupNamesStmt:                 q.userGroupNamesStmt,
+		userLicensesStmt:                   q.userLicensesStmt,
+		userStatusCountsStmt:               q.userStatusCountsStmt,
+		usersPresentingStmt:                q.usersPresentingStmt,
+		verifyCountsStmt:                   q.verifyCountsStmt,
+		voidUserLinksStmt:                  q.voidUserLinksStmt,
 	}
 }

@@ -90,6 +90,10 @@ type MfaChallenge struct {
 	ExpiresAt int64
 }
 
+type MustEnrol struct {
+	UserID int64
+}
+
 type Outbox struct {
 	ID        int64
 	AccountID int64
@@ -101,6 +105,30 @@ type Outbox struct {
 	Attempts  int64
 	Error     string
 	RetryAt   sql.NullInt64
+}
+
+type Passkey struct {
+	ID           int64
+	UserID       int64
+	CredentialID []byte
+	Name         string
+	Credential   string
+	CreatedAt    int64
+	LastUsedAt   sql.NullInt64
+}
+
+type PasskeyCeremony struct {
+	IDHash    string
+	Kind      string
+	UserID    sql.NullInt64
+	Ip        string
+	Session   string
+	ExpiresAt int64
+}
+
+type PasskeyHandle struct {
+	UserID int64
+	Handle []byte
 }
 
 type PhoneNumber struct {

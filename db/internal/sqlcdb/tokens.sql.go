@@ -347,7 +347,8 @@ SELECT t.expires_at, t.last_used_at,
        CAST(a.parent_id IS NULL AS INTEGER) AS home_is_main,
        u.lang,
        CAST(coalesce(nullif(u.time_zone, ''), (SELECT st.value FROM settings st WHERE st.key = 'time.zone'), '')
-            AS TEXT) AS time_zone
+            AS TEXT) AS time_zone,
+       CAST(EXISTS (SELECT 1 FROM must_enrol m WHERE m.user_id = u.id) AS INTEGER) AS must_enrol
 FROM tokens t
 JOIN users u ON u.id = t.user_id
 JOIN roles r ON r.id = u.role_id
@@ -370,6 +371,7 @@ type TokenActorOfRow struct {
 	HomeIsMain  int64
 	Lang        string
 	TimeZone    string
+	MustEnrol   int64
 }
 
 // An API token with everything its Actor needs, in one read per request
@@ -392,6 +394,7 @@ func (q *Queries) TokenActorOf(ctx context.Context, idHash string) (TokenActorOf
 		&i.HomeIsMain,
 		&i.Lang,
 		&i.TimeZone,
+		&i.MustEnrol,
 	)
 	return i, err
 }
