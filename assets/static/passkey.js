@@ -39,6 +39,19 @@
     });
   }
 
+  // go opens the page the server named; one that differs from this one
+  // only by its #fragment is reloaded, since assign() would only scroll.
+  function go(url) {
+    var a = document.createElement("a");
+    a.href = url;
+    if (a.pathname === location.pathname && a.search === location.search) {
+      location.hash = a.hash;
+      location.reload();
+    } else {
+      location.assign(url);
+    }
+  }
+
   function creationOptions(o) {
     var pk = o.publicKey;
     pk.challenge = toBuf(pk.challenge);
@@ -109,7 +122,7 @@
         return navigator.credentials.create(creationOptions(c.options)).then(function (cred) {
           return post("/profile/passkeys/finish", { ceremony: c.ceremony, name: name, credential: answer(cred) });
         });
-      }).then(function (r) { window.location.assign(r.redirect); }, function (err) {
+      }).then(function (r) { go(r.redirect); }, function (err) {
         btn.disabled = false;
         say(form, err);
       });
@@ -132,7 +145,7 @@
         return navigator.credentials.get(opts);
       }).then(function (cred) {
         return post("/login/passkey/finish", { next: next, credential: answer(cred) });
-      }).then(function (r) { window.location.assign(r.redirect); });
+      }).then(function (r) { go(r.redirect); });
     }
 
     box.querySelector("button").addEventListener("click", function () {
