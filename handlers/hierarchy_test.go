@@ -500,12 +500,14 @@ var userRoutes = map[string]hRoute{
 		}
 		return w.form(t, x, fmt.Sprintf("/users/%d", u.ID), f)
 	}},
-	"POST /users/:id/block":          {act: actBlock, send: post("/users/%d/block")},
-	"POST /users/:id/unblock":        {act: actUnblock, prepare: blockFirst, send: post("/users/%d/unblock")},
-	"POST /users/:id/delete":         {act: actDelete, send: post("/users/%d/delete")},
-	"POST /users/:id/reset-password": {act: actReset, send: post("/users/%d/reset-password")},
-	"POST /users/:id/sessions/end":   {act: actSessions, prepare: signInFirst, send: post("/users/%d/sessions/end")},
-	"POST /users/:id/mfa/reset":      {act: actResetMFA, prepare: mfaFirst, send: post("/users/%d/mfa/reset")},
+	"POST /users/:id/block":             {act: actBlock, send: post("/users/%d/block")},
+	"POST /users/:id/unblock":           {act: actUnblock, prepare: blockFirst, send: post("/users/%d/unblock")},
+	"POST /users/:id/delete":            {act: actDelete, send: post("/users/%d/delete")},
+	"POST /users/:id/reset-password":    {act: actReset, send: post("/users/%d/reset-password")},
+	"POST /users/:id/sessions/end":      {act: actSessions, prepare: signInFirst, send: post("/users/%d/sessions/end")},
+	"POST /users/:id/mfa/reset":         {act: actResetMFA, prepare: mfaFirst, send: post("/users/%d/mfa/reset")},
+	"POST /api/v1/users/:id/mfa/reset":  {act: actResetMFA, prepare: mfaFirst, send: call("POST", "/api/v1/users/%d/mfa/reset", nil)},
+	"DELETE /api/v1/users/:id/sessions": {act: actSessions, prepare: signInFirst, send: call("DELETE", "/api/v1/users/%d/sessions", nil)},
 	"POST /users/:id/impersonate": {act: actImp, sessionOnly: true, send: func(w *hWorld, t *testing.T, x *hActor, u db.User) int {
 		st := w.form(t, x, fmt.Sprintf("/users/%d/impersonate", u.ID), nil)
 		if st == http.StatusSeeOther {

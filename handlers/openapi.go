@@ -120,7 +120,7 @@ func (s *Server) openAPI() map[string]any {
 			}),
 		},
 		"security": []any{map[string]any{"bearer": []any{}}},
-		"paths": versionedOps(merge(s.openAPIUsers(), s.openAPIRoles(), s.openAPISIP(), s.openAPIMail(),
+		"paths": versionedOps(merge(s.openAPIUsers(), s.openAPIRoles(), s.openAPISIP(), s.openAPIMail(), s.openAPIMFA(),
 			s.openAPIAccounts(), s.openAPIAudit(), map[string]any{
 				"/openapi.json": map[string]any{"get": map[string]any{"summary": "This document", "security": []any{},
 					"responses": map[string]any{"200": resp("OpenAPI 3.1 document",
