@@ -142,14 +142,7 @@ func (d *DB) BeginPasskey(ctx context.Context, a Actor, name string) (PasskeyCer
 	}
 	var out PasskeyCeremony
 	err := d.update(ctx, a, func(t *tx) ([]change, error) {
-		if err := t.checkPasskeyName(a.UserID, name); err != nil {
-			return nil, err
-		}
-		u, err := t.GetUser(ctx, a.UserID)
-		if err != nil {
-			return nil, notFound(err)
-		}
-		pu, err := loadPasskeyUser(ctx, t.Queries, u.ID, u.Email, u.FullName)
+		u, pu, err := t.passkeyOwner(a, name)
 		if err != nil {
 			return nil, err
 		}
@@ -184,6 +177,20 @@ func (d *DB) BeginPasskey(ctx context.Context, a Actor, name string) (PasskeyCer
 		return nil, err
 	})
 	return out, err
+}
+
+// passkeyOwner is the actor registering a passkey under name: their row
+// and their passkeys, once the name is checked.
+func (t *tx) passkeyOwner(a Actor, name string) (sqlcdb.User, *passkeyUser, error) {
+	if err := t.checkPasskeyName(a.UserID, name); err != nil {
+		return sqlcdb.User{}, nil, err
+	}
+	u, err := t.GetUser(t.ctx, a.UserID)
+	if err != nil {
+		return u, nil, notFound(err)
+	}
+	pu, err := loadPasskeyUser(t.ctx, t.Queries, u.ID, u.Email, u.FullName)
+	return u, pu, err
 }
 
 // saveCeremony keeps a ceremony's state, single-use, for passkeyCeremonyTTL.
@@ -258,14 +265,7 @@ func (d *DB) FinishPasskey(ctx context.Context, a Actor, in PasskeyInput) (Passk
 		if err != nil {
 			return nil, err
 		}
-		if err := t.checkPasskeyName(a.UserID, name); err != nil {
-			return nil, err
-		}
-		u, err := t.GetUser(ctx, a.UserID)
-		if err != nil {
-			return nil, notFound(err)
-		}
-		pu, err := loadPasskeyUser(ctx, t.Queries, u.ID, u.Email, u.FullName)
+		u, pu, err := t.passkeyOwner(a, name)
 		if err != nil {
 			return nil, err
 		}
