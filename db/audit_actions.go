@@ -24,7 +24,7 @@ func AuditCatalogue() []AuditObject {
 			"user.session_end", "user.sessions_end_others", "user.sessions_end",
 			"user.impersonate", "user.impersonate_end", "token.create", "token.revoke",
 			"user.mfa_enable", "user.mfa_disable", "user.mfa_recovery_regenerate", "user.mfa_recovery_used",
-			"user.mfa_reset_cli"}},
+			"user.mfa_reset_cli", "user.mfa_reset", "user.passkey_add", "user.passkey_remove"}},
 		{Object: "group", Types: []string{"group"}, Actions: []string{"group.create", "group.update", "group.delete"}},
 		{Object: "role", Types: []string{"role"}, Actions: []string{"role.create", "role.update", "role.delete"}},
 		{Object: "sip", Types: []string{"sip_account"}, Actions: []string{

@@ -154,15 +154,21 @@
       signIn("").catch(function (err) { say(box, err); });
     });
 
-    if (box.getAttribute("data-conditional") === "true" && window.PublicKeyCredential &&
+    // The autofill request starts when the e-mail field is first entered,
+    // not with the page: one less ceremony for every visit that signs in
+    // another way.
+    var email = document.querySelector('input[autocomplete~="webauthn"]');
+    if (email && box.getAttribute("data-conditional") === "true" && window.PublicKeyCredential &&
         PublicKeyCredential.isConditionalMediationAvailable) {
-      PublicKeyCredential.isConditionalMediationAvailable().then(function (ok) {
-        if (ok) {
-          signIn("conditional").catch(function (err) {
-            if (err && err.name !== "AbortError" && err.server) { say(box, err); }
-          });
-        }
-      });
+      email.addEventListener("focus", function () {
+        PublicKeyCredential.isConditionalMediationAvailable().then(function (ok) {
+          if (ok && !pending) {
+            signIn("conditional").catch(function (err) {
+              if (err && err.name !== "AbortError" && err.server) { say(box, err); }
+            });
+          }
+        });
+      }, { once: true });
     }
   });
 })();
