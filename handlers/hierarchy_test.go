@@ -50,16 +50,24 @@ var (
 // notUserRoutes change no existing user, or only the actor through their
 // own profile; each says why it is outside the matrix.
 var notUserRoutes = map[string]string{
-	"POST /lang":                                 "a cookie",
-	"POST /password/strength":                    "rates a typed password; changes nothing",
-	"POST /setup":                                "first run, no users yet",
-	"POST /api/v1/setup":                         "first run, no users yet",
-	"POST /login":                                "signs oneself in",
-	"POST /login/code":                           "signs oneself in: the second step (R-MFA-1)",
-	"POST /profile/2fa/confirm":                  "one's own second factor (R-SEC-9 tests it)",
-	"POST /profile/2fa/codes":                    "one's own recovery codes (R-SEC-9 tests it)",
-	"POST /profile/2fa/disable":                  "one's own second factor (R-SEC-9 tests it)",
-	"POST /settings/mfa":                         "installation settings, owner only (R-MFA-3)",
+	"POST /lang":                          "a cookie",
+	"POST /password/strength":             "rates a typed password; changes nothing",
+	"POST /setup":                         "first run, no users yet",
+	"POST /api/v1/setup":                  "first run, no users yet",
+	"POST /login":                         "signs oneself in",
+	"POST /login/code":                    "signs oneself in: the second step (R-MFA-1)",
+	"POST /profile/2fa/confirm":           "one's own second factor (R-SEC-9 tests it)",
+	"POST /profile/2fa/codes":             "one's own recovery codes (R-SEC-9 tests it)",
+	"POST /profile/2fa/disable":           "one's own second factor (R-SEC-9 tests it)",
+	"POST /settings/mfa":                  "installation settings, owner only (R-MFA-3)",
+	"POST /settings/directory/oidc":       "installation settings, owner only (issue 17, OIDC)",
+	"POST /settings/directory/oidc/check": "reads the provider's discovery document, changes nothing; owner only",
+	// Sign-in through the provider: GETs (the browser follows redirects),
+	// listed here because the callback opens a session. Start only sets
+	// the flow cookie; the callback signs in the person the provider
+	// vouched for, as themselves: no actor acts on another user.
+	"GET /auth/oidc/start":                       "anonymous; sends the browser to the provider, changes nothing",
+	"GET /auth/oidc/callback":                    "anonymous; signs in the person the provider vouched for, as themselves",
 	"POST /logout":                               "signs oneself out",
 	"POST /forgot-password":                      "anonymous; mails whoever owns the address",
 	"POST /activate/:token":                      "the link's own user",

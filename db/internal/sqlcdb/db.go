@@ -594,6 +594,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.setSessionAccountStmt, err = db.PrepareContext(ctx, setSessionAccount); err != nil {
 		return nil, fmt.Errorf("error preparing query SetSessionAccount: %w", err)
 	}
+	if q.setSessionProviderMFAStmt, err = db.PrepareContext(ctx, setSessionProviderMFA); err != nil {
+		return nil, fmt.Errorf("error preparing query SetSessionProviderMFA: %w", err)
+	}
 	if q.setSettingStmt, err = db.PrepareContext(ctx, setSetting); err != nil {
 		return nil, fmt.Errorf("error preparing query SetSetting: %w", err)
 	}
@@ -1654,6 +1657,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing setSessionAccountStmt: %w", cerr)
 		}
 	}
+	if q.setSessionProviderMFAStmt != nil {
+		if cerr := q.setSessionProviderMFAStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing setSessionProviderMFAStmt: %w", cerr)
+		}
+	}
 	if q.setSettingStmt != nil {
 		if cerr := q.setSettingStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing setSettingStmt: %w", cerr)
@@ -2058,6 +2066,7 @@ type Queries struct {
 	setSIPEnabledStmt              *sql.Stmt
 	setSIPSecretStmt               *sql.Stmt
 	setSessionAccountStmt          *sql.Stmt
+	setSessionProviderMFAStmt      *sql.Stmt
 	setSettingStmt                 *sql.Stmt
 	setTOTPLastStepStmt            *sql.Stmt
 	setTOTPPendingStmt             *sql.Stmt
@@ -2289,6 +2298,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		setSIPEnabledStmt:              q.setSIPEnabledStmt,
 		setSIPSecretStmt:               q.setSIPSecretStmt,
 		setSessionAccountStmt:          q.setSessionAccountStmt,
+		setSessionProviderMFAStmt:      q.setSessionProviderMFAStmt,
 		setSettingStmt:                 q.setSettingStmt,
 		setTOTPLastStepStmt:            q.setTOTPLastStepStmt,
 		setTOTPPendingStmt:             q.setTOTPPendingStmt,

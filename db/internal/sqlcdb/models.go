@@ -151,6 +151,7 @@ type Session struct {
 	ExpiresAt       int64
 	Ip              string
 	UserAgent       string
+	ProviderMfa     int64
 }
 
 type Setting struct {

@@ -244,6 +244,7 @@ SELECT s.acting_account_id, s.impersonator_id, s.last_seen_at, s.expires_at,
        CAST(coalesce(nullif(u.time_zone, ''), (SELECT st.value FROM settings st WHERE st.key = 'time.zone'), '')
             AS TEXT) AS time_zone,
        CAST(NOT EXISTS (SELECT 1 FROM second_factors f WHERE f.user_id = u.id)
+            AND s.provider_mfa = 0
             AND (r.require_mfa = 1
                  OR ((u.is_owner = 1 OR r.builtin = 'administrator')
                      AND EXISTS (SELECT 1 FROM settings st WHERE st.key = 'mfa.require_admins' AND st.value = '1')))
