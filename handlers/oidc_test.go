@@ -94,7 +94,14 @@ func (w *oidcWorld) configure(t *testing.T, edit db.OIDCSettingsInput) {
 // back (callback), after edit may have changed it.
 func (w *oidcWorld) oidcSignIn(c *client, email string, edit func(url.Values)) response {
 	w.t.Helper()
-	wantBody(w.t, c.get("/login"), http.StatusOK, `href="/auth/oidc/start"`, "Sign in with Microsoft")
+	return w.oidcSignInAs(c, email, edit, "Sign in with Microsoft")
+}
+
+// oidcSignInAs is oidcSignIn for a browser whose sign-in page shows the
+// button as button.
+func (w *oidcWorld) oidcSignInAs(c *client, email string, edit func(url.Values), button string) response {
+	w.t.Helper()
+	wantBody(w.t, c.get("/login"), http.StatusOK, `href="/auth/oidc/start"`, button)
 	r := c.get("/auth/oidc/start")
 	if r.Status != http.StatusSeeOther || !strings.HasPrefix(r.Header.Get("Location"), w.op.Issuer) {
 		w.t.Fatalf("start: %d %q, want a redirect to the provider\n%s", r.Status, r.Header.Get("Location"), r.Body)
@@ -172,6 +179,13 @@ func TestOIDCRefusals(t *testing.T) {
 			}
 		})
 	}
+	// R-I18N-1: a Polish admin reads the refusal and the button in Polish.
+	c := w.client()
+	u, _ := url.Parse(w.ts.URL)
+	c.http.Jar.SetCookies(u, []*http.Cookie{{Name: "kadra_lang", Value: "pl"}})
+	wantBody(t, c.get("/login"), http.StatusOK, "Zaloguj przez Microsoft")
+	r := w.oidcSignInAs(c, "ola@inna.pl", nil, "Zaloguj przez Microsoft")
+	wantBody(t, r, http.StatusForbidden, "Adres ola@inna.pl nie należy do domeny, z której można logować się przez dostawcę.")
 	// R-SEC-3: the unknown address failed once above; two more, and the
 	// next attempt waits, as after wrong passwords.
 	for range 2 {
