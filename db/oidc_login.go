@@ -81,6 +81,10 @@ func (d *DB) OIDCLogin(ctx context.Context, in OIDCLoginInput) (LoginResult, err
 		return LoginResult{}, Errorf(EFORBIDDEN, "oidc.not_active", "Email", email)
 	}
 	providerMFA := s.AMRCountsAsMFA && slices.Contains(in.AMR, "mfa")
+	provider := s.ButtonLabel()
+	if provider == "" {
+		provider = s.Issuer
+	}
 	if !providerMFA {
 		second, err := d.HasSecondFactor(ctx, u.ID)
 		if err != nil {
@@ -88,12 +92,17 @@ func (d *DB) OIDCLogin(ctx context.Context, in OIDCLoginInput) (LoginResult, err
 		}
 		if second {
 			raw, err := d.startSecondStep(ctx, u.ID, u.Email, "", in.IP)
+			if err != nil {
+				return LoginResult{}, err
+			}
+			// The step remembers the provider, so that its session is
+			// audited as opened through it.
+			err = d.update(ctx, Actor{UserID: u.ID, Email: u.Email, IP: in.IP}, func(t *tx) ([]change, error) {
+				return nil, t.SetMFAChallengeProvider(ctx, sqlcdb.SetMFAChallengeProviderParams{
+					IDHash: hashSecret(raw), Provider: provider})
+			})
 			return LoginResult{Challenge: raw}, err
 		}
-	}
-	provider := s.ButtonLabel()
-	if provider == "" {
-		provider = s.Issuer
 	}
 	after := map[string]any{"provider": provider}
 	if providerMFA {
@@ -129,4 +138,14 @@ func (d *DB) passwordAllowed(ctx context.Context, email string) error {
 		return nil
 	}
 	return Errorf(EFORBIDDEN, "oidc.password_off", "Provider", s.ButtonLabel())
+}
+
+// secondStepVia says how a second step's sign-in began: through the
+// provider (its name kept with the step) or by password.
+func (d *DB) secondStepVia(ctx context.Context, hash string) signInVia {
+	p, err := d.rq.GetMFAChallengeProvider(ctx, hash)
+	if err != nil || p == "" {
+		return signInVia{}
+	}
+	return signInVia{Action: "user.login_oidc", After: map[string]any{"provider": p}}
 }

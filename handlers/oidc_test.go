@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pquerna/otp/totp"
+
 	"kadra/db"
 	"kadra/db/dbtest"
 	"kadra/handlers"
@@ -214,11 +216,28 @@ func TestOIDCSecondFactor(t *testing.T) {
 	// bartek sets up TOTP with his password.
 	bc := w.client()
 	bc.login("bartek@firma.pl", dbtest.OwnerPassword)
-	enrolTOTP(t, bc, w.clock)
+	key, _ := enrolTOTP(t, bc, w.clock)
 
-	r := w.oidcSignIn(w.client(), "bartek@firma.pl", nil)
+	tc := w.client()
+	r := w.oidcSignIn(tc, "bartek@firma.pl", nil)
 	if r.Status != http.StatusSeeOther || !strings.HasPrefix(r.Header.Get("Location"), "/login/code") {
 		t.Fatalf("TOTP user through the provider: %d %q, want the code step", r.Status, r.Header.Get("Location"))
+	}
+	if r := tc.get("/profile"); r.Status != http.StatusSeeOther {
+		t.Fatalf("before the code /profile answers %d, want no session", r.Status)
+	}
+	wantBody(t, tc.get(r.Header.Get("Location")), http.StatusOK)
+	w.clock.Advance(30 * time.Second) // a step the enrolment did not use
+	code, err := totp.GenerateCode(key, w.clock.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := tc.post("/login/code", url.Values{"code": {code}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("code: %d\n%s", r.Status, r.Body)
+	}
+	page, err := w.db.SearchAudit(context.Background(), w.owner, db.AuditFilter{Action: "user.login_oidc", Target: "bartek@firma.pl"})
+	if err != nil || page.Total != 1 {
+		t.Fatalf("bartek's sign-in through the provider and his code: %d audit entries (%v), want 1", page.Total, err)
 	}
 	if err := w.db.SetRequireMFAForAdmins(context.Background(), w.owner, true); err != nil {
 		t.Fatal(err)

@@ -354,6 +354,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.getMFAChallengeStmt, err = db.PrepareContext(ctx, getMFAChallenge); err != nil {
 		return nil, fmt.Errorf("error preparing query GetMFAChallenge: %w", err)
 	}
+	if q.getMFAChallengeProviderStmt, err = db.PrepareContext(ctx, getMFAChallengeProvider); err != nil {
+		return nil, fmt.Errorf("error preparing query GetMFAChallengeProvider: %w", err)
+	}
 	if q.getMailStmt, err = db.PrepareContext(ctx, getMail); err != nil {
 		return nil, fmt.Errorf("error preparing query GetMail: %w", err)
 	}
@@ -581,6 +584,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.setAccountSIPDomainStmt, err = db.PrepareContext(ctx, setAccountSIPDomain); err != nil {
 		return nil, fmt.Errorf("error preparing query SetAccountSIPDomain: %w", err)
+	}
+	if q.setMFAChallengeProviderStmt, err = db.PrepareContext(ctx, setMFAChallengeProvider); err != nil {
+		return nil, fmt.Errorf("error preparing query SetMFAChallengeProvider: %w", err)
 	}
 	if q.setRoleRequireMFAStmt, err = db.PrepareContext(ctx, setRoleRequireMFA); err != nil {
 		return nil, fmt.Errorf("error preparing query SetRoleRequireMFA: %w", err)
@@ -1257,6 +1263,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing getMFAChallengeStmt: %w", cerr)
 		}
 	}
+	if q.getMFAChallengeProviderStmt != nil {
+		if cerr := q.getMFAChallengeProviderStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getMFAChallengeProviderStmt: %w", cerr)
+		}
+	}
 	if q.getMailStmt != nil {
 		if cerr := q.getMailStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getMailStmt: %w", cerr)
@@ -1637,6 +1648,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing setAccountSIPDomainStmt: %w", cerr)
 		}
 	}
+	if q.setMFAChallengeProviderStmt != nil {
+		if cerr := q.setMFAChallengeProviderStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing setMFAChallengeProviderStmt: %w", cerr)
+		}
+	}
 	if q.setRoleRequireMFAStmt != nil {
 		if cerr := q.setRoleRequireMFAStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing setRoleRequireMFAStmt: %w", cerr)
@@ -1986,6 +2002,7 @@ type Queries struct {
 	getGroupStmt                   *sql.Stmt
 	getLicenseStmt                 *sql.Stmt
 	getMFAChallengeStmt            *sql.Stmt
+	getMFAChallengeProviderStmt    *sql.Stmt
 	getMailStmt                    *sql.Stmt
 	getOwnerStmt                   *sql.Stmt
 	getPresentationStmt            *sql.Stmt
@@ -2062,6 +2079,7 @@ type Queries struct {
 	sendUserSessionsHomeStmt       *sql.Stmt
 	sessionActorOfStmt             *sql.Stmt
 	setAccountSIPDomainStmt        *sql.Stmt
+	setMFAChallengeProviderStmt    *sql.Stmt
 	setRoleRequireMFAStmt          *sql.Stmt
 	setSIPEnabledStmt              *sql.Stmt
 	setSIPSecretStmt               *sql.Stmt
@@ -2218,6 +2236,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		getGroupStmt:                   q.getGroupStmt,
 		getLicenseStmt:                 q.getLicenseStmt,
 		getMFAChallengeStmt:            q.getMFAChallengeStmt,
+		getMFAChallengeProviderStmt:    q.getMFAChallengeProviderStmt,
 		getMailStmt:                    q.getMailStmt,
 		getOwnerStmt:                   q.getOwnerStmt,
 		getPresentationStmt:            q.getPresentationStmt,
@@ -2294,6 +2313,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		sendUserSessionsHomeStmt:       q.sendUserSessionsHomeStmt,
 		sessionActorOfStmt:             q.sessionActorOfStmt,
 		setAccountSIPDomainStmt:        q.setAccountSIPDomainStmt,
+		setMFAChallengeProviderStmt:    q.setMFAChallengeProviderStmt,
 		setRoleRequireMFAStmt:          q.setRoleRequireMFAStmt,
 		setSIPEnabledStmt:              q.setSIPEnabledStmt,
 		setSIPSecretStmt:               q.setSIPSecretStmt,

@@ -88,6 +88,7 @@ type MfaChallenge struct {
 	UserID    int64
 	CreatedAt int64
 	ExpiresAt int64
+	Provider  string
 }
 
 type Outbox struct {

@@ -9,6 +9,31 @@ import (
 	"context"
 )
 
+const getMFAChallengeProvider = `-- name: GetMFAChallengeProvider :one
+SELECT provider FROM mfa_challenges WHERE id_hash = ?1
+`
+
+func (q *Queries) GetMFAChallengeProvider(ctx context.Context, idHash string) (string, error) {
+	row := q.queryRow(ctx, q.getMFAChallengeProviderStmt, getMFAChallengeProvider, idHash)
+	var provider string
+	err := row.Scan(&provider)
+	return provider, err
+}
+
+const setMFAChallengeProvider = `-- name: SetMFAChallengeProvider :exec
+UPDATE mfa_challenges SET provider = ?1 WHERE id_hash = ?2
+`
+
+type SetMFAChallengeProviderParams struct {
+	Provider string
+	IDHash   string
+}
+
+func (q *Queries) SetMFAChallengeProvider(ctx context.Context, arg SetMFAChallengeProviderParams) error {
+	_, err := q.exec(ctx, q.setMFAChallengeProviderStmt, setMFAChallengeProvider, arg.Provider, arg.IDHash)
+	return err
+}
+
 const setSessionProviderMFA = `-- name: SetSessionProviderMFA :exec
 UPDATE sessions SET provider_mfa = 1 WHERE id_hash = ?1
 `
