@@ -302,7 +302,9 @@ func TestOIDCSettingsPage(t *testing.T) {
 	r = oc.post("/settings/directory/oidc/check", url.Values{"issuer": {w.op.Issuer}})
 	wantBody(t, r, http.StatusOK, "Read the configuration document", w.op.Issuer+"/oauth/token")
 	r = oc.post("/settings/directory/oidc/check", url.Values{"issuer": {"http://127.0.0.1:1"}})
-	wantBody(t, r, http.StatusOK, "Could not read", "Reason:")
+	wantBody(t, r, http.StatusOK, "Could not read", "Nothing answers at this address", "connection refused")
+	r = oc.post("/settings/directory/oidc/check", url.Values{"issuer": {w.op.Issuer + "/tenant/v2.0"}})
+	wantBody(t, r, http.StatusOK, "There is no configuration document at this address (error 404)")
 	r = oc.post("/settings/directory/oidc/check", url.Values{"issuer": {"http://provider.example"}})
 	wantBody(t, r, http.StatusOK, "must start with https://")
 

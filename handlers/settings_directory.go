@@ -33,6 +33,15 @@ type oidcCheck struct {
 	Issuer string
 	Found  *sso.Discovery
 	Failed string // why the discovery document could not be read, in words
+	Detail string // and the error itself, for the provider's support
+}
+
+func truncateRunes(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n]) + "…"
 }
 
 func (s *Server) oidcSectionFor(c echo.Context) (*oidcSection, error) {
@@ -111,7 +120,8 @@ func (s *Server) settingsDirectoryOIDCCheck(c echo.Context) error {
 	} else if bad {
 		chk.Failed = tr.Msg(m)
 	} else if d, err := s.sso.Check(c.Request().Context(), in.Issuer); err != nil {
-		chk.Failed = tr.T("oidc.check.failed", "Reason", err.Error())
+		chk.Failed = tr.T("oidc.check.why." + sso.Why(err))
+		chk.Detail = truncateRunes(err.Error(), 300)
 	} else {
 		chk.Found = &d
 	}
