@@ -20,7 +20,7 @@ func AuditCatalogue() []AuditObject {
 			"user.block", "user.unblock", "user.delete", "user.import",
 			"user.activation_mail", "user.activate", "user.reset_mail",
 			"user.password_reset_request", "user.password_reset", "user.password_change",
-			"user.password_reset_cli", "user.login", "user.logout", "user.sign_out_everywhere",
+			"user.password_reset_cli", "user.login", "user.login_oidc", "user.logout", "user.sign_out_everywhere",
 			"user.session_end", "user.sessions_end_others", "user.sessions_end",
 			"user.impersonate", "user.impersonate_end", "token.create", "token.revoke",
 			"user.mfa_enable", "user.mfa_disable", "user.mfa_recovery_regenerate", "user.mfa_recovery_used",
@@ -38,7 +38,7 @@ func AuditCatalogue() []AuditObject {
 			"account.create", "account.update", "account.delete", "account.access", "account.switch"}},
 		{Object: "system", Types: []string{"settings", "database", "mail"}, Actions: []string{
 			"setup", "settings.password_policy", "settings.billing_day", "settings.backup_schedule",
-			"settings.mail", "settings.time_zone", "settings.mfa_admins", "mail.test", "backup.download", "backup.scheduled", "mail.retry", "seed.synthetic"}},
+			"settings.mail", "settings.time_zone", "settings.mfa_admins", "settings.oidc", "mail.test", "backup.download", "backup.scheduled", "mail.retry", "seed.synthetic"}},
 	}
 }
 

@@ -101,6 +101,7 @@ func (d *DB) LoginSecondStep(ctx context.Context, in SecondStepInput) (string, e
 	if err != nil {
 		return "", err
 	}
+	via := d.secondStepVia(ctx, hash) // through the provider, or by password (oidc_login.go)
 	u, err := d.rq.GetUser(ctx, c.UserID)
 	if err != nil {
 		return "", notFound(err)
@@ -130,8 +131,8 @@ func (d *DB) LoginSecondStep(ctx context.Context, in SecondStepInput) (string, e
 		// its expiry, ends it.
 		return "", err
 	}
-	return d.openSession(ctx, u.ID, u.Email, u.AccountID, c.Email, attempt, "",
-		LoginInput{IP: in.IP, UserAgent: in.UserAgent})
+	return d.openSessionVia(ctx, u.ID, u.Email, u.AccountID, c.Email, attempt, "",
+		LoginInput{IP: in.IP, UserAgent: in.UserAgent}, via)
 }
 
 // checkSecondFactor accepts a TOTP code (marking its step used) or a

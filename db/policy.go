@@ -352,3 +352,9 @@ func MaySeeSettings(a Actor) error {
 // the owner and main-account users with accounts.manage (R-ACC-3).
 // Returns EFORBIDDEN.
 func MayManageAccounts(a Actor) error { return requireAccountsAdmin(a) }
+
+// MaySetUpDirectory says whether the actor may change or test the
+// directory's sign-in settings (Settings → Katalog, OIDC): the owner alone,
+// since they decide who signs in and "Sprawdź konfigurację" fetches an
+// address they type. Returns EFORBIDDEN.
+func MaySetUpDirectory(a Actor) error { return requireOwnerOrSystem(a) }

@@ -73,6 +73,9 @@ type LoginResult struct {
 // must not change the password later.
 func (d *DB) Login(ctx context.Context, in LoginInput) (LoginResult, error) {
 	email := normalEmail(in.Email)
+	if err := d.passwordAllowed(ctx, email); err != nil {
+		return LoginResult{}, err
+	}
 	attempt, err := d.reserveLoginAttempt(ctx, email, in.IP)
 	if err != nil {
 		return LoginResult{}, err
@@ -122,6 +125,23 @@ func (d *DB) Login(ctx context.Context, in LoginInput) (LoginResult, error) {
 // user's links, and opens a session, audited.
 func (d *DB) openSession(ctx context.Context, userID int64, userEmail string, accountID int64, email string,
 	attempt int64, newHash string, in LoginInput) (string, error) {
+	return d.openSessionVia(ctx, userID, userEmail, accountID, email, attempt, newHash, in, signInVia{})
+}
+
+// signInVia says how a sign-in was made, when not by password: its audit
+// action and what the entry names (the provider), and whether the
+// provider's second factor counts for R-MFA-3.
+type signInVia struct {
+	Action      string
+	After       any
+	ProviderMFA bool
+}
+
+func (d *DB) openSessionVia(ctx context.Context, userID int64, userEmail string, accountID int64, email string,
+	attempt int64, newHash string, in LoginInput, via signInVia) (string, error) {
+	if via.Action == "" {
+		via.Action = "user.login"
+	}
 	raw, hash, err := newSecret("")
 	if err != nil {
 		return "", err
@@ -149,7 +169,13 @@ func (d *DB) openSession(ctx context.Context, userID int64, userEmail string, ac
 			Ip: in.IP, UserAgent: truncate(in.UserAgent, 300)}); err != nil {
 			return nil, err
 		}
-		return one(change{Action: "user.login", TargetType: "user", TargetID: userID, TargetLabel: userEmail}), nil
+		if via.ProviderMFA {
+			if err := t.SetSessionProviderMFA(ctx, hash); err != nil {
+				return nil, err
+			}
+		}
+		return one(change{Action: via.Action, TargetType: "user", TargetID: userID, TargetLabel: userEmail,
+			After: via.After}), nil
 	})
 	return raw, err
 }

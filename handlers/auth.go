@@ -70,6 +70,9 @@ type loginForm struct {
 	Email    string `form:"email"`
 	Password string `form:"password"`
 	Next     string `form:"next"`
+	// The provider's button (auth_oidc.go), when sign-in with one is on.
+	Provider   string `form:"-"`
+	ProviderOn bool   `form:"-"`
 }
 
 func (s *Server) loginForm(c echo.Context) error {
@@ -81,8 +84,9 @@ func (s *Server) loginForm(c echo.Context) error {
 	if actor(c).Valid() {
 		return c.Redirect(http.StatusSeeOther, localPath(c.QueryParam("next")))
 	}
-	return s.render(c, http.StatusOK, "login", formPage[loginForm]{Form: loginForm{Next: c.QueryParam("next")},
-		Extra: s.db.PasskeysAvailable()})
+	f := loginForm{Next: c.QueryParam("next")}
+	s.withProvider(c, &f)
+	return s.render(c, http.StatusOK, "login", formPage[loginForm]{Form: f, Extra: s.db.PasskeysAvailable()})
 }
 
 func (s *Server) loginSubmit(c echo.Context) error {
@@ -94,6 +98,7 @@ func (s *Server) loginSubmit(c echo.Context) error {
 		IP: c.RealIP(), UserAgent: c.Request().UserAgent()})
 	if err != nil {
 		f.Password = ""
+		s.withProvider(c, &f)
 		return refuse(s, c, "login", formPage[loginForm]{Form: f, Extra: s.db.PasskeysAvailable()}, err)
 	}
 	if res.Challenge != "" {

@@ -25,6 +25,8 @@ var publicRoutes = map[string]bool{
 	"GET /reset-password/:token": true, "POST /reset-password/:token": true,
 	"GET /confirm-email/:token": true, "POST /confirm-email/:token": true,
 	"POST /password/strength": true, // the meter on setup and the links, which have no session (R-MFA-5)
+	// Sign-in through the provider (issue 17), before any session.
+	"GET /auth/oidc/start": true, "GET /auth/oidc/callback": true,
 }
 
 // R-ROLE-7: every page of the router, without a session, sends GETs to the

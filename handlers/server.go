@@ -22,6 +22,7 @@ import (
 	"kadra/db"
 	"kadra/i18n"
 	"kadra/replicate"
+	"kadra/sso"
 )
 
 // Config wires a Server; main fills it from flags and the environment.
@@ -59,6 +60,7 @@ type Server struct {
 	resets     *resetQueue            // forgot-password requests, done after their answer
 	proxies    []*net.IPNet           // trusted reverse proxies (proxy.go)
 	replica    *replicate.Replicator  // nil without --replicate-url
+	sso        *sso.Client            // sign-in with an OpenID Connect provider (auth_oidc.go)
 }
 
 // New builds the server, parsing every template once and failing fast on a
@@ -68,7 +70,7 @@ type Server struct {
 func New(ctx context.Context, cfg Config) (*Server, error) {
 	s := &Server{db: cfg.DB, log: cfg.Logger, baseURL: strings.TrimRight(cfg.BaseURL, "/"),
 		version: cfg.Version, secrets: newOnceSecrets(), imports: newImportJobs(),
-		proxies: cfg.TrustedProxies, replica: cfg.Replication}
+		proxies: cfg.TrustedProxies, replica: cfg.Replication, sso: sso.NewClient(cfg.DB.Now)}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
@@ -164,6 +166,8 @@ func (s *Server) routes() *echo.Echo {
 	e.POST("/reset-password/:token", s.tokenSubmit("reset"))
 	e.GET("/confirm-email/:token", s.notifyConfirmForm)
 	e.POST("/confirm-email/:token", s.notifyConfirm)
+	e.GET("/auth/oidc/start", s.oidcStart)
+	e.GET(oidcCallbackPath, s.oidcCallback)
 
 	// The panel.
 	ui := e.Group("", s.requireUser, s.requireEnrolled)
@@ -196,6 +200,9 @@ func (s *Server) routes() *echo.Echo {
 	ui.POST("/settings/mail/test", s.settingsMailTest)
 	ui.POST("/settings/time-zone", s.settingsTimeZone)
 	ui.POST("/settings/mfa", s.settingsMFA)
+	ui.GET("/settings/directory", s.settingsDirectory)
+	ui.POST("/settings/directory/oidc", s.settingsDirectoryOIDC)
+	ui.POST("/settings/directory/oidc/check", s.settingsDirectoryOIDCCheck)
 	ui.GET("/users", s.usersList)
 	ui.GET("/users/new", s.usersNew)
 	ui.GET("/users/import", s.usersImportForm)

@@ -384,6 +384,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.getMFAChallengeStmt, err = db.PrepareContext(ctx, getMFAChallenge); err != nil {
 		return nil, fmt.Errorf("error preparing query GetMFAChallenge: %w", err)
 	}
+	if q.getMFAChallengeProviderStmt, err = db.PrepareContext(ctx, getMFAChallengeProvider); err != nil {
+		return nil, fmt.Errorf("error preparing query GetMFAChallengeProvider: %w", err)
+	}
 	if q.getMailStmt, err = db.PrepareContext(ctx, getMail); err != nil {
 		return nil, fmt.Errorf("error preparing query GetMail: %w", err)
 	}
@@ -627,6 +630,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.setAccountSIPDomainStmt, err = db.PrepareContext(ctx, setAccountSIPDomain); err != nil {
 		return nil, fmt.Errorf("error preparing query SetAccountSIPDomain: %w", err)
 	}
+	if q.setMFAChallengeProviderStmt, err = db.PrepareContext(ctx, setMFAChallengeProvider); err != nil {
+		return nil, fmt.Errorf("error preparing query SetMFAChallengeProvider: %w", err)
+	}
 	if q.setRoleRequireMFAStmt, err = db.PrepareContext(ctx, setRoleRequireMFA); err != nil {
 		return nil, fmt.Errorf("error preparing query SetRoleRequireMFA: %w", err)
 	}
@@ -638,6 +644,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.setSessionAccountStmt, err = db.PrepareContext(ctx, setSessionAccount); err != nil {
 		return nil, fmt.Errorf("error preparing query SetSessionAccount: %w", err)
+	}
+	if q.setSessionProviderMFAStmt, err = db.PrepareContext(ctx, setSessionProviderMFA); err != nil {
+		return nil, fmt.Errorf("error preparing query SetSessionProviderMFA: %w", err)
 	}
 	if q.setSettingStmt, err = db.PrepareContext(ctx, setSetting); err != nil {
 		return nil, fmt.Errorf("error preparing query SetSetting: %w", err)
@@ -1355,6 +1364,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing getMFAChallengeStmt: %w", cerr)
 		}
 	}
+	if q.getMFAChallengeProviderStmt != nil {
+		if cerr := q.getMFAChallengeProviderStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getMFAChallengeProviderStmt: %w", cerr)
+		}
+	}
 	if q.getMailStmt != nil {
 		if cerr := q.getMailStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getMailStmt: %w", cerr)
@@ -1760,6 +1774,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing setAccountSIPDomainStmt: %w", cerr)
 		}
 	}
+	if q.setMFAChallengeProviderStmt != nil {
+		if cerr := q.setMFAChallengeProviderStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing setMFAChallengeProviderStmt: %w", cerr)
+		}
+	}
 	if q.setRoleRequireMFAStmt != nil {
 		if cerr := q.setRoleRequireMFAStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing setRoleRequireMFAStmt: %w", cerr)
@@ -1778,6 +1797,11 @@ func (q *Queries) Close() error {
 	if q.setSessionAccountStmt != nil {
 		if cerr := q.setSessionAccountStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing setSessionAccountStmt: %w", cerr)
+		}
+	}
+	if q.setSessionProviderMFAStmt != nil {
+		if cerr := q.setSessionProviderMFAStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing setSessionProviderMFAStmt: %w", cerr)
 		}
 	}
 	if q.setSettingStmt != nil {
@@ -2124,6 +2148,7 @@ type Queries struct {
 	getGroupStmt                       *sql.Stmt
 	getLicenseStmt                     *sql.Stmt
 	getMFAChallengeStmt                *sql.Stmt
+	getMFAChallengeProviderStmt        *sql.Stmt
 	getMailStmt                        *sql.Stmt
 	getOwnerStmt                       *sql.Stmt
 	getPasskeyStmt                     *sql.Stmt
@@ -2205,10 +2230,12 @@ type Queries struct {
 	sendUserSessionsHomeStmt           *sql.Stmt
 	sessionActorOfStmt                 *sql.Stmt
 	setAccountSIPDomainStmt            *sql.Stmt
+	setMFAChallengeProviderStmt        *sql.Stmt
 	setRoleRequireMFAStmt              *sql.Stmt
 	setSIPEnabledStmt                  *sql.Stmt
 	setSIPSecretStmt                   *sql.Stmt
 	setSessionAccountStmt              *sql.Stmt
+	setSessionProviderMFAStmt          *sql.Stmt
 	setSettingStmt                     *sql.Stmt
 	setTOTPLastStepStmt                *sql.Stmt
 	setTOTPPendingStmt                 *sql.Stmt
@@ -2372,6 +2399,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		getGroupStmt:                       q.getGroupStmt,
 		getLicenseStmt:                     q.getLicenseStmt,
 		getMFAChallengeStmt:                q.getMFAChallengeStmt,
+		getMFAChallengeProviderStmt:        q.getMFAChallengeProviderStmt,
 		getMailStmt:                        q.getMailStmt,
 		getOwnerStmt:                       q.getOwnerStmt,
 		getPasskeyStmt:                     q.getPasskeyStmt,
@@ -2453,10 +2481,12 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		sendUserSessionsHomeStmt:           q.sendUserSessionsHomeStmt,
 		sessionActorOfStmt:                 q.sessionActorOfStmt,
 		setAccountSIPDomainStmt:            q.setAccountSIPDomainStmt,
+		setMFAChallengeProviderStmt:        q.setMFAChallengeProviderStmt,
 		setRoleRequireMFAStmt:              q.setRoleRequireMFAStmt,
 		setSIPEnabledStmt:                  q.setSIPEnabledStmt,
 		setSIPSecretStmt:                   q.setSIPSecretStmt,
 		setSessionAccountStmt:              q.setSessionAccountStmt,
+		setSessionProviderMFAStmt:          q.setSessionProviderMFAStmt,
 		setSettingStmt:                     q.setSettingStmt,
 		setTOTPLastStepStmt:                q.setTOTPLastStepStmt,
 		setTOTPPendingStmt:                 q.setTOTPPendingStmt,

@@ -88,6 +88,7 @@ type MfaChallenge struct {
 	UserID    int64
 	CreatedAt int64
 	ExpiresAt int64
+	Provider  string
 }
 
 type MustEnrol struct {
@@ -179,6 +180,7 @@ type Session struct {
 	ExpiresAt       int64
 	Ip              string
 	UserAgent       string
+	ProviderMfa     int64
 }
 
 type Setting struct {

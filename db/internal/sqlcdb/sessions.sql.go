@@ -243,7 +243,7 @@ SELECT s.acting_account_id, s.impersonator_id, s.last_seen_at, s.expires_at,
        u.lang,
        CAST(coalesce(nullif(u.time_zone, ''), (SELECT st.value FROM settings st WHERE st.key = 'time.zone'), '')
             AS TEXT) AS time_zone,
-       CAST(EXISTS (SELECT 1 FROM must_enrol m WHERE m.user_id = u.id) AS INTEGER) AS must_enrol
+       CAST(EXISTS (SELECT 1 FROM must_enrol m WHERE m.user_id = u.id) AND s.provider_mfa = 0 AS INTEGER) AS must_enrol
 FROM sessions s
 JOIN users u ON u.id = s.user_id
 JOIN roles r ON r.id = u.role_id
