@@ -383,6 +383,9 @@ func pruneLoop(ctx context.Context, d *db.DB, log *slog.Logger) {
 		if err := d.Prune(ctx); err != nil && ctx.Err() == nil {
 			log.Warn("prune", "err", err)
 		}
+		if n, err := d.SweepGrants(ctx); err != nil && ctx.Err() == nil { // R-GOV-2
+			log.Warn("grants", "err", err, "ended", n)
+		}
 		select {
 		case <-ctx.Done():
 			return

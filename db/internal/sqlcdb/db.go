@@ -282,6 +282,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.deleteRoleStmt, err = db.PrepareContext(ctx, deleteRole); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteRole: %w", err)
 	}
+	if q.deleteRoleGrantStmt, err = db.PrepareContext(ctx, deleteRoleGrant); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteRoleGrant: %w", err)
+	}
 	if q.deleteSIPAccountStmt, err = db.PrepareContext(ctx, deleteSIPAccount); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteSIPAccount: %w", err)
 	}
@@ -318,8 +321,14 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.deletedAccountsStmt, err = db.PrepareContext(ctx, deletedAccounts); err != nil {
 		return nil, fmt.Errorf("error preparing query DeletedAccounts: %w", err)
 	}
+	if q.dueAccessGrantsStmt, err = db.PrepareContext(ctx, dueAccessGrants); err != nil {
+		return nil, fmt.Errorf("error preparing query DueAccessGrants: %w", err)
+	}
 	if q.dueMailStmt, err = db.PrepareContext(ctx, dueMail); err != nil {
 		return nil, fmt.Errorf("error preparing query DueMail: %w", err)
+	}
+	if q.dueRoleGrantsStmt, err = db.PrepareContext(ctx, dueRoleGrants); err != nil {
+		return nil, fmt.Errorf("error preparing query DueRoleGrants: %w", err)
 	}
 	if q.emailFailuresSinceStmt, err = db.PrepareContext(ctx, emailFailuresSince); err != nil {
 		return nil, fmt.Errorf("error preparing query EmailFailuresSince: %w", err)
@@ -335,6 +344,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.getAPITokenStmt, err = db.PrepareContext(ctx, getAPIToken); err != nil {
 		return nil, fmt.Errorf("error preparing query GetAPIToken: %w", err)
+	}
+	if q.getAccessGrantStmt, err = db.PrepareContext(ctx, getAccessGrant); err != nil {
+		return nil, fmt.Errorf("error preparing query GetAccessGrant: %w", err)
 	}
 	if q.getAccountStmt, err = db.PrepareContext(ctx, getAccount); err != nil {
 		return nil, fmt.Errorf("error preparing query GetAccount: %w", err)
@@ -365,6 +377,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.getRoleStmt, err = db.PrepareContext(ctx, getRole); err != nil {
 		return nil, fmt.Errorf("error preparing query GetRole: %w", err)
+	}
+	if q.getRoleGrantStmt, err = db.PrepareContext(ctx, getRoleGrant); err != nil {
+		return nil, fmt.Errorf("error preparing query GetRoleGrant: %w", err)
 	}
 	if q.getSIPAccountStmt, err = db.PrepareContext(ctx, getSIPAccount); err != nil {
 		return nil, fmt.Errorf("error preparing query GetSIPAccount: %w", err)
@@ -579,8 +594,14 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.sessionActorOfStmt, err = db.PrepareContext(ctx, sessionActorOf); err != nil {
 		return nil, fmt.Errorf("error preparing query SessionActorOf: %w", err)
 	}
+	if q.setAccessEndStmt, err = db.PrepareContext(ctx, setAccessEnd); err != nil {
+		return nil, fmt.Errorf("error preparing query SetAccessEnd: %w", err)
+	}
 	if q.setAccountSIPDomainStmt, err = db.PrepareContext(ctx, setAccountSIPDomain); err != nil {
 		return nil, fmt.Errorf("error preparing query SetAccountSIPDomain: %w", err)
+	}
+	if q.setRoleGrantStmt, err = db.PrepareContext(ctx, setRoleGrant); err != nil {
+		return nil, fmt.Errorf("error preparing query SetRoleGrant: %w", err)
 	}
 	if q.setRoleRequireMFAStmt, err = db.PrepareContext(ctx, setRoleRequireMFA); err != nil {
 		return nil, fmt.Errorf("error preparing query SetRoleRequireMFA: %w", err)
@@ -674,6 +695,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.useTokenStmt, err = db.PrepareContext(ctx, useToken); err != nil {
 		return nil, fmt.Errorf("error preparing query UseToken: %w", err)
+	}
+	if q.userAccessGrantsStmt, err = db.PrepareContext(ctx, userAccessGrants); err != nil {
+		return nil, fmt.Errorf("error preparing query UserAccessGrants: %w", err)
 	}
 	if q.userEmailTakenStmt, err = db.PrepareContext(ctx, userEmailTaken); err != nil {
 		return nil, fmt.Errorf("error preparing query UserEmailTaken: %w", err)
@@ -1134,6 +1158,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing deleteRoleStmt: %w", cerr)
 		}
 	}
+	if q.deleteRoleGrantStmt != nil {
+		if cerr := q.deleteRoleGrantStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteRoleGrantStmt: %w", cerr)
+		}
+	}
 	if q.deleteSIPAccountStmt != nil {
 		if cerr := q.deleteSIPAccountStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing deleteSIPAccountStmt: %w", cerr)
@@ -1194,9 +1223,19 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing deletedAccountsStmt: %w", cerr)
 		}
 	}
+	if q.dueAccessGrantsStmt != nil {
+		if cerr := q.dueAccessGrantsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing dueAccessGrantsStmt: %w", cerr)
+		}
+	}
 	if q.dueMailStmt != nil {
 		if cerr := q.dueMailStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing dueMailStmt: %w", cerr)
+		}
+	}
+	if q.dueRoleGrantsStmt != nil {
+		if cerr := q.dueRoleGrantsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing dueRoleGrantsStmt: %w", cerr)
 		}
 	}
 	if q.emailFailuresSinceStmt != nil {
@@ -1222,6 +1261,11 @@ func (q *Queries) Close() error {
 	if q.getAPITokenStmt != nil {
 		if cerr := q.getAPITokenStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getAPITokenStmt: %w", cerr)
+		}
+	}
+	if q.getAccessGrantStmt != nil {
+		if cerr := q.getAccessGrantStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getAccessGrantStmt: %w", cerr)
 		}
 	}
 	if q.getAccountStmt != nil {
@@ -1272,6 +1316,11 @@ func (q *Queries) Close() error {
 	if q.getRoleStmt != nil {
 		if cerr := q.getRoleStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getRoleStmt: %w", cerr)
+		}
+	}
+	if q.getRoleGrantStmt != nil {
+		if cerr := q.getRoleGrantStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getRoleGrantStmt: %w", cerr)
 		}
 	}
 	if q.getSIPAccountStmt != nil {
@@ -1629,9 +1678,19 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing sessionActorOfStmt: %w", cerr)
 		}
 	}
+	if q.setAccessEndStmt != nil {
+		if cerr := q.setAccessEndStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing setAccessEndStmt: %w", cerr)
+		}
+	}
 	if q.setAccountSIPDomainStmt != nil {
 		if cerr := q.setAccountSIPDomainStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing setAccountSIPDomainStmt: %w", cerr)
+		}
+	}
+	if q.setRoleGrantStmt != nil {
+		if cerr := q.setRoleGrantStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing setRoleGrantStmt: %w", cerr)
 		}
 	}
 	if q.setRoleRequireMFAStmt != nil {
@@ -1787,6 +1846,11 @@ func (q *Queries) Close() error {
 	if q.useTokenStmt != nil {
 		if cerr := q.useTokenStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing useTokenStmt: %w", cerr)
+		}
+	}
+	if q.userAccessGrantsStmt != nil {
+		if cerr := q.userAccessGrantsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing userAccessGrantsStmt: %w", cerr)
 		}
 	}
 	if q.userEmailTakenStmt != nil {
@@ -1954,6 +2018,7 @@ type Queries struct {
 	deletePhoneNumberStmt          *sql.Stmt
 	deleteRecoveryCodesStmt        *sql.Stmt
 	deleteRoleStmt                 *sql.Stmt
+	deleteRoleGrantStmt            *sql.Stmt
 	deleteSIPAccountStmt           *sql.Stmt
 	deleteSMSSenderStmt            *sql.Stmt
 	deleteSessionStmt              *sql.Stmt
@@ -1966,12 +2031,15 @@ type Queries struct {
 	deleteUserTokenStmt            *sql.Stmt
 	deleteUserTokensOfKindStmt     *sql.Stmt
 	deletedAccountsStmt            *sql.Stmt
+	dueAccessGrantsStmt            *sql.Stmt
 	dueMailStmt                    *sql.Stmt
+	dueRoleGrantsStmt              *sql.Stmt
 	emailFailuresSinceStmt         *sql.Stmt
 	enableTOTPStmt                 *sql.Stmt
 	firstPositionStmt              *sql.Stmt
 	freeSIPAccountStmt             *sql.Stmt
 	getAPITokenStmt                *sql.Stmt
+	getAccessGrantStmt             *sql.Stmt
 	getAccountStmt                 *sql.Stmt
 	getAccountUserStmt             *sql.Stmt
 	getBuiltinRoleStmt             *sql.Stmt
@@ -1982,6 +2050,7 @@ type Queries struct {
 	getOwnerStmt                   *sql.Stmt
 	getPresentationStmt            *sql.Stmt
 	getRoleStmt                    *sql.Stmt
+	getRoleGrantStmt               *sql.Stmt
 	getSIPAccountStmt              *sql.Stmt
 	getSettingStmt                 *sql.Stmt
 	getTokenStmt                   *sql.Stmt
@@ -2053,7 +2122,9 @@ type Queries struct {
 	sendSessionsHomeStmt           *sql.Stmt
 	sendUserSessionsHomeStmt       *sql.Stmt
 	sessionActorOfStmt             *sql.Stmt
+	setAccessEndStmt               *sql.Stmt
 	setAccountSIPDomainStmt        *sql.Stmt
+	setRoleGrantStmt               *sql.Stmt
 	setRoleRequireMFAStmt          *sql.Stmt
 	setSIPEnabledStmt              *sql.Stmt
 	setSIPSecretStmt               *sql.Stmt
@@ -2085,6 +2156,7 @@ type Queries struct {
 	updateUserFieldsStmt           *sql.Stmt
 	useRecoveryCodeStmt            *sql.Stmt
 	useTokenStmt                   *sql.Stmt
+	userAccessGrantsStmt           *sql.Stmt
 	userEmailTakenStmt             *sql.Stmt
 	userGroupIDsStmt               *sql.Stmt
 	userGroupNamesStmt             *sql.Stmt
@@ -2185,6 +2257,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		deletePhoneNumberStmt:          q.deletePhoneNumberStmt,
 		deleteRecoveryCodesStmt:        q.deleteRecoveryCodesStmt,
 		deleteRoleStmt:                 q.deleteRoleStmt,
+		deleteRoleGrantStmt:            q.deleteRoleGrantStmt,
 		deleteSIPAccountStmt:           q.deleteSIPAccountStmt,
 		deleteSMSSenderStmt:            q.deleteSMSSenderStmt,
 		deleteSessionStmt:              q.deleteSessionStmt,
@@ -2197,12 +2270,15 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		deleteUserTokenStmt:            q.deleteUserTokenStmt,
 		deleteUserTokensOfKindStmt:     q.deleteUserTokensOfKindStmt,
 		deletedAccountsStmt:            q.deletedAccountsStmt,
+		dueAccessGrantsStmt:            q.dueAccessGrantsStmt,
 		dueMailStmt:                    q.dueMailStmt,
+		dueRoleGrantsStmt:              q.dueRoleGrantsStmt,
 		emailFailuresSinceStmt:         q.emailFailuresSinceStmt,
 		enableTOTPStmt:                 q.enableTOTPStmt,
 		firstPositionStmt:              q.firstPositionStmt,
 		freeSIPAccountStmt:             q.freeSIPAccountStmt,
 		getAPITokenStmt:                q.getAPITokenStmt,
+		getAccessGrantStmt:             q.getAccessGrantStmt,
 		getAccountStmt:                 q.getAccountStmt,
 		getAccountUserStmt:             q.getAccountUserStmt,
 		getBuiltinRoleStmt:             q.getBuiltinRoleStmt,
@@ -2213,6 +2289,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		getOwnerStmt:                   q.getOwnerStmt,
 		getPresentationStmt:            q.getPresentationStmt,
 		getRoleStmt:                    q.getRoleStmt,
+		getRoleGrantStmt:               q.getRoleGrantStmt,
 		getSIPAccountStmt:              q.getSIPAccountStmt,
 		getSettingStmt:                 q.getSettingStmt,
 		getTokenStmt:                   q.getTokenStmt,
@@ -2284,7 +2361,9 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		sendSessionsHomeStmt:           q.sendSessionsHomeStmt,
 		sendUserSessionsHomeStmt:       q.sendUserSessionsHomeStmt,
 		sessionActorOfStmt:             q.sessionActorOfStmt,
+		setAccessEndStmt:               q.setAccessEndStmt,
 		setAccountSIPDomainStmt:        q.setAccountSIPDomainStmt,
+		setRoleGrantStmt:               q.setRoleGrantStmt,
 		setRoleRequireMFAStmt:          q.setRoleRequireMFAStmt,
 		setSIPEnabledStmt:              q.setSIPEnabledStmt,
 		setSIPSecretStmt:               q.setSIPSecretStmt,
@@ -2316,6 +2395,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		updateUserFieldsStmt:           q.updateUserFieldsStmt,
 		useRecoveryCodeStmt:            q.useRecoveryCodeStmt,
 		useTokenStmt:                   q.useTokenStmt,
+		userAccessGrantsStmt:           q.userAccessGrantsStmt,
 		userEmailTakenStmt:             q.userEmailTakenStmt,
 		userGroupIDsStmt:               q.userGroupIDsStmt,
 		userGroupNamesStmt:             q.userGroupNamesStmt,

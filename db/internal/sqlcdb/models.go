@@ -20,6 +20,8 @@ type Account struct {
 type AccountAccess struct {
 	UserID    int64
 	AccountID int64
+	EndsAt    sql.NullInt64
+	GrantedBy sql.NullInt64
 }
 
 type AuditLog struct {
@@ -123,6 +125,15 @@ type Role struct {
 	Description string
 	Builtin     string
 	RequireMfa  int64
+}
+
+type RoleGrant struct {
+	UserID         int64
+	RoleID         int64
+	PreviousRoleID int64
+	EndsAt         int64
+	GrantedBy      sql.NullInt64
+	CreatedAt      int64
 }
 
 type RolePermission struct {
