@@ -58,6 +58,9 @@ type GrantInput struct {
 	RoleID    int64  `json:"role_id" form:"role_id"`
 	EndsAt    string `json:"ends_at" form:"ends_at"`
 	Days      int    `json:"days" form:"days"`
+	// Move only moves the end of a grant the user holds: ENOTFOUND when
+	// they hold none (the API's PATCH, the list's "extend").
+	Move bool `json:"-" form:"-"`
 }
 
 // grantEnd reads the end of a grant from in: the local midnight after the
@@ -105,6 +108,16 @@ func (t *tx) grantEnd(in GrantInput) (time.Time, error) {
 	return end, v.Err()
 }
 
+// grantEndIn is grantEnd with the installation's zone.
+func (t *tx) grantEndIn(in GrantInput) (time.Time, *time.Location, error) {
+	loc, err := t.d.location(t.ctx, t.Queries)
+	if err != nil {
+		return time.Time{}, nil, err
+	}
+	end, err := t.grantEnd(in)
+	return end, loc, err
+}
+
 // lastDay is the day a grant ending at end last holds, in loc.
 func lastDay(end time.Time, loc *time.Location) string {
 	return end.In(loc).Add(-time.Second).Format(time.DateOnly)
@@ -145,8 +158,9 @@ func (d *DB) UserGrants(ctx context.Context, a Actor, userID int64) ([]Grant, er
 	}
 	if err == nil && rg.RoleID == u.RoleID {
 		end := time.Unix(rg.EndsAt, 0)
-		out = append(out, Grant{Kind: GrantRole, UserID: userID, RoleID: rg.RoleID, RoleName: rg.RoleName,
-			PreviousRoleID: rg.PreviousRoleID, PreviousRoleName: rg.PreviousRoleName, EndsAt: end.In(loc),
+		out = append(out, Grant{Kind: GrantRole, UserID: userID, RoleID: rg.RoleID,
+			RoleName: d.roleNameIn(ctx, d.rq, a.Lang, rg.RoleID), PreviousRoleID: rg.PreviousRoleID,
+			PreviousRoleName: d.roleNameIn(ctx, d.rq, a.Lang, rg.PreviousRoleID), EndsAt: end.In(loc),
 			LastDay: lastDay(end, loc), GrantedBy: nameOr(rg.GrantedByName, rg.GrantedByEmail),
 			MayChange: mayActOn(ctx, d.rq, a, ActRole, u) == nil})
 	}
@@ -188,23 +202,18 @@ func (d *DB) GiveGrant(ctx context.Context, a Actor, userID int64, in GrantInput
 			return Grant{}, err
 		}
 	default:
+		if _, err := getAccountUser(ctx, d.rq, a, userID); err != nil {
+			return Grant{}, err // an unknown user first, as every other path says
+		}
 		var v ValidationError
 		v.Add("kind", M("grant.kind_unknown"))
 		return Grant{}, v.Err()
 	}
 	err := d.updateCounted(ctx, a, func(t *tx) ([]change, error) {
-		end, err := t.grantEnd(in)
-		if err != nil {
-			return nil, err
-		}
-		loc, err := t.d.location(t.ctx, t.Queries)
-		if err != nil {
-			return nil, err
-		}
 		if in.Kind == GrantAccess {
-			return t.giveAccessGrant(userID, in.AccountID, end, loc)
+			return t.giveAccessGrant(userID, in)
 		}
-		return t.giveRoleGrant(userID, in.RoleID, end, loc)
+		return t.giveRoleGrant(userID, in)
 	}, nil)
 	if err != nil {
 		return Grant{}, err
@@ -221,15 +230,23 @@ func (d *DB) GiveGrant(ctx context.Context, a Actor, userID int64, in GrantInput
 	return Grant{}, errNotFound
 }
 
-func (t *tx) giveAccessGrant(userID, accountID int64, end time.Time, loc *time.Location) ([]change, error) {
-	u, err := mainUser(t.ctx, t.Queries, userID)
+func (t *tx) giveAccessGrant(userID int64, in GrantInput) ([]change, error) {
+	accountID, move := in.AccountID, in.Move
+	u, err := t.accountUser(userID)
 	if err != nil {
+		return nil, err
+	}
+	if _, err := mainUser(t.ctx, t.Queries, userID); err != nil {
 		return nil, err
 	}
 	if u.IsOwner == 1 {
 		return nil, Errorf(EFORBIDDEN, "account.access.owner_fixed")
 	}
 	if err := t.mayActOnUser(ActAccess, u); err != nil {
+		return nil, err
+	}
+	end, loc, err := t.grantEndIn(in)
+	if err != nil {
 		return nil, err
 	}
 	acc, err := t.GetAccount(t.ctx, accountID)
@@ -240,6 +257,12 @@ func (t *tx) giveAccessGrant(userID, accountID int64, end time.Time, loc *time.L
 	}
 	before := map[string]any{"account_id": acc.ID}
 	old, err := t.GetAccessGrant(t.ctx, sqlcdb.GetAccessGrantParams{UserID: u.ID, AccountID: acc.ID})
+	if move && (err != nil || !old.EndsAt.Valid) {
+		if errors.Is(err, sql.ErrNoRows) || err == nil {
+			return nil, Errorf(ENOTFOUND, "grant.not_found")
+		}
+		return nil, err
+	}
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		before = nil
@@ -263,8 +286,13 @@ func (t *tx) giveAccessGrant(userID, accountID int64, end time.Time, loc *time.L
 		AccountID: u.AccountID, Before: before, After: after}), nil
 }
 
-func (t *tx) giveRoleGrant(userID, roleID int64, end time.Time, loc *time.Location) ([]change, error) {
+func (t *tx) giveRoleGrant(userID int64, in GrantInput) ([]change, error) {
+	roleID, move := in.RoleID, in.Move
 	u, err := t.targetUser(ActRole, userID)
+	if err != nil {
+		return nil, err
+	}
+	end, loc, err := t.grantEndIn(in)
 	if err != nil {
 		return nil, err
 	}
@@ -273,7 +301,10 @@ func (t *tx) giveRoleGrant(userID, roleID int64, end time.Time, loc *time.Locati
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return nil, err
 	}
-	if roleID == 0 && held {
+	if move && !held {
+		return nil, Errorf(ENOTFOUND, "grant.not_found")
+	}
+	if (roleID == 0 || move) && held {
 		roleID = cur.RoleID // only the end moves
 	}
 	to, err := t.GetRole(t.ctx, roleID)
@@ -399,8 +430,10 @@ func (t *tx) endRoleGrant(u sqlcdb.User, g sqlcdb.GetRoleGrantRow, action string
 		return nil, err
 	}
 	if mail {
-		if err := t.mailGrantEnded(u, g.GrantedBy, mailData{GrantKind: GrantRole, GrantName: g.RoleName,
-			GrantBack: prev.Name}); err != nil {
+		lang := t.recipientLang(u, "")
+		if err := t.mailGrantEnded(u, g.GrantedBy, mailData{GrantKind: GrantRole,
+			GrantName: t.d.roleNameIn(t.ctx, t.Queries, lang, g.RoleID),
+			GrantBack: t.d.roleNameIn(t.ctx, t.Queries, lang, prev.ID)}); err != nil {
 			return nil, err
 		}
 	}
@@ -502,3 +535,74 @@ func (d *DB) SweepGrants(ctx context.Context) (int, error) {
 // mailGrantEnded tells a user, and the admin who gave it, that a grant
 // ended by itself (R-GOV-2).
 const mailGrantEnded = "grant_ended"
+
+// roleNameIn is a role's name as lang reads it (a built-in one translated,
+// R-I18N-1); "" for a role that is gone.
+func (d *DB) roleNameIn(ctx context.Context, q *sqlcdb.Queries, lang string, id int64) string {
+	r, err := q.GetRole(ctx, id)
+	if err != nil {
+		return ""
+	}
+	return d.names.roleName(lang, r.Name, r.Builtin)
+}
+
+// GrantOptions is what an actor may give a user until a day: the
+// sub-accounts (with accounts.manage, for a main-account user who is not
+// the owner) and the roles whose every permission the actor holds (with
+// users.manage), each only when the policy allows the act on the user.
+type GrantOptions struct {
+	Accounts []Account `json:"accounts"`
+	Roles    []Role    `json:"roles"`
+}
+
+// Any reports whether there is anything to give.
+func (o GrantOptions) Any() bool { return len(o.Accounts) > 0 || len(o.Roles) > 0 }
+
+// GrantOptions lists what a may give user id until a day (R-GOV-2), asking
+// the policy the same questions GiveGrant asks. ENOTFOUND outside the
+// account.
+func (d *DB) GrantOptions(ctx context.Context, a Actor, userID int64) (GrantOptions, error) {
+	out := GrantOptions{Accounts: []Account{}, Roles: []Role{}}
+	if err := a.require(PermUsersView); err != nil {
+		return out, err
+	}
+	u, err := getAccountUser(ctx, d.rq, a, userID)
+	if err != nil {
+		return out, err
+	}
+	if u.IsOwner == 0 && mayActOn(ctx, d.rq, a, ActAccess, u) == nil {
+		if _, err := mainUser(ctx, d.rq, userID); err == nil {
+			subs, err := d.rq.SubAccounts(ctx)
+			if err != nil {
+				return out, err
+			}
+			for _, s := range subs {
+				out.Accounts = append(out.Accounts, accountFrom(s))
+			}
+		}
+	}
+	if mayActOn(ctx, d.rq, a, ActRole, u) == nil {
+		roles, err := d.RoleOptions(ctx, a)
+		if err != nil {
+			return out, err
+		}
+		for _, r := range roles {
+			if a.IsOwner {
+				out.Roles = append(out.Roles, r)
+				continue
+			}
+			missing, err := missingPermission(ctx, d.rq, a, r.ID)
+			if err != nil {
+				return out, err
+			}
+			if missing == "" {
+				out.Roles = append(out.Roles, r)
+			}
+		}
+	}
+	return out, nil
+}
+
+// Last is a moment of the grant's last day, for showing that day in the
+// viewer's zone.
+func (g Grant) Last() time.Time { return g.EndsAt.Add(-time.Second) }

@@ -38,7 +38,7 @@ var idKinds = []struct{ prefix, kind string }{
 // paramKinds names parameters other than :id; tenantFree are parameters
 // that name no account's data (static files, one-time tokens).
 var (
-	paramKinds = map[string]string{"user_id": "user"}
+	paramKinds = map[string]string{"user_id": "user", "account_id": "account"}
 	tenantFree = map[string]bool{"hash": true, "name": true, "token": true}
 )
 

@@ -177,6 +177,7 @@ type userShowPage struct {
 	Audit   *auditRecent // nil without audit.view
 	// Sessions are the user's live sessions, when the actor may end them.
 	Sessions []db.Session
+	Grants   *userGrants // grants that end (R-GOV-2), govgrants.go
 }
 
 func (userShowPage) nav() string { return "users" }
@@ -203,6 +204,9 @@ func (s *Server) usersShow(c echo.Context) error {
 		}
 	}
 	if p.Audit, err = s.recentAudit(c, "user", id); err != nil {
+		return err
+	}
+	if p.Grants, err = s.userGrantsBox(c, id); err != nil {
 		return err
 	}
 	return s.render(c, http.StatusOK, "user-show", p)
