@@ -606,3 +606,42 @@ func (d *DB) GrantOptions(ctx context.Context, a Actor, userID int64) (GrantOpti
 // Last is a moment of the grant's last day, for showing that day in the
 // viewer's zone.
 func (g Grant) Last() time.Time { return g.EndsAt.Add(-time.Second) }
+
+// lastMoment is a moment of the last day of a grant ending at end.
+func lastMoment(end *time.Time) time.Time {
+	if end == nil {
+		return time.Time{}
+	}
+	return end.Add(-time.Second)
+}
+
+// accessEnds maps the users whose access to sub-account id ends to when
+// it does, for the access lists (R-GOV-2).
+func accessEnds(ctx context.Context, q *sqlcdb.Queries, id int64) (map[int64]*time.Time, error) {
+	rows, err := q.AccessEndsOfAccount(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	out := map[int64]*time.Time{}
+	for _, r := range rows {
+		end := time.Unix(r.EndsAt.Int64, 0)
+		out[r.UserID] = &end
+	}
+	return out, nil
+}
+
+// userAccessEnds maps the sub-accounts a user's access to ends to when.
+func userAccessEnds(ctx context.Context, q *sqlcdb.Queries, userID int64) (map[int64]*time.Time, error) {
+	rows, err := q.UserAccessGrants(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	out := map[int64]*time.Time{}
+	for _, r := range rows {
+		if r.EndsAt.Valid {
+			end := time.Unix(r.EndsAt.Int64, 0)
+			out[r.AccountID] = &end
+		}
+	}
+	return out, nil
+}

@@ -55,6 +55,13 @@ func TestGrantsPages(t *testing.T) {
 		!strings.Contains(r.Body, "data-confirm=") {
 		t.Fatalf("grants page after extending:\n%s", r.Body)
 	}
+	// The access lists show the end too.
+	if r := oc.get(userPage + "/access"); !strings.Contains(r.Body, "do 20.01.2027") {
+		t.Fatalf("user's access list:\n%s", r.Body)
+	}
+	if r := oc.get(fmt.Sprintf("/accounts/%d", x.ID)); !strings.Contains(r.Body, "do 20.01.2027") {
+		t.Fatalf("account's access list:\n%s", r.Body)
+	}
 	// A role for 3 days, then ended early: back to the previous role.
 	r = oc.post(grants, url.Values{"kind": {"role"}, "role_id": {fmt.Sprint(lead.ID)}, "days": {"3"}})
 	if r.Status != http.StatusSeeOther {

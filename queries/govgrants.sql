@@ -45,3 +45,6 @@ DELETE FROM role_grants WHERE user_id = sqlc.arg(user_id);
 
 -- name: DueRoleGrants :many
 SELECT user_id FROM role_grants WHERE ends_at <= sqlc.arg(now) ORDER BY ends_at, user_id;
+
+-- name: AccessEndsOfAccount :many
+SELECT user_id, ends_at FROM account_access WHERE account_id = sqlc.arg(account_id) AND ends_at IS NOT NULL;

@@ -24,6 +24,9 @@ func New(db DBTX) *Queries {
 func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	q := Queries{db: db}
 	var err error
+	if q.accessEndsOfAccountStmt, err = db.PrepareContext(ctx, accessEndsOfAccount); err != nil {
+		return nil, fmt.Errorf("error preparing query AccessEndsOfAccount: %w", err)
+	}
 	if q.accountAccessUserIDsStmt, err = db.PrepareContext(ctx, accountAccessUserIDs); err != nil {
 		return nil, fmt.Errorf("error preparing query AccountAccessUserIDs: %w", err)
 	}
@@ -728,6 +731,11 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 
 func (q *Queries) Close() error {
 	var err error
+	if q.accessEndsOfAccountStmt != nil {
+		if cerr := q.accessEndsOfAccountStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing accessEndsOfAccountStmt: %w", cerr)
+		}
+	}
 	if q.accountAccessUserIDsStmt != nil {
 		if cerr := q.accountAccessUserIDsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing accountAccessUserIDsStmt: %w", cerr)
@@ -1932,6 +1940,7 @@ func (q *Queries) queryRow(ctx context.Context, stmt *sql.Stmt, query string, ar
 type Queries struct {
 	db                             DBTX
 	tx                             *sql.Tx
+	accessEndsOfAccountStmt        *sql.Stmt
 	accountAccessUserIDsStmt       *sql.Stmt
 	accountByNameStmt              *sql.Stmt
 	accountExternalIDTakenStmt     *sql.Stmt
@@ -2171,6 +2180,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 	return &Queries{
 		db:                             tx,
 		tx:                             tx,
+		accessEndsOfAccountStmt:        q.accessEndsOfAccountStmt,
 		accountAccessUserIDsStmt:       q.accountAccessUserIDsStmt,
 		accountByNameStmt:              q.accountByNameStmt,
 		accountExternalIDTakenStmt:     q.accountExternalIDTakenStmt,

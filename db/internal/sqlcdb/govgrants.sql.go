@@ -10,6 +10,38 @@ import (
 	"database/sql"
 )
 
+const accessEndsOfAccount = `-- name: AccessEndsOfAccount :many
+SELECT user_id, ends_at FROM account_access WHERE account_id = ?1 AND ends_at IS NOT NULL
+`
+
+type AccessEndsOfAccountRow struct {
+	UserID int64
+	EndsAt sql.NullInt64
+}
+
+func (q *Queries) AccessEndsOfAccount(ctx context.Context, accountID int64) ([]AccessEndsOfAccountRow, error) {
+	rows, err := q.query(ctx, q.accessEndsOfAccountStmt, accessEndsOfAccount, accountID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []AccessEndsOfAccountRow{}
+	for rows.Next() {
+		var i AccessEndsOfAccountRow
+		if err := rows.Scan(&i.UserID, &i.EndsAt); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const deleteRoleGrant = `-- name: DeleteRoleGrant :execrows
 DELETE FROM role_grants WHERE user_id = ?1
 `
