@@ -386,6 +386,9 @@ func pruneLoop(ctx context.Context, d *db.DB, log *slog.Logger) {
 		if n, err := d.SweepGrants(ctx); err != nil && ctx.Err() == nil { // R-GOV-2
 			log.Warn("grants", "err", err, "ended", n)
 		}
+		if n, err := d.SweepOffboardings(ctx); err != nil && ctx.Err() == nil { // R-GOV-4
+			log.Warn("offboardings", "err", err, "done", n)
+		}
 		select {
 		case <-ctx.Done():
 			return

@@ -45,6 +45,11 @@ const (
 	// user may sign in again), and whoever may shut a user out may also
 	// sign them out; seeing where someone signs in from goes with it.
 	ActEndSessions UserAct = "end_sessions"
+	// ActOffboard starts an offboarding (R-GOV-4): the block is its
+	// baseline, so it needs users.block; each of its steps asks for its
+	// own act besides (ActSIP, ActPresentation, ActSeat, ActEdit,
+	// ActDelete), on the leaver and on the successor (db/offboarding.go).
+	ActOffboard UserAct = "offboard"
 )
 
 // actRule is what an act needs: a permission check, and whether an actor
@@ -79,6 +84,7 @@ var actRules = map[UserAct]actRule{
 	ActResetPassword: {need: needAny(PermUsersManage)},
 	ActImpersonate:   {need: needAny(PermUsersImpersonate)},
 	ActEndSessions:   {need: needAny(PermUsersBlock)},
+	ActOffboard:      {need: needAny(PermUsersBlock)},
 }
 
 // requireAct checks only the permission of an act: for the start of a
@@ -95,6 +101,7 @@ var actMessages = map[string]string{
 	"owner/block": "user.block.owner", "owner/unblock": "user.block.owner",
 	"owner/delete": "user.delete.owner", "owner/impersonate": "user.impersonate.owner",
 	"owner/role": "role.owner_stays_admin",
+	"self/offboard": "user.block.self", "owner/offboard": "user.block.owner",
 }
 
 func actMessage(kind string, act UserAct) string {

@@ -117,6 +117,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.cSVSMSSendersStmt, err = db.PrepareContext(ctx, cSVSMSSenders); err != nil {
 		return nil, fmt.Errorf("error preparing query CSVSMSSenders: %w", err)
 	}
+	if q.cancelOffboardingStmt, err = db.PrepareContext(ctx, cancelOffboarding); err != nil {
+		return nil, fmt.Errorf("error preparing query CancelOffboarding: %w", err)
+	}
 	if q.clearEmailFailuresStmt, err = db.PrepareContext(ctx, clearEmailFailures); err != nil {
 		return nil, fmt.Errorf("error preparing query ClearEmailFailures: %w", err)
 	}
@@ -330,6 +333,12 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.dueMailStmt, err = db.PrepareContext(ctx, dueMail); err != nil {
 		return nil, fmt.Errorf("error preparing query DueMail: %w", err)
 	}
+	if q.dueOffboardingDeletionsStmt, err = db.PrepareContext(ctx, dueOffboardingDeletions); err != nil {
+		return nil, fmt.Errorf("error preparing query DueOffboardingDeletions: %w", err)
+	}
+	if q.dueOffboardingsStmt, err = db.PrepareContext(ctx, dueOffboardings); err != nil {
+		return nil, fmt.Errorf("error preparing query DueOffboardings: %w", err)
+	}
 	if q.dueRoleGrantsStmt, err = db.PrepareContext(ctx, dueRoleGrants); err != nil {
 		return nil, fmt.Errorf("error preparing query DueRoleGrants: %w", err)
 	}
@@ -338,6 +347,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.enableTOTPStmt, err = db.PrepareContext(ctx, enableTOTP); err != nil {
 		return nil, fmt.Errorf("error preparing query EnableTOTP: %w", err)
+	}
+	if q.finishOffboardingStmt, err = db.PrepareContext(ctx, finishOffboarding); err != nil {
+		return nil, fmt.Errorf("error preparing query FinishOffboarding: %w", err)
 	}
 	if q.firstPositionStmt, err = db.PrepareContext(ctx, firstPosition); err != nil {
 		return nil, fmt.Errorf("error preparing query FirstPosition: %w", err)
@@ -371,6 +383,12 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.getMailStmt, err = db.PrepareContext(ctx, getMail); err != nil {
 		return nil, fmt.Errorf("error preparing query GetMail: %w", err)
+	}
+	if q.getOffboardingStmt, err = db.PrepareContext(ctx, getOffboarding); err != nil {
+		return nil, fmt.Errorf("error preparing query GetOffboarding: %w", err)
+	}
+	if q.getOffboardingAnyStmt, err = db.PrepareContext(ctx, getOffboardingAny); err != nil {
+		return nil, fmt.Errorf("error preparing query GetOffboardingAny: %w", err)
 	}
 	if q.getOwnerStmt, err = db.PrepareContext(ctx, getOwner); err != nil {
 		return nil, fmt.Errorf("error preparing query GetOwner: %w", err)
@@ -438,6 +456,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.insertDeletedAccountStmt, err = db.PrepareContext(ctx, insertDeletedAccount); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertDeletedAccount: %w", err)
 	}
+	if q.insertOffboardingStmt, err = db.PrepareContext(ctx, insertOffboarding); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertOffboarding: %w", err)
+	}
 	if q.insertSettingIfMissingStmt, err = db.PrepareContext(ctx, insertSettingIfMissing); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertSettingIfMissing: %w", err)
 	}
@@ -461,6 +482,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.listMailStmt, err = db.PrepareContext(ctx, listMail); err != nil {
 		return nil, fmt.Errorf("error preparing query ListMail: %w", err)
+	}
+	if q.listOffboardingsStmt, err = db.PrepareContext(ctx, listOffboardings); err != nil {
+		return nil, fmt.Errorf("error preparing query ListOffboardings: %w", err)
 	}
 	if q.listRolesStmt, err = db.PrepareContext(ctx, listRoles); err != nil {
 		return nil, fmt.Errorf("error preparing query ListRoles: %w", err)
@@ -491,6 +515,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.markMailSentStmt, err = db.PrepareContext(ctx, markMailSent); err != nil {
 		return nil, fmt.Errorf("error preparing query MarkMailSent: %w", err)
+	}
+	if q.markOffboardingDeletedStmt, err = db.PrepareContext(ctx, markOffboardingDeleted); err != nil {
+		return nil, fmt.Errorf("error preparing query MarkOffboardingDeleted: %w", err)
 	}
 	if q.maxNumericExtensionStmt, err = db.PrepareContext(ctx, maxNumericExtension); err != nil {
 		return nil, fmt.Errorf("error preparing query MaxNumericExtension: %w", err)
@@ -533,6 +560,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.revokeAccountAccessStmt, err = db.PrepareContext(ctx, revokeAccountAccess); err != nil {
 		return nil, fmt.Errorf("error preparing query RevokeAccountAccess: %w", err)
+	}
+	if q.revokeAllAccountAccessStmt, err = db.PrepareContext(ctx, revokeAllAccountAccess); err != nil {
+		return nil, fmt.Errorf("error preparing query RevokeAllAccountAccess: %w", err)
 	}
 	if q.roleCandidatesStmt, err = db.PrepareContext(ctx, roleCandidates); err != nil {
 		return nil, fmt.Errorf("error preparing query RoleCandidates: %w", err)
@@ -884,6 +914,11 @@ func (q *Queries) Close() error {
 	if q.cSVSMSSendersStmt != nil {
 		if cerr := q.cSVSMSSendersStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing cSVSMSSendersStmt: %w", cerr)
+		}
+	}
+	if q.cancelOffboardingStmt != nil {
+		if cerr := q.cancelOffboardingStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing cancelOffboardingStmt: %w", cerr)
 		}
 	}
 	if q.clearEmailFailuresStmt != nil {
@@ -1241,6 +1276,16 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing dueMailStmt: %w", cerr)
 		}
 	}
+	if q.dueOffboardingDeletionsStmt != nil {
+		if cerr := q.dueOffboardingDeletionsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing dueOffboardingDeletionsStmt: %w", cerr)
+		}
+	}
+	if q.dueOffboardingsStmt != nil {
+		if cerr := q.dueOffboardingsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing dueOffboardingsStmt: %w", cerr)
+		}
+	}
 	if q.dueRoleGrantsStmt != nil {
 		if cerr := q.dueRoleGrantsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing dueRoleGrantsStmt: %w", cerr)
@@ -1254,6 +1299,11 @@ func (q *Queries) Close() error {
 	if q.enableTOTPStmt != nil {
 		if cerr := q.enableTOTPStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing enableTOTPStmt: %w", cerr)
+		}
+	}
+	if q.finishOffboardingStmt != nil {
+		if cerr := q.finishOffboardingStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing finishOffboardingStmt: %w", cerr)
 		}
 	}
 	if q.firstPositionStmt != nil {
@@ -1309,6 +1359,16 @@ func (q *Queries) Close() error {
 	if q.getMailStmt != nil {
 		if cerr := q.getMailStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getMailStmt: %w", cerr)
+		}
+	}
+	if q.getOffboardingStmt != nil {
+		if cerr := q.getOffboardingStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getOffboardingStmt: %w", cerr)
+		}
+	}
+	if q.getOffboardingAnyStmt != nil {
+		if cerr := q.getOffboardingAnyStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getOffboardingAnyStmt: %w", cerr)
 		}
 	}
 	if q.getOwnerStmt != nil {
@@ -1421,6 +1481,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing insertDeletedAccountStmt: %w", cerr)
 		}
 	}
+	if q.insertOffboardingStmt != nil {
+		if cerr := q.insertOffboardingStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertOffboardingStmt: %w", cerr)
+		}
+	}
 	if q.insertSettingIfMissingStmt != nil {
 		if cerr := q.insertSettingIfMissingStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing insertSettingIfMissingStmt: %w", cerr)
@@ -1459,6 +1524,11 @@ func (q *Queries) Close() error {
 	if q.listMailStmt != nil {
 		if cerr := q.listMailStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listMailStmt: %w", cerr)
+		}
+	}
+	if q.listOffboardingsStmt != nil {
+		if cerr := q.listOffboardingsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listOffboardingsStmt: %w", cerr)
 		}
 	}
 	if q.listRolesStmt != nil {
@@ -1509,6 +1579,11 @@ func (q *Queries) Close() error {
 	if q.markMailSentStmt != nil {
 		if cerr := q.markMailSentStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing markMailSentStmt: %w", cerr)
+		}
+	}
+	if q.markOffboardingDeletedStmt != nil {
+		if cerr := q.markOffboardingDeletedStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing markOffboardingDeletedStmt: %w", cerr)
 		}
 	}
 	if q.maxNumericExtensionStmt != nil {
@@ -1579,6 +1654,11 @@ func (q *Queries) Close() error {
 	if q.revokeAccountAccessStmt != nil {
 		if cerr := q.revokeAccountAccessStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing revokeAccountAccessStmt: %w", cerr)
+		}
+	}
+	if q.revokeAllAccountAccessStmt != nil {
+		if cerr := q.revokeAllAccountAccessStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing revokeAllAccountAccessStmt: %w", cerr)
 		}
 	}
 	if q.roleCandidatesStmt != nil {
@@ -1971,6 +2051,7 @@ type Queries struct {
 	cSVRolesStmt                   *sql.Stmt
 	cSVSIPAccountsStmt             *sql.Stmt
 	cSVSMSSendersStmt              *sql.Stmt
+	cancelOffboardingStmt          *sql.Stmt
 	clearEmailFailuresStmt         *sql.Stmt
 	clearEmailFailuresThroughStmt  *sql.Stmt
 	clearRolePermissionsStmt       *sql.Stmt
@@ -2042,9 +2123,12 @@ type Queries struct {
 	deletedAccountsStmt            *sql.Stmt
 	dueAccessGrantsStmt            *sql.Stmt
 	dueMailStmt                    *sql.Stmt
+	dueOffboardingDeletionsStmt    *sql.Stmt
+	dueOffboardingsStmt            *sql.Stmt
 	dueRoleGrantsStmt              *sql.Stmt
 	emailFailuresSinceStmt         *sql.Stmt
 	enableTOTPStmt                 *sql.Stmt
+	finishOffboardingStmt          *sql.Stmt
 	firstPositionStmt              *sql.Stmt
 	freeSIPAccountStmt             *sql.Stmt
 	getAPITokenStmt                *sql.Stmt
@@ -2056,6 +2140,8 @@ type Queries struct {
 	getLicenseStmt                 *sql.Stmt
 	getMFAChallengeStmt            *sql.Stmt
 	getMailStmt                    *sql.Stmt
+	getOffboardingStmt             *sql.Stmt
+	getOffboardingAnyStmt          *sql.Stmt
 	getOwnerStmt                   *sql.Stmt
 	getPresentationStmt            *sql.Stmt
 	getRoleStmt                    *sql.Stmt
@@ -2078,6 +2164,7 @@ type Queries struct {
 	iPFailuresSinceStmt            *sql.Stmt
 	insertAuditStmt                *sql.Stmt
 	insertDeletedAccountStmt       *sql.Stmt
+	insertOffboardingStmt          *sql.Stmt
 	insertSettingIfMissingStmt     *sql.Stmt
 	joinGroupStmt                  *sql.Stmt
 	licenseProductTakenStmt        *sql.Stmt
@@ -2086,6 +2173,7 @@ type Queries struct {
 	listAllAPITokensStmt           *sql.Stmt
 	listFreeSIPAccountsStmt        *sql.Stmt
 	listMailStmt                   *sql.Stmt
+	listOffboardingsStmt           *sql.Stmt
 	listRolesStmt                  *sql.Stmt
 	listSettingsStmt               *sql.Stmt
 	listStaleSIPAccountsStmt       *sql.Stmt
@@ -2096,6 +2184,7 @@ type Queries struct {
 	mainAccountStmt                *sql.Stmt
 	markMailFailedStmt             *sql.Stmt
 	markMailSentStmt               *sql.Stmt
+	markOffboardingDeletedStmt     *sql.Stmt
 	maxNumericExtensionStmt        *sql.Stmt
 	moveGroupStmt                  *sql.Stmt
 	moveUserToRoleStmt             *sql.Stmt
@@ -2110,6 +2199,7 @@ type Queries struct {
 	renameGroupStmt                *sql.Stmt
 	retryMailStmt                  *sql.Stmt
 	revokeAccountAccessStmt        *sql.Stmt
+	revokeAllAccountAccessStmt     *sql.Stmt
 	roleCandidatesStmt             *sql.Stmt
 	roleHolderCountStmt            *sql.Stmt
 	roleHoldersStmt                *sql.Stmt
@@ -2211,6 +2301,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		cSVRolesStmt:                   q.cSVRolesStmt,
 		cSVSIPAccountsStmt:             q.cSVSIPAccountsStmt,
 		cSVSMSSendersStmt:              q.cSVSMSSendersStmt,
+		cancelOffboardingStmt:          q.cancelOffboardingStmt,
 		clearEmailFailuresStmt:         q.clearEmailFailuresStmt,
 		clearEmailFailuresThroughStmt:  q.clearEmailFailuresThroughStmt,
 		clearRolePermissionsStmt:       q.clearRolePermissionsStmt,
@@ -2282,9 +2373,12 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		deletedAccountsStmt:            q.deletedAccountsStmt,
 		dueAccessGrantsStmt:            q.dueAccessGrantsStmt,
 		dueMailStmt:                    q.dueMailStmt,
+		dueOffboardingDeletionsStmt:    q.dueOffboardingDeletionsStmt,
+		dueOffboardingsStmt:            q.dueOffboardingsStmt,
 		dueRoleGrantsStmt:              q.dueRoleGrantsStmt,
 		emailFailuresSinceStmt:         q.emailFailuresSinceStmt,
 		enableTOTPStmt:                 q.enableTOTPStmt,
+		finishOffboardingStmt:          q.finishOffboardingStmt,
 		firstPositionStmt:              q.firstPositionStmt,
 		freeSIPAccountStmt:             q.freeSIPAccountStmt,
 		getAPITokenStmt:                q.getAPITokenStmt,
@@ -2296,6 +2390,8 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		getLicenseStmt:                 q.getLicenseStmt,
 		getMFAChallengeStmt:            q.getMFAChallengeStmt,
 		getMailStmt:                    q.getMailStmt,
+		getOffboardingStmt:             q.getOffboardingStmt,
+		getOffboardingAnyStmt:          q.getOffboardingAnyStmt,
 		getOwnerStmt:                   q.getOwnerStmt,
 		getPresentationStmt:            q.getPresentationStmt,
 		getRoleStmt:                    q.getRoleStmt,
@@ -2318,6 +2414,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		iPFailuresSinceStmt:            q.iPFailuresSinceStmt,
 		insertAuditStmt:                q.insertAuditStmt,
 		insertDeletedAccountStmt:       q.insertDeletedAccountStmt,
+		insertOffboardingStmt:          q.insertOffboardingStmt,
 		insertSettingIfMissingStmt:     q.insertSettingIfMissingStmt,
 		joinGroupStmt:                  q.joinGroupStmt,
 		licenseProductTakenStmt:        q.licenseProductTakenStmt,
@@ -2326,6 +2423,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		listAllAPITokensStmt:           q.listAllAPITokensStmt,
 		listFreeSIPAccountsStmt:        q.listFreeSIPAccountsStmt,
 		listMailStmt:                   q.listMailStmt,
+		listOffboardingsStmt:           q.listOffboardingsStmt,
 		listRolesStmt:                  q.listRolesStmt,
 		listSettingsStmt:               q.listSettingsStmt,
 		listStaleSIPAccountsStmt:       q.listStaleSIPAccountsStmt,
@@ -2336,6 +2434,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		mainAccountStmt:                q.mainAccountStmt,
 		markMailFailedStmt:             q.markMailFailedStmt,
 		markMailSentStmt:               q.markMailSentStmt,
+		markOffboardingDeletedStmt:     q.markOffboardingDeletedStmt,
 		maxNumericExtensionStmt:        q.maxNumericExtensionStmt,
 		moveGroupStmt:                  q.moveGroupStmt,
 		moveUserToRoleStmt:             q.moveUserToRoleStmt,
@@ -2350,6 +2449,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		renameGroupStmt:                q.renameGroupStmt,
 		retryMailStmt:                  q.retryMailStmt,
 		revokeAccountAccessStmt:        q.revokeAccountAccessStmt,
+		revokeAllAccountAccessStmt:     q.revokeAllAccountAccessStmt,
 		roleCandidatesStmt:             q.roleCandidatesStmt,
 		roleHolderCountStmt:            q.roleHolderCountStmt,
 		roleHoldersStmt:                q.roleHoldersStmt,

@@ -92,6 +92,25 @@ type MfaChallenge struct {
 	ExpiresAt int64
 }
 
+type Offboarding struct {
+	ID             int64
+	AccountID      int64
+	UserID         sql.NullInt64
+	UserLabel      string
+	SuccessorID    sql.NullInt64
+	SuccessorLabel string
+	PlanJson       string
+	RunAt          int64
+	DeleteAt       sql.NullInt64
+	State          string
+	Deleted        int64
+	ReportJson     string
+	CreatedBy      sql.NullInt64
+	CreatedByLabel string
+	CreatedAt      int64
+	DoneAt         sql.NullInt64
+}
+
 type Outbox struct {
 	ID        int64
 	AccountID int64
