@@ -100,7 +100,7 @@ var actMessages = map[string]string{
 	"self/impersonate": "user.impersonate.self", "self/role": "role.own_role",
 	"owner/block": "user.block.owner", "owner/unblock": "user.block.owner",
 	"owner/delete": "user.delete.owner", "owner/impersonate": "user.impersonate.owner",
-	"owner/role": "role.owner_stays_admin",
+	"owner/role":    "role.owner_stays_admin",
 	"self/offboard": "user.block.self", "owner/offboard": "user.block.owner",
 }
 
