@@ -45,7 +45,7 @@ type OffboardingInput struct {
 	SuccessorID int64  `json:"successor_id" form:"successor_id"`
 	SIP         string `json:"sip" form:"sip"`               // successor, free, disable
 	Numbers     string `json:"numbers" form:"numbers"`       // caller ID and SMS sender: successor, free
-	Seats       string `json:"seats" form:"seats"`           // successor, free
+	Seats       string `json:"licenses" form:"licenses"`           // successor, free
 	Groups      string `json:"groups" form:"groups"`         // copy, drop
 	Delete      string `json:"delete" form:"delete"`         // now, on, never
 	DeleteDay   string `json:"delete_day" form:"delete_day"` // with delete "on"
@@ -65,7 +65,7 @@ type OffboardingReport struct {
 	SMSSender     string   `json:"sms_sender,omitempty"`
 	Numbers       string   `json:"numbers,omitempty"`
 	Licenses      []string `json:"licenses"`
-	Seats         string   `json:"seats,omitempty"`
+	Seats         string   `json:"licenses_to,omitempty"`
 	Groups        []string `json:"groups"`
 	GroupsTo      string   `json:"groups_to,omitempty"`
 	Accounts      []string `json:"accounts"` // sub-account access withdrawn
@@ -130,7 +130,7 @@ func (t *tx) checkPlan(in *OffboardingInput, loc *time.Location) (time.Time, *ti
 	}
 	in.SIP = pick("sip", in.SIP, ToFree, ToSuccessor, ToDisable)
 	in.Numbers = pick("numbers", in.Numbers, ToFree, ToSuccessor)
-	in.Seats = pick("seats", in.Seats, ToFree, ToSuccessor)
+	in.Seats = pick("licenses", in.Seats, ToFree, ToSuccessor)
 	in.Groups = pick("groups", in.Groups, GroupsDrop, GroupsCopy)
 	in.Delete = pick("delete", in.Delete, DeleteNever, DeleteNow, DeleteOn)
 	day := func(field, s string) time.Time {
@@ -271,6 +271,15 @@ func (d *DB) Offboard(ctx context.Context, a Actor, userID int64, in Offboarding
 		loc, err := d.location(ctx, t.Queries)
 		if err != nil {
 			return nil, err
+		}
+		if in.SuccessorID == 0 && strings.TrimSpace(in.SuccessorQ) != "" {
+			s, err := t.GetUserByEmail(ctx, normalEmail(in.SuccessorQ))
+			if err != nil || s.AccountID != t.a.AccountID {
+				var v ValidationError
+				v.Add("successor_id", M("offboarding.successor_unknown"))
+				return nil, v.Err()
+			}
+			in.SuccessorID = s.ID
 		}
 		run, del, err := t.checkPlan(&in, loc)
 		if err != nil {
@@ -683,4 +692,48 @@ func (d *DB) SweepOffboardings(ctx context.Context) (int, error) {
 		}
 	}
 	return n, nil
+}
+
+// OffboardingPreview checks a plan as Offboard would, without doing it,
+// for the flow's summary step: the plan with its choices filled in and
+// the successor named, or the refusal Offboard would give.
+func (d *DB) OffboardingPreview(ctx context.Context, a Actor, userID int64, in OffboardingInput) (OffboardingInput, User, error) {
+	var succ User
+	if err := requireAct(a, ActOffboard); err != nil {
+		return in, succ, err
+	}
+	errPreview := errors.New("preview")
+	err := d.update(ctx, a, func(t *tx) ([]change, error) {
+		if _, err := t.targetUser(ActOffboard, userID); err != nil {
+			return nil, err
+		}
+		if in.SuccessorID == 0 && strings.TrimSpace(in.SuccessorQ) != "" {
+			s, err := t.GetUserByEmail(ctx, normalEmail(in.SuccessorQ))
+			if err != nil || s.AccountID != t.a.AccountID {
+				var v ValidationError
+				v.Add("successor_id", M("offboarding.successor_unknown"))
+				return nil, v.Err()
+			}
+			in.SuccessorID = s.ID
+		}
+		loc, err := d.location(ctx, t.Queries)
+		if err != nil {
+			return nil, err
+		}
+		if _, _, err := t.checkPlan(&in, loc); err != nil {
+			return nil, err
+		}
+		_, s, err := t.offboardPeople(userID, in)
+		if err != nil {
+			return nil, err
+		}
+		if s.ID != 0 {
+			succ = userFrom(s)
+		}
+		return nil, errPreview // nothing is written
+	})
+	if errors.Is(err, errPreview) {
+		err = nil
+	}
+	return in, succ, err
 }

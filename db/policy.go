@@ -277,6 +277,8 @@ type UserActs struct {
 	// Sessions: the user page lists the user's sessions and ends them
 	// (R-MFA-4); not a row-menu act, so Any leaves it out.
 	Sessions bool
+	// Offboard: the user page offers the offboarding flow (R-GOV-4).
+	Offboard bool
 }
 
 // Any reports whether the menu has anything to offer.
@@ -305,6 +307,7 @@ func (d *DB) UserActions(ctx context.Context, a Actor, id int64) (UserActs, erro
 		Access:      a.HomeIsMain && u.AccountID == a.HomeAccountID && may(ActAccess),
 		Seats:       may(ActSeat),
 		Sessions:    may(ActEndSessions),
+		Offboard:    may(ActOffboard),
 	}, nil
 }
 

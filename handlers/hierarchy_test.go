@@ -45,6 +45,10 @@ var (
 	actReset    = hAct{"reset password", []db.Permission{db.PermUsersManage}, false}
 	actImp      = hAct{"impersonate", []db.Permission{db.PermUsersImpersonate}, false}
 	actSessions = hAct{"end sessions", []db.Permission{db.PermUsersBlock}, false}
+	// actOffboard (R-GOV-4) needs users.block, and each step its own act:
+	// every target has an extension, so freeing it needs ActSIP too
+	// (allowed says so).
+	actOffboard = hAct{"offboard", []db.Permission{db.PermUsersBlock}, false}
 )
 
 // notUserRoutes change no existing user, or only the actor through their
@@ -131,6 +135,8 @@ var notUserRoutes = map[string]string{
 	"POST /users/import":                         "CSV: rows go through CreateUser (TestHierarchyCreateAndImport)",
 	"POST /users/import/:token/confirm":          "CSV: rows go through CreateUser (TestHierarchyCreateAndImport)",
 	"POST /users":                                "creates a user (TestHierarchyCreateAndImport)",
+	"POST /offboardings/:id/cancel":              "cancels a scheduled offboarding, which has changed nobody yet (users.delete; TestOffboardScheduled)",
+	"DELETE /api/v1/offboardings/:id":            "cancels a scheduled offboarding, which has changed nobody yet (users.delete; TestOffboardScheduled)",
 	"POST /api/v1/users":                         "creates a user (TestHierarchyCreateAndImport)",
 }
 
@@ -313,6 +319,8 @@ func allowed(x *hActor, tg hTarget, act hAct) bool {
 		return false // no log-in-as inside a log-in-as (R-USER-14)
 	case act.name == actAccess.name && x.behind.ID == 0 && x.user.AccountID != tg.user.AccountID:
 		return false
+	case act.name == actOffboard.name && !x.can(actSIP) && !x.can(actEditOrg):
+		return false // the extension's step is ActSIP (sip.manage or users.manage)
 	case tg.self:
 		return act.self && tg.user.ID == x.user.ID
 	case tg.owner:
@@ -573,6 +581,13 @@ var userRoutes = map[string]hRoute{
 		return map[string]any{"days": 30}
 	})},
 	"DELETE /api/v1/users/:id/grants/role": {act: actRole, prepare: roleGrantFirst, send: call("DELETE", "/api/v1/users/%d/grants/role", nil)},
+	// R-GOV-4: an offboarding now, freeing everything (no successor).
+	"POST /users/:id/offboard": {act: actOffboard, send: func(w *hWorld, t *testing.T, x *hActor, u db.User) int {
+		return w.form(t, x, fmt.Sprintf("/users/%d/offboard", u.ID), url.Values{"confirmed": {"true"}})
+	}},
+	"POST /api/v1/users/:id/offboarding": {act: actOffboard, send: call("POST", "/api/v1/users/%d/offboarding", func(w *hWorld, u db.User) any {
+		return map[string]any{}
+	})},
 }
 
 // accessGrantFirst gives a fresh target access to the sub-account for two
