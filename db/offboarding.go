@@ -45,7 +45,7 @@ type OffboardingInput struct {
 	SuccessorID int64  `json:"successor_id" form:"successor_id"`
 	SIP         string `json:"sip" form:"sip"`               // successor, free, disable
 	Numbers     string `json:"numbers" form:"numbers"`       // caller ID and SMS sender: successor, free
-	Seats       string `json:"licenses" form:"licenses"`           // successor, free
+	Seats       string `json:"licenses" form:"licenses"`     // successor, free
 	Groups      string `json:"groups" form:"groups"`         // copy, drop
 	Delete      string `json:"delete" form:"delete"`         // now, on, never
 	DeleteDay   string `json:"delete_day" form:"delete_day"` // with delete "on"
