@@ -310,7 +310,7 @@ func (d *DB) Offboard(ctx context.Context, a Actor, userID int64, in Offboarding
 		}
 		c := change{Action: "user.offboard_schedule", TargetType: "user", TargetID: u.ID, TargetLabel: u.Email,
 			AccountID: u.AccountID, After: map[string]any{"offboarding_id": id, "day": in.Day, "successor_id": succ.ID,
-				"delete": in.Delete, "delete_day": in.DeleteDay}}
+				"delete_day": in.DeleteDay}}
 		if state == "scheduled" {
 			return one(c), nil
 		}
