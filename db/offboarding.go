@@ -215,6 +215,22 @@ func (t *tx) offboardPeople(userID int64, in OffboardingInput) (sqlcdb.User, sql
 	if in.Delete != DeleteNever {
 		acts = append(acts, ActDelete)
 	}
+	// Dropping their groups is an edit of the leaver (ActEdit): asked now,
+	// since a scheduled plan runs later as the system.
+	tree, err := t.d.groupTree(t.ctx, t.Queries, u.AccountID, t.a.Lang)
+	if err != nil {
+		return u, succ, err
+	}
+	mine, err := t.UserGroupIDs(t.ctx, u.ID)
+	if err != nil {
+		return u, succ, err
+	}
+	for _, g := range tree {
+		if slices.Contains(mine, g.ID) && !g.Builtin && !g.Position {
+			acts = append(acts, ActEdit)
+			break
+		}
+	}
 	for _, act := range acts {
 		if err := t.mayActOnUser(act, u); err != nil {
 			return u, succ, err
