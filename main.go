@@ -383,6 +383,12 @@ func pruneLoop(ctx context.Context, d *db.DB, log *slog.Logger) {
 		if err := d.Prune(ctx); err != nil && ctx.Err() == nil {
 			log.Warn("prune", "err", err)
 		}
+		if n, err := d.SweepGrants(ctx); err != nil && ctx.Err() == nil { // R-GOV-2
+			log.Warn("grants", "err", err, "ended", n)
+		}
+		if n, err := d.SweepOffboardings(ctx); err != nil && ctx.Err() == nil { // R-GOV-4
+			log.Warn("offboardings", "err", err, "done", n)
+		}
 		select {
 		case <-ctx.Done():
 			return

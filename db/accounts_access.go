@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"kadra/db/internal/sqlcdb"
 )
@@ -20,7 +21,12 @@ type AccessUser struct {
 	Status   string `json:"status"`
 	Granted  bool   `json:"granted"`
 	Fixed    bool   `json:"fixed"`
+	// EndsAt is when access given until a day ends (R-GOV-2).
+	EndsAt *time.Time `json:"ends_at,omitempty"`
 }
+
+// Last is a moment of the last day of access given until a day.
+func (u AccessUser) Last() time.Time { return lastMoment(u.EndsAt) }
 
 // AccessFilter searches and pages the main-account users of an access list.
 type AccessFilter struct {
@@ -73,11 +79,15 @@ func (d *DB) AccountAccess(ctx context.Context, a Actor, id int64, f AccessFilte
 	if err != nil {
 		return Page[AccessUser]{}, err
 	}
+	ends, err := accessEnds(ctx, d.rq, id)
+	if err != nil {
+		return Page[AccessUser]{}, err
+	}
 	out := Page[AccessUser]{Items: make([]AccessUser, len(rows)), Total: int(total), Page: f.Page, PerPage: f.PerPage}
 	for i, r := range rows {
 		owner := r.IsOwner == 1
 		out.Items[i] = AccessUser{ID: r.ID, Email: r.Email, FullName: r.FullName, Status: r.Status,
-			Granted: owner || r.Granted == 1, Fixed: owner}
+			Granted: owner || r.Granted == 1, Fixed: owner, EndsAt: ends[r.ID]}
 	}
 	return out, nil
 }
@@ -199,7 +209,12 @@ type AccountChoice struct {
 	Account
 	Granted bool `json:"granted"`
 	Fixed   bool `json:"fixed"` // the owner's: always granted
+	// EndsAt is when access given until a day ends (R-GOV-2).
+	EndsAt *time.Time `json:"ends_at,omitempty"`
 }
+
+// Last is a moment of the last day of access given until a day.
+func (c AccountChoice) Last() time.Time { return lastMoment(c.EndsAt) }
 
 // UserAccess is a main-account user with the sub-accounts they may enter.
 type UserAccess struct {
@@ -245,10 +260,15 @@ func (d *DB) GetUserAccess(ctx context.Context, a Actor, userID int64) (UserAcce
 	if err != nil {
 		return UserAccess{}, err
 	}
+	ends, err := userAccessEnds(ctx, d.rq, userID)
+	if err != nil {
+		return UserAccess{}, err
+	}
 	out := UserAccess{User: userFrom(u), Accounts: make([]AccountChoice, len(subs))}
 	for i, s := range subs {
 		has := slices.ContainsFunc(granted, func(g sqlcdb.Account) bool { return g.ID == s.ID })
-		out.Accounts[i] = AccountChoice{Account: accountFrom(s), Granted: has || u.IsOwner == 1, Fixed: u.IsOwner == 1}
+		out.Accounts[i] = AccountChoice{Account: accountFrom(s), Granted: has || u.IsOwner == 1, Fixed: u.IsOwner == 1,
+			EndsAt: ends[s.ID]}
 	}
 	return out, nil
 }

@@ -17,6 +17,8 @@ func AuditCatalogue() []AuditObject {
 		{Object: "user", Types: []string{"user"}, Actions: []string{
 			"user.create", "user.update", "user.profile", "user.notify_email", "user.role", "user.position", "user.groups",
 			"user.number", "user.sms", "user.licenses", "user.account_access",
+			"user.grant_access", "user.grant_role", "user.grant_change", "user.grant_end", "user.grant_expire",
+			"user.offboard_schedule", "user.offboard", "user.offboard_cancel",
 			"user.block", "user.unblock", "user.delete", "user.import",
 			"user.activation_mail", "user.activate", "user.reset_mail",
 			"user.password_reset_request", "user.password_reset", "user.password_change",

@@ -32,7 +32,7 @@ func (l AuditLabels) Name(kind string, id int64) (string, bool) {
 // lists of ids ("group_ids") name the same kinds.
 func AuditIDKind(field string) string {
 	switch field {
-	case "role_id":
+	case "role_id", "previous_role_id":
 		return "role"
 	case "position_id", "parent_id", "group_ids", "group_id":
 		return "group"

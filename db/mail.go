@@ -40,7 +40,7 @@ var mailTemplates = parseMailTemplates()
 
 func parseMailTemplates() map[string]*template.Template {
 	out := map[string]*template.Template{}
-	for _, kind := range []string{mailActivation, mailReset, mailTest, mailNotifyConfirm, mailNotifyChanged, mailSessionsEnded, mailMFAReset} {
+	for _, kind := range []string{mailActivation, mailReset, mailTest, mailNotifyConfirm, mailNotifyChanged, mailSessionsEnded, mailMFAReset, mailGrantEnded} {
 		for _, lang := range []string{"pl", "en"} {
 			name := kind + "." + lang
 			t := template.Must(template.New(name).Funcs(template.FuncMap{"hours": hoursIn(lang)}).
@@ -62,6 +62,10 @@ type mailData struct {
 	// NewEmail is the notification address being confirmed or just set.
 	NewEmail string
 	Count    int // how many sessions an admin ended
+	// A grant that ended (R-GOV-2): its kind ("access", "role"), the
+	// sub-account or role, the role the user is back in, and, in the mail
+	// to the admin who gave it, whose grant it was.
+	GrantKind, GrantName, GrantBack, About string
 }
 
 // renderMail returns the subject and body of a mail of kind in lang.

@@ -51,6 +51,11 @@ const (
 	// remaining credential. Never one's own: that is the profile's, with
 	// the password.
 	ActResetMFA UserAct = "reset_mfa"
+	// ActOffboard starts an offboarding (R-GOV-4): the block is its
+	// baseline, so it needs users.block; each of its steps asks for its
+	// own act besides (ActSIP, ActPresentation, ActSeat, ActEdit,
+	// ActDelete), on the leaver and on the successor (db/offboarding.go).
+	ActOffboard UserAct = "offboard"
 )
 
 // actRule is what an act needs: a permission check, and whether an actor
@@ -86,6 +91,7 @@ var actRules = map[UserAct]actRule{
 	ActImpersonate:   {need: needAny(PermUsersImpersonate)},
 	ActEndSessions:   {need: needAny(PermUsersBlock)},
 	ActResetMFA:      {need: needAny(PermUsersManage)},
+	ActOffboard:      {need: needAny(PermUsersBlock)},
 }
 
 // requireAct checks only the permission of an act: for the start of a
@@ -101,7 +107,8 @@ var actMessages = map[string]string{
 	"self/impersonate": "user.impersonate.self", "self/role": "role.own_role",
 	"owner/block": "user.block.owner", "owner/unblock": "user.block.owner",
 	"owner/delete": "user.delete.owner", "owner/impersonate": "user.impersonate.owner",
-	"owner/role": "role.owner_stays_admin",
+	"owner/role":    "role.owner_stays_admin",
+	"self/offboard": "user.block.self", "owner/offboard": "user.block.owner",
 }
 
 func actMessage(kind string, act UserAct) string {
@@ -280,6 +287,8 @@ type UserActs struct {
 	// ResetMFA: the user page offers to remove the user's second factor
 	// (R-MFA-4), when they have one.
 	ResetMFA bool
+	// Offboard: the user page offers the offboarding flow (R-GOV-4).
+	Offboard bool
 }
 
 // Any reports whether the menu has anything to offer.
@@ -309,6 +318,7 @@ func (d *DB) UserActions(ctx context.Context, a Actor, id int64) (UserActs, erro
 		Seats:       may(ActSeat),
 		Sessions:    may(ActEndSessions),
 		ResetMFA:    may(ActResetMFA),
+		Offboard:    may(ActOffboard),
 	}, nil
 }
 

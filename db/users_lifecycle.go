@@ -104,32 +104,39 @@ func (d *DB) deleteUser(ctx context.Context, a Actor, id int64, ifMatch string) 
 				return nil, err
 			}
 		}
-		var changes []change
-		if u.SipAccountID.Valid {
-			c, err := t.disableAndFreeSIP(u.SipAccountID.Int64)
-			if err != nil {
-				return nil, err
-			}
-			changes = append(changes, c)
-		}
-		rows, err := t.UserGroupNames(ctx, u.ID)
+		return t.removeUser(u)
+	})
+}
+
+// removeUser deletes user u, read by targetUser(ActDelete) inside t, with
+// every effect of R-USER-9; for DeleteUser and an offboarding's deletion.
+func (t *tx) removeUser(u sqlcdb.User) ([]change, error) {
+	ctx, d := t.ctx, t.d
+	var changes []change
+	if u.SipAccountID.Valid {
+		c, err := t.disableAndFreeSIP(u.SipAccountID.Int64)
 		if err != nil {
 			return nil, err
 		}
-		groups := make([]string, len(rows))
-		for i, g := range rows {
-			groups[i] = d.names.groupName(a.Lang, g.Name, g.Builtin)
-		}
-		if err := t.CloseSeat(ctx, sqlcdb.CloseSeatParams{UserID: u.ID, ToAt: sql.NullInt64{Int64: d.unix(), Valid: true}}); err != nil {
-			return nil, err
-		}
-		if err := t.DeleteUser(ctx, u.ID); err != nil {
-			return nil, err
-		}
-		before := map[string]any{"user": userFrom(u), "groups": groups}
-		return append(changes, change{Action: "user.delete", TargetType: "user", TargetID: u.ID,
-			TargetLabel: u.Email, Before: before}), nil
-	})
+		changes = append(changes, c)
+	}
+	rows, err := t.UserGroupNames(ctx, u.ID)
+	if err != nil {
+		return nil, err
+	}
+	groups := make([]string, len(rows))
+	for i, g := range rows {
+		groups[i] = d.names.groupName(t.a.Lang, g.Name, g.Builtin)
+	}
+	if err := t.CloseSeat(ctx, sqlcdb.CloseSeatParams{UserID: u.ID, ToAt: sql.NullInt64{Int64: d.unix(), Valid: true}}); err != nil {
+		return nil, err
+	}
+	if err := t.DeleteUser(ctx, u.ID); err != nil {
+		return nil, err
+	}
+	before := map[string]any{"user": userFrom(u), "groups": groups}
+	return append(changes, change{Action: "user.delete", TargetType: "user", TargetID: u.ID,
+		TargetLabel: u.Email, AccountID: u.AccountID, Before: before}), nil
 }
 
 // Impersonate starts a session in which the actor acts as user id (R-USER-14)

@@ -48,6 +48,10 @@ var (
 	actReset    = hAct{"reset password", []db.Permission{db.PermUsersManage}, false}
 	actImp      = hAct{"impersonate", []db.Permission{db.PermUsersImpersonate}, false}
 	actSessions = hAct{"end sessions", []db.Permission{db.PermUsersBlock}, false}
+	// actOffboard (R-GOV-4) needs users.block, and each step its own act:
+	// every target has an extension, so freeing it needs ActSIP too
+	// (allowed says so).
+	actOffboard = hAct{"offboard", []db.Permission{db.PermUsersBlock}, false}
 	actResetMFA = hAct{"reset second factor", []db.Permission{db.PermUsersManage}, false}
 )
 
@@ -148,6 +152,8 @@ var notUserRoutes = map[string]string{
 	"POST /users/import":                         "CSV: rows go through CreateUser (TestHierarchyCreateAndImport)",
 	"POST /users/import/:token/confirm":          "CSV: rows go through CreateUser (TestHierarchyCreateAndImport)",
 	"POST /users":                                "creates a user (TestHierarchyCreateAndImport)",
+	"POST /offboardings/:id/cancel":              "cancels a scheduled offboarding, which has changed nobody yet (users.delete; TestOffboardScheduled)",
+	"DELETE /api/v1/offboardings/:id":            "cancels a scheduled offboarding, which has changed nobody yet (users.delete; TestOffboardScheduled)",
 	"POST /api/v1/users":                         "creates a user (TestHierarchyCreateAndImport)",
 }
 
@@ -330,6 +336,8 @@ func allowed(x *hActor, tg hTarget, act hAct) bool {
 		return false // no log-in-as inside a log-in-as (R-USER-14)
 	case act.name == actAccess.name && x.behind.ID == 0 && x.user.AccountID != tg.user.AccountID:
 		return false
+	case act.name == actOffboard.name && !x.can(actSIP) && !x.can(actEditOrg):
+		return false // the extension's step is ActSIP (sip.manage or users.manage)
 	case tg.self:
 		return act.self && tg.user.ID == x.user.ID
 	case tg.owner:
@@ -374,6 +382,10 @@ func (w *hWorld) snapshot(t *testing.T, id int64) string {
 				fmt.Fprintf(&b, "ha1 %s\n", s.HA1)
 			}
 		}
+	}
+	grants, _ := w.a.db.UserGrants(ctx, w.owner, id) // R-GOV-2
+	for _, g := range grants {
+		fmt.Fprintf(&b, "grant %s %d %d %s\n", g.Kind, g.AccountID, g.RoleID, g.LastDay)
 	}
 	sessions, _ := w.a.db.UserSessions(ctx, w.owner, id)
 	fmt.Fprintf(&b, "sessions %d\n", len(sessions))
@@ -588,6 +600,71 @@ var userRoutes = map[string]hRoute{
 	"PUT /api/v1/accounts/:id/access": {act: actAccess, send: func(w *hWorld, t *testing.T, x *hActor, u db.User) int {
 		return w.json(t, x, "PUT", fmt.Sprintf("/api/v1/accounts/%d/access", w.sub), map[string]any{"user_ids": []int64{u.ID}})
 	}},
+	// R-GOV-2: grants that end are the acts of giving them (ActAccess,
+	// ActRole); the role half of POST /users/:id/grants is in bulkRoutes.
+	"POST /users/:id/grants": {act: actAccess, send: func(w *hWorld, t *testing.T, x *hActor, u db.User) int {
+		return w.form(t, x, fmt.Sprintf("/users/%d/grants", u.ID), url.Values{"kind": {"access"},
+			"account_id": {fmt.Sprint(w.sub)}, "days": {"3"}})
+	}},
+	"POST /users/:id/grants/end": {act: actAccess, prepare: accessGrantFirst, send: func(w *hWorld, t *testing.T, x *hActor, u db.User) int {
+		return w.form(t, x, fmt.Sprintf("/users/%d/grants/end", u.ID), url.Values{"kind": {"access"},
+			"account_id": {fmt.Sprint(w.sub)}})
+	}},
+	"POST /api/v1/users/:id/grants": {act: actAccess, send: call("POST", "/api/v1/users/%d/grants", func(w *hWorld, u db.User) any {
+		return map[string]any{"kind": "access", "account_id": w.sub, "days": 3}
+	})},
+	"PATCH /api/v1/users/:id/grants/access/:account_id": {act: actAccess, prepare: accessGrantFirst, send: func(w *hWorld, t *testing.T, x *hActor, u db.User) int {
+		return w.json(t, x, "PATCH", fmt.Sprintf("/api/v1/users/%d/grants/access/%d", u.ID, w.sub), map[string]any{"days": 30})
+	}},
+	"DELETE /api/v1/users/:id/grants/access/:account_id": {act: actAccess, prepare: accessGrantFirst, send: func(w *hWorld, t *testing.T, x *hActor, u db.User) int {
+		return w.json(t, x, "DELETE", fmt.Sprintf("/api/v1/users/%d/grants/access/%d", u.ID, w.sub), nil)
+	}},
+	"PATCH /api/v1/users/:id/grants/role": {act: actRole, prepare: roleGrantFirst, send: call("PATCH", "/api/v1/users/%d/grants/role", func(w *hWorld, u db.User) any {
+		return map[string]any{"days": 30}
+	})},
+	"DELETE /api/v1/users/:id/grants/role": {act: actRole, prepare: roleGrantFirst, send: call("DELETE", "/api/v1/users/%d/grants/role", nil)},
+	// R-GOV-4: an offboarding now, freeing everything (no successor).
+	"POST /users/:id/offboard": {act: actOffboard, send: func(w *hWorld, t *testing.T, x *hActor, u db.User) int {
+		return w.form(t, x, fmt.Sprintf("/users/%d/offboard", u.ID), url.Values{"confirmed": {"true"}})
+	}},
+	"POST /api/v1/users/:id/offboarding": {act: actOffboard, send: call("POST", "/api/v1/users/%d/offboarding", func(w *hWorld, u db.User) any {
+		return map[string]any{}
+	})},
+}
+
+// accessGrantFirst gives a fresh target access to the sub-account for two
+// days, to be moved or ended (R-GOV-2).
+func accessGrantFirst(w *hWorld, t *testing.T, u db.User) {
+	if _, err := w.a.db.GiveGrant(context.Background(), w.owner, u.ID,
+		db.GrantInput{Kind: db.GrantAccess, AccountID: w.sub, Days: 2}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// roleGrantFirst gives a fresh target, for two days, a twin of their role:
+// the same permissions, so that the policy judges them as before.
+func roleGrantFirst(w *hWorld, t *testing.T, u db.User) {
+	ctx := context.Background()
+	d, err := w.a.db.GetUserDetails(ctx, w.owner, u.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := w.a.db.GetRole(ctx, w.owner, d.RoleID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	perms := r.Permissions
+	if d.RoleID == w.admin {
+		perms = db.AllPermissions()
+	}
+	w.n++
+	twin, err := w.a.db.CreateRole(ctx, w.owner, db.RoleInput{Name: fmt.Sprintf("twin %d", w.n), Permissions: perms})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.a.db.GiveGrant(ctx, w.owner, u.ID, db.GrantInput{Kind: db.GrantRole, RoleID: twin.ID, Days: 2}); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // bulkRoutes are the acts of the list's bulk form.
@@ -597,6 +674,11 @@ var bulkRoutes = map[string]hRoute{
 	"bulk delete":      {act: actDelete, send: bulk("delete")},
 	"bulk change_role": {act: actRole, send: bulk("change_role")},
 	"bulk add_group":   {act: actEditOrg, send: bulk("add_group")},
+	// Not a bulk act: the role half of a grant that ends (R-GOV-2).
+	"grant role (POST /users/:id/grants)": {act: actRole, send: func(w *hWorld, t *testing.T, x *hActor, u db.User) int {
+		return w.form(t, x, fmt.Sprintf("/users/%d/grants", u.ID), url.Values{"kind": {"role"},
+			"role_id": {fmt.Sprint(w.reader)}, "days": {"3"}})
+	}},
 }
 
 // R-SEC-2: every actor on every target through every user-changing route;

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"kadra/db"
 	"kadra/db/dbtest"
@@ -33,12 +34,13 @@ var idKinds = []struct{ prefix, kind string }{
 	{"/api/v1/licenses/", "license"}, {"/licenses/", "license"},
 	{"/api/v1/accounts/", "account"}, {"/accounts/", "account"},
 	{"/outbox/", "mail"},
+	{"/api/v1/offboardings/", "offboarding"}, {"/offboardings/", "offboarding"},
 }
 
 // paramKinds names parameters other than :id; tenantFree are parameters
 // that name no account's data (static files, one-time tokens).
 var (
-	paramKinds = map[string]string{"user_id": "user"}
+	paramKinds = map[string]string{"user_id": "user", "account_id": "account"}
 	tenantFree = map[string]bool{"hash": true, "name": true, "token": true}
 )
 
@@ -78,7 +80,7 @@ func seedTenant(t *testing.T, d *db.DB, a db.Actor, marker string) tenant {
 	tn := tenant{account: acc, ids: map[string]int64{}, marker: marker}
 	u := dbtest.AddUser(t, d, a, marker+"-user@example.pl")
 	tn.ids["user"] = u.ID
-	dbtest.NewUser(t, d, a, db.UserInput{Email: marker + "-invited@example.pl", FullName: marker + " Invited",
+	invited := dbtest.NewUser(t, d, a, db.UserInput{Email: marker + "-invited@example.pl", FullName: marker + " Invited",
 		SendInvite: true})
 	g, err := d.CreateGroup(ctx, a, db.GroupInput{Name: marker + " group"})
 	if err != nil {
@@ -117,6 +119,11 @@ func seedTenant(t *testing.T, d *db.DB, a db.Actor, marker string) tenant {
 		t.Fatalf("no outbox mail seeded: %v", err)
 	}
 	tn.ids["mail"] = mail.Items[0].ID
+	o, err := d.Offboard(ctx, a, invited.ID, db.OffboardingInput{Day: time.Now().AddDate(0, 0, 30).Format(time.DateOnly)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tn.ids["offboarding"] = o.ID // R-GOV-4
 	admin, _ := d.BuiltinRoleID(ctx, db.BuiltinAdministrator)
 	tn.ids["role"] = admin
 	pos, _ := d.DefaultPositionID(ctx, a)

@@ -349,6 +349,8 @@ func (s *Server) routes() *echo.Echo {
 	authed.POST("/licenses/:id/seats", s.apiLicensesAssign)
 	authed.DELETE("/licenses/:id/seats", s.apiLicensesUnassign)
 	authed.GET("/usage", s.apiUsage)
+	s.grantRoutes(ui, authed)       // R-GOV-2
+	s.offboardingRoutes(ui, authed) // R-GOV-4
 	api.Any("/*", s.apiNotFound)
 	return e
 }

@@ -179,6 +179,7 @@ type userShowPage struct {
 	Sessions []db.Session
 	// SecondFactor: the user has one, shown when the actor may remove it.
 	SecondFactor bool
+	Grants       *userGrants // grants that end (R-GOV-2), govgrants.go
 }
 
 func (userShowPage) nav() string { return "users" }
@@ -210,6 +211,9 @@ func (s *Server) usersShow(c echo.Context) error {
 		}
 	}
 	if p.Audit, err = s.recentAudit(c, "user", id); err != nil {
+		return err
+	}
+	if p.Grants, err = s.userGrantsBox(c, id); err != nil {
 		return err
 	}
 	return s.render(c, http.StatusOK, "user-show", p)

@@ -24,6 +24,9 @@ func New(db DBTX) *Queries {
 func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	q := Queries{db: db}
 	var err error
+	if q.accessEndsOfAccountStmt, err = db.PrepareContext(ctx, accessEndsOfAccount); err != nil {
+		return nil, fmt.Errorf("error preparing query AccessEndsOfAccount: %w", err)
+	}
 	if q.accountAccessUserIDsStmt, err = db.PrepareContext(ctx, accountAccessUserIDs); err != nil {
 		return nil, fmt.Errorf("error preparing query AccountAccessUserIDs: %w", err)
 	}
@@ -119,6 +122,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.cSVSMSSendersStmt, err = db.PrepareContext(ctx, cSVSMSSenders); err != nil {
 		return nil, fmt.Errorf("error preparing query CSVSMSSenders: %w", err)
+	}
+	if q.cancelOffboardingStmt, err = db.PrepareContext(ctx, cancelOffboarding); err != nil {
+		return nil, fmt.Errorf("error preparing query CancelOffboarding: %w", err)
 	}
 	if q.clearEmailFailuresStmt, err = db.PrepareContext(ctx, clearEmailFailures); err != nil {
 		return nil, fmt.Errorf("error preparing query ClearEmailFailures: %w", err)
@@ -306,6 +312,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.deleteRoleStmt, err = db.PrepareContext(ctx, deleteRole); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteRole: %w", err)
 	}
+	if q.deleteRoleGrantStmt, err = db.PrepareContext(ctx, deleteRoleGrant); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteRoleGrant: %w", err)
+	}
 	if q.deleteSIPAccountStmt, err = db.PrepareContext(ctx, deleteSIPAccount); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteSIPAccount: %w", err)
 	}
@@ -348,14 +357,29 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.deletedAccountsStmt, err = db.PrepareContext(ctx, deletedAccounts); err != nil {
 		return nil, fmt.Errorf("error preparing query DeletedAccounts: %w", err)
 	}
+	if q.dueAccessGrantsStmt, err = db.PrepareContext(ctx, dueAccessGrants); err != nil {
+		return nil, fmt.Errorf("error preparing query DueAccessGrants: %w", err)
+	}
 	if q.dueMailStmt, err = db.PrepareContext(ctx, dueMail); err != nil {
 		return nil, fmt.Errorf("error preparing query DueMail: %w", err)
+	}
+	if q.dueOffboardingDeletionsStmt, err = db.PrepareContext(ctx, dueOffboardingDeletions); err != nil {
+		return nil, fmt.Errorf("error preparing query DueOffboardingDeletions: %w", err)
+	}
+	if q.dueOffboardingsStmt, err = db.PrepareContext(ctx, dueOffboardings); err != nil {
+		return nil, fmt.Errorf("error preparing query DueOffboardings: %w", err)
+	}
+	if q.dueRoleGrantsStmt, err = db.PrepareContext(ctx, dueRoleGrants); err != nil {
+		return nil, fmt.Errorf("error preparing query DueRoleGrants: %w", err)
 	}
 	if q.emailFailuresSinceStmt, err = db.PrepareContext(ctx, emailFailuresSince); err != nil {
 		return nil, fmt.Errorf("error preparing query EmailFailuresSince: %w", err)
 	}
 	if q.enableTOTPStmt, err = db.PrepareContext(ctx, enableTOTP); err != nil {
 		return nil, fmt.Errorf("error preparing query EnableTOTP: %w", err)
+	}
+	if q.finishOffboardingStmt, err = db.PrepareContext(ctx, finishOffboarding); err != nil {
+		return nil, fmt.Errorf("error preparing query FinishOffboarding: %w", err)
 	}
 	if q.firstPositionStmt, err = db.PrepareContext(ctx, firstPosition); err != nil {
 		return nil, fmt.Errorf("error preparing query FirstPosition: %w", err)
@@ -365,6 +389,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.getAPITokenStmt, err = db.PrepareContext(ctx, getAPIToken); err != nil {
 		return nil, fmt.Errorf("error preparing query GetAPIToken: %w", err)
+	}
+	if q.getAccessGrantStmt, err = db.PrepareContext(ctx, getAccessGrant); err != nil {
+		return nil, fmt.Errorf("error preparing query GetAccessGrant: %w", err)
 	}
 	if q.getAccountStmt, err = db.PrepareContext(ctx, getAccount); err != nil {
 		return nil, fmt.Errorf("error preparing query GetAccount: %w", err)
@@ -390,6 +417,12 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.getMailStmt, err = db.PrepareContext(ctx, getMail); err != nil {
 		return nil, fmt.Errorf("error preparing query GetMail: %w", err)
 	}
+	if q.getOffboardingStmt, err = db.PrepareContext(ctx, getOffboarding); err != nil {
+		return nil, fmt.Errorf("error preparing query GetOffboarding: %w", err)
+	}
+	if q.getOffboardingAnyStmt, err = db.PrepareContext(ctx, getOffboardingAny); err != nil {
+		return nil, fmt.Errorf("error preparing query GetOffboardingAny: %w", err)
+	}
 	if q.getOwnerStmt, err = db.PrepareContext(ctx, getOwner); err != nil {
 		return nil, fmt.Errorf("error preparing query GetOwner: %w", err)
 	}
@@ -404,6 +437,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.getRoleStmt, err = db.PrepareContext(ctx, getRole); err != nil {
 		return nil, fmt.Errorf("error preparing query GetRole: %w", err)
+	}
+	if q.getRoleGrantStmt, err = db.PrepareContext(ctx, getRoleGrant); err != nil {
+		return nil, fmt.Errorf("error preparing query GetRoleGrant: %w", err)
 	}
 	if q.getSIPAccountStmt, err = db.PrepareContext(ctx, getSIPAccount); err != nil {
 		return nil, fmt.Errorf("error preparing query GetSIPAccount: %w", err)
@@ -459,6 +495,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.insertDeletedAccountStmt, err = db.PrepareContext(ctx, insertDeletedAccount); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertDeletedAccount: %w", err)
 	}
+	if q.insertOffboardingStmt, err = db.PrepareContext(ctx, insertOffboarding); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertOffboarding: %w", err)
+	}
 	if q.insertSettingIfMissingStmt, err = db.PrepareContext(ctx, insertSettingIfMissing); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertSettingIfMissing: %w", err)
 	}
@@ -482,6 +521,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.listMailStmt, err = db.PrepareContext(ctx, listMail); err != nil {
 		return nil, fmt.Errorf("error preparing query ListMail: %w", err)
+	}
+	if q.listOffboardingsStmt, err = db.PrepareContext(ctx, listOffboardings); err != nil {
+		return nil, fmt.Errorf("error preparing query ListOffboardings: %w", err)
 	}
 	if q.listPasskeysStmt, err = db.PrepareContext(ctx, listPasskeys); err != nil {
 		return nil, fmt.Errorf("error preparing query ListPasskeys: %w", err)
@@ -515,6 +557,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.markMailSentStmt, err = db.PrepareContext(ctx, markMailSent); err != nil {
 		return nil, fmt.Errorf("error preparing query MarkMailSent: %w", err)
+	}
+	if q.markOffboardingDeletedStmt, err = db.PrepareContext(ctx, markOffboardingDeleted); err != nil {
+		return nil, fmt.Errorf("error preparing query MarkOffboardingDeleted: %w", err)
 	}
 	if q.maxNumericExtensionStmt, err = db.PrepareContext(ctx, maxNumericExtension); err != nil {
 		return nil, fmt.Errorf("error preparing query MaxNumericExtension: %w", err)
@@ -563,6 +608,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.revokeAccountAccessStmt, err = db.PrepareContext(ctx, revokeAccountAccess); err != nil {
 		return nil, fmt.Errorf("error preparing query RevokeAccountAccess: %w", err)
+	}
+	if q.revokeAllAccountAccessStmt, err = db.PrepareContext(ctx, revokeAllAccountAccess); err != nil {
+		return nil, fmt.Errorf("error preparing query RevokeAllAccountAccess: %w", err)
 	}
 	if q.roleCandidatesStmt, err = db.PrepareContext(ctx, roleCandidates); err != nil {
 		return nil, fmt.Errorf("error preparing query RoleCandidates: %w", err)
@@ -627,11 +675,17 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.sessionActorOfStmt, err = db.PrepareContext(ctx, sessionActorOf); err != nil {
 		return nil, fmt.Errorf("error preparing query SessionActorOf: %w", err)
 	}
+	if q.setAccessEndStmt, err = db.PrepareContext(ctx, setAccessEnd); err != nil {
+		return nil, fmt.Errorf("error preparing query SetAccessEnd: %w", err)
+	}
 	if q.setAccountSIPDomainStmt, err = db.PrepareContext(ctx, setAccountSIPDomain); err != nil {
 		return nil, fmt.Errorf("error preparing query SetAccountSIPDomain: %w", err)
 	}
 	if q.setMFAChallengeProviderStmt, err = db.PrepareContext(ctx, setMFAChallengeProvider); err != nil {
 		return nil, fmt.Errorf("error preparing query SetMFAChallengeProvider: %w", err)
+	}
+	if q.setRoleGrantStmt, err = db.PrepareContext(ctx, setRoleGrant); err != nil {
+		return nil, fmt.Errorf("error preparing query SetRoleGrant: %w", err)
 	}
 	if q.setRoleRequireMFAStmt, err = db.PrepareContext(ctx, setRoleRequireMFA); err != nil {
 		return nil, fmt.Errorf("error preparing query SetRoleRequireMFA: %w", err)
@@ -735,6 +789,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.useTokenStmt, err = db.PrepareContext(ctx, useToken); err != nil {
 		return nil, fmt.Errorf("error preparing query UseToken: %w", err)
 	}
+	if q.userAccessGrantsStmt, err = db.PrepareContext(ctx, userAccessGrants); err != nil {
+		return nil, fmt.Errorf("error preparing query UserAccessGrants: %w", err)
+	}
 	if q.userEmailTakenStmt, err = db.PrepareContext(ctx, userEmailTaken); err != nil {
 		return nil, fmt.Errorf("error preparing query UserEmailTaken: %w", err)
 	}
@@ -764,6 +821,11 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 
 func (q *Queries) Close() error {
 	var err error
+	if q.accessEndsOfAccountStmt != nil {
+		if cerr := q.accessEndsOfAccountStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing accessEndsOfAccountStmt: %w", cerr)
+		}
+	}
 	if q.accountAccessUserIDsStmt != nil {
 		if cerr := q.accountAccessUserIDsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing accountAccessUserIDsStmt: %w", cerr)
@@ -922,6 +984,11 @@ func (q *Queries) Close() error {
 	if q.cSVSMSSendersStmt != nil {
 		if cerr := q.cSVSMSSendersStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing cSVSMSSendersStmt: %w", cerr)
+		}
+	}
+	if q.cancelOffboardingStmt != nil {
+		if cerr := q.cancelOffboardingStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing cancelOffboardingStmt: %w", cerr)
 		}
 	}
 	if q.clearEmailFailuresStmt != nil {
@@ -1234,6 +1301,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing deleteRoleStmt: %w", cerr)
 		}
 	}
+	if q.deleteRoleGrantStmt != nil {
+		if cerr := q.deleteRoleGrantStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteRoleGrantStmt: %w", cerr)
+		}
+	}
 	if q.deleteSIPAccountStmt != nil {
 		if cerr := q.deleteSIPAccountStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing deleteSIPAccountStmt: %w", cerr)
@@ -1304,9 +1376,29 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing deletedAccountsStmt: %w", cerr)
 		}
 	}
+	if q.dueAccessGrantsStmt != nil {
+		if cerr := q.dueAccessGrantsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing dueAccessGrantsStmt: %w", cerr)
+		}
+	}
 	if q.dueMailStmt != nil {
 		if cerr := q.dueMailStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing dueMailStmt: %w", cerr)
+		}
+	}
+	if q.dueOffboardingDeletionsStmt != nil {
+		if cerr := q.dueOffboardingDeletionsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing dueOffboardingDeletionsStmt: %w", cerr)
+		}
+	}
+	if q.dueOffboardingsStmt != nil {
+		if cerr := q.dueOffboardingsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing dueOffboardingsStmt: %w", cerr)
+		}
+	}
+	if q.dueRoleGrantsStmt != nil {
+		if cerr := q.dueRoleGrantsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing dueRoleGrantsStmt: %w", cerr)
 		}
 	}
 	if q.emailFailuresSinceStmt != nil {
@@ -1317,6 +1409,11 @@ func (q *Queries) Close() error {
 	if q.enableTOTPStmt != nil {
 		if cerr := q.enableTOTPStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing enableTOTPStmt: %w", cerr)
+		}
+	}
+	if q.finishOffboardingStmt != nil {
+		if cerr := q.finishOffboardingStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing finishOffboardingStmt: %w", cerr)
 		}
 	}
 	if q.firstPositionStmt != nil {
@@ -1332,6 +1429,11 @@ func (q *Queries) Close() error {
 	if q.getAPITokenStmt != nil {
 		if cerr := q.getAPITokenStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getAPITokenStmt: %w", cerr)
+		}
+	}
+	if q.getAccessGrantStmt != nil {
+		if cerr := q.getAccessGrantStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getAccessGrantStmt: %w", cerr)
 		}
 	}
 	if q.getAccountStmt != nil {
@@ -1374,6 +1476,16 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing getMailStmt: %w", cerr)
 		}
 	}
+	if q.getOffboardingStmt != nil {
+		if cerr := q.getOffboardingStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getOffboardingStmt: %w", cerr)
+		}
+	}
+	if q.getOffboardingAnyStmt != nil {
+		if cerr := q.getOffboardingAnyStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getOffboardingAnyStmt: %w", cerr)
+		}
+	}
 	if q.getOwnerStmt != nil {
 		if cerr := q.getOwnerStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getOwnerStmt: %w", cerr)
@@ -1397,6 +1509,11 @@ func (q *Queries) Close() error {
 	if q.getRoleStmt != nil {
 		if cerr := q.getRoleStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getRoleStmt: %w", cerr)
+		}
+	}
+	if q.getRoleGrantStmt != nil {
+		if cerr := q.getRoleGrantStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getRoleGrantStmt: %w", cerr)
 		}
 	}
 	if q.getSIPAccountStmt != nil {
@@ -1489,6 +1606,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing insertDeletedAccountStmt: %w", cerr)
 		}
 	}
+	if q.insertOffboardingStmt != nil {
+		if cerr := q.insertOffboardingStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertOffboardingStmt: %w", cerr)
+		}
+	}
 	if q.insertSettingIfMissingStmt != nil {
 		if cerr := q.insertSettingIfMissingStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing insertSettingIfMissingStmt: %w", cerr)
@@ -1527,6 +1649,11 @@ func (q *Queries) Close() error {
 	if q.listMailStmt != nil {
 		if cerr := q.listMailStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listMailStmt: %w", cerr)
+		}
+	}
+	if q.listOffboardingsStmt != nil {
+		if cerr := q.listOffboardingsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listOffboardingsStmt: %w", cerr)
 		}
 	}
 	if q.listPasskeysStmt != nil {
@@ -1582,6 +1709,11 @@ func (q *Queries) Close() error {
 	if q.markMailSentStmt != nil {
 		if cerr := q.markMailSentStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing markMailSentStmt: %w", cerr)
+		}
+	}
+	if q.markOffboardingDeletedStmt != nil {
+		if cerr := q.markOffboardingDeletedStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing markOffboardingDeletedStmt: %w", cerr)
 		}
 	}
 	if q.maxNumericExtensionStmt != nil {
@@ -1662,6 +1794,11 @@ func (q *Queries) Close() error {
 	if q.revokeAccountAccessStmt != nil {
 		if cerr := q.revokeAccountAccessStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing revokeAccountAccessStmt: %w", cerr)
+		}
+	}
+	if q.revokeAllAccountAccessStmt != nil {
+		if cerr := q.revokeAllAccountAccessStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing revokeAllAccountAccessStmt: %w", cerr)
 		}
 	}
 	if q.roleCandidatesStmt != nil {
@@ -1769,6 +1906,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing sessionActorOfStmt: %w", cerr)
 		}
 	}
+	if q.setAccessEndStmt != nil {
+		if cerr := q.setAccessEndStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing setAccessEndStmt: %w", cerr)
+		}
+	}
 	if q.setAccountSIPDomainStmt != nil {
 		if cerr := q.setAccountSIPDomainStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing setAccountSIPDomainStmt: %w", cerr)
@@ -1777,6 +1919,11 @@ func (q *Queries) Close() error {
 	if q.setMFAChallengeProviderStmt != nil {
 		if cerr := q.setMFAChallengeProviderStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing setMFAChallengeProviderStmt: %w", cerr)
+		}
+	}
+	if q.setRoleGrantStmt != nil {
+		if cerr := q.setRoleGrantStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing setRoleGrantStmt: %w", cerr)
 		}
 	}
 	if q.setRoleRequireMFAStmt != nil {
@@ -1949,6 +2096,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing useTokenStmt: %w", cerr)
 		}
 	}
+	if q.userAccessGrantsStmt != nil {
+		if cerr := q.userAccessGrantsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing userAccessGrantsStmt: %w", cerr)
+		}
+	}
 	if q.userEmailTakenStmt != nil {
 		if cerr := q.userEmailTakenStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing userEmailTakenStmt: %w", cerr)
@@ -2028,6 +2180,7 @@ func (q *Queries) queryRow(ctx context.Context, stmt *sql.Stmt, query string, ar
 type Queries struct {
 	db                                 DBTX
 	tx                                 *sql.Tx
+	accessEndsOfAccountStmt            *sql.Stmt
 	accountAccessUserIDsStmt           *sql.Stmt
 	accountByNameStmt                  *sql.Stmt
 	accountExternalIDTakenStmt         *sql.Stmt
@@ -2060,6 +2213,7 @@ type Queries struct {
 	cSVRolesStmt                       *sql.Stmt
 	cSVSIPAccountsStmt                 *sql.Stmt
 	cSVSMSSendersStmt                  *sql.Stmt
+	cancelOffboardingStmt              *sql.Stmt
 	clearEmailFailuresStmt             *sql.Stmt
 	clearEmailFailuresThroughStmt      *sql.Stmt
 	clearRolePermissionsStmt           *sql.Stmt
@@ -2122,6 +2276,7 @@ type Queries struct {
 	deletePhoneNumberStmt              *sql.Stmt
 	deleteRecoveryCodesStmt            *sql.Stmt
 	deleteRoleStmt                     *sql.Stmt
+	deleteRoleGrantStmt                *sql.Stmt
 	deleteSIPAccountStmt               *sql.Stmt
 	deleteSMSSenderStmt                *sql.Stmt
 	deleteSessionStmt                  *sql.Stmt
@@ -2136,12 +2291,18 @@ type Queries struct {
 	deleteUserTokenStmt                *sql.Stmt
 	deleteUserTokensOfKindStmt         *sql.Stmt
 	deletedAccountsStmt                *sql.Stmt
+	dueAccessGrantsStmt                *sql.Stmt
 	dueMailStmt                        *sql.Stmt
+	dueOffboardingDeletionsStmt        *sql.Stmt
+	dueOffboardingsStmt                *sql.Stmt
+	dueRoleGrantsStmt                  *sql.Stmt
 	emailFailuresSinceStmt             *sql.Stmt
 	enableTOTPStmt                     *sql.Stmt
+	finishOffboardingStmt              *sql.Stmt
 	firstPositionStmt                  *sql.Stmt
 	freeSIPAccountStmt                 *sql.Stmt
 	getAPITokenStmt                    *sql.Stmt
+	getAccessGrantStmt                 *sql.Stmt
 	getAccountStmt                     *sql.Stmt
 	getAccountUserStmt                 *sql.Stmt
 	getBuiltinRoleStmt                 *sql.Stmt
@@ -2150,11 +2311,14 @@ type Queries struct {
 	getMFAChallengeStmt                *sql.Stmt
 	getMFAChallengeProviderStmt        *sql.Stmt
 	getMailStmt                        *sql.Stmt
+	getOffboardingStmt                 *sql.Stmt
+	getOffboardingAnyStmt              *sql.Stmt
 	getOwnerStmt                       *sql.Stmt
 	getPasskeyStmt                     *sql.Stmt
 	getPasskeyHandleStmt               *sql.Stmt
 	getPresentationStmt                *sql.Stmt
 	getRoleStmt                        *sql.Stmt
+	getRoleGrantStmt                   *sql.Stmt
 	getSIPAccountStmt                  *sql.Stmt
 	getSettingStmt                     *sql.Stmt
 	getTokenStmt                       *sql.Stmt
@@ -2173,6 +2337,7 @@ type Queries struct {
 	iPFailuresSinceStmt                *sql.Stmt
 	insertAuditStmt                    *sql.Stmt
 	insertDeletedAccountStmt           *sql.Stmt
+	insertOffboardingStmt              *sql.Stmt
 	insertSettingIfMissingStmt         *sql.Stmt
 	joinGroupStmt                      *sql.Stmt
 	licenseProductTakenStmt            *sql.Stmt
@@ -2181,6 +2346,7 @@ type Queries struct {
 	listAllAPITokensStmt               *sql.Stmt
 	listFreeSIPAccountsStmt            *sql.Stmt
 	listMailStmt                       *sql.Stmt
+	listOffboardingsStmt               *sql.Stmt
 	listPasskeysStmt                   *sql.Stmt
 	listRolesStmt                      *sql.Stmt
 	listSettingsStmt                   *sql.Stmt
@@ -2192,6 +2358,7 @@ type Queries struct {
 	mainAccountStmt                    *sql.Stmt
 	markMailFailedStmt                 *sql.Stmt
 	markMailSentStmt                   *sql.Stmt
+	markOffboardingDeletedStmt         *sql.Stmt
 	maxNumericExtensionStmt            *sql.Stmt
 	moveGroupStmt                      *sql.Stmt
 	moveUserToRoleStmt                 *sql.Stmt
@@ -2208,6 +2375,7 @@ type Queries struct {
 	renameGroupStmt                    *sql.Stmt
 	retryMailStmt                      *sql.Stmt
 	revokeAccountAccessStmt            *sql.Stmt
+	revokeAllAccountAccessStmt         *sql.Stmt
 	roleCandidatesStmt                 *sql.Stmt
 	roleHolderCountStmt                *sql.Stmt
 	roleHoldersStmt                    *sql.Stmt
@@ -2229,8 +2397,10 @@ type Queries struct {
 	sendSessionsHomeStmt               *sql.Stmt
 	sendUserSessionsHomeStmt           *sql.Stmt
 	sessionActorOfStmt                 *sql.Stmt
+	setAccessEndStmt                   *sql.Stmt
 	setAccountSIPDomainStmt            *sql.Stmt
 	setMFAChallengeProviderStmt        *sql.Stmt
+	setRoleGrantStmt                   *sql.Stmt
 	setRoleRequireMFAStmt              *sql.Stmt
 	setSIPEnabledStmt                  *sql.Stmt
 	setSIPSecretStmt                   *sql.Stmt
@@ -2265,6 +2435,7 @@ type Queries struct {
 	usePasskeyStmt                     *sql.Stmt
 	useRecoveryCodeStmt                *sql.Stmt
 	useTokenStmt                       *sql.Stmt
+	userAccessGrantsStmt               *sql.Stmt
 	userEmailTakenStmt                 *sql.Stmt
 	userGroupIDsStmt                   *sql.Stmt
 	userGroupNamesStmt                 *sql.Stmt
@@ -2279,6 +2450,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 	return &Queries{
 		db:                                 tx,
 		tx:                                 tx,
+		accessEndsOfAccountStmt:            q.accessEndsOfAccountStmt,
 		accountAccessUserIDsStmt:           q.accountAccessUserIDsStmt,
 		accountByNameStmt:                  q.accountByNameStmt,
 		accountExternalIDTakenStmt:         q.accountExternalIDTakenStmt,
@@ -2311,6 +2483,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		cSVRolesStmt:                       q.cSVRolesStmt,
 		cSVSIPAccountsStmt:                 q.cSVSIPAccountsStmt,
 		cSVSMSSendersStmt:                  q.cSVSMSSendersStmt,
+		cancelOffboardingStmt:              q.cancelOffboardingStmt,
 		clearEmailFailuresStmt:             q.clearEmailFailuresStmt,
 		clearEmailFailuresThroughStmt:      q.clearEmailFailuresThroughStmt,
 		clearRolePermissionsStmt:           q.clearRolePermissionsStmt,
@@ -2373,6 +2546,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		deletePhoneNumberStmt:              q.deletePhoneNumberStmt,
 		deleteRecoveryCodesStmt:            q.deleteRecoveryCodesStmt,
 		deleteRoleStmt:                     q.deleteRoleStmt,
+		deleteRoleGrantStmt:                q.deleteRoleGrantStmt,
 		deleteSIPAccountStmt:               q.deleteSIPAccountStmt,
 		deleteSMSSenderStmt:                q.deleteSMSSenderStmt,
 		deleteSessionStmt:                  q.deleteSessionStmt,
@@ -2387,12 +2561,18 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		deleteUserTokenStmt:                q.deleteUserTokenStmt,
 		deleteUserTokensOfKindStmt:         q.deleteUserTokensOfKindStmt,
 		deletedAccountsStmt:                q.deletedAccountsStmt,
+		dueAccessGrantsStmt:                q.dueAccessGrantsStmt,
 		dueMailStmt:                        q.dueMailStmt,
+		dueOffboardingDeletionsStmt:        q.dueOffboardingDeletionsStmt,
+		dueOffboardingsStmt:                q.dueOffboardingsStmt,
+		dueRoleGrantsStmt:                  q.dueRoleGrantsStmt,
 		emailFailuresSinceStmt:             q.emailFailuresSinceStmt,
 		enableTOTPStmt:                     q.enableTOTPStmt,
+		finishOffboardingStmt:              q.finishOffboardingStmt,
 		firstPositionStmt:                  q.firstPositionStmt,
 		freeSIPAccountStmt:                 q.freeSIPAccountStmt,
 		getAPITokenStmt:                    q.getAPITokenStmt,
+		getAccessGrantStmt:                 q.getAccessGrantStmt,
 		getAccountStmt:                     q.getAccountStmt,
 		getAccountUserStmt:                 q.getAccountUserStmt,
 		getBuiltinRoleStmt:                 q.getBuiltinRoleStmt,
@@ -2401,11 +2581,14 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		getMFAChallengeStmt:                q.getMFAChallengeStmt,
 		getMFAChallengeProviderStmt:        q.getMFAChallengeProviderStmt,
 		getMailStmt:                        q.getMailStmt,
+		getOffboardingStmt:                 q.getOffboardingStmt,
+		getOffboardingAnyStmt:              q.getOffboardingAnyStmt,
 		getOwnerStmt:                       q.getOwnerStmt,
 		getPasskeyStmt:                     q.getPasskeyStmt,
 		getPasskeyHandleStmt:               q.getPasskeyHandleStmt,
 		getPresentationStmt:                q.getPresentationStmt,
 		getRoleStmt:                        q.getRoleStmt,
+		getRoleGrantStmt:                   q.getRoleGrantStmt,
 		getSIPAccountStmt:                  q.getSIPAccountStmt,
 		getSettingStmt:                     q.getSettingStmt,
 		getTokenStmt:                       q.getTokenStmt,
@@ -2424,6 +2607,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		iPFailuresSinceStmt:                q.iPFailuresSinceStmt,
 		insertAuditStmt:                    q.insertAuditStmt,
 		insertDeletedAccountStmt:           q.insertDeletedAccountStmt,
+		insertOffboardingStmt:              q.insertOffboardingStmt,
 		insertSettingIfMissingStmt:         q.insertSettingIfMissingStmt,
 		joinGroupStmt:                      q.joinGroupStmt,
 		licenseProductTakenStmt:            q.licenseProductTakenStmt,
@@ -2432,6 +2616,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		listAllAPITokensStmt:               q.listAllAPITokensStmt,
 		listFreeSIPAccountsStmt:            q.listFreeSIPAccountsStmt,
 		listMailStmt:                       q.listMailStmt,
+		listOffboardingsStmt:               q.listOffboardingsStmt,
 		listPasskeysStmt:                   q.listPasskeysStmt,
 		listRolesStmt:                      q.listRolesStmt,
 		listSettingsStmt:                   q.listSettingsStmt,
@@ -2443,6 +2628,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		mainAccountStmt:                    q.mainAccountStmt,
 		markMailFailedStmt:                 q.markMailFailedStmt,
 		markMailSentStmt:                   q.markMailSentStmt,
+		markOffboardingDeletedStmt:         q.markOffboardingDeletedStmt,
 		maxNumericExtensionStmt:            q.maxNumericExtensionStmt,
 		moveGroupStmt:                      q.moveGroupStmt,
 		moveUserToRoleStmt:                 q.moveUserToRoleStmt,
@@ -2459,6 +2645,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		renameGroupStmt:                    q.renameGroupStmt,
 		retryMailStmt:                      q.retryMailStmt,
 		revokeAccountAccessStmt:            q.revokeAccountAccessStmt,
+		revokeAllAccountAccessStmt:         q.revokeAllAccountAccessStmt,
 		roleCandidatesStmt:                 q.roleCandidatesStmt,
 		roleHolderCountStmt:                q.roleHolderCountStmt,
 		roleHoldersStmt:                    q.roleHoldersStmt,
@@ -2480,8 +2667,10 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		sendSessionsHomeStmt:               q.sendSessionsHomeStmt,
 		sendUserSessionsHomeStmt:           q.sendUserSessionsHomeStmt,
 		sessionActorOfStmt:                 q.sessionActorOfStmt,
+		setAccessEndStmt:                   q.setAccessEndStmt,
 		setAccountSIPDomainStmt:            q.setAccountSIPDomainStmt,
 		setMFAChallengeProviderStmt:        q.setMFAChallengeProviderStmt,
+		setRoleGrantStmt:                   q.setRoleGrantStmt,
 		setRoleRequireMFAStmt:              q.setRoleRequireMFAStmt,
 		setSIPEnabledStmt:                  q.setSIPEnabledStmt,
 		setSIPSecretStmt:                   q.setSIPSecretStmt,
@@ -2516,6 +2705,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		usePasskeyStmt:                     q.usePasskeyStmt,
 		useRecoveryCodeStmt:                q.useRecoveryCodeStmt,
 		useTokenStmt:                       q.useTokenStmt,
+		userAccessGrantsStmt:               q.userAccessGrantsStmt,
 		userEmailTakenStmt:                 q.userEmailTakenStmt,
 		userGroupIDsStmt:                   q.userGroupIDsStmt,
 		userGroupNamesStmt:                 q.userGroupNamesStmt,

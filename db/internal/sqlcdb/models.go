@@ -20,6 +20,8 @@ type Account struct {
 type AccountAccess struct {
 	UserID    int64
 	AccountID int64
+	EndsAt    sql.NullInt64
+	GrantedBy sql.NullInt64
 }
 
 type AuditLog struct {
@@ -95,6 +97,25 @@ type MustEnrol struct {
 	UserID int64
 }
 
+type Offboarding struct {
+	ID             int64
+	AccountID      int64
+	UserID         sql.NullInt64
+	UserLabel      string
+	SuccessorID    sql.NullInt64
+	SuccessorLabel string
+	PlanJson       string
+	RunAt          int64
+	DeleteAt       sql.NullInt64
+	State          string
+	Deleted        int64
+	ReportJson     string
+	CreatedBy      sql.NullInt64
+	CreatedByLabel string
+	CreatedAt      int64
+	DoneAt         sql.NullInt64
+}
+
 type Outbox struct {
 	ID        int64
 	AccountID int64
@@ -152,6 +173,15 @@ type Role struct {
 	Description string
 	Builtin     string
 	RequireMfa  int64
+}
+
+type RoleGrant struct {
+	UserID         int64
+	RoleID         int64
+	PreviousRoleID int64
+	EndsAt         int64
+	GrantedBy      sql.NullInt64
+	CreatedAt      int64
 }
 
 type RolePermission struct {
