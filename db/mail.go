@@ -23,6 +23,9 @@ const (
 	mailNotifyConfirm = "notify_confirm" // to a new notification address, with its link
 	mailNotifyChanged = "notify_changed" // to the old one, once it changed
 	mailSessionsEnded = "sessions_ended" // an admin signed the user out (R-MFA-4)
+	// Governance (issue 14).
+	mailDormancyWarning = "dormancy_warning"      // R-GOV-1: blocked in Days days unless they sign in
+	mailImpersonation   = "impersonation_started" // R-GOV-3: an admin logs in as the user
 )
 
 // DefaultMailLang is the language of mail caused by an actor without one
@@ -39,7 +42,8 @@ var mailTemplates = parseMailTemplates()
 
 func parseMailTemplates() map[string]*template.Template {
 	out := map[string]*template.Template{}
-	for _, kind := range []string{mailActivation, mailReset, mailTest, mailNotifyConfirm, mailNotifyChanged, mailSessionsEnded} {
+	for _, kind := range []string{mailActivation, mailReset, mailTest, mailNotifyConfirm, mailNotifyChanged, mailSessionsEnded,
+		mailDormancyWarning, mailImpersonation} {
 		for _, lang := range []string{"pl", "en"} {
 			name := kind + "." + lang
 			t := template.Must(template.New(name).Funcs(template.FuncMap{"hours": hoursIn(lang)}).
@@ -61,6 +65,11 @@ type mailData struct {
 	// NewEmail is the notification address being confirmed or just set.
 	NewEmail string
 	Count    int // how many sessions an admin ended
+	// Days until a dormant account is blocked (R-GOV-1).
+	Days int
+	// Reason and Minutes of an admin's "log in as" (R-GOV-3).
+	Reason  string
+	Minutes int
 }
 
 // renderMail returns the subject and body of a mail of kind in lang.

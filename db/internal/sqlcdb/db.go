@@ -207,6 +207,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.createGroupStmt, err = db.PrepareContext(ctx, createGroup); err != nil {
 		return nil, fmt.Errorf("error preparing query CreateGroup: %w", err)
 	}
+	if q.createImpersonationStmt, err = db.PrepareContext(ctx, createImpersonation); err != nil {
+		return nil, fmt.Errorf("error preparing query CreateImpersonation: %w", err)
+	}
 	if q.createLicenseStmt, err = db.PrepareContext(ctx, createLicense); err != nil {
 		return nil, fmt.Errorf("error preparing query CreateLicense: %w", err)
 	}
@@ -318,6 +321,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.deletedAccountsStmt, err = db.PrepareContext(ctx, deletedAccounts); err != nil {
 		return nil, fmt.Errorf("error preparing query DeletedAccounts: %w", err)
 	}
+	if q.dormantCandidatesStmt, err = db.PrepareContext(ctx, dormantCandidates); err != nil {
+		return nil, fmt.Errorf("error preparing query DormantCandidates: %w", err)
+	}
 	if q.dueMailStmt, err = db.PrepareContext(ctx, dueMail); err != nil {
 		return nil, fmt.Errorf("error preparing query DueMail: %w", err)
 	}
@@ -326,6 +332,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.enableTOTPStmt, err = db.PrepareContext(ctx, enableTOTP); err != nil {
 		return nil, fmt.Errorf("error preparing query EnableTOTP: %w", err)
+	}
+	if q.endImpersonationStmt, err = db.PrepareContext(ctx, endImpersonation); err != nil {
+		return nil, fmt.Errorf("error preparing query EndImpersonation: %w", err)
 	}
 	if q.firstPositionStmt, err = db.PrepareContext(ctx, firstPosition); err != nil {
 		return nil, fmt.Errorf("error preparing query FirstPosition: %w", err)
@@ -413,6 +422,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.iPFailuresSinceStmt, err = db.PrepareContext(ctx, iPFailuresSince); err != nil {
 		return nil, fmt.Errorf("error preparing query IPFailuresSince: %w", err)
+	}
+	if q.impersonationBySessionStmt, err = db.PrepareContext(ctx, impersonationBySession); err != nil {
+		return nil, fmt.Errorf("error preparing query ImpersonationBySession: %w", err)
 	}
 	if q.insertAuditStmt, err = db.PrepareContext(ctx, insertAudit); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertAudit: %w", err)
@@ -582,6 +594,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.setAccountSIPDomainStmt, err = db.PrepareContext(ctx, setAccountSIPDomain); err != nil {
 		return nil, fmt.Errorf("error preparing query SetAccountSIPDomain: %w", err)
 	}
+	if q.setDormancyWarningStmt, err = db.PrepareContext(ctx, setDormancyWarning); err != nil {
+		return nil, fmt.Errorf("error preparing query SetDormancyWarning: %w", err)
+	}
 	if q.setRoleRequireMFAStmt, err = db.PrepareContext(ctx, setRoleRequireMFA); err != nil {
 		return nil, fmt.Errorf("error preparing query SetRoleRequireMFA: %w", err)
 	}
@@ -683,6 +698,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.userGroupNamesStmt, err = db.PrepareContext(ctx, userGroupNames); err != nil {
 		return nil, fmt.Errorf("error preparing query UserGroupNames: %w", err)
+	}
+	if q.userImpersonationsStmt, err = db.PrepareContext(ctx, userImpersonations); err != nil {
+		return nil, fmt.Errorf("error preparing query UserImpersonations: %w", err)
 	}
 	if q.userLicensesStmt, err = db.PrepareContext(ctx, userLicenses); err != nil {
 		return nil, fmt.Errorf("error preparing query UserLicenses: %w", err)
@@ -1009,6 +1027,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing createGroupStmt: %w", cerr)
 		}
 	}
+	if q.createImpersonationStmt != nil {
+		if cerr := q.createImpersonationStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing createImpersonationStmt: %w", cerr)
+		}
+	}
 	if q.createLicenseStmt != nil {
 		if cerr := q.createLicenseStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing createLicenseStmt: %w", cerr)
@@ -1194,6 +1217,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing deletedAccountsStmt: %w", cerr)
 		}
 	}
+	if q.dormantCandidatesStmt != nil {
+		if cerr := q.dormantCandidatesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing dormantCandidatesStmt: %w", cerr)
+		}
+	}
 	if q.dueMailStmt != nil {
 		if cerr := q.dueMailStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing dueMailStmt: %w", cerr)
@@ -1207,6 +1235,11 @@ func (q *Queries) Close() error {
 	if q.enableTOTPStmt != nil {
 		if cerr := q.enableTOTPStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing enableTOTPStmt: %w", cerr)
+		}
+	}
+	if q.endImpersonationStmt != nil {
+		if cerr := q.endImpersonationStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing endImpersonationStmt: %w", cerr)
 		}
 	}
 	if q.firstPositionStmt != nil {
@@ -1352,6 +1385,11 @@ func (q *Queries) Close() error {
 	if q.iPFailuresSinceStmt != nil {
 		if cerr := q.iPFailuresSinceStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing iPFailuresSinceStmt: %w", cerr)
+		}
+	}
+	if q.impersonationBySessionStmt != nil {
+		if cerr := q.impersonationBySessionStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing impersonationBySessionStmt: %w", cerr)
 		}
 	}
 	if q.insertAuditStmt != nil {
@@ -1634,6 +1672,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing setAccountSIPDomainStmt: %w", cerr)
 		}
 	}
+	if q.setDormancyWarningStmt != nil {
+		if cerr := q.setDormancyWarningStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing setDormancyWarningStmt: %w", cerr)
+		}
+	}
 	if q.setRoleRequireMFAStmt != nil {
 		if cerr := q.setRoleRequireMFAStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing setRoleRequireMFAStmt: %w", cerr)
@@ -1804,6 +1847,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing userGroupNamesStmt: %w", cerr)
 		}
 	}
+	if q.userImpersonationsStmt != nil {
+		if cerr := q.userImpersonationsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing userImpersonationsStmt: %w", cerr)
+		}
+	}
 	if q.userLicensesStmt != nil {
 		if cerr := q.userLicensesStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing userLicensesStmt: %w", cerr)
@@ -1929,6 +1977,7 @@ type Queries struct {
 	createAccountWithIDStmt        *sql.Stmt
 	createEmailTokenStmt           *sql.Stmt
 	createGroupStmt                *sql.Stmt
+	createImpersonationStmt        *sql.Stmt
 	createLicenseStmt              *sql.Stmt
 	createMFAChallengeStmt         *sql.Stmt
 	createPhoneNumberStmt          *sql.Stmt
@@ -1966,9 +2015,11 @@ type Queries struct {
 	deleteUserTokenStmt            *sql.Stmt
 	deleteUserTokensOfKindStmt     *sql.Stmt
 	deletedAccountsStmt            *sql.Stmt
+	dormantCandidatesStmt          *sql.Stmt
 	dueMailStmt                    *sql.Stmt
 	emailFailuresSinceStmt         *sql.Stmt
 	enableTOTPStmt                 *sql.Stmt
+	endImpersonationStmt           *sql.Stmt
 	firstPositionStmt              *sql.Stmt
 	freeSIPAccountStmt             *sql.Stmt
 	getAPITokenStmt                *sql.Stmt
@@ -1998,6 +2049,7 @@ type Queries struct {
 	hasAccountAccessStmt           *sql.Stmt
 	hasSecondFactorStmt            *sql.Stmt
 	iPFailuresSinceStmt            *sql.Stmt
+	impersonationBySessionStmt     *sql.Stmt
 	insertAuditStmt                *sql.Stmt
 	insertDeletedAccountStmt       *sql.Stmt
 	insertSettingIfMissingStmt     *sql.Stmt
@@ -2054,6 +2106,7 @@ type Queries struct {
 	sendUserSessionsHomeStmt       *sql.Stmt
 	sessionActorOfStmt             *sql.Stmt
 	setAccountSIPDomainStmt        *sql.Stmt
+	setDormancyWarningStmt         *sql.Stmt
 	setRoleRequireMFAStmt          *sql.Stmt
 	setSIPEnabledStmt              *sql.Stmt
 	setSIPSecretStmt               *sql.Stmt
@@ -2088,6 +2141,7 @@ type Queries struct {
 	userEmailTakenStmt             *sql.Stmt
 	userGroupIDsStmt               *sql.Stmt
 	userGroupNamesStmt             *sql.Stmt
+	userImpersonationsStmt         *sql.Stmt
 	userLicensesStmt               *sql.Stmt
 	userStatusCountsStmt           *sql.Stmt
 	usersPresentingStmt            *sql.Stmt
@@ -2160,6 +2214,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		createAccountWithIDStmt:        q.createAccountWithIDStmt,
 		createEmailTokenStmt:           q.createEmailTokenStmt,
 		createGroupStmt:                q.createGroupStmt,
+		createImpersonationStmt:        q.createImpersonationStmt,
 		createLicenseStmt:              q.createLicenseStmt,
 		createMFAChallengeStmt:         q.createMFAChallengeStmt,
 		createPhoneNumberStmt:          q.createPhoneNumberStmt,
@@ -2197,9 +2252,11 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		deleteUserTokenStmt:            q.deleteUserTokenStmt,
 		deleteUserTokensOfKindStmt:     q.deleteUserTokensOfKindStmt,
 		deletedAccountsStmt:            q.deletedAccountsStmt,
+		dormantCandidatesStmt:          q.dormantCandidatesStmt,
 		dueMailStmt:                    q.dueMailStmt,
 		emailFailuresSinceStmt:         q.emailFailuresSinceStmt,
 		enableTOTPStmt:                 q.enableTOTPStmt,
+		endImpersonationStmt:           q.endImpersonationStmt,
 		firstPositionStmt:              q.firstPositionStmt,
 		freeSIPAccountStmt:             q.freeSIPAccountStmt,
 		getAPITokenStmt:                q.getAPITokenStmt,
@@ -2229,6 +2286,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		hasAccountAccessStmt:           q.hasAccountAccessStmt,
 		hasSecondFactorStmt:            q.hasSecondFactorStmt,
 		iPFailuresSinceStmt:            q.iPFailuresSinceStmt,
+		impersonationBySessionStmt:     q.impersonationBySessionStmt,
 		insertAuditStmt:                q.insertAuditStmt,
 		insertDeletedAccountStmt:       q.insertDeletedAccountStmt,
 		insertSettingIfMissingStmt:     q.insertSettingIfMissingStmt,
@@ -2285,6 +2343,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		sendUserSessionsHomeStmt:       q.sendUserSessionsHomeStmt,
 		sessionActorOfStmt:             q.sessionActorOfStmt,
 		setAccountSIPDomainStmt:        q.setAccountSIPDomainStmt,
+		setDormancyWarningStmt:         q.setDormancyWarningStmt,
 		setRoleRequireMFAStmt:          q.setRoleRequireMFAStmt,
 		setSIPEnabledStmt:              q.setSIPEnabledStmt,
 		setSIPSecretStmt:               q.setSIPSecretStmt,
@@ -2319,6 +2378,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		userEmailTakenStmt:             q.userEmailTakenStmt,
 		userGroupIDsStmt:               q.userGroupIDsStmt,
 		userGroupNamesStmt:             q.userGroupNamesStmt,
+		userImpersonationsStmt:         q.userImpersonationsStmt,
 		userLicensesStmt:               q.userLicensesStmt,
 		userStatusCountsStmt:           q.userStatusCountsStmt,
 		usersPresentingStmt:            q.usersPresentingStmt,

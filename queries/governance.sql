@@ -1,0 +1,37 @@
+-- name: DormantCandidates :many
+-- Active users, in every account, last active (signed in, else created) at
+-- or before active_before, with their role and last warning (R-GOV-1). The
+-- owner is never among them.
+SELECT u.id, u.account_id, u.email, u.full_name, u.role_id, u.last_login_at, u.created_at,
+       CAST(coalesce(u.last_login_at, u.created_at) AS INTEGER) AS active_at,
+       CAST(coalesce(w.active_at, 0) AS INTEGER) AS warned_for,
+       a.name AS account_name
+FROM users u
+JOIN accounts a ON a.id = u.account_id
+LEFT JOIN dormancy_warnings w ON w.user_id = u.id
+WHERE u.status = 'active' AND u.is_owner = 0
+  AND coalesce(u.last_login_at, u.created_at) <= sqlc.arg(active_before)
+ORDER BY active_at, u.id;
+
+-- name: SetDormancyWarning :exec
+INSERT INTO dormancy_warnings (user_id, active_at, warned_at)
+VALUES (sqlc.arg(user_id), sqlc.arg(active_at), sqlc.arg(warned_at))
+ON CONFLICT (user_id) DO UPDATE SET active_at = excluded.active_at, warned_at = excluded.warned_at;
+
+-- name: CreateImpersonation :exec
+INSERT INTO impersonations (session_hash, admin_id, admin_email, admin_name, user_id, account_id,
+                            reason, started_at, ends_at)
+VALUES (sqlc.arg(session_hash), sqlc.arg(admin_id), sqlc.arg(admin_email), sqlc.arg(admin_name),
+        sqlc.arg(user_id), sqlc.arg(account_id), sqlc.arg(reason), sqlc.arg(started_at), sqlc.arg(ends_at));
+
+-- name: EndImpersonation :exec
+UPDATE impersonations SET ended_at = sqlc.arg(ended_at)
+WHERE session_hash = sqlc.arg(session_hash) AND ended_at IS NULL;
+
+-- name: ImpersonationBySession :one
+SELECT * FROM impersonations WHERE session_hash = sqlc.arg(session_hash)
+ORDER BY id DESC LIMIT 1;
+
+-- name: UserImpersonations :many
+SELECT * FROM impersonations WHERE user_id = sqlc.arg(user_id)
+ORDER BY started_at DESC, id DESC LIMIT 200;
