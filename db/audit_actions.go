@@ -25,7 +25,7 @@ func AuditCatalogue() []AuditObject {
 			"user.impersonate", "user.impersonate_end", "token.create", "token.revoke",
 			"user.mfa_enable", "user.mfa_disable", "user.mfa_recovery_regenerate", "user.mfa_recovery_used",
 			"user.mfa_reset_cli",
-			"user.dormant_block", "user.dormant_warn"}},
+			"user.dormant_block", "user.dormant_warn", "user.impersonate_expired"}},
 		{Object: "group", Types: []string{"group"}, Actions: []string{"group.create", "group.update", "group.delete"}},
 		{Object: "role", Types: []string{"role"}, Actions: []string{"role.create", "role.update", "role.delete"}},
 		{Object: "sip", Types: []string{"sip_account"}, Actions: []string{
@@ -40,7 +40,7 @@ func AuditCatalogue() []AuditObject {
 		{Object: "system", Types: []string{"settings", "database", "mail"}, Actions: []string{
 			"setup", "settings.password_policy", "settings.billing_day", "settings.backup_schedule",
 			"settings.mail", "settings.time_zone", "settings.mfa_admins", "mail.test", "backup.download", "backup.scheduled", "mail.retry", "seed.synthetic",
-			"settings.dormancy"}},
+			"settings.dormancy", "settings.impersonation"}},
 	}
 }
 

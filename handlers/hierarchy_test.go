@@ -75,6 +75,9 @@ var notUserRoutes = map[string]string{
 	"POST /tokens/revoke":                        "any API token, owner only (R-MFA-6, TestOwnerTokens)",
 	"POST /api/v1/me/password":                   "one's own profile",
 	"POST /impersonation/stop":                   "ends one's own log-in-as",
+	"POST /settings/dormancy":                    "installation settings, owner only; the owner may block anyone (R-GOV-1)",
+	"POST /settings/dormancy/preview":            "changes nothing, owner only (R-GOV-1)",
+	"POST /settings/impersonation":               "installation settings, owner only (R-GOV-3)",
 	"POST /settings/password-policy":             "installation settings, owner only",
 	"POST /settings/backup-schedule":             "installation settings, owner only",
 	"POST /settings/mail":                        "installation settings, owner only (R-MAIL-1)",
@@ -241,7 +244,7 @@ func newHierarchy(t *testing.T) *hWorld {
 			x.web = ap.client()
 			x.web.login(x.behind.Email, dbtest.OwnerPassword)
 			x.web.get("/users")
-			if r := x.web.post(fmt.Sprintf("/users/%d/impersonate", x.user.ID), nil); r.Status != http.StatusSeeOther {
+			if r := x.web.post(fmt.Sprintf("/users/%d/impersonate", x.user.ID), impersonateForm()); r.Status != http.StatusSeeOther {
 				t.Fatalf("log in as: %d %s", r.Status, r.Body)
 			}
 		default:
@@ -475,7 +478,7 @@ var userRoutes = map[string]hRoute{
 	"POST /users/:id/reset-password": {act: actReset, send: post("/users/%d/reset-password")},
 	"POST /users/:id/sessions/end":   {act: actSessions, prepare: signInFirst, send: post("/users/%d/sessions/end")},
 	"POST /users/:id/impersonate": {act: actImp, sessionOnly: true, send: func(w *hWorld, t *testing.T, x *hActor, u db.User) int {
-		st := w.form(t, x, fmt.Sprintf("/users/%d/impersonate", u.ID), nil)
+		st := w.form(t, x, fmt.Sprintf("/users/%d/impersonate", u.ID), impersonateForm())
 		if st == http.StatusSeeOther {
 			x.web.get("/")
 			x.web.post("/impersonation/stop", nil)
