@@ -40,7 +40,7 @@ func AuditCatalogue() []AuditObject {
 		{Object: "system", Types: []string{"settings", "database", "mail"}, Actions: []string{
 			"setup", "settings.password_policy", "settings.billing_day", "settings.backup_schedule",
 			"settings.mail", "settings.time_zone", "settings.mfa_admins", "mail.test", "backup.download", "backup.scheduled", "mail.retry", "seed.synthetic",
-			"settings.dormancy", "settings.impersonation"}},
+			"settings.dormancy", "settings.impersonation", "settings.access_review", "access_review.done"}},
 	}
 }
 

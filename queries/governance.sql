@@ -35,3 +35,34 @@ ORDER BY id DESC LIMIT 1;
 -- name: UserImpersonations :many
 SELECT * FROM impersonations WHERE user_id = sqlc.arg(user_id)
 ORDER BY started_at DESC, id DESC LIMIT 200;
+
+-- name: AccessReviewRows :many
+-- R-GOV-5: every user of every account with what gets them in: role and
+-- its permissions, position, sub-account access, second factor, last
+-- sign-in. admins_only keeps the owner and users whose role holds any
+-- permission; inactive_before keeps users last active at or before it.
+SELECT u.id, u.account_id, a.name AS account_name, CAST(a.parent_id IS NULL AS INTEGER) AS is_main,
+       u.email, u.full_name, u.status, u.is_owner, u.last_login_at, u.created_at,
+       r.name AS role_name, r.builtin AS role_builtin,
+       CAST(coalesce((SELECT group_concat(rp.permission, ',') FROM role_permissions rp
+                      WHERE rp.role_id = u.role_id), '') AS TEXT) AS permissions,
+       CAST(coalesce(p.name, '') AS TEXT) AS position, CAST(coalesce(p.builtin, '') AS TEXT) AS position_builtin,
+       CAST(coalesce((SELECT group_concat(sa.name, ', ') FROM account_access aa JOIN accounts sa ON sa.id = aa.account_id
+                      WHERE aa.user_id = u.id), '') AS TEXT) AS sub_accounts,
+       CAST(EXISTS (SELECT 1 FROM second_factors f WHERE f.user_id = u.id) AS INTEGER) AS second_factor
+FROM users u
+JOIN accounts a ON a.id = u.account_id
+JOIN roles r ON r.id = u.role_id
+LEFT JOIN groups p ON p.id = u.position_id
+WHERE (sqlc.arg(admins_only) = 0 OR u.is_owner = 1 OR r.builtin = 'administrator'
+       OR EXISTS (SELECT 1 FROM role_permissions rp WHERE rp.role_id = u.role_id))
+  AND (coalesce(u.last_login_at, u.created_at) <= sqlc.narg(inactive_before) OR sqlc.narg(inactive_before) IS NULL)
+ORDER BY is_main DESC, a.name, a.id, u.is_owner DESC, u.full_name COLLATE NOCASE, u.id
+LIMIT sqlc.arg(lim) OFFSET sqlc.arg(off);
+
+-- name: CountAccessReviewRows :one
+SELECT count(*) FROM users u
+JOIN roles r ON r.id = u.role_id
+WHERE (sqlc.arg(admins_only) = 0 OR u.is_owner = 1 OR r.builtin = 'administrator'
+       OR EXISTS (SELECT 1 FROM role_permissions rp WHERE rp.role_id = u.role_id))
+  AND (coalesce(u.last_login_at, u.created_at) <= sqlc.narg(inactive_before) OR sqlc.narg(inactive_before) IS NULL);

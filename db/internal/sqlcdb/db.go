@@ -24,6 +24,9 @@ func New(db DBTX) *Queries {
 func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	q := Queries{db: db}
 	var err error
+	if q.accessReviewRowsStmt, err = db.PrepareContext(ctx, accessReviewRows); err != nil {
+		return nil, fmt.Errorf("error preparing query AccessReviewRows: %w", err)
+	}
 	if q.accountAccessUserIDsStmt, err = db.PrepareContext(ctx, accountAccessUserIDs); err != nil {
 		return nil, fmt.Errorf("error preparing query AccountAccessUserIDs: %w", err)
 	}
@@ -134,6 +137,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.closeSeatStmt, err = db.PrepareContext(ctx, closeSeat); err != nil {
 		return nil, fmt.Errorf("error preparing query CloseSeat: %w", err)
+	}
+	if q.countAccessReviewRowsStmt, err = db.PrepareContext(ctx, countAccessReviewRows); err != nil {
+		return nil, fmt.Errorf("error preparing query CountAccessReviewRows: %w", err)
 	}
 	if q.countAccountsStmt, err = db.PrepareContext(ctx, countAccounts); err != nil {
 		return nil, fmt.Errorf("error preparing query CountAccounts: %w", err)
@@ -722,6 +728,11 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 
 func (q *Queries) Close() error {
 	var err error
+	if q.accessReviewRowsStmt != nil {
+		if cerr := q.accessReviewRowsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing accessReviewRowsStmt: %w", cerr)
+		}
+	}
 	if q.accountAccessUserIDsStmt != nil {
 		if cerr := q.accountAccessUserIDsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing accountAccessUserIDsStmt: %w", cerr)
@@ -905,6 +916,11 @@ func (q *Queries) Close() error {
 	if q.closeSeatStmt != nil {
 		if cerr := q.closeSeatStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing closeSeatStmt: %w", cerr)
+		}
+	}
+	if q.countAccessReviewRowsStmt != nil {
+		if cerr := q.countAccessReviewRowsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing countAccessReviewRowsStmt: %w", cerr)
 		}
 	}
 	if q.countAccountsStmt != nil {
@@ -1916,6 +1932,7 @@ func (q *Queries) queryRow(ctx context.Context, stmt *sql.Stmt, query string, ar
 type Queries struct {
 	db                             DBTX
 	tx                             *sql.Tx
+	accessReviewRowsStmt           *sql.Stmt
 	accountAccessUserIDsStmt       *sql.Stmt
 	accountByNameStmt              *sql.Stmt
 	accountExternalIDTakenStmt     *sql.Stmt
@@ -1953,6 +1970,7 @@ type Queries struct {
 	clearUserGroupsStmt            *sql.Stmt
 	closeAccountSeatsStmt          *sql.Stmt
 	closeSeatStmt                  *sql.Stmt
+	countAccessReviewRowsStmt      *sql.Stmt
 	countAccountsStmt              *sql.Stmt
 	countAllAPITokensStmt          *sql.Stmt
 	countAuditStmt                 *sql.Stmt
@@ -2153,6 +2171,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 	return &Queries{
 		db:                             tx,
 		tx:                             tx,
+		accessReviewRowsStmt:           q.accessReviewRowsStmt,
 		accountAccessUserIDsStmt:       q.accountAccessUserIDsStmt,
 		accountByNameStmt:              q.accountByNameStmt,
 		accountExternalIDTakenStmt:     q.accountExternalIDTakenStmt,
@@ -2190,6 +2209,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		clearUserGroupsStmt:            q.clearUserGroupsStmt,
 		closeAccountSeatsStmt:          q.closeAccountSeatsStmt,
 		closeSeatStmt:                  q.closeSeatStmt,
+		countAccessReviewRowsStmt:      q.countAccessReviewRowsStmt,
 		countAccountsStmt:              q.countAccountsStmt,
 		countAllAPITokensStmt:          q.countAllAPITokensStmt,
 		countAuditStmt:                 q.countAuditStmt,

@@ -10,6 +10,124 @@ import (
 	"database/sql"
 )
 
+const accessReviewRows = `-- name: AccessReviewRows :many
+SELECT u.id, u.account_id, a.name AS account_name, CAST(a.parent_id IS NULL AS INTEGER) AS is_main,
+       u.email, u.full_name, u.status, u.is_owner, u.last_login_at, u.created_at,
+       r.name AS role_name, r.builtin AS role_builtin,
+       CAST(coalesce((SELECT group_concat(rp.permission, ',') FROM role_permissions rp
+                      WHERE rp.role_id = u.role_id), '') AS TEXT) AS permissions,
+       CAST(coalesce(p.name, '') AS TEXT) AS position, CAST(coalesce(p.builtin, '') AS TEXT) AS position_builtin,
+       CAST(coalesce((SELECT group_concat(sa.name, ', ') FROM account_access aa JOIN accounts sa ON sa.id = aa.account_id
+                      WHERE aa.user_id = u.id), '') AS TEXT) AS sub_accounts,
+       CAST(EXISTS (SELECT 1 FROM second_factors f WHERE f.user_id = u.id) AS INTEGER) AS second_factor
+FROM users u
+JOIN accounts a ON a.id = u.account_id
+JOIN roles r ON r.id = u.role_id
+LEFT JOIN groups p ON p.id = u.position_id
+WHERE (?1 = 0 OR u.is_owner = 1 OR r.builtin = 'administrator'
+       OR EXISTS (SELECT 1 FROM role_permissions rp WHERE rp.role_id = u.role_id))
+  AND (coalesce(u.last_login_at, u.created_at) <= ?2 OR ?2 IS NULL)
+ORDER BY is_main DESC, a.name, a.id, u.is_owner DESC, u.full_name COLLATE NOCASE, u.id
+LIMIT ?4 OFFSET ?3
+`
+
+type AccessReviewRowsParams struct {
+	AdminsOnly     interface{}
+	InactiveBefore sql.NullInt64
+	Off            int64
+	Lim            int64
+}
+
+type AccessReviewRowsRow struct {
+	ID              int64
+	AccountID       int64
+	AccountName     string
+	IsMain          int64
+	Email           string
+	FullName        string
+	Status          string
+	IsOwner         int64
+	LastLoginAt     sql.NullInt64
+	CreatedAt       int64
+	RoleName        string
+	RoleBuiltin     string
+	Permissions     string
+	Position        string
+	PositionBuiltin string
+	SubAccounts     string
+	SecondFactor    int64
+}
+
+// R-GOV-5: every user of every account with what gets them in: role and
+// its permissions, position, sub-account access, second factor, last
+// sign-in. admins_only keeps the owner and users whose role holds any
+// permission; inactive_before keeps users last active at or before it.
+func (q *Queries) AccessReviewRows(ctx context.Context, arg AccessReviewRowsParams) ([]AccessReviewRowsRow, error) {
+	rows, err := q.query(ctx, q.accessReviewRowsStmt, accessReviewRows,
+		arg.AdminsOnly,
+		arg.InactiveBefore,
+		arg.Off,
+		arg.Lim,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []AccessReviewRowsRow{}
+	for rows.Next() {
+		var i AccessReviewRowsRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.AccountID,
+			&i.AccountName,
+			&i.IsMain,
+			&i.Email,
+			&i.FullName,
+			&i.Status,
+			&i.IsOwner,
+			&i.LastLoginAt,
+			&i.CreatedAt,
+			&i.RoleName,
+			&i.RoleBuiltin,
+			&i.Permissions,
+			&i.Position,
+			&i.PositionBuiltin,
+			&i.SubAccounts,
+			&i.SecondFactor,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const countAccessReviewRows = `-- name: CountAccessReviewRows :one
+SELECT count(*) FROM users u
+JOIN roles r ON r.id = u.role_id
+WHERE (?1 = 0 OR u.is_owner = 1 OR r.builtin = 'administrator'
+       OR EXISTS (SELECT 1 FROM role_permissions rp WHERE rp.role_id = u.role_id))
+  AND (coalesce(u.last_login_at, u.created_at) <= ?2 OR ?2 IS NULL)
+`
+
+type CountAccessReviewRowsParams struct {
+	AdminsOnly     interface{}
+	InactiveBefore sql.NullInt64
+}
+
+func (q *Queries) CountAccessReviewRows(ctx context.Context, arg CountAccessReviewRowsParams) (int64, error) {
+	row := q.queryRow(ctx, q.countAccessReviewRowsStmt, countAccessReviewRows, arg.AdminsOnly, arg.InactiveBefore)
+	var count int64
+	err := row.Scan(&count)
+	return count, err
+}
+
 const createImpersonation = `-- name: CreateImpersonation :exec
 INSERT INTO impersonations (session_hash, admin_id, admin_email, admin_name, user_id, account_id,
                             reason, started_at, ends_at)
