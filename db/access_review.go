@@ -3,7 +3,9 @@ package db
 import (
 	"context"
 	"database/sql"
+	"encoding/csv"
 	"errors"
+	"io"
 	"strconv"
 	"strings"
 	"time"
@@ -214,4 +216,38 @@ func (d *DB) SetAccessReviewReminder(ctx context.Context, a Actor, days int) err
 		return one(change{Action: "settings.access_review", TargetType: "settings", TargetLabel: "access_review",
 			Before: map[string]int{"remind_days": before.RemindDays}, After: map[string]int{"remind_days": days}}), nil
 	})
+}
+
+// ExportAccessReview writes the review f finds (every page of it) as CSV:
+// the header, then one record per user as row makes it, each cell escaped
+// like every exported free-text cell. Owner only. Returns EFORBIDDEN.
+func (d *DB) ExportAccessReview(ctx context.Context, a Actor, f AccessReviewFilter, w io.Writer, header []string,
+	row func(AccessReviewRow) []string) error {
+	if err := requireOwnerOrSystem(a); err != nil {
+		return err
+	}
+	cw := csv.NewWriter(w)
+	if err := cw.Write(escapeCSVRecord(header)); err != nil {
+		return err
+	}
+	f.PerPage = 200
+	for f.Page = 1; f.Page <= maxPage; f.Page++ {
+		page, err := d.AccessReview(ctx, a, f)
+		if err != nil {
+			return err
+		}
+		for _, r := range page.Items {
+			if err := cw.Write(escapeCSVRecord(row(r))); err != nil {
+				return err
+			}
+		}
+		cw.Flush()
+		if err := cw.Error(); err != nil {
+			return err
+		}
+		if len(page.Items) < f.PerPage {
+			break
+		}
+	}
+	return nil
 }

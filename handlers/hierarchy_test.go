@@ -78,6 +78,8 @@ var notUserRoutes = map[string]string{
 	"POST /settings/dormancy":                    "installation settings, owner only; the owner may block anyone (R-GOV-1)",
 	"POST /settings/dormancy/preview":            "changes nothing, owner only (R-GOV-1)",
 	"POST /settings/impersonation":               "installation settings, owner only (R-GOV-3)",
+	"POST /access-review/done":                   "the review's stamp, owner only (R-GOV-5)",
+	"POST /access-review/reminder":               "the review's reminder, owner only (R-GOV-5)",
 	"POST /settings/password-policy":             "installation settings, owner only",
 	"POST /settings/backup-schedule":             "installation settings, owner only",
 	"POST /settings/mail":                        "installation settings, owner only (R-MAIL-1)",
