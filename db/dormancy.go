@@ -135,36 +135,83 @@ func (d *DB) SetDormancyRule(ctx context.Context, a Actor, r DormancyRule) error
 	if err := requireOwnerOrSystem(a); err != nil {
 		return err
 	}
+	return d.update(ctx, a, func(t *tx) ([]change, error) {
+		before, err := dormancyRule(ctx, t.Queries)
+		if err != nil {
+			return nil, err
+		}
+		return t.saveDormancyRule(before, r)
+	})
+}
+
+// DormancyRulePatch changes the fields it sets (R-API-1).
+type DormancyRulePatch struct {
+	Enabled       *bool    `json:"enabled"`
+	Days          *int     `json:"days"`
+	WarnDays      *int     `json:"warn_days"`
+	ExemptRoleIDs *[]int64 `json:"exempt_role_ids"`
+}
+
+// PatchDormancyRule is SetDormancyRule for the fields p sets, merged onto
+// the saved rule inside the write. It returns the rule saved.
+func (d *DB) PatchDormancyRule(ctx context.Context, a Actor, p DormancyRulePatch) (DormancyRule, error) {
+	if err := requireOwnerOrSystem(a); err != nil {
+		return DormancyRule{}, err
+	}
+	var out DormancyRule
+	err := d.update(ctx, a, func(t *tx) ([]change, error) {
+		before, err := dormancyRule(ctx, t.Queries)
+		if err != nil {
+			return nil, err
+		}
+		out = before
+		out.ExemptRoleIDs = slices.Clone(before.ExemptRoleIDs)
+		if p.Enabled != nil {
+			out.Enabled = *p.Enabled
+		}
+		if p.Days != nil {
+			out.Days = *p.Days
+		}
+		if p.WarnDays != nil {
+			out.WarnDays = *p.WarnDays
+		}
+		if p.ExemptRoleIDs != nil {
+			out.ExemptRoleIDs = *p.ExemptRoleIDs
+		}
+		return t.saveDormancyRule(before, out)
+	})
+	if err != nil {
+		return DormancyRule{}, err
+	}
+	return dormancyRule(ctx, d.rq)
+}
+
+// saveDormancyRule validates and writes rule r over before.
+func (t *tx) saveDormancyRule(before, r DormancyRule) ([]change, error) {
 	if r.ExemptRoleIDs == nil {
 		r.ExemptRoleIDs = []int64{}
 	}
 	slices.Sort(r.ExemptRoleIDs)
 	r.ExemptRoleIDs = slices.Compact(r.ExemptRoleIDs)
-	return d.update(ctx, a, func(t *tx) ([]change, error) {
-		if err := checkDormancyRule(ctx, t.Queries, r); err != nil {
+	if err := checkDormancyRule(t.ctx, t.Queries, r); err != nil {
+		return nil, err
+	}
+	ids := make([]string, len(r.ExemptRoleIDs))
+	for i, id := range r.ExemptRoleIDs {
+		ids[i] = strconv.FormatInt(id, 10)
+	}
+	enabled := "0"
+	if r.Enabled {
+		enabled = "1"
+	}
+	for _, kv := range [][2]string{{settingDormancyEnabled, enabled}, {settingDormancyDays, strconv.Itoa(r.Days)},
+		{settingDormancyWarn, strconv.Itoa(r.WarnDays)}, {settingDormancyExempt, strings.Join(ids, ",")}} {
+		if err := t.SetSetting(t.ctx, sqlcdb.SetSettingParams{Key: kv[0], Value: kv[1]}); err != nil {
 			return nil, err
 		}
-		before, err := dormancyRule(ctx, t.Queries)
-		if err != nil {
-			return nil, err
-		}
-		ids := make([]string, len(r.ExemptRoleIDs))
-		for i, id := range r.ExemptRoleIDs {
-			ids[i] = strconv.FormatInt(id, 10)
-		}
-		enabled := "0"
-		if r.Enabled {
-			enabled = "1"
-		}
-		for _, kv := range [][2]string{{settingDormancyEnabled, enabled}, {settingDormancyDays, strconv.Itoa(r.Days)},
-			{settingDormancyWarn, strconv.Itoa(r.WarnDays)}, {settingDormancyExempt, strings.Join(ids, ",")}} {
-			if err := t.SetSetting(ctx, sqlcdb.SetSettingParams{Key: kv[0], Value: kv[1]}); err != nil {
-				return nil, err
-			}
-		}
-		return one(change{Action: "settings.dormancy", TargetType: "settings", TargetLabel: "dormancy",
-			Before: before, After: r}), nil
-	})
+	}
+	return one(change{Action: "settings.dormancy", TargetType: "settings", TargetLabel: "dormancy",
+		Before: before, After: r}), nil
 }
 
 // dormantCandidates reads the users of every account last active at or
