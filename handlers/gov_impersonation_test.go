@@ -54,7 +54,7 @@ func TestImpersonationAccountable(t *testing.T) {
 	}
 	clock.Advance(6 * time.Minute)
 	home := c.get("/")
-	mustContain(t, "banner", home.Body, "You are acting as anna@example.pl", "24 min left")
+	mustContain(t, "banner", home.Body, "You are acting as anna@example.pl", "Back to your account in 24 min.")
 	// The user's own list (here seen while acted as) names who and why.
 	list := c.get("/profile/impersonations")
 	mustContain(t, "profile list", list.Body, "Ola Owner", "Checking why the numbers list is empty", "in progress")
