@@ -33,7 +33,7 @@ func TestAccessReview(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if all.Total != 4 || all.Items[0].Email != "owner@example.pl" || all.Items[3].AccountName != "Klient X" {
+	if all.Total != 4 || all.Items[0].AccountName != "Biuro" || all.Items[3].AccountName != "Klient X" {
 		t.Fatalf("all: %+v", all)
 	}
 	for _, r := range all.Items {

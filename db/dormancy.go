@@ -54,11 +54,16 @@ type DormantUser struct {
 }
 
 // DormancyPreview is who a rule would block today, and who in the next
-// seven days.
+// seven days: the first dormancyPreviewMax of each, and how many in all.
 type DormancyPreview struct {
-	Today    []DormantUser `json:"today"`
-	NextWeek []DormantUser `json:"next_week"`
+	Today         []DormantUser `json:"today"`
+	NextWeek      []DormantUser `json:"next_week"`
+	TodayTotal    int           `json:"today_total"`
+	NextWeekTotal int           `json:"next_week_total"`
 }
+
+// dormancyPreviewMax bounds each list of the preview.
+const dormancyPreviewMax = 100
 
 // DormancyResult is what one application of the rule did.
 type DormancyResult struct {
@@ -258,8 +263,10 @@ func (d *DB) PreviewDormancy(ctx context.Context, a Actor, r DormancyRule) (Dorm
 	for _, u := range rows {
 		du := dormantUser(u, r)
 		if !du.BlocksAt.After(now) {
-			p.Today = append(p.Today, du)
-		} else {
+			if p.TodayTotal++; p.TodayTotal <= dormancyPreviewMax {
+				p.Today = append(p.Today, du)
+			}
+		} else if p.NextWeekTotal++; p.NextWeekTotal <= dormancyPreviewMax {
 			p.NextWeek = append(p.NextWeek, du)
 		}
 	}
@@ -277,68 +284,92 @@ func (d *DB) SweepDormant(ctx context.Context) (int, error) {
 	return len(res.Blocked), err
 }
 
-// ApplyDormancy applies rule r now, in one transaction: it blocks the users
-// inactive for r.Days days or more, ending their sessions (their phones
-// keep working, as with any block: R-USER-8), and mails a warning to those
-// it will block within r.WarnDays days, once per dormancy period. Each
-// block and warning is audited, as the actor (the system for the hourly
-// job and the command line), with the rule named. Running it again does
-// nothing new. Owner or system only. Returns EFORBIDDEN, or EINVALID for a
-// bad rule.
+// dormancyBatch is how many users one transaction of ApplyDormancy
+// handles, so that a first sweep over many users never holds the one
+// writer for long.
+const dormancyBatch = 500
+
+// ApplyDormancy applies rule r now: it blocks the users inactive for
+// r.Days days or more, ending their sessions (their phones keep working,
+// as with any block: R-USER-8), and mails a warning to those it will block
+// within r.WarnDays days, once per dormancy period. Each block and warning
+// is audited, as the actor (the system for the hourly job and the command
+// line), with the rule named. Users are read first, then handled in
+// transactions of dormancyBatch, each reading every user again so that one
+// who signed in, changed role or was blocked meanwhile is left alone.
+// Running it again does nothing new. Owner or system only. Returns
+// EFORBIDDEN, or EINVALID for a bad rule.
 func (d *DB) ApplyDormancy(ctx context.Context, a Actor, r DormancyRule) (DormancyResult, error) {
-	if err := requireOwnerOrSystem(a); err != nil {
-		return DormancyResult{}, err
-	}
 	res := DormancyResult{Blocked: []DormantUser{}, Warned: []DormantUser{}}
-	err := d.update(ctx, a, func(t *tx) ([]change, error) {
-		res = DormancyResult{Blocked: []DormantUser{}, Warned: []DormantUser{}}
-		if err := checkDormancyRule(ctx, t.Queries, r); err != nil {
-			return nil, err
-		}
-		now := d.now()
-		rows, err := dormantCandidates(ctx, t.Queries, r, now.Add(-time.Duration(r.Days-r.WarnDays)*day))
+	if err := requireOwnerOrSystem(a); err != nil {
+		return res, err
+	}
+	if err := checkDormancyRule(ctx, d.rq, r); err != nil {
+		return res, err
+	}
+	now := d.now()
+	rows, err := dormantCandidates(ctx, d.rq, r, now.Add(-time.Duration(r.Days-r.WarnDays)*day))
+	if err != nil {
+		return res, err
+	}
+	for start := 0; start < len(rows); start += dormancyBatch {
+		batch := rows[start:min(start+dormancyBatch, len(rows))]
+		var blocked, warned []DormantUser
+		err := d.update(ctx, a, func(t *tx) ([]change, error) {
+			blocked, warned = nil, nil
+			var changes []change
+			for _, u := range batch {
+				cur, err := t.GetUser(ctx, u.ID)
+				if errors.Is(err, sql.ErrNoRows) {
+					continue // deleted meanwhile
+				} else if err != nil {
+					return nil, err
+				}
+				active := cur.CreatedAt
+				if cur.LastLoginAt.Valid {
+					active = cur.LastLoginAt.Int64
+				}
+				if cur.Status != StatusActive || cur.IsOwner == 1 || active != u.ActiveAt ||
+					slices.Contains(r.ExemptRoleIDs, cur.RoleID) {
+					continue // changed since it was read
+				}
+				du := dormantUser(u, r)
+				if !du.BlocksAt.After(now) {
+					n, err := t.DeleteUserSessions(ctx, u.ID)
+					if err != nil {
+						return nil, err
+					}
+					if err := t.SetUserStatus(ctx, sqlcdb.SetUserStatusParams{ID: u.ID, Status: StatusBlocked,
+						UpdatedAt: now.Unix()}); err != nil {
+						return nil, err
+					}
+					blocked = append(blocked, du)
+					changes = append(changes, change{Action: "user.dormant_block", TargetType: "user", TargetID: u.ID,
+						TargetLabel: u.Email, AccountID: u.AccountID, Before: map[string]any{"status": StatusActive},
+						After: map[string]any{"status": StatusBlocked, "dormancy_days": r.Days, "sessions_ended": n}})
+					continue
+				}
+				if r.WarnDays == 0 || u.WarnedFor == u.ActiveAt {
+					continue // warned already in this dormancy period
+				}
+				days := int((du.BlocksAt.Sub(now) + day - 1) / day)
+				if _, err := t.queueUserMail(cur, mailTo(cur), mailDormancyWarning, "", mailData{Days: days}); err != nil {
+					return nil, err
+				}
+				if err := t.SetDormancyWarning(ctx, sqlcdb.SetDormancyWarningParams{UserID: u.ID, ActiveAt: u.ActiveAt,
+					WarnedAt: now.Unix()}); err != nil {
+					return nil, err
+				}
+				warned = append(warned, du)
+				changes = append(changes, change{Action: "user.dormant_warn", TargetType: "user", TargetID: u.ID,
+					TargetLabel: u.Email, AccountID: u.AccountID, After: map[string]any{"dormancy_days": r.Days}})
+			}
+			return changes, nil
+		})
 		if err != nil {
-			return nil, err
+			return res, err
 		}
-		var changes []change
-		rule := map[string]any{"dormancy_days": r.Days}
-		for _, u := range rows {
-			du := dormantUser(u, r)
-			if !du.BlocksAt.After(now) {
-				n, err := t.DeleteUserSessions(ctx, u.ID)
-				if err != nil {
-					return nil, err
-				}
-				if err := t.SetUserStatus(ctx, sqlcdb.SetUserStatusParams{ID: u.ID, Status: StatusBlocked,
-					UpdatedAt: now.Unix()}); err != nil {
-					return nil, err
-				}
-				res.Blocked = append(res.Blocked, du)
-				changes = append(changes, change{Action: "user.dormant_block", TargetType: "user", TargetID: u.ID,
-					TargetLabel: u.Email, AccountID: u.AccountID, Before: map[string]any{"status": StatusActive},
-					After: map[string]any{"status": StatusBlocked, "dormancy_days": r.Days, "sessions_ended": n}})
-				continue
-			}
-			if r.WarnDays == 0 || u.WarnedFor == u.ActiveAt {
-				continue // warned already in this dormancy period
-			}
-			full, err := t.GetUser(ctx, u.ID)
-			if err != nil {
-				return nil, err
-			}
-			days := int((du.BlocksAt.Sub(now) + day - 1) / day)
-			if _, err := t.queueUserMail(full, mailTo(full), mailDormancyWarning, "", mailData{Days: days}); err != nil {
-				return nil, err
-			}
-			if err := t.SetDormancyWarning(ctx, sqlcdb.SetDormancyWarningParams{UserID: u.ID, ActiveAt: u.ActiveAt,
-				WarnedAt: now.Unix()}); err != nil {
-				return nil, err
-			}
-			res.Warned = append(res.Warned, du)
-			changes = append(changes, change{Action: "user.dormant_warn", TargetType: "user", TargetID: u.ID,
-				TargetLabel: u.Email, AccountID: u.AccountID, After: rule})
-		}
-		return changes, nil
-	})
-	return res, err
+		res.Blocked, res.Warned = append(res.Blocked, blocked...), append(res.Warned, warned...)
+	}
+	return res, nil
 }

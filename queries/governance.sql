@@ -11,7 +11,7 @@ JOIN accounts a ON a.id = u.account_id
 LEFT JOIN dormancy_warnings w ON w.user_id = u.id
 WHERE u.status = 'active' AND u.is_owner = 0
   AND coalesce(u.last_login_at, u.created_at) <= sqlc.arg(active_before)
-ORDER BY active_at, u.id;
+ORDER BY coalesce(u.last_login_at, u.created_at), u.id;
 
 -- name: SetDormancyWarning :exec
 INSERT INTO dormancy_warnings (user_id, active_at, warned_at)
@@ -41,6 +41,18 @@ ORDER BY started_at DESC, id DESC LIMIT 200;
 -- its permissions, position, sub-account access, second factor, last
 -- sign-in. admins_only keeps the owner and users whose role holds any
 -- permission; inactive_before keeps users last active at or before it.
+-- The page's ids come first, in the order of users_account_name (the
+-- main account, created first, leads), so that the columns are worked
+-- out for one page only.
+WITH page AS (
+    SELECT pu.id FROM users pu
+    JOIN roles pr ON pr.id = pu.role_id
+    WHERE (sqlc.arg(admins_only) = 0 OR pu.is_owner = 1 OR pr.builtin = 'administrator'
+           OR pu.role_id IN (SELECT rp.role_id FROM role_permissions rp))
+      AND (coalesce(pu.last_login_at, pu.created_at) <= sqlc.narg(inactive_before) OR sqlc.narg(inactive_before) IS NULL)
+    ORDER BY pu.account_id, pu.full_name COLLATE NOCASE, pu.id
+    LIMIT sqlc.arg(lim) OFFSET sqlc.arg(off)
+)
 SELECT u.id, u.account_id, a.name AS account_name, CAST(a.parent_id IS NULL AS INTEGER) AS is_main,
        u.email, u.full_name, u.status, u.is_owner, u.last_login_at, u.created_at,
        r.name AS role_name, r.builtin AS role_builtin,
@@ -50,19 +62,16 @@ SELECT u.id, u.account_id, a.name AS account_name, CAST(a.parent_id IS NULL AS I
        CAST(coalesce((SELECT group_concat(sa.name, ', ') FROM account_access aa JOIN accounts sa ON sa.id = aa.account_id
                       WHERE aa.user_id = u.id), '') AS TEXT) AS sub_accounts,
        CAST(EXISTS (SELECT 1 FROM second_factors f WHERE f.user_id = u.id) AS INTEGER) AS second_factor
-FROM users u
+FROM page
+JOIN users u ON u.id = page.id
 JOIN accounts a ON a.id = u.account_id
 JOIN roles r ON r.id = u.role_id
 LEFT JOIN groups p ON p.id = u.position_id
-WHERE (sqlc.arg(admins_only) = 0 OR u.is_owner = 1 OR r.builtin = 'administrator'
-       OR EXISTS (SELECT 1 FROM role_permissions rp WHERE rp.role_id = u.role_id))
-  AND (coalesce(u.last_login_at, u.created_at) <= sqlc.narg(inactive_before) OR sqlc.narg(inactive_before) IS NULL)
-ORDER BY is_main DESC, a.name, a.id, u.is_owner DESC, u.full_name COLLATE NOCASE, u.id
-LIMIT sqlc.arg(lim) OFFSET sqlc.arg(off);
+ORDER BY u.account_id, u.full_name COLLATE NOCASE, u.id;
 
 -- name: CountAccessReviewRows :one
 SELECT count(*) FROM users u
 JOIN roles r ON r.id = u.role_id
 WHERE (sqlc.arg(admins_only) = 0 OR u.is_owner = 1 OR r.builtin = 'administrator'
-       OR EXISTS (SELECT 1 FROM role_permissions rp WHERE rp.role_id = u.role_id))
+       OR u.role_id IN (SELECT rp.role_id FROM role_permissions rp))
   AND (coalesce(u.last_login_at, u.created_at) <= sqlc.narg(inactive_before) OR sqlc.narg(inactive_before) IS NULL);

@@ -11,6 +11,15 @@ import (
 )
 
 const accessReviewRows = `-- name: AccessReviewRows :many
+WITH page AS (
+    SELECT pu.id FROM users pu
+    JOIN roles pr ON pr.id = pu.role_id
+    WHERE (?1 = 0 OR pu.is_owner = 1 OR pr.builtin = 'administrator'
+           OR pu.role_id IN (SELECT rp.role_id FROM role_permissions rp))
+      AND (coalesce(pu.last_login_at, pu.created_at) <= ?2 OR ?2 IS NULL)
+    ORDER BY pu.account_id, pu.full_name COLLATE NOCASE, pu.id
+    LIMIT ?4 OFFSET ?3
+)
 SELECT u.id, u.account_id, a.name AS account_name, CAST(a.parent_id IS NULL AS INTEGER) AS is_main,
        u.email, u.full_name, u.status, u.is_owner, u.last_login_at, u.created_at,
        r.name AS role_name, r.builtin AS role_builtin,
@@ -20,15 +29,12 @@ SELECT u.id, u.account_id, a.name AS account_name, CAST(a.parent_id IS NULL AS I
        CAST(coalesce((SELECT group_concat(sa.name, ', ') FROM account_access aa JOIN accounts sa ON sa.id = aa.account_id
                       WHERE aa.user_id = u.id), '') AS TEXT) AS sub_accounts,
        CAST(EXISTS (SELECT 1 FROM second_factors f WHERE f.user_id = u.id) AS INTEGER) AS second_factor
-FROM users u
+FROM page
+JOIN users u ON u.id = page.id
 JOIN accounts a ON a.id = u.account_id
 JOIN roles r ON r.id = u.role_id
 LEFT JOIN groups p ON p.id = u.position_id
-WHERE (?1 = 0 OR u.is_owner = 1 OR r.builtin = 'administrator'
-       OR EXISTS (SELECT 1 FROM role_permissions rp WHERE rp.role_id = u.role_id))
-  AND (coalesce(u.last_login_at, u.created_at) <= ?2 OR ?2 IS NULL)
-ORDER BY is_main DESC, a.name, a.id, u.is_owner DESC, u.full_name COLLATE NOCASE, u.id
-LIMIT ?4 OFFSET ?3
+ORDER BY u.account_id, u.full_name COLLATE NOCASE, u.id
 `
 
 type AccessReviewRowsParams struct {
@@ -62,6 +68,9 @@ type AccessReviewRowsRow struct {
 // its permissions, position, sub-account access, second factor, last
 // sign-in. admins_only keeps the owner and users whose role holds any
 // permission; inactive_before keeps users last active at or before it.
+// The page's ids come first, in the order of users_account_name (the
+// main account, created first, leads), so that the columns are worked
+// out for one page only.
 func (q *Queries) AccessReviewRows(ctx context.Context, arg AccessReviewRowsParams) ([]AccessReviewRowsRow, error) {
 	rows, err := q.query(ctx, q.accessReviewRowsStmt, accessReviewRows,
 		arg.AdminsOnly,
@@ -112,7 +121,7 @@ const countAccessReviewRows = `-- name: CountAccessReviewRows :one
 SELECT count(*) FROM users u
 JOIN roles r ON r.id = u.role_id
 WHERE (?1 = 0 OR u.is_owner = 1 OR r.builtin = 'administrator'
-       OR EXISTS (SELECT 1 FROM role_permissions rp WHERE rp.role_id = u.role_id))
+       OR u.role_id IN (SELECT rp.role_id FROM role_permissions rp))
   AND (coalesce(u.last_login_at, u.created_at) <= ?2 OR ?2 IS NULL)
 `
 
@@ -172,7 +181,7 @@ JOIN accounts a ON a.id = u.account_id
 LEFT JOIN dormancy_warnings w ON w.user_id = u.id
 WHERE u.status = 'active' AND u.is_owner = 0
   AND coalesce(u.last_login_at, u.created_at) <= ?1
-ORDER BY active_at, u.id
+ORDER BY coalesce(u.last_login_at, u.created_at), u.id
 `
 
 type DormantCandidatesRow struct {
