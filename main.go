@@ -53,6 +53,8 @@ Usage:
   kadra user reset-password E [--password P]
                                         set a password (generated if omitted)
   kadra user reset-2fa E                remove a user's second factor (TOTP, recovery codes)
+  kadra users dormant --days N [--apply]
+                                        list (or block) users inactive N days (R-GOV-1)
   kadra sip export asterisk [--domain D] > pjsip_kadra.conf
                                         PJSIP config of the SIP accounts (HA1 only)
   kadra import users.csv [--account NAME] [--dry-run]
@@ -90,6 +92,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = cmdToken(ctx, args, stdout, stderr)
 	case "user":
 		err = cmdUser(ctx, args, stdout, stderr)
+	case "users":
+		err = cmdUsers(ctx, args, stdout, stderr)
 	case "sip":
 		err = cmdSIP(ctx, args, stdout, stderr)
 	case "import":
@@ -389,6 +393,7 @@ func pruneLoop(ctx context.Context, d *db.DB, log *slog.Logger) {
 		if n, err := d.SweepOffboardings(ctx); err != nil && ctx.Err() == nil { // R-GOV-4
 			log.Warn("offboardings", "err", err, "done", n)
 		}
+		sweepDormant(ctx, d, log)
 		select {
 		case <-ctx.Done():
 			return

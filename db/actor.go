@@ -1,5 +1,7 @@
 package db
 
+import "time"
+
 // Actor is who performs an operation: the signed-in user, the permissions
 // of their role (read fresh on every request), the account they act in and,
 // when an admin uses "log in as", the admin behind them.
@@ -18,6 +20,9 @@ type Actor struct {
 
 	ImpersonatorID    int64
 	ImpersonatorEmail string
+	// ImpersonationEnds is when a "log in as" returns to the admin by
+	// itself (R-GOV-3); zero otherwise.
+	ImpersonationEnds time.Time
 
 	SessionHash string // the session acted through, if any
 	IP          string

@@ -26,7 +26,8 @@ func AuditCatalogue() []AuditObject {
 			"user.session_end", "user.sessions_end_others", "user.sessions_end",
 			"user.impersonate", "user.impersonate_end", "token.create", "token.revoke",
 			"user.mfa_enable", "user.mfa_disable", "user.mfa_recovery_regenerate", "user.mfa_recovery_used",
-			"user.mfa_reset_cli", "user.mfa_reset", "user.passkey_add", "user.passkey_remove"}},
+			"user.mfa_reset_cli", "user.mfa_reset", "user.passkey_add", "user.passkey_remove",
+			"user.dormant_block", "user.dormant_warn", "user.impersonate_expired"}},
 		{Object: "group", Types: []string{"group"}, Actions: []string{"group.create", "group.update", "group.delete"}},
 		{Object: "role", Types: []string{"role"}, Actions: []string{"role.create", "role.update", "role.delete"}},
 		{Object: "sip", Types: []string{"sip_account"}, Actions: []string{
@@ -40,7 +41,8 @@ func AuditCatalogue() []AuditObject {
 			"account.create", "account.update", "account.delete", "account.access", "account.switch"}},
 		{Object: "system", Types: []string{"settings", "database", "mail"}, Actions: []string{
 			"setup", "settings.password_policy", "settings.billing_day", "settings.backup_schedule",
-			"settings.mail", "settings.time_zone", "settings.mfa_admins", "settings.oidc", "mail.test", "backup.download", "backup.scheduled", "mail.retry", "seed.synthetic"}},
+			"settings.mail", "settings.time_zone", "settings.mfa_admins", "settings.oidc", "mail.test", "backup.download", "backup.scheduled", "mail.retry", "seed.synthetic",
+			"settings.dormancy", "settings.impersonation", "settings.access_review", "access_review.done"}},
 	}
 }
 

@@ -24,6 +24,9 @@ const (
 	mailNotifyChanged = "notify_changed" // to the old one, once it changed
 	mailSessionsEnded = "sessions_ended" // an admin signed the user out (R-MFA-4)
 	mailMFAReset      = "mfa_reset"      // an admin removed the user's second factor (R-MFA-4)
+	// Governance (issue 14).
+	mailDormancyWarning = "dormancy_warning"      // R-GOV-1: blocked in Days days unless they sign in
+	mailImpersonation   = "impersonation_started" // R-GOV-3: an admin logs in as the user
 )
 
 // DefaultMailLang is the language of mail caused by an actor without one
@@ -40,7 +43,8 @@ var mailTemplates = parseMailTemplates()
 
 func parseMailTemplates() map[string]*template.Template {
 	out := map[string]*template.Template{}
-	for _, kind := range []string{mailActivation, mailReset, mailTest, mailNotifyConfirm, mailNotifyChanged, mailSessionsEnded, mailMFAReset, mailGrantEnded} {
+	for _, kind := range []string{mailActivation, mailReset, mailTest, mailNotifyConfirm, mailNotifyChanged, mailSessionsEnded,
+		mailMFAReset, mailGrantEnded, mailDormancyWarning, mailImpersonation} {
 		for _, lang := range []string{"pl", "en"} {
 			name := kind + "." + lang
 			t := template.Must(template.New(name).Funcs(template.FuncMap{"hours": hoursIn(lang)}).
@@ -66,6 +70,11 @@ type mailData struct {
 	// sub-account or role, the role the user is back in, and, in the mail
 	// to the admin who gave it, whose grant it was.
 	GrantKind, GrantName, GrantBack, About string
+	// Days until a dormant account is blocked (R-GOV-1).
+	Days int
+	// Reason and Minutes of an admin's "log in as" (R-GOV-3).
+	Reason  string
+	Minutes int
 }
 
 // renderMail returns the subject and body of a mail of kind in lang.

@@ -263,6 +263,12 @@ func (d *DB) SessionActor(ctx context.Context, raw, ip string) (Actor, error) {
 	}
 	now := d.now()
 	if now.Unix() >= s.ExpiresAt || now.Sub(time.Unix(s.LastSeenAt, 0)) > d.idle {
+		if s.ImpersonatorID.Valid { // a "log in as" ran out: recorded and audited (R-GOV-3)
+			if err := d.expireImpersonation(ctx, hash, s); err != nil {
+				return Actor{}, err
+			}
+			return Actor{}, errUnauthorized
+		}
 		_ = sqlcdb.New(d.write).DeleteSession(ctx, hash)
 		return Actor{}, errUnauthorized
 	}
@@ -289,6 +295,9 @@ func (d *DB) SessionActor(ctx context.Context, raw, ip string) (Actor, error) {
 		return Actor{}, Errorf(EFORBIDDEN, "account.access_withdrawn")
 	}
 	a.SessionHash, a.IP, a.MustEnrol = hash, ip, s.MustEnrol == 1
+	if a.ImpersonatorID != 0 {
+		a.ImpersonationEnds = unixTime(s.ExpiresAt) // the banner's remaining time (R-GOV-3)
+	}
 	// Last-seen is written at most once a minute per session (R-MFA-4), so
 	// that a page's requests cost reads only.
 	if now.Sub(time.Unix(s.LastSeenAt, 0)) >= touchEvery {

@@ -322,7 +322,7 @@ func TestRequiredSecondFactor(t *testing.T) {
 func TestSecondFactorRefusedWhileImpersonated(t *testing.T) {
 	d, _, owner, u := mfaSetup(t)
 	ctx := context.Background()
-	sid, err := d.Impersonate(ctx, owner, u.ID)
+	sid, err := d.Impersonate(ctx, owner, u.ID, db.ImpersonationInput{Reason: "checking what the user sees"})
 	if err != nil {
 		t.Fatal(err)
 	}

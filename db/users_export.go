@@ -23,7 +23,7 @@ func (d *DB) ExportUsers(ctx context.Context, a Actor, f UserFilter, w io.Writer
 	if err := a.require(PermUsersView); err != nil {
 		return err
 	}
-	uq, err := userListQuery(a, f)
+	uq, err := userListQuery(a, f, d.now())
 	if err != nil {
 		return err
 	}

@@ -142,9 +142,12 @@ func (t *tx) removeUser(u sqlcdb.User) ([]change, error) {
 // Impersonate starts a session in which the actor acts as user id (R-USER-14)
 // and returns its id for the cookie. The actor needs users.impersonate and
 // every permission the user has; nobody acts as the owner, as themselves,
-// or as a user who cannot sign in. Audited; everything done in the new
-// session is audited with both names.
-func (d *DB) Impersonate(ctx context.Context, a Actor, id int64) (string, error) {
+// or as a user who cannot sign in. It needs a reason of at least 10
+// characters and ends by itself after in.Minutes (default 30, at most 480);
+// it is recorded for the user's profile and, when the owner requires it,
+// mailed to them (R-GOV-3). Audited; everything done in the new session is
+// audited with both names. Returns EINVALID on "reason" or "minutes".
+func (d *DB) Impersonate(ctx context.Context, a Actor, id int64, in ImpersonationInput) (string, error) {
 	if err := requireAct(a, ActImpersonate); err != nil {
 		return "", err
 	}
@@ -163,13 +166,21 @@ func (d *DB) Impersonate(ctx context.Context, a Actor, id int64) (string, error)
 		if u.Status != StatusActive {
 			return nil, Errorf(EFORBIDDEN, "user.impersonate.inactive")
 		}
-		now := d.unix()
-		if err := t.CreateSession(ctx, sqlcdb.CreateSessionParams{IDHash: hash, UserID: u.ID,
-			ActingAccountID: a.AccountID, ImpersonatorID: nullID(a.UserID), CreatedAt: now,
-			ExpiresAt: now + int64(min(d.maxAge, d.idle).Seconds()), Ip: a.IP}); err != nil {
+		if err := checkImpersonationInput(&in); err != nil {
 			return nil, err
 		}
-		return one(change{Action: "user.impersonate", TargetType: "user", TargetID: u.ID, TargetLabel: u.Email}), nil
+		now := d.unix()
+		ends := now + int64(d.impersonationLimit(in).Seconds())
+		if err := t.CreateSession(ctx, sqlcdb.CreateSessionParams{IDHash: hash, UserID: u.ID,
+			ActingAccountID: a.AccountID, ImpersonatorID: nullID(a.UserID), CreatedAt: now,
+			ExpiresAt: ends, Ip: a.IP}); err != nil {
+			return nil, err
+		}
+		if err := t.recordImpersonation(hash, u, in, ends); err != nil {
+			return nil, err
+		}
+		return one(change{Action: "user.impersonate", TargetType: "user", TargetID: u.ID, TargetLabel: u.Email,
+			After: map[string]any{"reason": in.Reason, "minutes": in.Minutes}}), nil
 	})
 	return raw, err
 }
@@ -180,6 +191,10 @@ func (d *DB) StopImpersonating(ctx context.Context, a Actor) error {
 		return Errorf(EINVALID, "user.impersonate.not_active")
 	}
 	return d.update(ctx, a, func(t *tx) ([]change, error) {
+		if err := t.EndImpersonation(ctx, sqlcdb.EndImpersonationParams{SessionHash: a.SessionHash,
+			EndedAt: sql.NullInt64{Int64: d.unix(), Valid: true}}); err != nil {
+			return nil, err
+		}
 		return one(change{Action: "user.impersonate_end", TargetType: "user", TargetID: a.UserID,
 			TargetLabel: a.Email}), t.DeleteSession(ctx, a.SessionHash)
 	})

@@ -93,7 +93,7 @@ func TestImpersonate(t *testing.T) {
 	ctx := context.Background()
 	d, owner := dbtest.Setup(t)
 	u := dbtest.AddUser(t, d, owner, "anna@example.pl")
-	sid, err := d.Impersonate(ctx, owner, u.ID)
+	sid, err := d.Impersonate(ctx, owner, u.ID, db.ImpersonationInput{Reason: "checking what the user sees"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,7 +108,7 @@ func TestImpersonate(t *testing.T) {
 	if page.Total != 1 || page.Items[0].ActorEmail != u.Email || page.Items[0].ImpersonatorEmail != "owner@example.pl" {
 		t.Fatalf("audit with both names: %+v", page.Items)
 	}
-	if _, err := d.Impersonate(ctx, owner, owner.UserID); db.ErrorCode(err) != db.EFORBIDDEN {
+	if _, err := d.Impersonate(ctx, owner, owner.UserID, db.ImpersonationInput{Reason: "checking what the user sees"}); db.ErrorCode(err) != db.EFORBIDDEN {
 		t.Fatalf("acted as the owner/self: %v", err)
 	}
 	// An admin with users.impersonate but fewer rights than the target.
@@ -118,14 +118,14 @@ func TestImpersonate(t *testing.T) {
 		t.Fatal(err)
 	}
 	adminActor := dbtest.Login(t, d, admin.Email, dbtest.OwnerPassword)
-	if _, err := d.Impersonate(ctx, adminActor, owner.UserID); db.ErrorCode(err) != db.EFORBIDDEN {
+	if _, err := d.Impersonate(ctx, adminActor, owner.UserID, db.ImpersonationInput{Reason: "checking what the user sees"}); db.ErrorCode(err) != db.EFORBIDDEN {
 		t.Fatalf("admin acted as the owner: %v", err)
 	}
-	if _, err := d.Impersonate(ctx, adminActor, u.ID); err != nil {
+	if _, err := d.Impersonate(ctx, adminActor, u.ID, db.ImpersonationInput{Reason: "checking what the user sees"}); err != nil {
 		t.Fatalf("admin acting as staff: %v", err)
 	}
 	staff := dbtest.Login(t, d, u.Email, dbtest.OwnerPassword)
-	if _, err := d.Impersonate(ctx, staff, admin.ID); db.ErrorCode(err) != db.EFORBIDDEN {
+	if _, err := d.Impersonate(ctx, staff, admin.ID, db.ImpersonationInput{Reason: "checking what the user sees"}); db.ErrorCode(err) != db.EFORBIDDEN {
 		t.Fatalf("staff acted as an admin: %v", err)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 )
@@ -22,6 +23,10 @@ type UserFilter struct {
 	Sort      string `query:"sort" json:"sort"` // a key of userSorts, "-" first for descending
 	Page      int    `query:"page" json:"page"`
 	PerPage   int    `query:"per_page" json:"per_page"`
+
+	// InactiveDays lists users who have not signed in for that many days;
+	// a user who never signed in counts from their creation (R-GOV-1).
+	InactiveDays int `query:"inactive_days" json:"inactive_days"`
 }
 
 // UserRow is a user as the list shows it.
@@ -67,7 +72,7 @@ func (d *DB) ListUsers(ctx context.Context, a Actor, f UserFilter) (Page[UserRow
 			return Page[UserRow]{}, err
 		}
 	}
-	uq, err := userListQuery(a, f)
+	uq, err := userListQuery(a, f, d.now())
 	if err != nil {
 		return Page[UserRow]{}, err
 	}
@@ -143,7 +148,7 @@ type userQuery struct {
 // userListQuery composes the list's query from fixed fragments (sqlc cannot
 // vary ORDER BY or leave out filters); every value is a placeholder.
 // Returns EINVALID for an unknown status or sort, or a search too long.
-func userListQuery(a Actor, f UserFilter) (userQuery, error) {
+func userListQuery(a Actor, f UserFilter, now time.Time) (userQuery, error) {
 	var v ValidationError
 	if f.Status != "" && !validStatus(f.Status) {
 		v.Add("status", M("user.status_unknown"))
@@ -155,6 +160,9 @@ func userListQuery(a Actor, f UserFilter) (userQuery, error) {
 	order, ok := userSorts[key]
 	if !ok {
 		v.Add("sort", M("error.sort_unknown"))
+	}
+	if f.InactiveDays < 0 || f.InactiveDays > 36500 {
+		v.Add("inactive_days", M("dormancy.days.range", "Max", 36500))
 	}
 	if utf8.RuneCountInString(f.Q) > 100 {
 		v.Add("q", M("error.too_long", "Max", 100))
@@ -169,6 +177,10 @@ func userListQuery(a Actor, f UserFilter) (userQuery, error) {
 	where, whereArgs = append(where, "u.account_id = ?"), append(whereArgs, a.AccountID)
 	if f.Status != "" {
 		where, whereArgs = append(where, "u.status = ?"), append(whereArgs, f.Status)
+	}
+	if f.InactiveDays > 0 { // R-GOV-1
+		where = append(where, "coalesce(u.last_login_at, u.created_at) <= ?")
+		whereArgs = append(whereArgs, now.Add(-time.Duration(f.InactiveDays)*day).Unix())
 	}
 	if f.RoleID != 0 {
 		where, whereArgs = append(where, "u.role_id = ?"), append(whereArgs, f.RoleID)

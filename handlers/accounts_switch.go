@@ -119,7 +119,7 @@ var mainOnlyNav = map[string]bool{"accounts": true, "usage": true}
 
 // ownerOnlyNav are the sections only the owner opens: the outbox holds
 // live sign-in links (R-MAIL-1).
-var ownerOnlyNav = map[string]bool{"outbox": true}
+var ownerOnlyNav = map[string]bool{"outbox": true, "access_review": true}
 
 // visibleNav is the navigation without the sections the actor's account
 // never opens (permissions are checked by the template).

@@ -103,7 +103,7 @@ func TestAuditImpersonationNamesBoth(t *testing.T) {
 	ctx := context.Background()
 	owner := ownerActor(t, a)
 	jan := dbtest.NewUser(t, a.db, owner, db.UserInput{Email: "jan@example.pl", FullName: "Jan Nowak"})
-	raw, err := a.db.Impersonate(ctx, owner, jan.ID)
+	raw, err := a.db.Impersonate(ctx, owner, jan.ID, db.ImpersonationInput{Reason: "checking what the user sees"})
 	if err != nil {
 		t.Fatal(err)
 	}

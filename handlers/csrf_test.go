@@ -69,7 +69,7 @@ func TestCSRFRotatesAtImpersonation(t *testing.T) {
 	c := a.ownerClient()
 	c.get("/users")
 	owner := c.csrf
-	if r := c.post(fmt.Sprintf("/users/%d/impersonate", u.ID), nil); r.Status != http.StatusSeeOther {
+	if r := c.post(fmt.Sprintf("/users/%d/impersonate", u.ID), impersonateForm()); r.Status != http.StatusSeeOther {
 		t.Fatalf("impersonate: %d", r.Status)
 	}
 	c.get("/")

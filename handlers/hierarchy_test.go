@@ -96,6 +96,14 @@ var notUserRoutes = map[string]string{
 	"POST /tokens/revoke":                        "any API token, owner only (R-MFA-6, TestOwnerTokens)",
 	"POST /api/v1/me/password":                   "one's own profile",
 	"POST /impersonation/stop":                   "ends one's own log-in-as",
+	"POST /settings/dormancy":                    "installation settings, owner only; the owner may block anyone (R-GOV-1)",
+	"POST /settings/dormancy/preview":            "changes nothing, owner only (R-GOV-1)",
+	"POST /settings/impersonation":               "installation settings, owner only (R-GOV-3)",
+	"POST /access-review/done":                   "the review's stamp, owner only (R-GOV-5)",
+	"POST /access-review/reminder":               "the review's reminder, owner only (R-GOV-5)",
+	"PATCH /api/v1/dormancy":                     "installation settings, owner only; the owner may block anyone (R-GOV-1)",
+	"POST /api/v1/dormancy/preview":              "changes nothing, owner only (R-GOV-1)",
+	"POST /api/v1/access-review/done":            "the review's stamp, owner only (R-GOV-5)",
 	"POST /settings/password-policy":             "installation settings, owner only",
 	"POST /settings/backup-schedule":             "installation settings, owner only",
 	"POST /settings/mail":                        "installation settings, owner only (R-MAIL-1)",
@@ -264,7 +272,7 @@ func newHierarchy(t *testing.T) *hWorld {
 			x.web = ap.client()
 			x.web.login(x.behind.Email, dbtest.OwnerPassword)
 			x.web.get("/users")
-			if r := x.web.post(fmt.Sprintf("/users/%d/impersonate", x.user.ID), nil); r.Status != http.StatusSeeOther {
+			if r := x.web.post(fmt.Sprintf("/users/%d/impersonate", x.user.ID), impersonateForm()); r.Status != http.StatusSeeOther {
 				t.Fatalf("log in as: %d %s", r.Status, r.Body)
 			}
 		default:
@@ -529,7 +537,7 @@ var userRoutes = map[string]hRoute{
 	"POST /api/v1/users/:id/mfa/reset":  {act: actResetMFA, prepare: mfaFirst, send: call("POST", "/api/v1/users/%d/mfa/reset", nil)},
 	"DELETE /api/v1/users/:id/sessions": {act: actSessions, prepare: signInFirst, send: call("DELETE", "/api/v1/users/%d/sessions", nil)},
 	"POST /users/:id/impersonate": {act: actImp, sessionOnly: true, send: func(w *hWorld, t *testing.T, x *hActor, u db.User) int {
-		st := w.form(t, x, fmt.Sprintf("/users/%d/impersonate", u.ID), nil)
+		st := w.form(t, x, fmt.Sprintf("/users/%d/impersonate", u.ID), impersonateForm())
 		if st == http.StatusSeeOther {
 			x.web.get("/")
 			x.web.post("/impersonation/stop", nil)

@@ -113,7 +113,7 @@ func (s *Server) openAPI() map[string]any {
 		"servers": []any{map[string]any{"url": "/api/v1"}},
 		"components": map[string]any{
 			"securitySchemes": map[string]any{"bearer": map[string]any{"type": "http", "scheme": "bearer"}},
-			"schemas": merge(usersSchemas(), sipSchemas(), rolesSchemas(), accountsSchemas(), grantsSchemas(), offboardingSchemas(), map[string]any{
+			"schemas": merge(usersSchemas(), sipSchemas(), rolesSchemas(), accountsSchemas(), grantsSchemas(), offboardingSchemas(), govSchemas(), map[string]any{
 				"Error":     schemaOf(apiErrorBody{}),
 				"Me":        schemaOf(apiMeBody{}),
 				"AuditPage": pageOf[auditLine](),
@@ -121,7 +121,7 @@ func (s *Server) openAPI() map[string]any {
 		},
 		"security": []any{map[string]any{"bearer": []any{}}},
 		"paths": versionedOps(merge(s.openAPIUsers(), s.openAPIRoles(), s.openAPISIP(), s.openAPIMail(), s.openAPIMFA(),
-			s.openAPIAccounts(), s.openAPIAudit(), s.openAPIGrants(), s.openAPIOffboarding(), map[string]any{
+			s.openAPIAccounts(), s.openAPIAudit(), s.openAPIGrants(), s.openAPIOffboarding(), s.openAPIGov(), map[string]any{
 				"/openapi.json": map[string]any{"get": map[string]any{"summary": "This document", "security": []any{},
 					"responses": map[string]any{"200": resp("OpenAPI 3.1 document",
 						map[string]any{"type": "object", "additionalProperties": true})}}},

@@ -23,6 +23,7 @@ func (s *Server) openAPIUsers() map[string]any {
 		query("account_id", "another account the token's user may enter (default: the acting account)", "integer"),
 		query("sort", "one of "+joinKeys(db.UserSortKeys())+"; prefix - for descending", "string"),
 		query("page", "from 1", "integer"), query("per_page", "1..200, default 50", "integer"),
+		query("inactive_days", "not signed in for this many days (never signed in: since created_at)", "integer"),
 	}
 	user := map[string]any{"200": resp("The user", ref("User"))}
 	return map[string]any{

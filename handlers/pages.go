@@ -25,7 +25,8 @@ var navItems = []navItem{
 	{"usage", "/usage", "accounts.manage"},
 	{"licenses", "/licenses", "licenses.manage"},
 	{"audit", "/audit", "audit.view"},
-	{"outbox", "/outbox", ""}, // the owner's only (ownerOnlyNav)
+	{"outbox", "/outbox", ""},               // the owner's only (ownerOnlyNav)
+	{"access_review", "/access-review", ""}, // the owner's only (R-GOV-5)
 	{"settings", "/settings", ""},
 }
 

@@ -59,6 +59,9 @@ func (s *Server) loadActor(next echo.HandlerFunc) echo.HandlerFunc {
 			a.Lang = langOf(c, a) // the language of mail the request causes
 			c.Set(actorKey, a)
 		case db.EUNAUTHORIZED:
+			if done, err := s.backFromImpersonation(c, sess); done { // R-GOV-3
+				return err
+			}
 			s.clearSession(c)
 		default:
 			return err

@@ -69,7 +69,7 @@ func (p usersPage) List() list {
 	return list{Path: "/users", Sort: p.F.Sort, DefaultSort: "name", Page: p.Result.Page, Pages: p.Result.Pages(),
 		Filters: []string{"q", p.F.Q, "status", p.F.Status, "role_id", strconv.FormatInt(p.F.RoleID, 10),
 			"group_id", strconv.FormatInt(p.F.GroupID, 10), "account_id", strconv.FormatInt(p.F.AccountID, 10),
-			"per_page", perPage}}
+			"per_page", perPage, "inactive_days", strconv.Itoa(p.F.InactiveDays)}}
 }
 
 // ExportURL is the CSV export of the filtered list.
@@ -139,27 +139,6 @@ func (s *Server) usersUnblock(c echo.Context, id int64) (db.Msg, error) {
 
 func (s *Server) usersDelete(c echo.Context, id int64) (db.Msg, error) {
 	return db.M("user.deleted"), s.db.DeleteUser(c.Request().Context(), actor(c), id)
-}
-
-// usersImpersonate starts "log in as": the admin's own session id is kept
-// in the cookie, so that "back" returns to it.
-func (s *Server) usersImpersonate(c echo.Context) error {
-	id, err := paramID(c, "id", "error.user_not_found")
-	if err != nil {
-		return err
-	}
-	sid, err := s.db.Impersonate(c.Request().Context(), actor(c), id)
-	if err != nil {
-		return err
-	}
-	sess, _ := s.store.Get(c.Request(), s.cookieName(sessionCookie))
-	sess.Values["back_sid"] = sess.Values["sid"]
-	sess.Values["sid"] = sid
-	s.rotateCSRF(c)
-	if err := sess.Save(c.Request(), c.Response()); err != nil {
-		return err
-	}
-	return c.Redirect(http.StatusSeeOther, "/")
 }
 
 func (s *Server) impersonationStop(c echo.Context) error {

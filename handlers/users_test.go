@@ -138,7 +138,7 @@ func TestImpersonateFlow(t *testing.T) {
 	u := dbtest.AddUser(t, a.db, ownerActor(t, a), "anna@example.pl")
 	c := a.ownerClient()
 	c.get("/users")
-	if r := c.post(fmt.Sprintf("/users/%d/impersonate", u.ID), nil); r.Status != http.StatusSeeOther {
+	if r := c.post(fmt.Sprintf("/users/%d/impersonate", u.ID), impersonateForm()); r.Status != http.StatusSeeOther {
 		t.Fatalf("impersonate: %d", r.Status)
 	}
 	r := c.get("/")

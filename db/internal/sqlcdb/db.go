@@ -27,6 +27,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.accessEndsOfAccountStmt, err = db.PrepareContext(ctx, accessEndsOfAccount); err != nil {
 		return nil, fmt.Errorf("error preparing query AccessEndsOfAccount: %w", err)
 	}
+	if q.accessReviewRowsStmt, err = db.PrepareContext(ctx, accessReviewRows); err != nil {
+		return nil, fmt.Errorf("error preparing query AccessReviewRows: %w", err)
+	}
 	if q.accountAccessUserIDsStmt, err = db.PrepareContext(ctx, accountAccessUserIDs); err != nil {
 		return nil, fmt.Errorf("error preparing query AccountAccessUserIDs: %w", err)
 	}
@@ -147,6 +150,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.closeSeatStmt, err = db.PrepareContext(ctx, closeSeat); err != nil {
 		return nil, fmt.Errorf("error preparing query CloseSeat: %w", err)
 	}
+	if q.countAccessReviewRowsStmt, err = db.PrepareContext(ctx, countAccessReviewRows); err != nil {
+		return nil, fmt.Errorf("error preparing query CountAccessReviewRows: %w", err)
+	}
 	if q.countAccountsStmt, err = db.PrepareContext(ctx, countAccounts); err != nil {
 		return nil, fmt.Errorf("error preparing query CountAccounts: %w", err)
 	}
@@ -224,6 +230,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.createGroupStmt, err = db.PrepareContext(ctx, createGroup); err != nil {
 		return nil, fmt.Errorf("error preparing query CreateGroup: %w", err)
+	}
+	if q.createImpersonationStmt, err = db.PrepareContext(ctx, createImpersonation); err != nil {
+		return nil, fmt.Errorf("error preparing query CreateImpersonation: %w", err)
 	}
 	if q.createLicenseStmt, err = db.PrepareContext(ctx, createLicense); err != nil {
 		return nil, fmt.Errorf("error preparing query CreateLicense: %w", err)
@@ -357,6 +366,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.deletedAccountsStmt, err = db.PrepareContext(ctx, deletedAccounts); err != nil {
 		return nil, fmt.Errorf("error preparing query DeletedAccounts: %w", err)
 	}
+	if q.dormantCandidatesStmt, err = db.PrepareContext(ctx, dormantCandidates); err != nil {
+		return nil, fmt.Errorf("error preparing query DormantCandidates: %w", err)
+	}
 	if q.dueAccessGrantsStmt, err = db.PrepareContext(ctx, dueAccessGrants); err != nil {
 		return nil, fmt.Errorf("error preparing query DueAccessGrants: %w", err)
 	}
@@ -377,6 +389,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.enableTOTPStmt, err = db.PrepareContext(ctx, enableTOTP); err != nil {
 		return nil, fmt.Errorf("error preparing query EnableTOTP: %w", err)
+	}
+	if q.endImpersonationStmt, err = db.PrepareContext(ctx, endImpersonation); err != nil {
+		return nil, fmt.Errorf("error preparing query EndImpersonation: %w", err)
 	}
 	if q.finishOffboardingStmt, err = db.PrepareContext(ctx, finishOffboarding); err != nil {
 		return nil, fmt.Errorf("error preparing query FinishOffboarding: %w", err)
@@ -488,6 +503,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.iPFailuresSinceStmt, err = db.PrepareContext(ctx, iPFailuresSince); err != nil {
 		return nil, fmt.Errorf("error preparing query IPFailuresSince: %w", err)
+	}
+	if q.impersonationBySessionStmt, err = db.PrepareContext(ctx, impersonationBySession); err != nil {
+		return nil, fmt.Errorf("error preparing query ImpersonationBySession: %w", err)
 	}
 	if q.insertAuditStmt, err = db.PrepareContext(ctx, insertAudit); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertAudit: %w", err)
@@ -681,6 +699,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.setAccountSIPDomainStmt, err = db.PrepareContext(ctx, setAccountSIPDomain); err != nil {
 		return nil, fmt.Errorf("error preparing query SetAccountSIPDomain: %w", err)
 	}
+	if q.setDormancyWarningStmt, err = db.PrepareContext(ctx, setDormancyWarning); err != nil {
+		return nil, fmt.Errorf("error preparing query SetDormancyWarning: %w", err)
+	}
 	if q.setMFAChallengeProviderStmt, err = db.PrepareContext(ctx, setMFAChallengeProvider); err != nil {
 		return nil, fmt.Errorf("error preparing query SetMFAChallengeProvider: %w", err)
 	}
@@ -801,6 +822,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.userGroupNamesStmt, err = db.PrepareContext(ctx, userGroupNames); err != nil {
 		return nil, fmt.Errorf("error preparing query UserGroupNames: %w", err)
 	}
+	if q.userImpersonationsStmt, err = db.PrepareContext(ctx, userImpersonations); err != nil {
+		return nil, fmt.Errorf("error preparing query UserImpersonations: %w", err)
+	}
 	if q.userLicensesStmt, err = db.PrepareContext(ctx, userLicenses); err != nil {
 		return nil, fmt.Errorf("error preparing query UserLicenses: %w", err)
 	}
@@ -824,6 +848,11 @@ func (q *Queries) Close() error {
 	if q.accessEndsOfAccountStmt != nil {
 		if cerr := q.accessEndsOfAccountStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing accessEndsOfAccountStmt: %w", cerr)
+		}
+	}
+	if q.accessReviewRowsStmt != nil {
+		if cerr := q.accessReviewRowsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing accessReviewRowsStmt: %w", cerr)
 		}
 	}
 	if q.accountAccessUserIDsStmt != nil {
@@ -1026,6 +1055,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing closeSeatStmt: %w", cerr)
 		}
 	}
+	if q.countAccessReviewRowsStmt != nil {
+		if cerr := q.countAccessReviewRowsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing countAccessReviewRowsStmt: %w", cerr)
+		}
+	}
 	if q.countAccountsStmt != nil {
 		if cerr := q.countAccountsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing countAccountsStmt: %w", cerr)
@@ -1154,6 +1188,11 @@ func (q *Queries) Close() error {
 	if q.createGroupStmt != nil {
 		if cerr := q.createGroupStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing createGroupStmt: %w", cerr)
+		}
+	}
+	if q.createImpersonationStmt != nil {
+		if cerr := q.createImpersonationStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing createImpersonationStmt: %w", cerr)
 		}
 	}
 	if q.createLicenseStmt != nil {
@@ -1376,6 +1415,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing deletedAccountsStmt: %w", cerr)
 		}
 	}
+	if q.dormantCandidatesStmt != nil {
+		if cerr := q.dormantCandidatesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing dormantCandidatesStmt: %w", cerr)
+		}
+	}
 	if q.dueAccessGrantsStmt != nil {
 		if cerr := q.dueAccessGrantsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing dueAccessGrantsStmt: %w", cerr)
@@ -1409,6 +1453,11 @@ func (q *Queries) Close() error {
 	if q.enableTOTPStmt != nil {
 		if cerr := q.enableTOTPStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing enableTOTPStmt: %w", cerr)
+		}
+	}
+	if q.endImpersonationStmt != nil {
+		if cerr := q.endImpersonationStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing endImpersonationStmt: %w", cerr)
 		}
 	}
 	if q.finishOffboardingStmt != nil {
@@ -1594,6 +1643,11 @@ func (q *Queries) Close() error {
 	if q.iPFailuresSinceStmt != nil {
 		if cerr := q.iPFailuresSinceStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing iPFailuresSinceStmt: %w", cerr)
+		}
+	}
+	if q.impersonationBySessionStmt != nil {
+		if cerr := q.impersonationBySessionStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing impersonationBySessionStmt: %w", cerr)
 		}
 	}
 	if q.insertAuditStmt != nil {
@@ -1916,6 +1970,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing setAccountSIPDomainStmt: %w", cerr)
 		}
 	}
+	if q.setDormancyWarningStmt != nil {
+		if cerr := q.setDormancyWarningStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing setDormancyWarningStmt: %w", cerr)
+		}
+	}
 	if q.setMFAChallengeProviderStmt != nil {
 		if cerr := q.setMFAChallengeProviderStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing setMFAChallengeProviderStmt: %w", cerr)
@@ -2116,6 +2175,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing userGroupNamesStmt: %w", cerr)
 		}
 	}
+	if q.userImpersonationsStmt != nil {
+		if cerr := q.userImpersonationsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing userImpersonationsStmt: %w", cerr)
+		}
+	}
 	if q.userLicensesStmt != nil {
 		if cerr := q.userLicensesStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing userLicensesStmt: %w", cerr)
@@ -2181,6 +2245,7 @@ type Queries struct {
 	db                                 DBTX
 	tx                                 *sql.Tx
 	accessEndsOfAccountStmt            *sql.Stmt
+	accessReviewRowsStmt               *sql.Stmt
 	accountAccessUserIDsStmt           *sql.Stmt
 	accountByNameStmt                  *sql.Stmt
 	accountExternalIDTakenStmt         *sql.Stmt
@@ -2221,6 +2286,7 @@ type Queries struct {
 	clearUserGroupsStmt                *sql.Stmt
 	closeAccountSeatsStmt              *sql.Stmt
 	closeSeatStmt                      *sql.Stmt
+	countAccessReviewRowsStmt          *sql.Stmt
 	countAccountsStmt                  *sql.Stmt
 	countAllAPITokensStmt              *sql.Stmt
 	countAuditStmt                     *sql.Stmt
@@ -2247,6 +2313,7 @@ type Queries struct {
 	createAccountWithIDStmt            *sql.Stmt
 	createEmailTokenStmt               *sql.Stmt
 	createGroupStmt                    *sql.Stmt
+	createImpersonationStmt            *sql.Stmt
 	createLicenseStmt                  *sql.Stmt
 	createMFAChallengeStmt             *sql.Stmt
 	createPasskeyCeremonyStmt          *sql.Stmt
@@ -2291,6 +2358,7 @@ type Queries struct {
 	deleteUserTokenStmt                *sql.Stmt
 	deleteUserTokensOfKindStmt         *sql.Stmt
 	deletedAccountsStmt                *sql.Stmt
+	dormantCandidatesStmt              *sql.Stmt
 	dueAccessGrantsStmt                *sql.Stmt
 	dueMailStmt                        *sql.Stmt
 	dueOffboardingDeletionsStmt        *sql.Stmt
@@ -2298,6 +2366,7 @@ type Queries struct {
 	dueRoleGrantsStmt                  *sql.Stmt
 	emailFailuresSinceStmt             *sql.Stmt
 	enableTOTPStmt                     *sql.Stmt
+	endImpersonationStmt               *sql.Stmt
 	finishOffboardingStmt              *sql.Stmt
 	firstPositionStmt                  *sql.Stmt
 	freeSIPAccountStmt                 *sql.Stmt
@@ -2335,6 +2404,7 @@ type Queries struct {
 	hasAccountAccessStmt               *sql.Stmt
 	hasSecondFactorStmt                *sql.Stmt
 	iPFailuresSinceStmt                *sql.Stmt
+	impersonationBySessionStmt         *sql.Stmt
 	insertAuditStmt                    *sql.Stmt
 	insertDeletedAccountStmt           *sql.Stmt
 	insertOffboardingStmt              *sql.Stmt
@@ -2399,6 +2469,7 @@ type Queries struct {
 	sessionActorOfStmt                 *sql.Stmt
 	setAccessEndStmt                   *sql.Stmt
 	setAccountSIPDomainStmt            *sql.Stmt
+	setDormancyWarningStmt             *sql.Stmt
 	setMFAChallengeProviderStmt        *sql.Stmt
 	setRoleGrantStmt                   *sql.Stmt
 	setRoleRequireMFAStmt              *sql.Stmt
@@ -2439,6 +2510,7 @@ type Queries struct {
 	userEmailTakenStmt                 *sql.Stmt
 	userGroupIDsStmt                   *sql.Stmt
 	userGroupNamesStmt                 *sql.Stmt
+	userImpersonationsStmt             *sql.Stmt
 	userLicensesStmt                   *sql.Stmt
 	userStatusCountsStmt               *sql.Stmt
 	usersPresentingStmt                *sql.Stmt
@@ -2451,6 +2523,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		db:                                 tx,
 		tx:                                 tx,
 		accessEndsOfAccountStmt:            q.accessEndsOfAccountStmt,
+		accessReviewRowsStmt:               q.accessReviewRowsStmt,
 		accountAccessUserIDsStmt:           q.accountAccessUserIDsStmt,
 		accountByNameStmt:                  q.accountByNameStmt,
 		accountExternalIDTakenStmt:         q.accountExternalIDTakenStmt,
@@ -2491,6 +2564,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		clearUserGroupsStmt:                q.clearUserGroupsStmt,
 		closeAccountSeatsStmt:              q.closeAccountSeatsStmt,
 		closeSeatStmt:                      q.closeSeatStmt,
+		countAccessReviewRowsStmt:          q.countAccessReviewRowsStmt,
 		countAccountsStmt:                  q.countAccountsStmt,
 		countAllAPITokensStmt:              q.countAllAPITokensStmt,
 		countAuditStmt:                     q.countAuditStmt,
@@ -2517,6 +2591,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		createAccountWithIDStmt:            q.createAccountWithIDStmt,
 		createEmailTokenStmt:               q.createEmailTokenStmt,
 		createGroupStmt:                    q.createGroupStmt,
+		createImpersonationStmt:            q.createImpersonationStmt,
 		createLicenseStmt:                  q.createLicenseStmt,
 		createMFAChallengeStmt:             q.createMFAChallengeStmt,
 		createPasskeyCeremonyStmt:          q.createPasskeyCeremonyStmt,
@@ -2561,6 +2636,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		deleteUserTokenStmt:                q.deleteUserTokenStmt,
 		deleteUserTokensOfKindStmt:         q.deleteUserTokensOfKindStmt,
 		deletedAccountsStmt:                q.deletedAccountsStmt,
+		dormantCandidatesStmt:              q.dormantCandidatesStmt,
 		dueAccessGrantsStmt:                q.dueAccessGrantsStmt,
 		dueMailStmt:                        q.dueMailStmt,
 		dueOffboardingDeletionsStmt:        q.dueOffboardingDeletionsStmt,
@@ -2568,6 +2644,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		dueRoleGrantsStmt:                  q.dueRoleGrantsStmt,
 		emailFailuresSinceStmt:             q.emailFailuresSinceStmt,
 		enableTOTPStmt:                     q.enableTOTPStmt,
+		endImpersonationStmt:               q.endImpersonationStmt,
 		finishOffboardingStmt:              q.finishOffboardingStmt,
 		firstPositionStmt:                  q.firstPositionStmt,
 		freeSIPAccountStmt:                 q.freeSIPAccountStmt,
@@ -2605,6 +2682,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		hasAccountAccessStmt:               q.hasAccountAccessStmt,
 		hasSecondFactorStmt:                q.hasSecondFactorStmt,
 		iPFailuresSinceStmt:                q.iPFailuresSinceStmt,
+		impersonationBySessionStmt:         q.impersonationBySessionStmt,
 		insertAuditStmt:                    q.insertAuditStmt,
 		insertDeletedAccountStmt:           q.insertDeletedAccountStmt,
 		insertOffboardingStmt:              q.insertOffboardingStmt,
@@ -2669,6 +2747,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		sessionActorOfStmt:                 q.sessionActorOfStmt,
 		setAccessEndStmt:                   q.setAccessEndStmt,
 		setAccountSIPDomainStmt:            q.setAccountSIPDomainStmt,
+		setDormancyWarningStmt:             q.setDormancyWarningStmt,
 		setMFAChallengeProviderStmt:        q.setMFAChallengeProviderStmt,
 		setRoleGrantStmt:                   q.setRoleGrantStmt,
 		setRoleRequireMFAStmt:              q.setRoleRequireMFAStmt,
@@ -2709,6 +2788,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		userEmailTakenStmt:                 q.userEmailTakenStmt,
 		userGroupIDsStmt:                   q.userGroupIDsStmt,
 		userGroupNamesStmt:                 q.userGroupNamesStmt,
+		userImpersonationsStmt:             q.userImpersonationsStmt,
 		userLicensesStmt:                   q.userLicensesStmt,
 		userStatusCountsStmt:               q.userStatusCountsStmt,
 		usersPresentingStmt:                q.usersPresentingStmt,

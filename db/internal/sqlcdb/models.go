@@ -49,6 +49,12 @@ type DeletedAccount struct {
 	DeletedAt  int64
 }
 
+type DormancyWarning struct {
+	UserID   int64
+	ActiveAt int64
+	WarnedAt int64
+}
+
 type Group struct {
 	ID              int64
 	AccountID       int64
@@ -62,6 +68,20 @@ type Group struct {
 type GroupMember struct {
 	GroupID int64
 	UserID  int64
+}
+
+type Impersonation struct {
+	ID          int64
+	SessionHash string
+	AdminID     sql.NullInt64
+	AdminEmail  string
+	AdminName   string
+	UserID      int64
+	AccountID   int64
+	Reason      string
+	StartedAt   int64
+	EndsAt      int64
+	EndedAt     sql.NullInt64
 }
 
 type License struct {
