@@ -173,11 +173,21 @@ func missingPermission(ctx context.Context, q *sqlcdb.Queries, a Actor, roleID i
 		}
 	}
 	for _, p := range perms {
-		if !a.Can(p) {
+		if !a.holds(p) {
 			return p, nil
 		}
 	}
 	return "", nil
+}
+
+// holds says whether the actor's standing covers permission p when the
+// hierarchy weighs a target or a role: a SCIM token's ceiling role, any
+// other actor's own permissions.
+func (a Actor) holds(p Permission) bool {
+	if a.ceiling != nil {
+		return a.ceiling[p]
+	}
+	return a.Can(p)
 }
 
 // mayGiveRole reports whether the actor may hand out (or take away) a role:

@@ -219,6 +219,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.createRoleStmt, err = db.PrepareContext(ctx, createRole); err != nil {
 		return nil, fmt.Errorf("error preparing query CreateRole: %w", err)
 	}
+	if q.createSCIMTokenStmt, err = db.PrepareContext(ctx, createSCIMToken); err != nil {
+		return nil, fmt.Errorf("error preparing query CreateSCIMToken: %w", err)
+	}
 	if q.createSIPAccountStmt, err = db.PrepareContext(ctx, createSIPAccount); err != nil {
 		return nil, fmt.Errorf("error preparing query CreateSIPAccount: %w", err)
 	}
@@ -282,6 +285,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.deleteRoleStmt, err = db.PrepareContext(ctx, deleteRole); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteRole: %w", err)
 	}
+	if q.deleteSCIMTokenStmt, err = db.PrepareContext(ctx, deleteSCIMToken); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteSCIMToken: %w", err)
+	}
 	if q.deleteSIPAccountStmt, err = db.PrepareContext(ctx, deleteSIPAccount); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteSIPAccount: %w", err)
 	}
@@ -327,6 +333,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.enableTOTPStmt, err = db.PrepareContext(ctx, enableTOTP); err != nil {
 		return nil, fmt.Errorf("error preparing query EnableTOTP: %w", err)
 	}
+	if q.firstFreeSIPAccountStmt, err = db.PrepareContext(ctx, firstFreeSIPAccount); err != nil {
+		return nil, fmt.Errorf("error preparing query FirstFreeSIPAccount: %w", err)
+	}
 	if q.firstPositionStmt, err = db.PrepareContext(ctx, firstPosition); err != nil {
 		return nil, fmt.Errorf("error preparing query FirstPosition: %w", err)
 	}
@@ -365,6 +374,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.getRoleStmt, err = db.PrepareContext(ctx, getRole); err != nil {
 		return nil, fmt.Errorf("error preparing query GetRole: %w", err)
+	}
+	if q.getSCIMTokenStmt, err = db.PrepareContext(ctx, getSCIMToken); err != nil {
+		return nil, fmt.Errorf("error preparing query GetSCIMToken: %w", err)
 	}
 	if q.getSIPAccountStmt, err = db.PrepareContext(ctx, getSIPAccount); err != nil {
 		return nil, fmt.Errorf("error preparing query GetSIPAccount: %w", err)
@@ -420,6 +432,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.insertDeletedAccountStmt, err = db.PrepareContext(ctx, insertDeletedAccount); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertDeletedAccount: %w", err)
 	}
+	if q.insertSCIMRequestStmt, err = db.PrepareContext(ctx, insertSCIMRequest); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertSCIMRequest: %w", err)
+	}
 	if q.insertSettingIfMissingStmt, err = db.PrepareContext(ctx, insertSettingIfMissing); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertSettingIfMissing: %w", err)
 	}
@@ -446,6 +461,12 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.listRolesStmt, err = db.PrepareContext(ctx, listRoles); err != nil {
 		return nil, fmt.Errorf("error preparing query ListRoles: %w", err)
+	}
+	if q.listSCIMRequestsStmt, err = db.PrepareContext(ctx, listSCIMRequests); err != nil {
+		return nil, fmt.Errorf("error preparing query ListSCIMRequests: %w", err)
+	}
+	if q.listSCIMTokensStmt, err = db.PrepareContext(ctx, listSCIMTokens); err != nil {
+		return nil, fmt.Errorf("error preparing query ListSCIMTokens: %w", err)
 	}
 	if q.listSettingsStmt, err = db.PrepareContext(ctx, listSettings); err != nil {
 		return nil, fmt.Errorf("error preparing query ListSettings: %w", err)
@@ -488,6 +509,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.openSeatStmt, err = db.PrepareContext(ctx, openSeat); err != nil {
 		return nil, fmt.Errorf("error preparing query OpenSeat: %w", err)
+	}
+	if q.phoneNumberByValueStmt, err = db.PrepareContext(ctx, phoneNumberByValue); err != nil {
+		return nil, fmt.Errorf("error preparing query PhoneNumberByValue: %w", err)
 	}
 	if q.positionCountsStmt, err = db.PrepareContext(ctx, positionCounts); err != nil {
 		return nil, fmt.Errorf("error preparing query PositionCounts: %w", err)
@@ -537,6 +561,30 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.roleUserCountStmt, err = db.PrepareContext(ctx, roleUserCount); err != nil {
 		return nil, fmt.Errorf("error preparing query RoleUserCount: %w", err)
 	}
+	if q.sCIMCountUsersStmt, err = db.PrepareContext(ctx, sCIMCountUsers); err != nil {
+		return nil, fmt.Errorf("error preparing query SCIMCountUsers: %w", err)
+	}
+	if q.sCIMGroupExternalIDsStmt, err = db.PrepareContext(ctx, sCIMGroupExternalIDs); err != nil {
+		return nil, fmt.Errorf("error preparing query SCIMGroupExternalIDs: %w", err)
+	}
+	if q.sCIMTokenNamedStmt, err = db.PrepareContext(ctx, sCIMTokenNamed); err != nil {
+		return nil, fmt.Errorf("error preparing query SCIMTokenNamed: %w", err)
+	}
+	if q.sCIMUserStmt, err = db.PrepareContext(ctx, sCIMUser); err != nil {
+		return nil, fmt.Errorf("error preparing query SCIMUser: %w", err)
+	}
+	if q.sCIMUserByEmailStmt, err = db.PrepareContext(ctx, sCIMUserByEmail); err != nil {
+		return nil, fmt.Errorf("error preparing query SCIMUserByEmail: %w", err)
+	}
+	if q.sCIMUserIDsStmt, err = db.PrepareContext(ctx, sCIMUserIDs); err != nil {
+		return nil, fmt.Errorf("error preparing query SCIMUserIDs: %w", err)
+	}
+	if q.sCIMUsersByExternalIDStmt, err = db.PrepareContext(ctx, sCIMUsersByExternalID); err != nil {
+		return nil, fmt.Errorf("error preparing query SCIMUsersByExternalID: %w", err)
+	}
+	if q.sIPAccountByExtensionStmt, err = db.PrepareContext(ctx, sIPAccountByExtension); err != nil {
+		return nil, fmt.Errorf("error preparing query SIPAccountByExtension: %w", err)
+	}
 	if q.sIPCountsStmt, err = db.PrepareContext(ctx, sIPCounts); err != nil {
 		return nil, fmt.Errorf("error preparing query SIPCounts: %w", err)
 	}
@@ -548,6 +596,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.sIPUserInAccountStmt, err = db.PrepareContext(ctx, sIPUserInAccount); err != nil {
 		return nil, fmt.Errorf("error preparing query SIPUserInAccount: %w", err)
+	}
+	if q.sMSSenderByValueStmt, err = db.PrepareContext(ctx, sMSSenderByValue); err != nil {
+		return nil, fmt.Errorf("error preparing query SMSSenderByValue: %w", err)
 	}
 	if q.searchAccountsStmt, err = db.PrepareContext(ctx, searchAccounts); err != nil {
 		return nil, fmt.Errorf("error preparing query SearchAccounts: %w", err)
@@ -582,6 +633,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.setAccountSIPDomainStmt, err = db.PrepareContext(ctx, setAccountSIPDomain); err != nil {
 		return nil, fmt.Errorf("error preparing query SetAccountSIPDomain: %w", err)
 	}
+	if q.setGroupExternalIDStmt, err = db.PrepareContext(ctx, setGroupExternalID); err != nil {
+		return nil, fmt.Errorf("error preparing query SetGroupExternalID: %w", err)
+	}
 	if q.setRoleRequireMFAStmt, err = db.PrepareContext(ctx, setRoleRequireMFA); err != nil {
 		return nil, fmt.Errorf("error preparing query SetRoleRequireMFA: %w", err)
 	}
@@ -605,6 +659,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.setUserCallNumberStmt, err = db.PrepareContext(ctx, setUserCallNumber); err != nil {
 		return nil, fmt.Errorf("error preparing query SetUserCallNumber: %w", err)
+	}
+	if q.setUserExternalIDStmt, err = db.PrepareContext(ctx, setUserExternalID); err != nil {
+		return nil, fmt.Errorf("error preparing query SetUserExternalID: %w", err)
 	}
 	if q.setUserLastLoginStmt, err = db.PrepareContext(ctx, setUserLastLogin); err != nil {
 		return nil, fmt.Errorf("error preparing query SetUserLastLogin: %w", err)
@@ -642,11 +699,17 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.tokenActorOfStmt, err = db.PrepareContext(ctx, tokenActorOf); err != nil {
 		return nil, fmt.Errorf("error preparing query TokenActorOf: %w", err)
 	}
+	if q.touchSCIMTokenStmt, err = db.PrepareContext(ctx, touchSCIMToken); err != nil {
+		return nil, fmt.Errorf("error preparing query TouchSCIMToken: %w", err)
+	}
 	if q.touchSessionStmt, err = db.PrepareContext(ctx, touchSession); err != nil {
 		return nil, fmt.Errorf("error preparing query TouchSession: %w", err)
 	}
 	if q.touchTokenStmt, err = db.PrepareContext(ctx, touchToken); err != nil {
 		return nil, fmt.Errorf("error preparing query TouchToken: %w", err)
+	}
+	if q.trimSCIMRequestsStmt, err = db.PrepareContext(ctx, trimSCIMRequests); err != nil {
+		return nil, fmt.Errorf("error preparing query TrimSCIMRequests: %w", err)
 	}
 	if q.unassignLicenseSeatStmt, err = db.PrepareContext(ctx, unassignLicenseSeat); err != nil {
 		return nil, fmt.Errorf("error preparing query UnassignLicenseSeat: %w", err)
@@ -1029,6 +1092,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing createRoleStmt: %w", cerr)
 		}
 	}
+	if q.createSCIMTokenStmt != nil {
+		if cerr := q.createSCIMTokenStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing createSCIMTokenStmt: %w", cerr)
+		}
+	}
 	if q.createSIPAccountStmt != nil {
 		if cerr := q.createSIPAccountStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing createSIPAccountStmt: %w", cerr)
@@ -1134,6 +1202,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing deleteRoleStmt: %w", cerr)
 		}
 	}
+	if q.deleteSCIMTokenStmt != nil {
+		if cerr := q.deleteSCIMTokenStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteSCIMTokenStmt: %w", cerr)
+		}
+	}
 	if q.deleteSIPAccountStmt != nil {
 		if cerr := q.deleteSIPAccountStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing deleteSIPAccountStmt: %w", cerr)
@@ -1209,6 +1282,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing enableTOTPStmt: %w", cerr)
 		}
 	}
+	if q.firstFreeSIPAccountStmt != nil {
+		if cerr := q.firstFreeSIPAccountStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing firstFreeSIPAccountStmt: %w", cerr)
+		}
+	}
 	if q.firstPositionStmt != nil {
 		if cerr := q.firstPositionStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing firstPositionStmt: %w", cerr)
@@ -1272,6 +1350,11 @@ func (q *Queries) Close() error {
 	if q.getRoleStmt != nil {
 		if cerr := q.getRoleStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getRoleStmt: %w", cerr)
+		}
+	}
+	if q.getSCIMTokenStmt != nil {
+		if cerr := q.getSCIMTokenStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getSCIMTokenStmt: %w", cerr)
 		}
 	}
 	if q.getSIPAccountStmt != nil {
@@ -1364,6 +1447,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing insertDeletedAccountStmt: %w", cerr)
 		}
 	}
+	if q.insertSCIMRequestStmt != nil {
+		if cerr := q.insertSCIMRequestStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertSCIMRequestStmt: %w", cerr)
+		}
+	}
 	if q.insertSettingIfMissingStmt != nil {
 		if cerr := q.insertSettingIfMissingStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing insertSettingIfMissingStmt: %w", cerr)
@@ -1407,6 +1495,16 @@ func (q *Queries) Close() error {
 	if q.listRolesStmt != nil {
 		if cerr := q.listRolesStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listRolesStmt: %w", cerr)
+		}
+	}
+	if q.listSCIMRequestsStmt != nil {
+		if cerr := q.listSCIMRequestsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listSCIMRequestsStmt: %w", cerr)
+		}
+	}
+	if q.listSCIMTokensStmt != nil {
+		if cerr := q.listSCIMTokensStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listSCIMTokensStmt: %w", cerr)
 		}
 	}
 	if q.listSettingsStmt != nil {
@@ -1477,6 +1575,11 @@ func (q *Queries) Close() error {
 	if q.openSeatStmt != nil {
 		if cerr := q.openSeatStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing openSeatStmt: %w", cerr)
+		}
+	}
+	if q.phoneNumberByValueStmt != nil {
+		if cerr := q.phoneNumberByValueStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing phoneNumberByValueStmt: %w", cerr)
 		}
 	}
 	if q.positionCountsStmt != nil {
@@ -1559,6 +1662,46 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing roleUserCountStmt: %w", cerr)
 		}
 	}
+	if q.sCIMCountUsersStmt != nil {
+		if cerr := q.sCIMCountUsersStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing sCIMCountUsersStmt: %w", cerr)
+		}
+	}
+	if q.sCIMGroupExternalIDsStmt != nil {
+		if cerr := q.sCIMGroupExternalIDsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing sCIMGroupExternalIDsStmt: %w", cerr)
+		}
+	}
+	if q.sCIMTokenNamedStmt != nil {
+		if cerr := q.sCIMTokenNamedStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing sCIMTokenNamedStmt: %w", cerr)
+		}
+	}
+	if q.sCIMUserStmt != nil {
+		if cerr := q.sCIMUserStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing sCIMUserStmt: %w", cerr)
+		}
+	}
+	if q.sCIMUserByEmailStmt != nil {
+		if cerr := q.sCIMUserByEmailStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing sCIMUserByEmailStmt: %w", cerr)
+		}
+	}
+	if q.sCIMUserIDsStmt != nil {
+		if cerr := q.sCIMUserIDsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing sCIMUserIDsStmt: %w", cerr)
+		}
+	}
+	if q.sCIMUsersByExternalIDStmt != nil {
+		if cerr := q.sCIMUsersByExternalIDStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing sCIMUsersByExternalIDStmt: %w", cerr)
+		}
+	}
+	if q.sIPAccountByExtensionStmt != nil {
+		if cerr := q.sIPAccountByExtensionStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing sIPAccountByExtensionStmt: %w", cerr)
+		}
+	}
 	if q.sIPCountsStmt != nil {
 		if cerr := q.sIPCountsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing sIPCountsStmt: %w", cerr)
@@ -1577,6 +1720,11 @@ func (q *Queries) Close() error {
 	if q.sIPUserInAccountStmt != nil {
 		if cerr := q.sIPUserInAccountStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing sIPUserInAccountStmt: %w", cerr)
+		}
+	}
+	if q.sMSSenderByValueStmt != nil {
+		if cerr := q.sMSSenderByValueStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing sMSSenderByValueStmt: %w", cerr)
 		}
 	}
 	if q.searchAccountsStmt != nil {
@@ -1634,6 +1782,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing setAccountSIPDomainStmt: %w", cerr)
 		}
 	}
+	if q.setGroupExternalIDStmt != nil {
+		if cerr := q.setGroupExternalIDStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing setGroupExternalIDStmt: %w", cerr)
+		}
+	}
 	if q.setRoleRequireMFAStmt != nil {
 		if cerr := q.setRoleRequireMFAStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing setRoleRequireMFAStmt: %w", cerr)
@@ -1672,6 +1825,11 @@ func (q *Queries) Close() error {
 	if q.setUserCallNumberStmt != nil {
 		if cerr := q.setUserCallNumberStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing setUserCallNumberStmt: %w", cerr)
+		}
+	}
+	if q.setUserExternalIDStmt != nil {
+		if cerr := q.setUserExternalIDStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing setUserExternalIDStmt: %w", cerr)
 		}
 	}
 	if q.setUserLastLoginStmt != nil {
@@ -1734,6 +1892,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing tokenActorOfStmt: %w", cerr)
 		}
 	}
+	if q.touchSCIMTokenStmt != nil {
+		if cerr := q.touchSCIMTokenStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing touchSCIMTokenStmt: %w", cerr)
+		}
+	}
 	if q.touchSessionStmt != nil {
 		if cerr := q.touchSessionStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing touchSessionStmt: %w", cerr)
@@ -1742,6 +1905,11 @@ func (q *Queries) Close() error {
 	if q.touchTokenStmt != nil {
 		if cerr := q.touchTokenStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing touchTokenStmt: %w", cerr)
+		}
+	}
+	if q.trimSCIMRequestsStmt != nil {
+		if cerr := q.trimSCIMRequestsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing trimSCIMRequestsStmt: %w", cerr)
 		}
 	}
 	if q.unassignLicenseSeatStmt != nil {
@@ -1933,6 +2101,7 @@ type Queries struct {
 	createMFAChallengeStmt         *sql.Stmt
 	createPhoneNumberStmt          *sql.Stmt
 	createRoleStmt                 *sql.Stmt
+	createSCIMTokenStmt            *sql.Stmt
 	createSIPAccountStmt           *sql.Stmt
 	createSMSSenderStmt            *sql.Stmt
 	createSessionStmt              *sql.Stmt
@@ -1954,6 +2123,7 @@ type Queries struct {
 	deletePhoneNumberStmt          *sql.Stmt
 	deleteRecoveryCodesStmt        *sql.Stmt
 	deleteRoleStmt                 *sql.Stmt
+	deleteSCIMTokenStmt            *sql.Stmt
 	deleteSIPAccountStmt           *sql.Stmt
 	deleteSMSSenderStmt            *sql.Stmt
 	deleteSessionStmt              *sql.Stmt
@@ -1969,6 +2139,7 @@ type Queries struct {
 	dueMailStmt                    *sql.Stmt
 	emailFailuresSinceStmt         *sql.Stmt
 	enableTOTPStmt                 *sql.Stmt
+	firstFreeSIPAccountStmt        *sql.Stmt
 	firstPositionStmt              *sql.Stmt
 	freeSIPAccountStmt             *sql.Stmt
 	getAPITokenStmt                *sql.Stmt
@@ -1982,6 +2153,7 @@ type Queries struct {
 	getOwnerStmt                   *sql.Stmt
 	getPresentationStmt            *sql.Stmt
 	getRoleStmt                    *sql.Stmt
+	getSCIMTokenStmt               *sql.Stmt
 	getSIPAccountStmt              *sql.Stmt
 	getSettingStmt                 *sql.Stmt
 	getTokenStmt                   *sql.Stmt
@@ -2000,6 +2172,7 @@ type Queries struct {
 	iPFailuresSinceStmt            *sql.Stmt
 	insertAuditStmt                *sql.Stmt
 	insertDeletedAccountStmt       *sql.Stmt
+	insertSCIMRequestStmt          *sql.Stmt
 	insertSettingIfMissingStmt     *sql.Stmt
 	joinGroupStmt                  *sql.Stmt
 	licenseProductTakenStmt        *sql.Stmt
@@ -2009,6 +2182,8 @@ type Queries struct {
 	listFreeSIPAccountsStmt        *sql.Stmt
 	listMailStmt                   *sql.Stmt
 	listRolesStmt                  *sql.Stmt
+	listSCIMRequestsStmt           *sql.Stmt
+	listSCIMTokensStmt             *sql.Stmt
 	listSettingsStmt               *sql.Stmt
 	listStaleSIPAccountsStmt       *sql.Stmt
 	listSubscribersStmt            *sql.Stmt
@@ -2023,6 +2198,7 @@ type Queries struct {
 	moveUserToRoleStmt             *sql.Stmt
 	nextAccountIDStmt              *sql.Stmt
 	openSeatStmt                   *sql.Stmt
+	phoneNumberByValueStmt         *sql.Stmt
 	positionCountsStmt             *sql.Stmt
 	positionOptionsStmt            *sql.Stmt
 	positionRootStmt               *sql.Stmt
@@ -2039,10 +2215,19 @@ type Queries struct {
 	roleNamesStmt                  *sql.Stmt
 	rolePermissionsStmt            *sql.Stmt
 	roleUserCountStmt              *sql.Stmt
+	sCIMCountUsersStmt             *sql.Stmt
+	sCIMGroupExternalIDsStmt       *sql.Stmt
+	sCIMTokenNamedStmt             *sql.Stmt
+	sCIMUserStmt                   *sql.Stmt
+	sCIMUserByEmailStmt            *sql.Stmt
+	sCIMUserIDsStmt                *sql.Stmt
+	sCIMUsersByExternalIDStmt      *sql.Stmt
+	sIPAccountByExtensionStmt      *sql.Stmt
 	sIPCountsStmt                  *sql.Stmt
 	sIPDomainClashesStmt           *sql.Stmt
 	sIPExtensionInDomainStmt       *sql.Stmt
 	sIPUserInAccountStmt           *sql.Stmt
+	sMSSenderByValueStmt           *sql.Stmt
 	searchAccountsStmt             *sql.Stmt
 	searchAuditStmt                *sql.Stmt
 	searchAuditOldestStmt          *sql.Stmt
@@ -2054,6 +2239,7 @@ type Queries struct {
 	sendUserSessionsHomeStmt       *sql.Stmt
 	sessionActorOfStmt             *sql.Stmt
 	setAccountSIPDomainStmt        *sql.Stmt
+	setGroupExternalIDStmt         *sql.Stmt
 	setRoleRequireMFAStmt          *sql.Stmt
 	setSIPEnabledStmt              *sql.Stmt
 	setSIPSecretStmt               *sql.Stmt
@@ -2062,6 +2248,7 @@ type Queries struct {
 	setTOTPLastStepStmt            *sql.Stmt
 	setTOTPPendingStmt             *sql.Stmt
 	setUserCallNumberStmt          *sql.Stmt
+	setUserExternalIDStmt          *sql.Stmt
 	setUserLastLoginStmt           *sql.Stmt
 	setUserNotifyEmailStmt         *sql.Stmt
 	setUserPasswordStmt            *sql.Stmt
@@ -2074,8 +2261,10 @@ type Queries struct {
 	subAccountsStmt                *sql.Stmt
 	subtreeIDsStmt                 *sql.Stmt
 	tokenActorOfStmt               *sql.Stmt
+	touchSCIMTokenStmt             *sql.Stmt
 	touchSessionStmt               *sql.Stmt
 	touchTokenStmt                 *sql.Stmt
+	trimSCIMRequestsStmt           *sql.Stmt
 	unassignLicenseSeatStmt        *sql.Stmt
 	updateAccountStmt              *sql.Stmt
 	updateLicenseStmt              *sql.Stmt
@@ -2164,6 +2353,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		createMFAChallengeStmt:         q.createMFAChallengeStmt,
 		createPhoneNumberStmt:          q.createPhoneNumberStmt,
 		createRoleStmt:                 q.createRoleStmt,
+		createSCIMTokenStmt:            q.createSCIMTokenStmt,
 		createSIPAccountStmt:           q.createSIPAccountStmt,
 		createSMSSenderStmt:            q.createSMSSenderStmt,
 		createSessionStmt:              q.createSessionStmt,
@@ -2185,6 +2375,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		deletePhoneNumberStmt:          q.deletePhoneNumberStmt,
 		deleteRecoveryCodesStmt:        q.deleteRecoveryCodesStmt,
 		deleteRoleStmt:                 q.deleteRoleStmt,
+		deleteSCIMTokenStmt:            q.deleteSCIMTokenStmt,
 		deleteSIPAccountStmt:           q.deleteSIPAccountStmt,
 		deleteSMSSenderStmt:            q.deleteSMSSenderStmt,
 		deleteSessionStmt:              q.deleteSessionStmt,
@@ -2200,6 +2391,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		dueMailStmt:                    q.dueMailStmt,
 		emailFailuresSinceStmt:         q.emailFailuresSinceStmt,
 		enableTOTPStmt:                 q.enableTOTPStmt,
+		firstFreeSIPAccountStmt:        q.firstFreeSIPAccountStmt,
 		firstPositionStmt:              q.firstPositionStmt,
 		freeSIPAccountStmt:             q.freeSIPAccountStmt,
 		getAPITokenStmt:                q.getAPITokenStmt,
@@ -2213,6 +2405,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		getOwnerStmt:                   q.getOwnerStmt,
 		getPresentationStmt:            q.getPresentationStmt,
 		getRoleStmt:                    q.getRoleStmt,
+		getSCIMTokenStmt:               q.getSCIMTokenStmt,
 		getSIPAccountStmt:              q.getSIPAccountStmt,
 		getSettingStmt:                 q.getSettingStmt,
 		getTokenStmt:                   q.getTokenStmt,
@@ -2231,6 +2424,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		iPFailuresSinceStmt:            q.iPFailuresSinceStmt,
 		insertAuditStmt:                q.insertAuditStmt,
 		insertDeletedAccountStmt:       q.insertDeletedAccountStmt,
+		insertSCIMRequestStmt:          q.insertSCIMRequestStmt,
 		insertSettingIfMissingStmt:     q.insertSettingIfMissingStmt,
 		joinGroupStmt:                  q.joinGroupStmt,
 		licenseProductTakenStmt:        q.licenseProductTakenStmt,
@@ -2240,6 +2434,8 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		listFreeSIPAccountsStmt:        q.listFreeSIPAccountsStmt,
 		listMailStmt:                   q.listMailStmt,
 		listRolesStmt:                  q.listRolesStmt,
+		listSCIMRequestsStmt:           q.listSCIMRequestsStmt,
+		listSCIMTokensStmt:             q.listSCIMTokensStmt,
 		listSettingsStmt:               q.listSettingsStmt,
 		listStaleSIPAccountsStmt:       q.listStaleSIPAccountsStmt,
 		listSubscribersStmt:            q.listSubscribersStmt,
@@ -2254,6 +2450,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		moveUserToRoleStmt:             q.moveUserToRoleStmt,
 		nextAccountIDStmt:              q.nextAccountIDStmt,
 		openSeatStmt:                   q.openSeatStmt,
+		phoneNumberByValueStmt:         q.phoneNumberByValueStmt,
 		positionCountsStmt:             q.positionCountsStmt,
 		positionOptionsStmt:            q.positionOptionsStmt,
 		positionRootStmt:               q.positionRootStmt,
@@ -2270,10 +2467,19 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		roleNamesStmt:                  q.roleNamesStmt,
 		rolePermissionsStmt:            q.rolePermissionsStmt,
 		roleUserCountStmt:              q.roleUserCountStmt,
+		sCIMCountUsersStmt:             q.sCIMCountUsersStmt,
+		sCIMGroupExternalIDsStmt:       q.sCIMGroupExternalIDsStmt,
+		sCIMTokenNamedStmt:             q.sCIMTokenNamedStmt,
+		sCIMUserStmt:                   q.sCIMUserStmt,
+		sCIMUserByEmailStmt:            q.sCIMUserByEmailStmt,
+		sCIMUserIDsStmt:                q.sCIMUserIDsStmt,
+		sCIMUsersByExternalIDStmt:      q.sCIMUsersByExternalIDStmt,
+		sIPAccountByExtensionStmt:      q.sIPAccountByExtensionStmt,
 		sIPCountsStmt:                  q.sIPCountsStmt,
 		sIPDomainClashesStmt:           q.sIPDomainClashesStmt,
 		sIPExtensionInDomainStmt:       q.sIPExtensionInDomainStmt,
 		sIPUserInAccountStmt:           q.sIPUserInAccountStmt,
+		sMSSenderByValueStmt:           q.sMSSenderByValueStmt,
 		searchAccountsStmt:             q.searchAccountsStmt,
 		searchAuditStmt:                q.searchAuditStmt,
 		searchAuditOldestStmt:          q.searchAuditOldestStmt,
@@ -2285,6 +2491,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		sendUserSessionsHomeStmt:       q.sendUserSessionsHomeStmt,
 		sessionActorOfStmt:             q.sessionActorOfStmt,
 		setAccountSIPDomainStmt:        q.setAccountSIPDomainStmt,
+		setGroupExternalIDStmt:         q.setGroupExternalIDStmt,
 		setRoleRequireMFAStmt:          q.setRoleRequireMFAStmt,
 		setSIPEnabledStmt:              q.setSIPEnabledStmt,
 		setSIPSecretStmt:               q.setSIPSecretStmt,
@@ -2293,6 +2500,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		setTOTPLastStepStmt:            q.setTOTPLastStepStmt,
 		setTOTPPendingStmt:             q.setTOTPPendingStmt,
 		setUserCallNumberStmt:          q.setUserCallNumberStmt,
+		setUserExternalIDStmt:          q.setUserExternalIDStmt,
 		setUserLastLoginStmt:           q.setUserLastLoginStmt,
 		setUserNotifyEmailStmt:         q.setUserNotifyEmailStmt,
 		setUserPasswordStmt:            q.setUserPasswordStmt,
@@ -2305,8 +2513,10 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		subAccountsStmt:                q.subAccountsStmt,
 		subtreeIDsStmt:                 q.subtreeIDsStmt,
 		tokenActorOfStmt:               q.tokenActorOfStmt,
+		touchSCIMTokenStmt:             q.touchSCIMTokenStmt,
 		touchSessionStmt:               q.touchSessionStmt,
 		touchTokenStmt:                 q.touchTokenStmt,
+		trimSCIMRequestsStmt:           q.trimSCIMRequestsStmt,
 		unassignLicenseSeatStmt:        q.unassignLicenseSeatStmt,
 		updateAccountStmt:              q.updateAccountStmt,
 		updateLicenseStmt:              q.updateLicenseStmt,

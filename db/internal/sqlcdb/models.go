@@ -55,6 +55,7 @@ type Group struct {
 	BuiltinPosition int64
 	CreatedAt       int64
 	Builtin         string
+	ExternalID      string
 }
 
 type GroupMember struct {
@@ -128,6 +129,30 @@ type Role struct {
 type RolePermission struct {
 	RoleID     int64
 	Permission string
+}
+
+type ScimRequest struct {
+	ID        int64
+	AccountID int64
+	At        int64
+	TokenName string
+	Method    string
+	Path      string
+	Status    int64
+	Detail    string
+}
+
+type ScimToken struct {
+	IDHash            string
+	AccountID         int64
+	Name              string
+	CeilingRoleID     int64
+	DefaultRoleID     int64
+	DefaultPositionID int64
+	Permissions       string
+	CreatedBy         string
+	CreatedAt         int64
+	LastUsedAt        sql.NullInt64
 }
 
 type SeatHistory struct {
@@ -221,6 +246,7 @@ type User struct {
 	TimeZone     string
 	TotpPending  string
 	TotpLastStep int64
+	ExternalID   string
 }
 
 type UsersFt struct {
