@@ -296,6 +296,9 @@ func (d *DB) CreateDirectoryUser(ctx context.Context, a Actor, def DirectoryDefa
 	setTo(&in.NotifyEmail, c.NotifyEmail)
 	setTo(&in.FullName, c.FullName)
 	setTo(&in.WorkPhone, c.WorkPhone)
+	if strings.TrimSpace(in.FullName) == "" { // a provider may send no name: the form needs one
+		in.FullName = in.Email
+	}
 	setTo(&in.RoleID, p.RoleID)
 	setTo(&in.PositionID, p.PositionID)
 	setTo(&in.SIPAccountID, p.SIPAccountID)

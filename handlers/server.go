@@ -269,6 +269,11 @@ func (s *Server) routes() *echo.Echo {
 	ui.POST("/usage/billing-day", s.usageBillingDay)
 
 	// The JSON API: bearer tokens only, never cookies.
+	// SCIM 2.0 for identity providers, with its own token (scim.go).
+	scimH := s.scimHandle()
+	e.Any("/scim/v2", scimH)
+	e.Any("/scim/v2/*", scimH)
+
 	api := e.Group("/api/v1")
 	api.GET("/openapi.json", s.apiOpenAPI)
 	api.POST("/setup", s.apiSetup)
