@@ -26,8 +26,8 @@ func AuditCatalogue() []AuditObject {
 			"user.mfa_enable", "user.mfa_disable", "user.mfa_recovery_regenerate", "user.mfa_recovery_used",
 			"user.mfa_reset_cli"}},
 		{Object: "group", Types: []string{"group"}, Actions: []string{"group.create", "group.update", "group.delete"}},
-		{Object: "directory", Types: []string{"scim_token"}, Actions: []string{ // issue 17: SCIM
-			"scim_token.create", "scim_token.revoke", "user.external_id", "group.external_id"}},
+		// SCIM provisioning (issue 17).
+		{Object: "directory", Types: []string{"scim_token"}, Actions: []string{"scim_token.create", "scim_token.revoke", "user.external_id", "group.external_id"}},
 		{Object: "role", Types: []string{"role"}, Actions: []string{"role.create", "role.update", "role.delete"}},
 		{Object: "sip", Types: []string{"sip_account"}, Actions: []string{
 			"sip.create", "sip.assign", "sip.free", "sip.enable", "sip.disable", "sip.secret", "sip.delete",

@@ -51,7 +51,7 @@ func (d *DB) GetDirectoryGroup(ctx context.Context, a Actor, id int64) (Director
 		return DirectoryGroup{}, err
 	}
 	if len(gs) == 0 {
-		return DirectoryGroup{}, Errorf(ENOTFOUND, "group.not_found")
+		return DirectoryGroup{}, Errorf(ENOTFOUND, "error.not_found")
 	}
 	return gs[0], nil
 }

@@ -191,6 +191,9 @@ func (s *Server) routes() *echo.Echo {
 	ui.POST("/settings/mail/test", s.settingsMailTest)
 	ui.POST("/settings/time-zone", s.settingsTimeZone)
 	ui.POST("/settings/mfa", s.settingsMFA)
+	ui.GET("/settings/directory", s.directoryShow)
+	ui.POST("/settings/directory/scim-tokens", s.directorySCIMCreate)
+	ui.POST("/settings/directory/scim-tokens/revoke", s.directorySCIMRevoke)
 	ui.GET("/users", s.usersList)
 	ui.GET("/users/new", s.usersNew)
 	ui.GET("/users/import", s.usersImportForm)
@@ -271,8 +274,9 @@ func (s *Server) routes() *echo.Echo {
 	// The JSON API: bearer tokens only, never cookies.
 	// SCIM 2.0 for identity providers, with its own token (scim.go).
 	scimH := s.scimHandle()
-	e.Any("/scim/v2", scimH)
-	e.Any("/scim/v2/*", scimH)
+	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+		e.Add(m, scimBase+"/*", scimH)
+	}
 
 	api := e.Group("/api/v1")
 	api.GET("/openapi.json", s.apiOpenAPI)
