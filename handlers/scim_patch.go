@@ -134,6 +134,27 @@ func applyOp(m map[string]any, op scim.PatchOperation) error {
 	}
 	switch op.Op {
 	case scim.PatchOperationRemove:
+		if list, ok := op.Value.([]any); ok && len(list) > 0 {
+			// Entra ID removes members by naming them in the value:
+			// only those go.
+			gone := map[string]bool{}
+			for _, x := range list {
+				if xm, ok := x.(map[string]any); ok {
+					gone[fmt.Sprint(getFold(xm, "value"))] = true
+				}
+			}
+			var kept []any
+			for _, el := range listOf(getFold(target, name)) {
+				if !gone[fmt.Sprint(getFold(el, "value"))] {
+					kept = append(kept, el)
+				}
+			}
+			if kept == nil {
+				kept = []any{}
+			}
+			setFold(target, name, kept)
+			return nil
+		}
 		deleteFold(target, name)
 	case scim.PatchOperationAdd:
 		if list, ok := op.Value.([]any); ok {

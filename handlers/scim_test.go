@@ -297,6 +297,14 @@ func TestSCIMGroups(t *testing.T) {
 	if st != 200 || len(out["members"].([]any)) != 1 || out["displayName"] != "Handel" {
 		t.Fatalf("remove member: %d %v", st, out)
 	}
+	// Entra ID removes a member by naming it in the value.
+	w.do(t, "PATCH", "/Groups/"+gid, `{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+		"Operations":[{"op":"Add","path":"members","value":[{"value":"`+u1+`"}]}]}`)
+	st, _, out = w.do(t, "PATCH", "/Groups/"+gid, `{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+		"Operations":[{"op":"Remove","path":"members","value":[{"value":"`+u1+`"}]}]}`)
+	if st != 200 || len(out["members"].([]any)) != 1 {
+		t.Fatalf("remove by value: %d %v", st, out)
+	}
 	ids, _ := w.a.db.UserGroupIDs(context.Background(), w.owner, mustID(t, u2))
 	if len(ids) != 1 || fmt.Sprint(ids[0]) != gid {
 		t.Errorf("u2 groups: %v", ids)
