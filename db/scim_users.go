@@ -38,6 +38,7 @@ type DirectoryUser struct {
 	Created     time.Time
 	Updated     time.Time
 	Version     string // ETag of the user, as the API's (UserDetails)
+	Groups      []DirectoryMember
 }
 
 // DirectoryChange is what a provider sets on a user; nil fields keep what
@@ -67,12 +68,13 @@ type DirectoryQuery struct {
 type directoryNames struct {
 	roles     map[int64]string
 	positions map[int64]string
+	groups    map[int64]string
 	roleIDs   map[string]int64
 	posIDs    map[string]int64
 }
 
 func (d *DB) directoryNames(ctx context.Context, q *sqlcdb.Queries, a Actor) (directoryNames, error) {
-	n := directoryNames{roles: map[int64]string{}, positions: map[int64]string{}, roleIDs: map[string]int64{},
+	n := directoryNames{roles: map[int64]string{}, positions: map[int64]string{}, groups: map[int64]string{}, roleIDs: map[string]int64{},
 		posIDs: map[string]int64{}}
 	roles, err := q.RoleNames(ctx)
 	if err != nil {
@@ -90,11 +92,14 @@ func (d *DB) directoryNames(ctx context.Context, q *sqlcdb.Queries, a Actor) (di
 			return n, err
 		}
 		for _, g := range tree {
-			if g.Position {
+			switch {
+			case g.Position:
 				n.posIDs[strings.ToLower(g.Name)] = g.ID
 				if l == directoryLang {
 					n.positions[g.ID] = g.Name
 				}
+			case !g.Builtin && l == directoryLang:
+				n.groups[g.ID] = g.Name
 			}
 		}
 	}
@@ -120,7 +125,17 @@ func (d *DB) directoryUser(ctx context.Context, q *sqlcdb.Queries, a Actor, n di
 		WorkPhone: r.WorkPhone, Active: r.Status != StatusBlocked, Status: r.Status, ExternalID: r.ExternalID,
 		Extension: r.Extension, CallerID: r.CallerID, SMSSender: r.SmsSender, Role: n.roles[r.RoleID],
 		Position: n.positions[r.PositionID.Int64], IsOwner: r.IsOwner == 1, Created: unixTime(r.CreatedAt),
-		Updated: unixTime(r.UpdatedAt), Version: ETag(det)}, nil
+		Updated: unixTime(r.UpdatedAt), Version: ETag(det), Groups: groupsOf(n, det.GroupIDs)}, nil
+}
+
+func groupsOf(n directoryNames, ids []int64) []DirectoryMember {
+	out := []DirectoryMember{}
+	for _, id := range ids {
+		if name, ok := n.groups[id]; ok {
+			out = append(out, DirectoryMember{ID: id, Display: name})
+		}
+	}
+	return out
 }
 
 // GetDirectoryUser returns a user of the acting account. Needs users.view.

@@ -297,6 +297,9 @@ func TestSCIMGroups(t *testing.T) {
 	if st != 200 || len(out["members"].([]any)) != 1 || out["displayName"] != "Handel" {
 		t.Fatalf("remove member: %d %v", st, out)
 	}
+	if _, _, u := w.do(t, "GET", "/Users/"+u2, ""); len(u["groups"].([]any)) != 1 {
+		t.Errorf("the user's groups: %v", u["groups"])
+	}
 	// Entra ID removes a member by naming it in the value.
 	w.do(t, "PATCH", "/Groups/"+gid, `{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
 		"Operations":[{"op":"Add","path":"members","value":[{"value":"`+u1+`"}]}]}`)

@@ -50,6 +50,14 @@ func userResource(u db.DirectoryUser) scim.Resource {
 	if u.NotifyEmail != "" {
 		attrs["emails"] = append(attrs["emails"].([]any), map[string]any{"value": u.NotifyEmail, "type": "other", "primary": false})
 	}
+	if len(u.Groups) > 0 { // read only: a user joins a group through the group
+		groups := []any{}
+		for _, g := range u.Groups {
+			id := strconv.FormatInt(g.ID, 10)
+			groups = append(groups, map[string]any{"value": id, "display": g.Display, "type": "direct", "$ref": "../Groups/" + id})
+		}
+		attrs["groups"] = groups
+	}
 	if u.WorkPhone != "" {
 		attrs["phoneNumbers"] = []any{map[string]any{"value": u.WorkPhone, "type": "work"}}
 	}
