@@ -50,6 +50,10 @@ func TestDirectorySCIMTokens(t *testing.T) {
 	}
 	r = c.get("/settings/directory")
 	mustContain(t, "requests", r.Body, "GET /scim/v2/Users")
+	// R-AUDIT-2: what the token does is audited as its own named actor.
+	w.create(t, "nowa@example.pl")
+	r = c.get("/audit")
+	mustContain(t, "audit", r.Body, "SCIM: Entra", "nowa@example.pl")
 	toks, _ := ap.db.SCIMTokens(ctx, owner)
 	if len(toks) != 1 {
 		t.Fatalf("tokens: %v", toks)
