@@ -55,7 +55,10 @@ func (s *Server) scimServer() (http.Handler, error) {
 	userType := scim.ResourceType{
 		ID: optional.NewString("User"), Name: "User", Endpoint: "/Users",
 		Description: optional.NewString("kadra users"), Schema: schema.CoreUserSchema(),
-		SchemaExtensions: []scim.SchemaExtension{{Schema: scimKadraSchema()}},
+		// The enterprise extension is accepted (Entra ID maps department,
+		// employeeNumber, manager by default) but not kept: kadra has no
+		// such fields.
+		SchemaExtensions: []scim.SchemaExtension{{Schema: scimKadraSchema()}, {Schema: schema.ExtensionEnterpriseUser()}},
 		Handler:          scimUsers{s},
 	}
 	groupType := scim.ResourceType{

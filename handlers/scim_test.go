@@ -159,7 +159,9 @@ func TestSCIMUsersEntra(t *testing.T) {
 		"Operations":[{"op":"Replace","path":"emails[type eq \"work\"].value","value":"jan.nowak@example.pl"},
 		{"op":"Replace","path":"userName","value":"jan.nowak@example.pl"},
 		{"op":"Replace","path":"active","value":"False"},
-		{"op":"Add","path":"name.familyName","value":"Nowak"}]}`)
+		{"op":"Add","path":"name.familyName","value":"Nowak"},
+		{"op":"Add","path":"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department","value":"Sprzedaż"},
+		{"op":"Add","path":"title","value":"Konsultant"}]}`)
 	if st != 200 {
 		t.Fatalf("PATCH: %d %v", st, out)
 	}
