@@ -407,3 +407,26 @@ func TestSCIMIsolation(t *testing.T) {
 		t.Errorf("filter found another account's user: %v", out)
 	}
 }
+
+// R-ROLE-7: every SCIM route of the router refuses a request without a
+// SCIM token with 401, even from a signed-in browser: SCIM never reads
+// cookies, so it needs no CSRF token either.
+func TestSCIMNeedsToken(t *testing.T) {
+	ap := newSetupApp(t)
+	c := ap.ownerClient()
+	n := 0
+	for _, r := range ap.srv.Echo().Routes() {
+		if !strings.HasPrefix(r.Path, "/scim/") {
+			continue
+		}
+		n++
+		req, _ := http.NewRequest(r.Method, ap.ts.URL+strings.ReplaceAll(r.Path, "*", "Users"), strings.NewReader(`{}`))
+		req.Header.Set("Content-Type", "application/scim+json")
+		if res := c.do(req); res.Status != http.StatusUnauthorized || !strings.Contains(res.Body, "urn:ietf:params:scim:api:messages:2.0:Error") {
+			t.Errorf("%s %s without a token: %d %s", r.Method, r.Path, res.Status, res.Body)
+		}
+	}
+	if n < 5 {
+		t.Fatalf("only %d SCIM routes", n)
+	}
+}
