@@ -36,6 +36,10 @@ type Actor struct {
 	MustEnrol bool
 
 	system bool // the operator at the command line
+	// ceiling, for a SCIM token (scim_tokens.go), is the permissions of the
+	// role it was given as its ceiling: the hierarchy check (R-SEC-2)
+	// weighs targets and roles given against it instead of Perms.
+	ceiling map[Permission]bool
 }
 
 // Can reports whether the actor holds permission p. The owner holds all.
@@ -44,7 +48,7 @@ func (a Actor) Can(p Permission) bool {
 }
 
 // Valid reports whether a is a signed-in user rather than the zero Actor.
-func (a Actor) Valid() bool { return a.UserID != 0 || a.system }
+func (a Actor) Valid() bool { return a.UserID != 0 || a.system || a.ceiling != nil }
 
 // require returns EFORBIDDEN unless the actor holds p.
 func (a Actor) require(p Permission) error {

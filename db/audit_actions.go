@@ -29,6 +29,8 @@ func AuditCatalogue() []AuditObject {
 			"user.mfa_reset_cli", "user.mfa_reset", "user.passkey_add", "user.passkey_remove",
 			"user.dormant_block", "user.dormant_warn", "user.impersonate_expired"}},
 		{Object: "group", Types: []string{"group"}, Actions: []string{"group.create", "group.update", "group.delete"}},
+		// SCIM provisioning (issue 17).
+		{Object: "directory", Types: []string{"scim_token"}, Actions: []string{"scim_token.create", "scim_token.revoke", "user.external_id", "group.external_id"}},
 		{Object: "role", Types: []string{"role"}, Actions: []string{"role.create", "role.update", "role.delete"}},
 		{Object: "sip", Types: []string{"sip_account"}, Actions: []string{
 			"sip.create", "sip.assign", "sip.free", "sip.enable", "sip.disable", "sip.secret", "sip.delete",

@@ -187,11 +187,21 @@ func missingPermission(ctx context.Context, q *sqlcdb.Queries, a Actor, roleID i
 		}
 	}
 	for _, p := range perms {
-		if !a.Can(p) {
+		if !a.holds(p) {
 			return p, nil
 		}
 	}
 	return "", nil
+}
+
+// holds says whether the actor's standing covers permission p when the
+// hierarchy weighs a target or a role: a SCIM token's ceiling role, any
+// other actor's own permissions.
+func (a Actor) holds(p Permission) bool {
+	if a.ceiling != nil {
+		return a.ceiling[p]
+	}
+	return a.Can(p)
 }
 
 // mayGiveRole reports whether the actor may hand out (or take away) a role:
@@ -368,3 +378,12 @@ func MayManageAccounts(a Actor) error { return requireAccountsAdmin(a) }
 // since they decide who signs in and "Sprawdź konfigurację" fetches an
 // address they type. Returns EFORBIDDEN.
 func MaySetUpDirectory(a Actor) error { return requireOwnerOrSystem(a) }
+
+// MaySeeDirectory says whether Settings → Katalog opens for the actor:
+// its SCIM tokens (users.manage) or its sign-in provider (the owner).
+func MaySeeDirectory(a Actor) error {
+	if err := MayManageSCIM(a); err == nil {
+		return nil
+	}
+	return MaySetUpDirectory(a)
+}

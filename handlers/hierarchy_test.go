@@ -163,6 +163,14 @@ var notUserRoutes = map[string]string{
 	"POST /offboardings/:id/cancel":              "cancels a scheduled offboarding, which has changed nobody yet (users.delete; TestOffboardScheduled)",
 	"DELETE /api/v1/offboardings/:id":            "cancels a scheduled offboarding, which has changed nobody yet (users.delete; TestOffboardScheduled)",
 	"POST /api/v1/users":                         "creates a user (TestHierarchyCreateAndImport)",
+	// SCIM takes a SCIM token, not a user's: its own matrix (R-SEC-2,
+	// TestSCIMHierarchy and TestSCIMHierarchyAdminCeiling in scim_test.go).
+	"POST /settings/directory/scim-tokens":        "makes a SCIM token; its ceiling is a role within the maker's own (TestSCIMTokenCeiling)",
+	"POST /settings/directory/scim-tokens/revoke": "revokes a SCIM token of the account",
+	"POST /scim/v2/*":                             "SCIM: TestSCIMHierarchy (ceiling role, never the owner)",
+	"PUT /scim/v2/*":                              "SCIM: TestSCIMHierarchy (ceiling role, never the owner)",
+	"PATCH /scim/v2/*":                            "SCIM: TestSCIMHierarchy (ceiling role, never the owner)",
+	"DELETE /scim/v2/*":                           "SCIM: TestSCIMHierarchy (ceiling role, never the owner)",
 }
 
 // hWorld is the installation of the matrix: roles, the things acts hand

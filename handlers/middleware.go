@@ -117,8 +117,11 @@ func (s *Server) rotateCSRF(c echo.Context) {
 		SameSite: http.SameSiteLaxMode})
 }
 
+// isAPI: the JSON API and SCIM (scim.go) take bearer tokens, never
+// cookies, so they need no CSRF token.
 func isAPI(c echo.Context) bool {
-	return strings.HasPrefix(c.Request().URL.Path, "/api/")
+	p := c.Request().URL.Path
+	return strings.HasPrefix(p, "/api/") || strings.HasPrefix(p, scimBase+"/") || p == scimBase
 }
 
 func requestID(c echo.Context) string {

@@ -201,7 +201,6 @@ func (s *Server) routes() *echo.Echo {
 	ui.POST("/settings/mail/test", s.settingsMailTest)
 	ui.POST("/settings/time-zone", s.settingsTimeZone)
 	ui.POST("/settings/mfa", s.settingsMFA)
-	ui.GET("/settings/directory", s.settingsDirectory)
 	ui.POST("/settings/directory/oidc", s.settingsDirectoryOIDC)
 	ui.POST("/settings/directory/oidc/check", s.settingsDirectoryOIDCCheck)
 	ui.GET("/settings/governance", s.settingsGovernance)
@@ -213,6 +212,9 @@ func (s *Server) routes() *echo.Echo {
 	ui.POST("/settings/dormancy", s.settingsDormancy)
 	ui.POST("/settings/dormancy/preview", s.settingsDormancyPreview)
 	ui.POST("/settings/impersonation", s.settingsImpersonation)
+	ui.GET("/settings/directory", s.directoryShow)
+	ui.POST("/settings/directory/scim-tokens", s.directorySCIMCreate)
+	ui.POST("/settings/directory/scim-tokens/revoke", s.directorySCIMRevoke)
 	ui.GET("/users", s.usersList)
 	ui.GET("/users/new", s.usersNew)
 	ui.GET("/users/import", s.usersImportForm)
@@ -293,6 +295,12 @@ func (s *Server) routes() *echo.Echo {
 	ui.POST("/usage/billing-day", s.usageBillingDay)
 
 	// The JSON API: bearer tokens only, never cookies.
+	// SCIM 2.0 for identity providers, with its own token (scim.go).
+	scimH := s.scimHandle()
+	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+		e.Add(m, scimBase+"/*", scimH)
+	}
+
 	api := e.Group("/api/v1")
 	api.GET("/openapi.json", s.apiOpenAPI)
 	api.POST("/setup", s.apiSetup)

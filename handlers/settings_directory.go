@@ -10,14 +10,6 @@ import (
 	"kadra/sso"
 )
 
-// directoryPage is Settings → Katalog: the directory's sign-in (OIDC,
-// here) and its provisioning (SCIM, another section).
-type directoryPage struct {
-	OIDC *oidcSection // the owner's only; nil for others
-}
-
-func (directoryPage) nav() string { return "settings" }
-
 // oidcSection is the OIDC form, its messages, and the answer of
 // "Sprawdź konfigurację".
 type oidcSection struct {
@@ -57,17 +49,6 @@ func (s *Server) oidcSectionFor(c echo.Context) (*oidcSection, error) {
 	return &oidcSection{Setup: st, Form: f, RedirectURL: s.oidcRedirectURL()}, nil
 }
 
-func (s *Server) settingsDirectory(c echo.Context) error {
-	if err := db.MaySeeSettings(actor(c)); err != nil {
-		return err
-	}
-	o, err := s.oidcSectionFor(c)
-	if err != nil {
-		return err
-	}
-	return s.render(c, http.StatusOK, "settings-directory", directoryPage{OIDC: o})
-}
-
 // settingsDirectoryOIDC saves the OIDC form (owner only, in db); a refused
 // form comes back with the typed values (never the secret).
 func (s *Server) settingsDirectoryOIDC(c echo.Context) error {
@@ -86,7 +67,7 @@ func (s *Server) settingsDirectoryOIDC(c echo.Context) error {
 		}
 		in.ClientSecret = ""
 		o.Form, o.Errors, o.Error = in, r.Fields, r.Msg
-		return s.render(c, r.Status, "settings-directory", directoryPage{OIDC: o})
+		return s.directoryWith(c, r.Status, func(p *directoryPage) { p.OIDC = o })
 	}
 	s.flash(c, "oidc.saved")
 	return c.Redirect(http.StatusSeeOther, "/settings/directory#oidc")
@@ -126,5 +107,5 @@ func (s *Server) settingsDirectoryOIDCCheck(c echo.Context) error {
 		chk.Found = &d
 	}
 	o.Check = chk
-	return s.render(c, http.StatusOK, "settings-directory", directoryPage{OIDC: o})
+	return s.directoryWith(c, http.StatusOK, func(p *directoryPage) { p.OIDC = o })
 }

@@ -249,6 +249,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.createRoleStmt, err = db.PrepareContext(ctx, createRole); err != nil {
 		return nil, fmt.Errorf("error preparing query CreateRole: %w", err)
 	}
+	if q.createSCIMTokenStmt, err = db.PrepareContext(ctx, createSCIMToken); err != nil {
+		return nil, fmt.Errorf("error preparing query CreateSCIMToken: %w", err)
+	}
 	if q.createSIPAccountStmt, err = db.PrepareContext(ctx, createSIPAccount); err != nil {
 		return nil, fmt.Errorf("error preparing query CreateSIPAccount: %w", err)
 	}
@@ -324,6 +327,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.deleteRoleGrantStmt, err = db.PrepareContext(ctx, deleteRoleGrant); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteRoleGrant: %w", err)
 	}
+	if q.deleteSCIMTokenStmt, err = db.PrepareContext(ctx, deleteSCIMToken); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteSCIMToken: %w", err)
+	}
 	if q.deleteSIPAccountStmt, err = db.PrepareContext(ctx, deleteSIPAccount); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteSIPAccount: %w", err)
 	}
@@ -396,6 +402,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.finishOffboardingStmt, err = db.PrepareContext(ctx, finishOffboarding); err != nil {
 		return nil, fmt.Errorf("error preparing query FinishOffboarding: %w", err)
 	}
+	if q.firstFreeSIPAccountStmt, err = db.PrepareContext(ctx, firstFreeSIPAccount); err != nil {
+		return nil, fmt.Errorf("error preparing query FirstFreeSIPAccount: %w", err)
+	}
 	if q.firstPositionStmt, err = db.PrepareContext(ctx, firstPosition); err != nil {
 		return nil, fmt.Errorf("error preparing query FirstPosition: %w", err)
 	}
@@ -455,6 +464,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.getRoleGrantStmt, err = db.PrepareContext(ctx, getRoleGrant); err != nil {
 		return nil, fmt.Errorf("error preparing query GetRoleGrant: %w", err)
+	}
+	if q.getSCIMTokenStmt, err = db.PrepareContext(ctx, getSCIMToken); err != nil {
+		return nil, fmt.Errorf("error preparing query GetSCIMToken: %w", err)
 	}
 	if q.getSIPAccountStmt, err = db.PrepareContext(ctx, getSIPAccount); err != nil {
 		return nil, fmt.Errorf("error preparing query GetSIPAccount: %w", err)
@@ -516,6 +528,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.insertOffboardingStmt, err = db.PrepareContext(ctx, insertOffboarding); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertOffboarding: %w", err)
 	}
+	if q.insertSCIMRequestStmt, err = db.PrepareContext(ctx, insertSCIMRequest); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertSCIMRequest: %w", err)
+	}
 	if q.insertSettingIfMissingStmt, err = db.PrepareContext(ctx, insertSettingIfMissing); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertSettingIfMissing: %w", err)
 	}
@@ -548,6 +563,12 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.listRolesStmt, err = db.PrepareContext(ctx, listRoles); err != nil {
 		return nil, fmt.Errorf("error preparing query ListRoles: %w", err)
+	}
+	if q.listSCIMRequestsStmt, err = db.PrepareContext(ctx, listSCIMRequests); err != nil {
+		return nil, fmt.Errorf("error preparing query ListSCIMRequests: %w", err)
+	}
+	if q.listSCIMTokensStmt, err = db.PrepareContext(ctx, listSCIMTokens); err != nil {
+		return nil, fmt.Errorf("error preparing query ListSCIMTokens: %w", err)
 	}
 	if q.listSettingsStmt, err = db.PrepareContext(ctx, listSettings); err != nil {
 		return nil, fmt.Errorf("error preparing query ListSettings: %w", err)
@@ -600,6 +621,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.passkeyUserByHandleStmt, err = db.PrepareContext(ctx, passkeyUserByHandle); err != nil {
 		return nil, fmt.Errorf("error preparing query PasskeyUserByHandle: %w", err)
 	}
+	if q.phoneNumberByValueStmt, err = db.PrepareContext(ctx, phoneNumberByValue); err != nil {
+		return nil, fmt.Errorf("error preparing query PhoneNumberByValue: %w", err)
+	}
 	if q.positionCountsStmt, err = db.PrepareContext(ctx, positionCounts); err != nil {
 		return nil, fmt.Errorf("error preparing query PositionCounts: %w", err)
 	}
@@ -651,6 +675,30 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.roleUserCountStmt, err = db.PrepareContext(ctx, roleUserCount); err != nil {
 		return nil, fmt.Errorf("error preparing query RoleUserCount: %w", err)
 	}
+	if q.sCIMCountUsersStmt, err = db.PrepareContext(ctx, sCIMCountUsers); err != nil {
+		return nil, fmt.Errorf("error preparing query SCIMCountUsers: %w", err)
+	}
+	if q.sCIMGroupExternalIDsStmt, err = db.PrepareContext(ctx, sCIMGroupExternalIDs); err != nil {
+		return nil, fmt.Errorf("error preparing query SCIMGroupExternalIDs: %w", err)
+	}
+	if q.sCIMTokenNamedStmt, err = db.PrepareContext(ctx, sCIMTokenNamed); err != nil {
+		return nil, fmt.Errorf("error preparing query SCIMTokenNamed: %w", err)
+	}
+	if q.sCIMUserStmt, err = db.PrepareContext(ctx, sCIMUser); err != nil {
+		return nil, fmt.Errorf("error preparing query SCIMUser: %w", err)
+	}
+	if q.sCIMUserByEmailStmt, err = db.PrepareContext(ctx, sCIMUserByEmail); err != nil {
+		return nil, fmt.Errorf("error preparing query SCIMUserByEmail: %w", err)
+	}
+	if q.sCIMUserIDsStmt, err = db.PrepareContext(ctx, sCIMUserIDs); err != nil {
+		return nil, fmt.Errorf("error preparing query SCIMUserIDs: %w", err)
+	}
+	if q.sCIMUsersByExternalIDStmt, err = db.PrepareContext(ctx, sCIMUsersByExternalID); err != nil {
+		return nil, fmt.Errorf("error preparing query SCIMUsersByExternalID: %w", err)
+	}
+	if q.sIPAccountByExtensionStmt, err = db.PrepareContext(ctx, sIPAccountByExtension); err != nil {
+		return nil, fmt.Errorf("error preparing query SIPAccountByExtension: %w", err)
+	}
 	if q.sIPCountsStmt, err = db.PrepareContext(ctx, sIPCounts); err != nil {
 		return nil, fmt.Errorf("error preparing query SIPCounts: %w", err)
 	}
@@ -662,6 +710,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.sIPUserInAccountStmt, err = db.PrepareContext(ctx, sIPUserInAccount); err != nil {
 		return nil, fmt.Errorf("error preparing query SIPUserInAccount: %w", err)
+	}
+	if q.sMSSenderByValueStmt, err = db.PrepareContext(ctx, sMSSenderByValue); err != nil {
+		return nil, fmt.Errorf("error preparing query SMSSenderByValue: %w", err)
 	}
 	if q.searchAccountsStmt, err = db.PrepareContext(ctx, searchAccounts); err != nil {
 		return nil, fmt.Errorf("error preparing query SearchAccounts: %w", err)
@@ -702,6 +753,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.setDormancyWarningStmt, err = db.PrepareContext(ctx, setDormancyWarning); err != nil {
 		return nil, fmt.Errorf("error preparing query SetDormancyWarning: %w", err)
 	}
+	if q.setGroupExternalIDStmt, err = db.PrepareContext(ctx, setGroupExternalID); err != nil {
+		return nil, fmt.Errorf("error preparing query SetGroupExternalID: %w", err)
+	}
 	if q.setMFAChallengeProviderStmt, err = db.PrepareContext(ctx, setMFAChallengeProvider); err != nil {
 		return nil, fmt.Errorf("error preparing query SetMFAChallengeProvider: %w", err)
 	}
@@ -734,6 +788,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.setUserCallNumberStmt, err = db.PrepareContext(ctx, setUserCallNumber); err != nil {
 		return nil, fmt.Errorf("error preparing query SetUserCallNumber: %w", err)
+	}
+	if q.setUserExternalIDStmt, err = db.PrepareContext(ctx, setUserExternalID); err != nil {
+		return nil, fmt.Errorf("error preparing query SetUserExternalID: %w", err)
 	}
 	if q.setUserLastLoginStmt, err = db.PrepareContext(ctx, setUserLastLogin); err != nil {
 		return nil, fmt.Errorf("error preparing query SetUserLastLogin: %w", err)
@@ -774,11 +831,17 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.tokenActorOfStmt, err = db.PrepareContext(ctx, tokenActorOf); err != nil {
 		return nil, fmt.Errorf("error preparing query TokenActorOf: %w", err)
 	}
+	if q.touchSCIMTokenStmt, err = db.PrepareContext(ctx, touchSCIMToken); err != nil {
+		return nil, fmt.Errorf("error preparing query TouchSCIMToken: %w", err)
+	}
 	if q.touchSessionStmt, err = db.PrepareContext(ctx, touchSession); err != nil {
 		return nil, fmt.Errorf("error preparing query TouchSession: %w", err)
 	}
 	if q.touchTokenStmt, err = db.PrepareContext(ctx, touchToken); err != nil {
 		return nil, fmt.Errorf("error preparing query TouchToken: %w", err)
+	}
+	if q.trimSCIMRequestsStmt, err = db.PrepareContext(ctx, trimSCIMRequests); err != nil {
+		return nil, fmt.Errorf("error preparing query TrimSCIMRequests: %w", err)
 	}
 	if q.unassignLicenseSeatStmt, err = db.PrepareContext(ctx, unassignLicenseSeat); err != nil {
 		return nil, fmt.Errorf("error preparing query UnassignLicenseSeat: %w", err)
@@ -1220,6 +1283,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing createRoleStmt: %w", cerr)
 		}
 	}
+	if q.createSCIMTokenStmt != nil {
+		if cerr := q.createSCIMTokenStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing createSCIMTokenStmt: %w", cerr)
+		}
+	}
 	if q.createSIPAccountStmt != nil {
 		if cerr := q.createSIPAccountStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing createSIPAccountStmt: %w", cerr)
@@ -1345,6 +1413,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing deleteRoleGrantStmt: %w", cerr)
 		}
 	}
+	if q.deleteSCIMTokenStmt != nil {
+		if cerr := q.deleteSCIMTokenStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteSCIMTokenStmt: %w", cerr)
+		}
+	}
 	if q.deleteSIPAccountStmt != nil {
 		if cerr := q.deleteSIPAccountStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing deleteSIPAccountStmt: %w", cerr)
@@ -1465,6 +1538,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing finishOffboardingStmt: %w", cerr)
 		}
 	}
+	if q.firstFreeSIPAccountStmt != nil {
+		if cerr := q.firstFreeSIPAccountStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing firstFreeSIPAccountStmt: %w", cerr)
+		}
+	}
 	if q.firstPositionStmt != nil {
 		if cerr := q.firstPositionStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing firstPositionStmt: %w", cerr)
@@ -1563,6 +1641,11 @@ func (q *Queries) Close() error {
 	if q.getRoleGrantStmt != nil {
 		if cerr := q.getRoleGrantStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getRoleGrantStmt: %w", cerr)
+		}
+	}
+	if q.getSCIMTokenStmt != nil {
+		if cerr := q.getSCIMTokenStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getSCIMTokenStmt: %w", cerr)
 		}
 	}
 	if q.getSIPAccountStmt != nil {
@@ -1665,6 +1748,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing insertOffboardingStmt: %w", cerr)
 		}
 	}
+	if q.insertSCIMRequestStmt != nil {
+		if cerr := q.insertSCIMRequestStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertSCIMRequestStmt: %w", cerr)
+		}
+	}
 	if q.insertSettingIfMissingStmt != nil {
 		if cerr := q.insertSettingIfMissingStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing insertSettingIfMissingStmt: %w", cerr)
@@ -1718,6 +1806,16 @@ func (q *Queries) Close() error {
 	if q.listRolesStmt != nil {
 		if cerr := q.listRolesStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listRolesStmt: %w", cerr)
+		}
+	}
+	if q.listSCIMRequestsStmt != nil {
+		if cerr := q.listSCIMRequestsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listSCIMRequestsStmt: %w", cerr)
+		}
+	}
+	if q.listSCIMTokensStmt != nil {
+		if cerr := q.listSCIMTokensStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listSCIMTokensStmt: %w", cerr)
 		}
 	}
 	if q.listSettingsStmt != nil {
@@ -1805,6 +1903,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing passkeyUserByHandleStmt: %w", cerr)
 		}
 	}
+	if q.phoneNumberByValueStmt != nil {
+		if cerr := q.phoneNumberByValueStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing phoneNumberByValueStmt: %w", cerr)
+		}
+	}
 	if q.positionCountsStmt != nil {
 		if cerr := q.positionCountsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing positionCountsStmt: %w", cerr)
@@ -1890,6 +1993,46 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing roleUserCountStmt: %w", cerr)
 		}
 	}
+	if q.sCIMCountUsersStmt != nil {
+		if cerr := q.sCIMCountUsersStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing sCIMCountUsersStmt: %w", cerr)
+		}
+	}
+	if q.sCIMGroupExternalIDsStmt != nil {
+		if cerr := q.sCIMGroupExternalIDsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing sCIMGroupExternalIDsStmt: %w", cerr)
+		}
+	}
+	if q.sCIMTokenNamedStmt != nil {
+		if cerr := q.sCIMTokenNamedStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing sCIMTokenNamedStmt: %w", cerr)
+		}
+	}
+	if q.sCIMUserStmt != nil {
+		if cerr := q.sCIMUserStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing sCIMUserStmt: %w", cerr)
+		}
+	}
+	if q.sCIMUserByEmailStmt != nil {
+		if cerr := q.sCIMUserByEmailStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing sCIMUserByEmailStmt: %w", cerr)
+		}
+	}
+	if q.sCIMUserIDsStmt != nil {
+		if cerr := q.sCIMUserIDsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing sCIMUserIDsStmt: %w", cerr)
+		}
+	}
+	if q.sCIMUsersByExternalIDStmt != nil {
+		if cerr := q.sCIMUsersByExternalIDStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing sCIMUsersByExternalIDStmt: %w", cerr)
+		}
+	}
+	if q.sIPAccountByExtensionStmt != nil {
+		if cerr := q.sIPAccountByExtensionStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing sIPAccountByExtensionStmt: %w", cerr)
+		}
+	}
 	if q.sIPCountsStmt != nil {
 		if cerr := q.sIPCountsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing sIPCountsStmt: %w", cerr)
@@ -1908,6 +2051,11 @@ func (q *Queries) Close() error {
 	if q.sIPUserInAccountStmt != nil {
 		if cerr := q.sIPUserInAccountStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing sIPUserInAccountStmt: %w", cerr)
+		}
+	}
+	if q.sMSSenderByValueStmt != nil {
+		if cerr := q.sMSSenderByValueStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing sMSSenderByValueStmt: %w", cerr)
 		}
 	}
 	if q.searchAccountsStmt != nil {
@@ -1975,6 +2123,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing setDormancyWarningStmt: %w", cerr)
 		}
 	}
+	if q.setGroupExternalIDStmt != nil {
+		if cerr := q.setGroupExternalIDStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing setGroupExternalIDStmt: %w", cerr)
+		}
+	}
 	if q.setMFAChallengeProviderStmt != nil {
 		if cerr := q.setMFAChallengeProviderStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing setMFAChallengeProviderStmt: %w", cerr)
@@ -2028,6 +2181,11 @@ func (q *Queries) Close() error {
 	if q.setUserCallNumberStmt != nil {
 		if cerr := q.setUserCallNumberStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing setUserCallNumberStmt: %w", cerr)
+		}
+	}
+	if q.setUserExternalIDStmt != nil {
+		if cerr := q.setUserExternalIDStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing setUserExternalIDStmt: %w", cerr)
 		}
 	}
 	if q.setUserLastLoginStmt != nil {
@@ -2095,6 +2253,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing tokenActorOfStmt: %w", cerr)
 		}
 	}
+	if q.touchSCIMTokenStmt != nil {
+		if cerr := q.touchSCIMTokenStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing touchSCIMTokenStmt: %w", cerr)
+		}
+	}
 	if q.touchSessionStmt != nil {
 		if cerr := q.touchSessionStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing touchSessionStmt: %w", cerr)
@@ -2103,6 +2266,11 @@ func (q *Queries) Close() error {
 	if q.touchTokenStmt != nil {
 		if cerr := q.touchTokenStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing touchTokenStmt: %w", cerr)
+		}
+	}
+	if q.trimSCIMRequestsStmt != nil {
+		if cerr := q.trimSCIMRequestsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing trimSCIMRequestsStmt: %w", cerr)
 		}
 	}
 	if q.unassignLicenseSeatStmt != nil {
@@ -2319,6 +2487,7 @@ type Queries struct {
 	createPasskeyCeremonyStmt          *sql.Stmt
 	createPhoneNumberStmt              *sql.Stmt
 	createRoleStmt                     *sql.Stmt
+	createSCIMTokenStmt                *sql.Stmt
 	createSIPAccountStmt               *sql.Stmt
 	createSMSSenderStmt                *sql.Stmt
 	createSessionStmt                  *sql.Stmt
@@ -2344,6 +2513,7 @@ type Queries struct {
 	deleteRecoveryCodesStmt            *sql.Stmt
 	deleteRoleStmt                     *sql.Stmt
 	deleteRoleGrantStmt                *sql.Stmt
+	deleteSCIMTokenStmt                *sql.Stmt
 	deleteSIPAccountStmt               *sql.Stmt
 	deleteSMSSenderStmt                *sql.Stmt
 	deleteSessionStmt                  *sql.Stmt
@@ -2368,6 +2538,7 @@ type Queries struct {
 	enableTOTPStmt                     *sql.Stmt
 	endImpersonationStmt               *sql.Stmt
 	finishOffboardingStmt              *sql.Stmt
+	firstFreeSIPAccountStmt            *sql.Stmt
 	firstPositionStmt                  *sql.Stmt
 	freeSIPAccountStmt                 *sql.Stmt
 	getAPITokenStmt                    *sql.Stmt
@@ -2388,6 +2559,7 @@ type Queries struct {
 	getPresentationStmt                *sql.Stmt
 	getRoleStmt                        *sql.Stmt
 	getRoleGrantStmt                   *sql.Stmt
+	getSCIMTokenStmt                   *sql.Stmt
 	getSIPAccountStmt                  *sql.Stmt
 	getSettingStmt                     *sql.Stmt
 	getTokenStmt                       *sql.Stmt
@@ -2408,6 +2580,7 @@ type Queries struct {
 	insertAuditStmt                    *sql.Stmt
 	insertDeletedAccountStmt           *sql.Stmt
 	insertOffboardingStmt              *sql.Stmt
+	insertSCIMRequestStmt              *sql.Stmt
 	insertSettingIfMissingStmt         *sql.Stmt
 	joinGroupStmt                      *sql.Stmt
 	licenseProductTakenStmt            *sql.Stmt
@@ -2419,6 +2592,8 @@ type Queries struct {
 	listOffboardingsStmt               *sql.Stmt
 	listPasskeysStmt                   *sql.Stmt
 	listRolesStmt                      *sql.Stmt
+	listSCIMRequestsStmt               *sql.Stmt
+	listSCIMTokensStmt                 *sql.Stmt
 	listSettingsStmt                   *sql.Stmt
 	listStaleSIPAccountsStmt           *sql.Stmt
 	listSubscribersStmt                *sql.Stmt
@@ -2436,6 +2611,7 @@ type Queries struct {
 	openSeatStmt                       *sql.Stmt
 	passkeyCredentialsStmt             *sql.Stmt
 	passkeyUserByHandleStmt            *sql.Stmt
+	phoneNumberByValueStmt             *sql.Stmt
 	positionCountsStmt                 *sql.Stmt
 	positionOptionsStmt                *sql.Stmt
 	positionRootStmt                   *sql.Stmt
@@ -2453,10 +2629,19 @@ type Queries struct {
 	roleNamesStmt                      *sql.Stmt
 	rolePermissionsStmt                *sql.Stmt
 	roleUserCountStmt                  *sql.Stmt
+	sCIMCountUsersStmt                 *sql.Stmt
+	sCIMGroupExternalIDsStmt           *sql.Stmt
+	sCIMTokenNamedStmt                 *sql.Stmt
+	sCIMUserStmt                       *sql.Stmt
+	sCIMUserByEmailStmt                *sql.Stmt
+	sCIMUserIDsStmt                    *sql.Stmt
+	sCIMUsersByExternalIDStmt          *sql.Stmt
+	sIPAccountByExtensionStmt          *sql.Stmt
 	sIPCountsStmt                      *sql.Stmt
 	sIPDomainClashesStmt               *sql.Stmt
 	sIPExtensionInDomainStmt           *sql.Stmt
 	sIPUserInAccountStmt               *sql.Stmt
+	sMSSenderByValueStmt               *sql.Stmt
 	searchAccountsStmt                 *sql.Stmt
 	searchAuditStmt                    *sql.Stmt
 	searchAuditOldestStmt              *sql.Stmt
@@ -2470,6 +2655,7 @@ type Queries struct {
 	setAccessEndStmt                   *sql.Stmt
 	setAccountSIPDomainStmt            *sql.Stmt
 	setDormancyWarningStmt             *sql.Stmt
+	setGroupExternalIDStmt             *sql.Stmt
 	setMFAChallengeProviderStmt        *sql.Stmt
 	setRoleGrantStmt                   *sql.Stmt
 	setRoleRequireMFAStmt              *sql.Stmt
@@ -2481,6 +2667,7 @@ type Queries struct {
 	setTOTPLastStepStmt                *sql.Stmt
 	setTOTPPendingStmt                 *sql.Stmt
 	setUserCallNumberStmt              *sql.Stmt
+	setUserExternalIDStmt              *sql.Stmt
 	setUserLastLoginStmt               *sql.Stmt
 	setUserNotifyEmailStmt             *sql.Stmt
 	setUserPasswordStmt                *sql.Stmt
@@ -2494,8 +2681,10 @@ type Queries struct {
 	subtreeIDsStmt                     *sql.Stmt
 	takePasskeyCeremonyStmt            *sql.Stmt
 	tokenActorOfStmt                   *sql.Stmt
+	touchSCIMTokenStmt                 *sql.Stmt
 	touchSessionStmt                   *sql.Stmt
 	touchTokenStmt                     *sql.Stmt
+	trimSCIMRequestsStmt               *sql.Stmt
 	unassignLicenseSeatStmt            *sql.Stmt
 	updateAccountStmt                  *sql.Stmt
 	updateLicenseStmt                  *sql.Stmt
@@ -2597,6 +2786,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		createPasskeyCeremonyStmt:          q.createPasskeyCeremonyStmt,
 		createPhoneNumberStmt:              q.createPhoneNumberStmt,
 		createRoleStmt:                     q.createRoleStmt,
+		createSCIMTokenStmt:                q.createSCIMTokenStmt,
 		createSIPAccountStmt:               q.createSIPAccountStmt,
 		createSMSSenderStmt:                q.createSMSSenderStmt,
 		createSessionStmt:                  q.createSessionStmt,
@@ -2622,6 +2812,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		deleteRecoveryCodesStmt:            q.deleteRecoveryCodesStmt,
 		deleteRoleStmt:                     q.deleteRoleStmt,
 		deleteRoleGrantStmt:                q.deleteRoleGrantStmt,
+		deleteSCIMTokenStmt:                q.deleteSCIMTokenStmt,
 		deleteSIPAccountStmt:               q.deleteSIPAccountStmt,
 		deleteSMSSenderStmt:                q.deleteSMSSenderStmt,
 		deleteSessionStmt:                  q.deleteSessionStmt,
@@ -2646,6 +2837,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		enableTOTPStmt:                     q.enableTOTPStmt,
 		endImpersonationStmt:               q.endImpersonationStmt,
 		finishOffboardingStmt:              q.finishOffboardingStmt,
+		firstFreeSIPAccountStmt:            q.firstFreeSIPAccountStmt,
 		firstPositionStmt:                  q.firstPositionStmt,
 		freeSIPAccountStmt:                 q.freeSIPAccountStmt,
 		getAPITokenStmt:                    q.getAPITokenStmt,
@@ -2666,6 +2858,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		getPresentationStmt:                q.getPresentationStmt,
 		getRoleStmt:                        q.getRoleStmt,
 		getRoleGrantStmt:                   q.getRoleGrantStmt,
+		getSCIMTokenStmt:                   q.getSCIMTokenStmt,
 		getSIPAccountStmt:                  q.getSIPAccountStmt,
 		getSettingStmt:                     q.getSettingStmt,
 		getTokenStmt:                       q.getTokenStmt,
@@ -2686,6 +2879,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		insertAuditStmt:                    q.insertAuditStmt,
 		insertDeletedAccountStmt:           q.insertDeletedAccountStmt,
 		insertOffboardingStmt:              q.insertOffboardingStmt,
+		insertSCIMRequestStmt:              q.insertSCIMRequestStmt,
 		insertSettingIfMissingStmt:         q.insertSettingIfMissingStmt,
 		joinGroupStmt:                      q.joinGroupStmt,
 		licenseProductTakenStmt:            q.licenseProductTakenStmt,
@@ -2697,6 +2891,8 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		listOffboardingsStmt:               q.listOffboardingsStmt,
 		listPasskeysStmt:                   q.listPasskeysStmt,
 		listRolesStmt:                      q.listRolesStmt,
+		listSCIMRequestsStmt:               q.listSCIMRequestsStmt,
+		listSCIMTokensStmt:                 q.listSCIMTokensStmt,
 		listSettingsStmt:                   q.listSettingsStmt,
 		listStaleSIPAccountsStmt:           q.listStaleSIPAccountsStmt,
 		listSubscribersStmt:                q.listSubscribersStmt,
@@ -2714,6 +2910,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		openSeatStmt:                       q.openSeatStmt,
 		passkeyCredentialsStmt:             q.passkeyCredentialsStmt,
 		passkeyUserByHandleStmt:            q.passkeyUserByHandleStmt,
+		phoneNumberByValueStmt:             q.phoneNumberByValueStmt,
 		positionCountsStmt:                 q.positionCountsStmt,
 		positionOptionsStmt:                q.positionOptionsStmt,
 		positionRootStmt:                   q.positionRootStmt,
@@ -2731,10 +2928,19 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		roleNamesStmt:                      q.roleNamesStmt,
 		rolePermissionsStmt:                q.rolePermissionsStmt,
 		roleUserCountStmt:                  q.roleUserCountStmt,
+		sCIMCountUsersStmt:                 q.sCIMCountUsersStmt,
+		sCIMGroupExternalIDsStmt:           q.sCIMGroupExternalIDsStmt,
+		sCIMTokenNamedStmt:                 q.sCIMTokenNamedStmt,
+		sCIMUserStmt:                       q.sCIMUserStmt,
+		sCIMUserByEmailStmt:                q.sCIMUserByEmailStmt,
+		sCIMUserIDsStmt:                    q.sCIMUserIDsStmt,
+		sCIMUsersByExternalIDStmt:          q.sCIMUsersByExternalIDStmt,
+		sIPAccountByExtensionStmt:          q.sIPAccountByExtensionStmt,
 		sIPCountsStmt:                      q.sIPCountsStmt,
 		sIPDomainClashesStmt:               q.sIPDomainClashesStmt,
 		sIPExtensionInDomainStmt:           q.sIPExtensionInDomainStmt,
 		sIPUserInAccountStmt:               q.sIPUserInAccountStmt,
+		sMSSenderByValueStmt:               q.sMSSenderByValueStmt,
 		searchAccountsStmt:                 q.searchAccountsStmt,
 		searchAuditStmt:                    q.searchAuditStmt,
 		searchAuditOldestStmt:              q.searchAuditOldestStmt,
@@ -2748,6 +2954,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		setAccessEndStmt:                   q.setAccessEndStmt,
 		setAccountSIPDomainStmt:            q.setAccountSIPDomainStmt,
 		setDormancyWarningStmt:             q.setDormancyWarningStmt,
+		setGroupExternalIDStmt:             q.setGroupExternalIDStmt,
 		setMFAChallengeProviderStmt:        q.setMFAChallengeProviderStmt,
 		setRoleGrantStmt:                   q.setRoleGrantStmt,
 		setRoleRequireMFAStmt:              q.setRoleRequireMFAStmt,
@@ -2759,6 +2966,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		setTOTPLastStepStmt:                q.setTOTPLastStepStmt,
 		setTOTPPendingStmt:                 q.setTOTPPendingStmt,
 		setUserCallNumberStmt:              q.setUserCallNumberStmt,
+		setUserExternalIDStmt:              q.setUserExternalIDStmt,
 		setUserLastLoginStmt:               q.setUserLastLoginStmt,
 		setUserNotifyEmailStmt:             q.setUserNotifyEmailStmt,
 		setUserPasswordStmt:                q.setUserPasswordStmt,
@@ -2772,8 +2980,10 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		subtreeIDsStmt:                     q.subtreeIDsStmt,
 		takePasskeyCeremonyStmt:            q.takePasskeyCeremonyStmt,
 		tokenActorOfStmt:                   q.tokenActorOfStmt,
+		touchSCIMTokenStmt:                 q.touchSCIMTokenStmt,
 		touchSessionStmt:                   q.touchSessionStmt,
 		touchTokenStmt:                     q.touchTokenStmt,
+		trimSCIMRequestsStmt:               q.trimSCIMRequestsStmt,
 		unassignLicenseSeatStmt:            q.unassignLicenseSeatStmt,
 		updateAccountStmt:                  q.updateAccountStmt,
 		updateLicenseStmt:                  q.updateLicenseStmt,

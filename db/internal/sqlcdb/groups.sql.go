@@ -165,7 +165,7 @@ func (q *Queries) CountPositions(ctx context.Context, accountID int64) (int64, e
 const createGroup = `-- name: CreateGroup :one
 INSERT INTO groups (account_id, parent_id, name, builtin_position, builtin, created_at)
 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-RETURNING id, account_id, parent_id, name, builtin_position, created_at, builtin
+RETURNING id, account_id, parent_id, name, builtin_position, created_at, builtin, external_id
 `
 
 type CreateGroupParams struct {
@@ -195,6 +195,7 @@ func (q *Queries) CreateGroup(ctx context.Context, arg CreateGroupParams) (Group
 		&i.BuiltinPosition,
 		&i.CreatedAt,
 		&i.Builtin,
+		&i.ExternalID,
 	)
 	return i, err
 }
@@ -217,7 +218,7 @@ func (q *Queries) DeleteGroup(ctx context.Context, arg DeleteGroupParams) (int64
 }
 
 const firstPosition = `-- name: FirstPosition :one
-SELECT g.id, g.account_id, g.parent_id, g.name, g.builtin_position, g.created_at, g.builtin FROM groups g
+SELECT g.id, g.account_id, g.parent_id, g.name, g.builtin_position, g.created_at, g.builtin, g.external_id FROM groups g
 JOIN groups r ON r.id = g.parent_id AND r.builtin_position = 1
 WHERE g.account_id = ?1
 ORDER BY g.id LIMIT 1
@@ -234,12 +235,13 @@ func (q *Queries) FirstPosition(ctx context.Context, accountID int64) (Group, er
 		&i.BuiltinPosition,
 		&i.CreatedAt,
 		&i.Builtin,
+		&i.ExternalID,
 	)
 	return i, err
 }
 
 const getGroup = `-- name: GetGroup :one
-SELECT id, account_id, parent_id, name, builtin_position, created_at, builtin FROM groups WHERE id = ?1 AND account_id = ?2
+SELECT id, account_id, parent_id, name, builtin_position, created_at, builtin, external_id FROM groups WHERE id = ?1 AND account_id = ?2
 `
 
 type GetGroupParams struct {
@@ -258,6 +260,7 @@ func (q *Queries) GetGroup(ctx context.Context, arg GetGroupParams) (Group, erro
 		&i.BuiltinPosition,
 		&i.CreatedAt,
 		&i.Builtin,
+		&i.ExternalID,
 	)
 	return i, err
 }
@@ -543,7 +546,7 @@ func (q *Queries) PositionCounts(ctx context.Context, accountID int64) ([]Positi
 }
 
 const positionRoot = `-- name: PositionRoot :one
-SELECT id, account_id, parent_id, name, builtin_position, created_at, builtin FROM groups WHERE account_id = ?1 AND builtin_position = 1
+SELECT id, account_id, parent_id, name, builtin_position, created_at, builtin, external_id FROM groups WHERE account_id = ?1 AND builtin_position = 1
 `
 
 func (q *Queries) PositionRoot(ctx context.Context, accountID int64) (Group, error) {
@@ -557,6 +560,7 @@ func (q *Queries) PositionRoot(ctx context.Context, accountID int64) (Group, err
 		&i.BuiltinPosition,
 		&i.CreatedAt,
 		&i.Builtin,
+		&i.ExternalID,
 	)
 	return i, err
 }

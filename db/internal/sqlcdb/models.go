@@ -63,6 +63,7 @@ type Group struct {
 	BuiltinPosition int64
 	CreatedAt       int64
 	Builtin         string
+	ExternalID      string
 }
 
 type GroupMember struct {
@@ -209,6 +210,30 @@ type RolePermission struct {
 	Permission string
 }
 
+type ScimRequest struct {
+	ID        int64
+	AccountID int64
+	At        int64
+	TokenName string
+	Method    string
+	Path      string
+	Status    int64
+	Detail    string
+}
+
+type ScimToken struct {
+	IDHash            string
+	AccountID         int64
+	Name              string
+	CeilingRoleID     int64
+	DefaultRoleID     int64
+	DefaultPositionID int64
+	Permissions       string
+	CreatedBy         string
+	CreatedAt         int64
+	LastUsedAt        sql.NullInt64
+}
+
 type SeatHistory struct {
 	AccountID int64
 	UserID    int64
@@ -301,6 +326,7 @@ type User struct {
 	TimeZone     string
 	TotpPending  string
 	TotpLastStep int64
+	ExternalID   string
 }
 
 type UsersFt struct {

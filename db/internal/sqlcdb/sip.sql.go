@@ -322,7 +322,7 @@ func (q *Queries) SIPExtensionInDomain(ctx context.Context, arg SIPExtensionInDo
 
 const sIPUserInAccount = `-- name: SIPUserInAccount :one
 
-SELECT id, account_id, email, notify_email, full_name, work_phone, status, password_hash, role_id, position_id, sip_account_id, call_number_id, sms_sender_id, totp_secret, is_owner, last_login_at, created_at, updated_at, lang, time_zone, totp_pending, totp_last_step FROM users WHERE id = ?1 AND account_id = ?2
+SELECT id, account_id, email, notify_email, full_name, work_phone, status, password_hash, role_id, position_id, sip_account_id, call_number_id, sms_sender_id, totp_secret, is_owner, last_login_at, created_at, updated_at, lang, time_zone, totp_pending, totp_last_step, external_id FROM users WHERE id = ?1 AND account_id = ?2
 `
 
 type SIPUserInAccountParams struct {
@@ -357,6 +357,7 @@ func (q *Queries) SIPUserInAccount(ctx context.Context, arg SIPUserInAccountPara
 		&i.TimeZone,
 		&i.TotpPending,
 		&i.TotpLastStep,
+		&i.ExternalID,
 	)
 	return i, err
 }

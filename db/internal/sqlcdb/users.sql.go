@@ -45,7 +45,7 @@ INSERT INTO users (account_id, email, notify_email, full_name, work_phone, statu
 VALUES (?1, ?2, ?3, ?4,
         ?5, ?6, ?7, ?8,
         ?9, ?10, ?11, ?11)
-RETURNING id, account_id, email, notify_email, full_name, work_phone, status, password_hash, role_id, position_id, sip_account_id, call_number_id, sms_sender_id, totp_secret, is_owner, last_login_at, created_at, updated_at, lang, time_zone, totp_pending, totp_last_step
+RETURNING id, account_id, email, notify_email, full_name, work_phone, status, password_hash, role_id, position_id, sip_account_id, call_number_id, sms_sender_id, totp_secret, is_owner, last_login_at, created_at, updated_at, lang, time_zone, totp_pending, totp_last_step, external_id
 `
 
 type CreateUserParams struct {
@@ -100,6 +100,7 @@ func (q *Queries) CreateUser(ctx context.Context, arg CreateUserParams) (User, e
 		&i.TimeZone,
 		&i.TotpPending,
 		&i.TotpLastStep,
+		&i.ExternalID,
 	)
 	return i, err
 }
@@ -114,7 +115,7 @@ func (q *Queries) DeleteUser(ctx context.Context, id int64) error {
 }
 
 const getAccountUser = `-- name: GetAccountUser :one
-SELECT id, account_id, email, notify_email, full_name, work_phone, status, password_hash, role_id, position_id, sip_account_id, call_number_id, sms_sender_id, totp_secret, is_owner, last_login_at, created_at, updated_at, lang, time_zone, totp_pending, totp_last_step FROM users WHERE id = ?1 AND account_id = ?2
+SELECT id, account_id, email, notify_email, full_name, work_phone, status, password_hash, role_id, position_id, sip_account_id, call_number_id, sms_sender_id, totp_secret, is_owner, last_login_at, created_at, updated_at, lang, time_zone, totp_pending, totp_last_step, external_id FROM users WHERE id = ?1 AND account_id = ?2
 `
 
 type GetAccountUserParams struct {
@@ -148,12 +149,13 @@ func (q *Queries) GetAccountUser(ctx context.Context, arg GetAccountUserParams) 
 		&i.TimeZone,
 		&i.TotpPending,
 		&i.TotpLastStep,
+		&i.ExternalID,
 	)
 	return i, err
 }
 
 const getOwner = `-- name: GetOwner :one
-SELECT id, account_id, email, notify_email, full_name, work_phone, status, password_hash, role_id, position_id, sip_account_id, call_number_id, sms_sender_id, totp_secret, is_owner, last_login_at, created_at, updated_at, lang, time_zone, totp_pending, totp_last_step FROM users WHERE is_owner = 1
+SELECT id, account_id, email, notify_email, full_name, work_phone, status, password_hash, role_id, position_id, sip_account_id, call_number_id, sms_sender_id, totp_secret, is_owner, last_login_at, created_at, updated_at, lang, time_zone, totp_pending, totp_last_step, external_id FROM users WHERE is_owner = 1
 `
 
 func (q *Queries) GetOwner(ctx context.Context) (User, error) {
@@ -182,12 +184,13 @@ func (q *Queries) GetOwner(ctx context.Context) (User, error) {
 		&i.TimeZone,
 		&i.TotpPending,
 		&i.TotpLastStep,
+		&i.ExternalID,
 	)
 	return i, err
 }
 
 const getUser = `-- name: GetUser :one
-SELECT id, account_id, email, notify_email, full_name, work_phone, status, password_hash, role_id, position_id, sip_account_id, call_number_id, sms_sender_id, totp_secret, is_owner, last_login_at, created_at, updated_at, lang, time_zone, totp_pending, totp_last_step FROM users WHERE id = ?1
+SELECT id, account_id, email, notify_email, full_name, work_phone, status, password_hash, role_id, position_id, sip_account_id, call_number_id, sms_sender_id, totp_secret, is_owner, last_login_at, created_at, updated_at, lang, time_zone, totp_pending, totp_last_step, external_id FROM users WHERE id = ?1
 `
 
 func (q *Queries) GetUser(ctx context.Context, id int64) (User, error) {
@@ -216,12 +219,13 @@ func (q *Queries) GetUser(ctx context.Context, id int64) (User, error) {
 		&i.TimeZone,
 		&i.TotpPending,
 		&i.TotpLastStep,
+		&i.ExternalID,
 	)
 	return i, err
 }
 
 const getUserByEmail = `-- name: GetUserByEmail :one
-SELECT id, account_id, email, notify_email, full_name, work_phone, status, password_hash, role_id, position_id, sip_account_id, call_number_id, sms_sender_id, totp_secret, is_owner, last_login_at, created_at, updated_at, lang, time_zone, totp_pending, totp_last_step FROM users WHERE email = ?1
+SELECT id, account_id, email, notify_email, full_name, work_phone, status, password_hash, role_id, position_id, sip_account_id, call_number_id, sms_sender_id, totp_secret, is_owner, last_login_at, created_at, updated_at, lang, time_zone, totp_pending, totp_last_step, external_id FROM users WHERE email = ?1
 `
 
 func (q *Queries) GetUserByEmail(ctx context.Context, email string) (User, error) {
@@ -250,12 +254,13 @@ func (q *Queries) GetUserByEmail(ctx context.Context, email string) (User, error
 		&i.TimeZone,
 		&i.TotpPending,
 		&i.TotpLastStep,
+		&i.ExternalID,
 	)
 	return i, err
 }
 
 const getUserDetails = `-- name: GetUserDetails :one
-SELECT u.id, u.account_id, u.email, u.notify_email, u.full_name, u.work_phone, u.status, u.password_hash, u.role_id, u.position_id, u.sip_account_id, u.call_number_id, u.sms_sender_id, u.totp_secret, u.is_owner, u.last_login_at, u.created_at, u.updated_at, u.lang, u.time_zone, u.totp_pending, u.totp_last_step, CAST(coalesce(s.extension, '') AS TEXT) AS extension,
+SELECT u.id, u.account_id, u.email, u.notify_email, u.full_name, u.work_phone, u.status, u.password_hash, u.role_id, u.position_id, u.sip_account_id, u.call_number_id, u.sms_sender_id, u.totp_secret, u.is_owner, u.last_login_at, u.created_at, u.updated_at, u.lang, u.time_zone, u.totp_pending, u.totp_last_step, u.external_id, CAST(coalesce(s.extension, '') AS TEXT) AS extension,
        CAST(coalesce((SELECT group_concat(gm.group_id, ',') FROM group_members gm
                       WHERE gm.user_id = u.id), '') AS TEXT) AS group_ids
 FROM users u LEFT JOIN sip_accounts s ON s.id = u.sip_account_id
@@ -290,6 +295,7 @@ type GetUserDetailsRow struct {
 	TimeZone     string
 	TotpPending  string
 	TotpLastStep int64
+	ExternalID   string
 	Extension    string
 	GroupIds     string
 }
@@ -322,6 +328,7 @@ func (q *Queries) GetUserDetails(ctx context.Context, arg GetUserDetailsParams) 
 		&i.TimeZone,
 		&i.TotpPending,
 		&i.TotpLastStep,
+		&i.ExternalID,
 		&i.Extension,
 		&i.GroupIds,
 	)
