@@ -417,6 +417,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.insertAuditStmt, err = db.PrepareContext(ctx, insertAudit); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertAudit: %w", err)
 	}
+	if q.insertAuditRowsStmt, err = db.PrepareContext(ctx, insertAuditRows); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertAuditRows: %w", err)
+	}
 	if q.insertDeletedAccountStmt, err = db.PrepareContext(ctx, insertDeletedAccount); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertDeletedAccount: %w", err)
 	}
@@ -1359,6 +1362,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing insertAuditStmt: %w", cerr)
 		}
 	}
+	if q.insertAuditRowsStmt != nil {
+		if cerr := q.insertAuditRowsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertAuditRowsStmt: %w", cerr)
+		}
+	}
 	if q.insertDeletedAccountStmt != nil {
 		if cerr := q.insertDeletedAccountStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing insertDeletedAccountStmt: %w", cerr)
@@ -1999,6 +2007,7 @@ type Queries struct {
 	hasSecondFactorStmt            *sql.Stmt
 	iPFailuresSinceStmt            *sql.Stmt
 	insertAuditStmt                *sql.Stmt
+	insertAuditRowsStmt            *sql.Stmt
 	insertDeletedAccountStmt       *sql.Stmt
 	insertSettingIfMissingStmt     *sql.Stmt
 	joinGroupStmt                  *sql.Stmt
@@ -2230,6 +2239,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		hasSecondFactorStmt:            q.hasSecondFactorStmt,
 		iPFailuresSinceStmt:            q.iPFailuresSinceStmt,
 		insertAuditStmt:                q.insertAuditStmt,
+		insertAuditRowsStmt:            q.insertAuditRowsStmt,
 		insertDeletedAccountStmt:       q.insertDeletedAccountStmt,
 		insertSettingIfMissingStmt:     q.insertSettingIfMissingStmt,
 		joinGroupStmt:                  q.joinGroupStmt,
