@@ -100,8 +100,8 @@ init = function() counter = 0 end
 request = function()
   counter = counter + 1
   local ext = tid * 100000 + counter
-  local body = string.format('{"email":"load-%d-%d@example.pl","full_name":"Load %d","password":"Load-pass1!",' ..
-    '"password_confirm":"Load-pass1!","role_id":2,"position_id":2,"extension":"%d"}', tid, counter, counter, ext)
+  local body = string.format('{"email":"load-%d-%d@example.pl","full_name":"Load %d","password":"Zorza-Lipa-93!",' ..
+    '"role_id":2,"position_id":2,"extension":"%d"}', tid, counter, counter, ext)
   return wrk.format("POST", "/api/v1/users", {["Authorization"] = "Bearer $token",
     ["Content-Type"] = "application/json"}, body)
 end
