@@ -14,7 +14,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 work=$(mktemp -d)
-trap 'kill "${kpid:-0}" "${ppid_:-0}" 2>/dev/null || true; rm -rf "$work"' EXIT
+trap 'for p in ${kpid:-} ${ppid_:-}; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"' EXIT
 duration=${DURATION:-10s}
 users=${USERS:-5000}
 pbv=${PB_VERSION:-v0.36.8}

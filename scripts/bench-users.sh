@@ -14,7 +14,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 work=$(mktemp -d)
-trap 'kill "${pid:-0}" "${pid2:-0}" 2>/dev/null || true; rm -rf "$work"' EXIT
+trap 'for p in ${pid:-} ${pid2:-}; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"' EXIT
 port=${PORT:-18182}
 duration=${DURATION:-10s}
 users=${USERS:-100000}
@@ -118,12 +118,12 @@ until curl -fs "$base/healthz" >/dev/null 2>&1; do sleep 0.01; done
 curl -fs -c "$work/jar2" "$base/login" >"$work/login2.html"
 csrf2=$(grep -o 'name="_csrf" value="[^"]*"' "$work/login2.html" | head -1 | sed 's/.*value="//; s/"$//')
 cookie2=$(awk '$6 == "kadra_csrf" {print $6 "=" $7}' "$work/jar2")
-curl -fs -c "$work/jar" -b "$work/jar" "$base/login" >"$work/login.html"
+curl -fs -c "$work/jar3" -b "$work/jar3" "$base/login" >"$work/login.html"
 csrf=$(grep -o 'name="_csrf" value="[^"]*"' "$work/login.html" | head -1 | sed 's/.*value="//; s/"$//')
-curl -fs -c "$work/jar" -b "$work/jar" -o /dev/null \
+curl -fs -c "$work/jar3" -b "$work/jar3" -o /dev/null \
   --data-urlencode "_csrf=$csrf" --data-urlencode "email=bench@example.pl" --data-urlencode "password=Zorza-Lipa-93!" \
   "$base/login"
-cookies=$(awk '$6 ~ /^kadra_/ {printf "%s=%s; ", $6, $7}' "$work/jar")
+cookies=$(awk '$6 ~ /^kadra_/ {printf "%s=%s; ", $6, $7}' "$work/jar3")
 cat >"$work/page.lua" <<LUA
 wrk.headers["Cookie"] = "$cookies"
 local n = 0
@@ -150,11 +150,12 @@ request = function()
 end
 $report
 LUA
-echo "30 s sign-in flood at 16 connections (first line) with the list loaded at 4 connections (second):"
-wrk -t2 -c4 -d30s -s "$work/page.lua" "$base" | tail -1 &
+echo "30 s sign-in flood at 16 connections with the list loaded at 4 connections beside it:"
+wrk -t2 -c4 -d30s --timeout 10s -s "$work/page.lua" "$base" | tail -1 >"$work/flood-list.txt" &
 pid2=$!
-wrk -t2 -c16 -d30s -s "$work/login.lua" "$base/login" | tail -1
+echo "  sign-ins:$(wrk -t2 -c16 -d30s --timeout 10s -s "$work/login.lua" "$base/login" | tail -1)"
 wait "$pid2" || true
+echo "  list:$(cat "$work/flood-list.txt")"
 echo "peak RSS of the server: $(awk '/VmHWM/ {printf "%.1f MB", $2/1024}' /proc/$pid/status)"
 kill "$pid"; wait "$pid" 2>/dev/null || true
 
