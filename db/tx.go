@@ -40,8 +40,8 @@ type tx struct {
 	a   Actor
 	ctx context.Context
 	// memo, when set, keeps reads that nothing in the transaction changes
-	// (the password policy, the names audit labels give roles, groups,
-	// numbers and senders) for the transaction's life. Only the CSV
+	// (the group tree, the password policy, SIP domain and pattern,
+	// accounts, the names audit labels give) for the transaction's life. Only the CSV
 	// import sets it: a batch runs the same checks for every row and
 	// renames nothing, so the first read through t is the answer for all
 	// (issue 15).

@@ -147,6 +147,10 @@ func (t *tx) importRow(in importInput, dryRun bool) (ImportRowResult, error) {
 	}
 	v := ValidationError{Fields: in.errs}
 	var refused error
+	kept := 0
+	if t.auditRows != nil {
+		kept = len(*t.auditRows)
+	}
 	err := t.savepoint(func(t *tx) ([]change, error) {
 		u, changes, err := t.createUser(in.in, "") // a file sets no passwords
 		if e := AsError(err); e != nil && e.Code != EINTERNAL {
@@ -167,6 +171,9 @@ func (t *tx) importRow(in importInput, dryRun bool) (ImportRowResult, error) {
 		}
 		return changes, nil
 	})
+	if err != nil && t.auditRows != nil { // a row rolled back keeps no audit row
+		*t.auditRows = (*t.auditRows)[:kept]
+	}
 	switch {
 	case refused != nil:
 		res.Outcome, res.Errors, res.UserID = ImportRefused, v.Fields, 0
