@@ -111,7 +111,7 @@ measure() { # server, script, connections, threads
   run=$((run + 1))
   sed -i "1{/^run = /d}" "$work/$2.lua"; sed -i "1i run = $run" "$work/$2.lua"
   local base=$kport; [ "$1" = p ] && base=$pport
-  wrk -t"$4" -c"$3" -d"$duration" -s "$work/$2.lua" "http://127.0.0.1:$base" | tail -1
+  wrk -t"$4" -c"$3" -d"$duration" --timeout 10s -s "$work/$2.lua" "http://127.0.0.1:$base" | tail -1
 }
 printf "%-40s %14s %14s %8s\n" "measure ($users users, wrk $duration each)" "kadra /s" "PocketBase /s" "ratio"
 row() { # title, kadra script, pb script, connections, threads

@@ -107,7 +107,7 @@ request = function()
 end
 $report
 LUA
-wrk -t2 -c8 -d"$duration" -s "$work/create.lua" "$base" | tail -1
+wrk -t2 -c8 -d"$duration" --timeout 10s -s "$work/create.lua" "$base" | tail -1
 echo "peak RSS of the server so far: $(awk '/VmHWM/ {printf "%.1f MB", $2/1024}' /proc/$pid/status)"
 
 # Peak RSS under a sign-in flood plus list load, on a fresh server.
