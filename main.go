@@ -246,11 +246,14 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 	replicateURL := f.String("replicate-url", "", "replicate the database continuously with Litestream to file:///folder or s3://bucket/path?endpoint=...&region=... (credentials from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY); empty: no replication")
 	smtpFrom := f.String("smtp-from", "", "From address of mail sent through --smtp-url; default the SMTP user when it is an address, else kadra@SMTP-HOST")
 	var proxies cidrList
+	var memLimit memoryLimit
+	f.Var(&memLimit, "memory-limit", "soft limit of the Go runtime's memory (GOMEMLIMIT), e.g. 80MiB, 256MiB, 1GiB, or off; above it garbage is collected more often; default "+defaultMemoryLimit+" unless GOMEMLIMIT is set")
 	f.Var(&proxies, "trusted-proxies", "reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed, as CIDR ranges or addresses separated by commas, e.g. 127.0.0.1,10.0.0.0/8; empty: the client is the direct peer")
 	if err := f.parse(args); err != nil {
 		return err
 	}
 	log := newLogger(stderr, *logFormat, *logLevel)
+	memLimitBytes := memLimit.apply()
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return err
@@ -313,7 +316,8 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 	// Give back what start-up parsing left behind, so an idle kadra stays
 	// small (BENCHMARKS.md).
 	debug.FreeOSMemory()
-	log.Info("kadra serving", "addr", ln.Addr().String(), "db", *f.dbPath, "version", versionString())
+	log.Info("kadra serving", "addr", ln.Addr().String(), "db", *f.dbPath, "version", versionString(),
+		"memory_limit", memLimit.String(), "memory_limit_bytes", memLimitBytes)
 	select {
 	case err := <-errc:
 		return err

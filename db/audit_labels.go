@@ -153,6 +153,24 @@ func builtinLabel(kind, name, builtin string) string {
 // auditName reads the current name of "kind:id" in the transaction.
 func (t *tx) auditName(key string) string {
 	kind, idText, _ := strings.Cut(key, ":")
+	// With a memo (the CSV import) nothing is renamed in the transaction:
+	// a name read once, after its row's writes, stays right.
+	if t.memo == nil {
+		return t.auditNameRead(kind, idText)
+	}
+	if name, ok := t.memo.names[key]; ok {
+		return name
+	}
+	if t.memo.names == nil {
+		t.memo.names = map[string]string{}
+	}
+	name := t.auditNameRead(kind, idText)
+	t.memo.names[key] = name
+	return name
+}
+
+// auditNameRead is auditName without the memo.
+func (t *tx) auditNameRead(kind, idText string) string {
 	id, err := strconv.ParseInt(idText, 10, 64)
 	if err != nil {
 		return ""

@@ -127,7 +127,7 @@ func (d *DB) SetUserGroups(ctx context.Context, a Actor, userID int64, groupIDs 
 // setUserGroups is SetUserGroups inside a transaction (the user form uses
 // it too); the change is empty when the groups stay the same.
 func (t *tx) setUserGroups(userID int64, groupIDs []int64) (change, error) {
-	ctx, a := t.ctx, t.a
+	ctx := t.ctx
 	u, err := t.targetUser(ActEdit, userID)
 	if err != nil {
 		return change{}, err
@@ -137,7 +137,7 @@ func (t *tx) setUserGroups(userID int64, groupIDs []int64) (change, error) {
 			return change{}, err
 		}
 	}
-	tree, err := t.d.groupTree(ctx, t.Queries, a.AccountID, a.Lang)
+	tree, err := t.groupTree()
 	if err != nil {
 		return change{}, err
 	}

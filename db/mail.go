@@ -225,7 +225,7 @@ func (t *tx) queueUserMail(u sqlcdb.User, to, kind, lang string, data mailData) 
 // queueMailTo renders a mail of kind in lang for the address to and writes
 // it to account's outbox in the transaction.
 func (t *tx) queueMailTo(account int64, to, kind, lang string, data mailData) (int64, error) {
-	acc, err := t.GetAccount(t.ctx, account)
+	acc, err := t.account(account)
 	if err != nil {
 		return 0, err
 	}

@@ -181,7 +181,7 @@ func (d *DB) CreateSIPAccount(ctx context.Context, a Actor, in SIPAccountInput) 
 // passwordField names the password's field in the caller's form.
 func (t *tx) createSIP(accountID int64, in SIPAccountInput, passwordField string) (SIPSecret, change, error) {
 	in.Extension = strings.TrimSpace(in.Extension)
-	set, err := sipDomainPattern(t.ctx, t.Queries, accountID)
+	set, err := t.sipDomainPattern(accountID)
 	if err != nil {
 		return SIPSecret{}, change{}, err
 	}

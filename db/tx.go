@@ -39,6 +39,97 @@ type tx struct {
 	d   *DB
 	a   Actor
 	ctx context.Context
+	// memo, when set, keeps reads that nothing in the transaction changes
+	// (the group tree, the password policy, SIP domain and pattern,
+	// accounts, the names audit labels give) for the transaction's life. Only the CSV
+	// import sets it: a batch runs the same checks for every row and
+	// renames nothing, so the first read through t is the answer for all
+	// (issue 15).
+	memo *txMemo
+	// auditRows, when set, keeps the audit rows of the transaction's
+	// changes for flushAudit to write together before it commits, rather
+	// than one statement each: the CSV import writes six per user (issue
+	// 15). The rows are the same, in the same order.
+	auditRows *[]sqlcdb.InsertAuditParams
+}
+
+// txMemo is what a tx with a memo has read once.
+type txMemo struct {
+	policy   *PasswordPolicy
+	names    map[string]string // auditName's answers by "kind:id"
+	tree     []Group           // the acting account's groups (groupTree)
+	sip      map[int64]SIPSettings
+	accounts map[int64]sqlcdb.Account
+}
+
+// groupTree is d.groupTree of the acting account read through t, once per
+// transaction when t keeps a memo: the user form's groups are checked
+// against it, and with 2,000 groups reading it for every imported row
+// was most of the import's time.
+func (t *tx) groupTree() ([]Group, error) {
+	if t.memo != nil && t.memo.tree != nil {
+		return t.memo.tree, nil
+	}
+	tree, err := t.d.groupTree(t.ctx, t.Queries, t.a.AccountID, t.a.Lang)
+	if err == nil && t.memo != nil {
+		t.memo.tree = tree
+	}
+	return tree, err
+}
+
+// sipDomainPattern is sipDomainPattern read through t, once per
+// transaction when t keeps a memo.
+func (t *tx) sipDomainPattern(accountID int64) (SIPSettings, error) {
+	if s, ok := t.memo.sipOf(accountID); ok {
+		return s, nil
+	}
+	s, err := sipDomainPattern(t.ctx, t.Queries, accountID)
+	if err == nil && t.memo != nil {
+		if t.memo.sip == nil {
+			t.memo.sip = map[int64]SIPSettings{}
+		}
+		t.memo.sip[accountID] = s
+	}
+	return s, err
+}
+
+func (m *txMemo) sipOf(accountID int64) (SIPSettings, bool) {
+	if m == nil {
+		return SIPSettings{}, false
+	}
+	s, ok := m.sip[accountID]
+	return s, ok
+}
+
+// account reads an account through t, once per transaction when t keeps
+// a memo.
+func (t *tx) account(id int64) (sqlcdb.Account, error) {
+	if t.memo != nil {
+		if acc, ok := t.memo.accounts[id]; ok {
+			return acc, nil
+		}
+	}
+	acc, err := t.GetAccount(t.ctx, id)
+	if err == nil && t.memo != nil {
+		if t.memo.accounts == nil {
+			t.memo.accounts = map[int64]sqlcdb.Account{}
+		}
+		t.memo.accounts[id] = acc
+	}
+	return acc, err
+}
+
+// passwordPolicy is passwordPolicy read through t, once per transaction
+// when t keeps a memo.
+func (t *tx) passwordPolicy() (PasswordPolicy, error) {
+	if t.memo != nil && t.memo.policy != nil {
+		return *t.memo.policy, nil
+	}
+	p, err := passwordPolicy(t.ctx, t.Queries)
+	if err == nil && t.memo != nil {
+		t.memo.policy = &p
+	}
+	return p, err
 }
 
 // audit writes one audit row in the transaction: who, as whom, where, what,
@@ -60,7 +151,7 @@ func (t *tx) audit(c change) error {
 	if err != nil {
 		return err
 	}
-	return t.InsertAudit(t.ctx, sqlcdb.InsertAuditParams{
+	row := sqlcdb.InsertAuditParams{
 		At:                t.d.unix(),
 		ActorID:           nullID(t.a.UserID),
 		ActorEmail:        t.a.Email,
@@ -75,7 +166,50 @@ func (t *tx) audit(c change) error {
 		AfterJson:         after,
 		Ip:                t.a.IP,
 		LabelsJson:        labels,
-	})
+	}
+	if t.auditRows != nil {
+		*t.auditRows = append(*t.auditRows, row)
+		return nil
+	}
+	return t.InsertAudit(t.ctx, row)
+}
+
+// flushAudit writes the audit rows t has kept (see auditRows) in one
+// statement per auditChunk rows, in the order they were made.
+func (t *tx) flushAudit() error {
+	if t.auditRows == nil {
+		return nil
+	}
+	rows := *t.auditRows
+	*t.auditRows = rows[:0]
+	for len(rows) > 0 {
+		n := min(len(rows), auditChunk)
+		chunk := make([][14]any, n)
+		for i, r := range rows[:n] {
+			chunk[i] = [14]any{r.At, nullJSON(r.ActorID), r.ActorEmail, nullJSON(r.ImpersonatorID), r.ImpersonatorEmail,
+				nullJSON(r.AccountID), r.Action, r.TargetType, nullJSON(r.TargetID), r.TargetLabel, r.BeforeJson,
+				r.AfterJson, r.Ip, r.LabelsJson}
+		}
+		b, err := json.Marshal(chunk)
+		if err != nil {
+			return fmt.Errorf("audit: %w", err)
+		}
+		if err := t.InsertAuditRows(t.ctx, string(b)); err != nil {
+			return err
+		}
+		rows = rows[n:]
+	}
+	return nil
+}
+
+// auditChunk is how many audit rows one InsertAuditRows writes.
+const auditChunk = 1000
+
+func nullJSON(id sql.NullInt64) any {
+	if !id.Valid {
+		return nil
+	}
+	return id.Int64
 }
 
 func auditJSON(v any) (string, error) {

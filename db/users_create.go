@@ -166,7 +166,7 @@ func normalUserInput(in UserInput) UserInput {
 // when others failed, so that every field's problem shows at once.
 func (t *tx) checkUserInput(in UserInput, old sqlcdb.User) (*ValidationError, error) {
 	v := &ValidationError{}
-	policy, err := passwordPolicy(t.ctx, t.Queries)
+	policy, err := t.passwordPolicy()
 	if err != nil {
 		return nil, err
 	}

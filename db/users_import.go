@@ -5,6 +5,8 @@ import (
 	"errors"
 	"strings"
 	"time"
+
+	"kadra/db/internal/sqlcdb"
 )
 
 // ImportOptions steer ImportUsers. DryRun checks every row and writes
@@ -89,6 +91,8 @@ func (d *DB) ImportUsers(ctx context.Context, a Actor, rows []UserCSVRow, opt Im
 		batch := inputs[from:min(from+size, len(rows))]
 		results := make([]ImportRowResult, len(batch))
 		err := d.update(ctx, a, func(t *tx) ([]change, error) {
+			t.memo = &txMemo{} // the same checks for every row: read once per batch
+			t.auditRows = &[]sqlcdb.InsertAuditParams{}
 			for i, in := range batch {
 				r, err := t.importRow(in, opt.DryRun)
 				if err != nil {
@@ -99,7 +103,7 @@ func (d *DB) ImportUsers(ctx context.Context, a Actor, rows []UserCSVRow, opt Im
 			if opt.DryRun {
 				return nil, errDryRun
 			}
-			return nil, nil
+			return nil, t.flushAudit()
 		})
 		if err != nil && !errors.Is(err, errDryRun) {
 			rep.Duration = time.Since(start)
@@ -143,6 +147,10 @@ func (t *tx) importRow(in importInput, dryRun bool) (ImportRowResult, error) {
 	}
 	v := ValidationError{Fields: in.errs}
 	var refused error
+	kept := 0
+	if t.auditRows != nil {
+		kept = len(*t.auditRows)
+	}
 	err := t.savepoint(func(t *tx) ([]change, error) {
 		u, changes, err := t.createUser(in.in, "") // a file sets no passwords
 		if e := AsError(err); e != nil && e.Code != EINTERNAL {
@@ -163,6 +171,9 @@ func (t *tx) importRow(in importInput, dryRun bool) (ImportRowResult, error) {
 		}
 		return changes, nil
 	})
+	if err != nil && t.auditRows != nil { // a row rolled back keeps no audit row
+		*t.auditRows = (*t.auditRows)[:kept]
+	}
 	switch {
 	case refused != nil:
 		res.Outcome, res.Errors, res.UserID = ImportRefused, v.Fields, 0

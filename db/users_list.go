@@ -60,7 +60,9 @@ const countCap = 1000
 
 // ListUsers returns a page of the acting account's users. Search looks in
 // name, e-mail and work phone through a trigram index (3+ characters; fewer
-// match as a prefix) and in extensions by prefix. Needs users.view.
+// match as a prefix) and in extensions by prefix; two or more words of
+// letters look for names whose words begin so (nameWords). Needs
+// users.view.
 func (d *DB) ListUsers(ctx context.Context, a Actor, f UserFilter) (Page[UserRow], error) {
 	if err := a.require(PermUsersView); err != nil {
 		return Page[UserRow]{}, err
@@ -196,7 +198,16 @@ func userListQuery(a Actor, f UserFilter, now time.Time) (userQuery, error) {
 	from, searched := " FROM users u", false
 	if q := searchTerm(f.Q); q != "" {
 		prefix := likePrefix(q)
-		if utf8.RuneCountInString(q) >= 3 {
+		if words := nameWords(q); words != "" {
+			// Two or more words of letters: a name, found by its words'
+			// beginnings in the word index (issue 15: 8 to 30 times faster
+			// than the trigram phrase, which must read the long lists of
+			// trigrams such as "ann" and "ska").
+			ctes = append(ctes, `matched AS (SELECT rowid AS id FROM users_words WHERE users_words MATCH ?)`)
+			cteArgs = append(cteArgs, words)
+			from = " FROM matched m CROSS JOIN users u ON u.id = m.id"
+			searched = true
+		} else if utf8.RuneCountInString(q) >= 3 {
 			// Drive the query from the matches (trigram index, extension
 			// prefix) instead of testing every user against them.
 			ctes = append(ctes, `matched AS (
@@ -241,6 +252,26 @@ func validStatus(s string) bool {
 // unterminated string.
 func ftsPhrase(q string) string {
 	return `"` + strings.ReplaceAll(searchTerm(q), `"`, `""`) + `"`
+}
+
+// nameWords is the word index's query for a search of two or more words
+// made of letters alone ("Anna Kowalczyk", "kowal an"): every word must
+// begin a word of the name, in any order. Anything else ("" returned) is
+// searched in the trigram index: one word, e-mails, numbers.
+func nameWords(q string) string {
+	words := strings.Fields(q)
+	if len(words) < 2 {
+		return ""
+	}
+	for i, w := range words {
+		for _, r := range w {
+			if !unicode.IsLetter(r) {
+				return ""
+			}
+		}
+		words[i] = `"` + w + `"*`
+	}
+	return strings.Join(words, " AND ")
 }
 
 // searchTerm is what a list searches for: the typed text without control

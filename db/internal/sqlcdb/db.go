@@ -522,6 +522,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.insertAuditStmt, err = db.PrepareContext(ctx, insertAudit); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertAudit: %w", err)
 	}
+	if q.insertAuditRowsStmt, err = db.PrepareContext(ctx, insertAuditRows); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertAuditRows: %w", err)
+	}
 	if q.insertDeletedAccountStmt, err = db.PrepareContext(ctx, insertDeletedAccount); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertDeletedAccount: %w", err)
 	}
@@ -1738,6 +1741,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing insertAuditStmt: %w", cerr)
 		}
 	}
+	if q.insertAuditRowsStmt != nil {
+		if cerr := q.insertAuditRowsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertAuditRowsStmt: %w", cerr)
+		}
+	}
 	if q.insertDeletedAccountStmt != nil {
 		if cerr := q.insertDeletedAccountStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing insertDeletedAccountStmt: %w", cerr)
@@ -2578,6 +2586,7 @@ type Queries struct {
 	iPFailuresSinceStmt                *sql.Stmt
 	impersonationBySessionStmt         *sql.Stmt
 	insertAuditStmt                    *sql.Stmt
+	insertAuditRowsStmt                *sql.Stmt
 	insertDeletedAccountStmt           *sql.Stmt
 	insertOffboardingStmt              *sql.Stmt
 	insertSCIMRequestStmt              *sql.Stmt
@@ -2877,6 +2886,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		iPFailuresSinceStmt:                q.iPFailuresSinceStmt,
 		impersonationBySessionStmt:         q.impersonationBySessionStmt,
 		insertAuditStmt:                    q.insertAuditStmt,
+		insertAuditRowsStmt:                q.insertAuditRowsStmt,
 		insertDeletedAccountStmt:           q.insertDeletedAccountStmt,
 		insertOffboardingStmt:              q.insertOffboardingStmt,
 		insertSCIMRequestStmt:              q.insertSCIMRequestStmt,

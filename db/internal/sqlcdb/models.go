@@ -335,6 +335,10 @@ type UsersFt struct {
 	WorkPhone string
 }
 
+type UsersWord struct {
+	FullName string
+}
+
 type Version struct {
 	TableName    string
 	TableVersion int64
