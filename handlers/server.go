@@ -240,6 +240,7 @@ func (s *Server) routes() *echo.Echo {
 	ui.POST("/roles/:id/delete", s.rolesDelete)
 	ui.GET("/groups", s.groupsTree)
 	ui.POST("/groups", s.groupsCreate)
+	ui.GET("/groups/pick", s.groupsPick)
 	ui.GET("/groups/:id", s.groupsShow)
 	ui.POST("/groups/:id", s.groupsUpdate)
 	ui.POST("/groups/:id/delete", s.groupsDelete)

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 
 	"github.com/labstack/echo/v4"
@@ -20,18 +19,21 @@ type userFormExtra struct {
 	Label      string
 	CurrentSIP int64
 	Shown      []db.SIPSecret // the previous user's new SIP password ("save and add next")
-	groupIDs   []int64
+	Groups     groupPicker    // chosen groups and a capped few others, never all (R-GROUP-3)
 }
-
-// Checked says whether a group is ticked.
-func (x userFormExtra) Checked(id int64) bool { return slices.Contains(x.groupIDs, id) }
 
 func (s *Server) userFormPage(c echo.Context, in db.UserInput, editing *db.UserDetails) (formPage[db.UserInput], error) {
 	opts, err := s.db.UserFormOptions(c.Request().Context(), actor(c))
 	if err != nil {
 		return formPage[db.UserInput]{}, err
 	}
-	x := userFormExtra{UserFormOptions: opts, Action: "/users", groupIDs: in.GroupIDs}
+	x := userFormExtra{UserFormOptions: opts, Action: "/users"}
+	x.UserFormOptions.Groups = nil
+	tr := s.tr(c)
+	if x.Groups, err = s.newGroupPicker(c, groupPicker{ID: "f-group_ids", Name: "group_ids", Many: true, Plain: true,
+		Find: true, Q: c.FormValue("group_q"), Label: tr.T("userform.groups")}, in.GroupIDs); err != nil {
+		return formPage[db.UserInput]{}, err
+	}
 	if editing != nil {
 		x.Editing, x.Label, x.CurrentSIP = true, editing.Email, editing.SIPAccountID
 		x.Action = fmt.Sprintf("/users/%d", editing.ID)
@@ -78,6 +80,9 @@ func (s *Server) usersCreate(c echo.Context) error {
 	if err := bindForm(c, &in); err != nil {
 		return err
 	}
+	if c.FormValue("group_search") != "" {
+		return s.groupSearchAgain(c, in, nil)
+	}
 	saved, err := s.db.CreateUser(c.Request().Context(), actor(c), in)
 	if err != nil {
 		in.Password, in.PasswordConfirm = "", ""
@@ -109,6 +114,18 @@ func (s *Server) usersCreate(c echo.Context) error {
 		return c.Redirect(http.StatusSeeOther, "/users/new?"+q.Encode())
 	}
 	return s.redirectToUser(c, saved)
+}
+
+// groupSearchAgain shows the user form again with what was typed and the
+// groups matching the search, saving nothing: the group picker's search
+// for a browser without script. Passwords are not shown back (R-SEC-1).
+func (s *Server) groupSearchAgain(c echo.Context, in db.UserInput, editing *db.UserDetails) error {
+	in.Password, in.PasswordConfirm = "", ""
+	f, err := s.userFormPage(c, in, editing)
+	if err != nil {
+		return err
+	}
+	return s.render(c, http.StatusOK, "user-form", f)
 }
 
 // redirectToUser goes to the user's page, carrying a new SIP password to be
@@ -151,6 +168,13 @@ func (s *Server) usersUpdate(c echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
+	if c.FormValue("group_search") != "" {
+		u, err := s.db.GetUserDetails(ctx, actor(c), id)
+		if err != nil {
+			return err
+		}
+		return s.groupSearchAgain(c, in, &u)
+	}
 	saved, err := s.db.UpdateUser(ctx, actor(c), id, in)
 	if err != nil {
 		u, gerr := s.db.GetUserDetails(ctx, actor(c), id)

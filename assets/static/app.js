@@ -26,3 +26,101 @@ function bulkQuestion(form, selectID) {
   var q = opt.getAttribute("data-confirm-" + form_) || opt.getAttribute("data-confirm-other");
   return q ? q.split("{n}").join(String(n)) : "";
 }
+
+// The group picker (partials/group-picker.html, R-GROUP-3 at scale). The
+// page holds a plain select of the chosen groups; here it becomes chips, and
+// the search box loads a capped tree of matches from /groups/pick (htmx).
+// The select stays the one field posted, so the server sees the same form
+// with or without script.
+function initPickers(root) {
+  if (!root || !root.querySelectorAll) { return; }
+  var all = root.matches && root.matches("[data-group-picker]") ? [root] : [];
+  Array.prototype.push.apply(all, root.querySelectorAll("[data-group-picker]"));
+  all.forEach(function (el) {
+    if (el.classList.contains("enhanced")) { return; }
+    el.classList.add("enhanced");
+    var q = el.querySelector('input[name="group_q"]'), label = el.querySelector("label");
+    if (label && q) { label.htmlFor = q.id; }
+    el.querySelector(".chips").hidden = false;
+    // The search box is the picker's, not the filter form's: its typing must
+    // not reload the list, nor Enter submit the form.
+    el.addEventListener("change", function (e) { if (e.target === q) { e.stopPropagation(); } });
+    q.addEventListener("keydown", function (e) {
+      if (e.key === "Enter") { e.preventDefault(); }
+      if (e.key === "Escape") { el.querySelector(".pick-tree").hidden = true; }
+      if (e.key === "ArrowDown") { e.preventDefault(); var b = el.querySelector(".pick-tree:not([hidden]) button.pick"); if (b) { b.focus(); } }
+    });
+    renderChips(el);
+  });
+}
+
+function renderChips(el) {
+  var sel = el.querySelector("select"), chips = el.querySelector(".chips");
+  chips.textContent = "";
+  var n = 0;
+  Array.prototype.forEach.call(sel.options, function (o) {
+    if (!o.selected || o.value === "") { return; }
+    n++;
+    var li = document.createElement("li"), span = document.createElement("span"), b = document.createElement("button");
+    li.className = "chip";
+    span.textContent = o.textContent;
+    b.type = "button";
+    b.className = "chip-x";
+    b.setAttribute("data-unpick", o.value);
+    b.setAttribute("aria-label", chips.getAttribute("data-remove") + ": " + o.textContent);
+    b.textContent = "×";
+    li.appendChild(span);
+    li.appendChild(b);
+    chips.appendChild(li);
+  });
+  if (n === 0) {
+    var none = document.createElement("li");
+    none.className = "chip-none";
+    none.textContent = chips.getAttribute("data-empty");
+    chips.appendChild(none);
+  }
+}
+
+function pickerChanged(el) {
+  renderChips(el);
+  el.querySelector("select").dispatchEvent(new Event("change", { bubbles: true }));
+}
+
+document.addEventListener("click", function (e) {
+  var t = e.target.closest && e.target.closest("[data-group-picker] button");
+  if (!t) { return; }
+  var el = t.closest("[data-group-picker]"), sel = el.querySelector("select"), many = el.hasAttribute("data-many");
+  if (t.classList.contains("twisty")) {
+    var open = t.getAttribute("aria-expanded") !== "true", kids = t.closest("li").querySelector(":scope > ul");
+    t.setAttribute("aria-expanded", String(open));
+    if (kids) { kids.hidden = !open; }
+    return;
+  }
+  var id = t.getAttribute("data-unpick");
+  if (id !== null) {
+    Array.prototype.forEach.call(sel.options, function (o) { if (o.value === id) { o.selected = false; } });
+    if (!many) { sel.value = ""; }
+    pickerChanged(el);
+    el.querySelector('input[name="group_q"]').focus();
+    return;
+  }
+  if (!t.classList.contains("pick")) { return; }
+  id = t.getAttribute("data-id");
+  var opt = Array.prototype.find.call(sel.options, function (o) { return o.value === id; });
+  if (!opt) {
+    opt = new Option(t.getAttribute("data-path"), id);
+    sel.appendChild(opt);
+  }
+  if (!many) { Array.prototype.forEach.call(sel.options, function (o) { o.selected = false; }); }
+  opt.selected = true;
+  if (!many) { el.querySelector(".pick-tree").hidden = true; }
+  pickerChanged(el);
+});
+
+document.addEventListener("htmx:afterSwap", function (e) {
+  var t = e.detail && e.detail.target;
+  if (t && t.classList && t.classList.contains("pick-tree")) { t.hidden = false; }
+  initPickers(t);
+});
+document.addEventListener("DOMContentLoaded", function () { initPickers(document); });
+if (document.readyState !== "loading") { initPickers(document); }
