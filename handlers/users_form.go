@@ -194,13 +194,14 @@ func (s *Server) usersUpdate(c echo.Context) error {
 
 // userShowPage is a user's details page, with the row menu's actions.
 type userShowPage struct {
-	U       db.UserDetails
+	U       db.UserOverview // each section of the page reads its part
 	Secrets []db.SIPSecret
 	Row     db.UserRow
 	Acts    db.UserActs
 	Audit   *auditRecent // nil without audit.view
 	// Sessions are the user's live sessions, when the actor may end them.
 	Sessions []db.Session
+	Areas    []permArea // the catalogue, for the role's permissions
 }
 
 func (userShowPage) nav() string { return "users" }
@@ -211,7 +212,7 @@ func (s *Server) usersShow(c echo.Context) error {
 		return err
 	}
 	a := actor(c)
-	u, err := s.db.GetUserDetails(c.Request().Context(), a, id)
+	u, err := s.db.GetUserOverview(c.Request().Context(), a, id)
 	if err != nil {
 		return err
 	}
@@ -220,13 +221,13 @@ func (s *Server) usersShow(c echo.Context) error {
 		return err
 	}
 	p := userShowPage{U: u, Secrets: s.secrets.take(a.SessionHash, c.QueryParam("shown")),
-		Row: db.UserRow{User: u.User, Extension: u.Extension}, Acts: acts}
+		Row: db.UserRow{User: u.User, Extension: u.Extension}, Acts: acts, Areas: permAreas()}
 	if acts.Sessions {
 		if p.Sessions, err = s.db.UserSessions(c.Request().Context(), a, id); err != nil {
 			return err
 		}
 	}
-	if p.Audit, err = s.recentAudit(c, "user", id); err != nil {
+	if p.Audit, err = s.recentAuditN(c, "user", id, 20); err != nil {
 		return err
 	}
 	return s.render(c, http.StatusOK, "user-show", p)
