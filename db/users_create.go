@@ -214,6 +214,11 @@ func (t *tx) checkUserInput(in UserInput, old sqlcdb.User) (*ValidationError, er
 			v.Add("position_id", M("user.position_unknown"))
 		}
 	}
+	if in.SIPAccountID == 0 && in.NewExtension != "" && !v.Has("extension") {
+		if err := t.checkNewExtension(v, t.a.AccountID, in.NewExtension); err != nil {
+			return nil, err
+		}
+	}
 	return v, nil
 }
 

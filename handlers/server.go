@@ -193,6 +193,7 @@ func (s *Server) routes() *echo.Echo {
 	ui.POST("/settings/mfa", s.settingsMFA)
 	ui.GET("/users", s.usersList)
 	ui.GET("/users/new", s.usersNew)
+	ui.GET("/users/check", s.usersCheck)
 	ui.GET("/users/import", s.usersImportForm)
 	ui.POST(importRoute, s.usersImportUpload)
 	ui.GET("/users/import/:token", s.usersImportShow)

@@ -83,7 +83,7 @@ func TestSIPPageCreateRefused(t *testing.T) {
 		form url.Values
 		want string
 	}{
-		{url.Values{"extension": {"12"}}, "must match this account"},
+		{url.Values{"extension": {"12"}}, "Extension: 3 to 6 digits, for example 104."},
 		{url.Values{"extension": {"10 01"}}, "at most 32 digits"},
 		{url.Values{"extension": {"1001"}, "password_mode": {"typed"}, "password": {"short1"}}, "12 to 64 characters"},
 		{url.Values{"extension": {"1001"}, "password_mode": {"typed"}, "password": {"abcdefghijklmn"}}, "both letters and digits"},

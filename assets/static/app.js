@@ -121,6 +121,126 @@ document.addEventListener("htmx:afterSwap", function (e) {
   var t = e.detail && e.detail.target;
   if (t && t.classList && t.classList.contains("pick-tree")) { t.hidden = false; }
   initPickers(t);
+  if (t && t.id === "results") { foldOnPhone(); }
 });
 document.addEventListener("DOMContentLoaded", function () { initPickers(document); });
 if (document.readyState !== "loading") { initPickers(document); }
+
+// The row menu "⋯" (details.row-menu): a keyboard menu placed inside the
+// viewport. Opening it focuses its first item; arrow keys, Home and End
+// move; Escape closes it and gives the focus back to its button; a click
+// elsewhere or opening another menu closes it. It is placed with fixed
+// coordinates so that the table's scrolling box cannot cut it off.
+function menuItems(menu) {
+  return Array.prototype.slice.call(menu.querySelectorAll('[role="menuitem"], ul a, ul button'))
+    .filter(function (x, i, all) { return all.indexOf(x) === i; });
+}
+
+function placeMenu(menu) {
+  var ul = menu.querySelector("ul");
+  if (!ul || !menu.open) { return; }
+  var r = menu.querySelector("summary").getBoundingClientRect();
+  ul.classList.add("placed");
+  var w = ul.offsetWidth, h = ul.offsetHeight, vw = document.documentElement.clientWidth, vh = window.innerHeight;
+  var left = Math.min(Math.max(8, r.right - w), vw - w - 8);
+  var top = r.bottom + 4;
+  if (top + h > vh - 8 && r.top - h - 4 > 8) { top = r.top - h - 4; }
+  ul.style.left = Math.max(8, left) + "px";
+  ul.style.top = Math.max(8, top) + "px";
+}
+
+function focusFirstItem(menu) {
+  var items = menuItems(menu);
+  if (items.length) { items[0].focus(); }
+}
+
+document.addEventListener("toggle", function (e) {
+  var menu = e.target;
+  if (!menu.classList || !menu.classList.contains("row-menu")) { return; }
+  if (!menu.open) { return; }
+  document.querySelectorAll("details.row-menu[open]").forEach(function (m) { if (m !== menu) { m.open = false; } });
+  placeMenu(menu);
+  if (menu.hasAttribute("data-keyboard")) { focusFirstItem(menu); }
+}, true);
+
+document.addEventListener("keydown", function (e) {
+  var menu = e.target.closest && e.target.closest("details.row-menu");
+  if (!menu) { return; }
+  var onSummary = e.target.tagName === "SUMMARY";
+  if (onSummary && (e.key === "Enter" || e.key === " " || e.key === "ArrowDown")) {
+    menu.setAttribute("data-keyboard", "");
+    if (e.key === "ArrowDown") { e.preventDefault(); if (!menu.open) { menu.open = true; } else { focusFirstItem(menu); } }
+    return;
+  }
+  if (!menu.open) { return; }
+  var items = menuItems(menu), i = items.indexOf(document.activeElement);
+  switch (e.key) {
+    case "Escape":
+      e.preventDefault(); menu.open = false; menu.querySelector("summary").focus(); return;
+    case "ArrowDown":
+      e.preventDefault(); if (items.length) { items[(i + 1) % items.length].focus(); } return;
+    case "ArrowUp":
+      e.preventDefault(); if (items.length) { items[(i - 1 + items.length) % items.length].focus(); } return;
+    case "Home":
+      e.preventDefault(); if (items.length) { items[0].focus(); } return;
+    case "End":
+      e.preventDefault(); if (items.length) { items[items.length - 1].focus(); } return;
+    case "Tab":
+      menu.open = false; return;
+  }
+});
+
+document.addEventListener("click", function (e) {
+  document.querySelectorAll("details.row-menu[open]").forEach(function (m) {
+    if (!m.contains(e.target)) { m.open = false; }
+  });
+  var s = e.target.closest && e.target.closest("details.row-menu > summary");
+  if (s && e.detail > 0) { s.parentNode.removeAttribute("data-keyboard"); }
+});
+
+window.addEventListener("resize", function () { document.querySelectorAll("details.row-menu[open]").forEach(placeMenu); });
+window.addEventListener("scroll", function () { document.querySelectorAll("details.row-menu[open]").forEach(placeMenu); }, true);
+
+// The menu's items arrive by htmx after it opened: place it again, and
+// give the focus to the first when it was opened from the keyboard.
+document.addEventListener("htmx:afterSwap", function (e) {
+  var menu = e.detail && e.detail.target && e.detail.target.closest && e.detail.target.closest("details.row-menu");
+  if (!menu) {
+    menu = e.detail && e.detail.elt && e.detail.elt.closest && e.detail.elt.closest("details.row-menu");
+  }
+  if (menu && menu.open) {
+    placeMenu(menu);
+    if (menu.hasAttribute("data-keyboard")) { focusFirstItem(menu); }
+  }
+});
+
+// Filters and bulk actions fold away on a phone: the page sends them open
+// (so they work without script) and a narrow screen closes them.
+function foldOnPhone() {
+  if (!window.matchMedia("(max-width: 40rem)").matches) { return; }
+  document.querySelectorAll("details.fold[open]:not([data-keep])").forEach(function (d) { d.open = false; });
+}
+if (document.readyState !== "loading") { foldOnPhone(); } else { document.addEventListener("DOMContentLoaded", foldOnPhone); }
+
+// A refused form: the focus goes to the first field in error, so that a
+// keyboard or screen reader user starts where the work is (R-SEC-1).
+function focusFirstError() {
+  if (!document.getElementById("error-summary")) { return; }
+  var f = document.querySelector('[aria-invalid="true"]:not([type=hidden])');
+  if (f && f.offsetParent !== null) { f.focus(); return; }
+  var s = document.getElementById("error-summary");
+  s.setAttribute("tabindex", "-1");
+  s.focus();
+}
+if (document.readyState !== "loading") { focusFirstError(); } else { document.addEventListener("DOMContentLoaded", focusFirstError); }
+
+// A field checked on leaving it (partials/field-checked.html) is marked
+// invalid or valid by the server's answer.
+document.addEventListener("htmx:afterSwap", function (e) {
+  var t = e.detail && e.detail.target;
+  if (!t || !t.classList || !t.classList.contains("check-result")) { return; }
+  var field = t.closest(".field"), input = field && field.querySelector("input");
+  var bad = !!t.querySelector(".error");
+  if (field) { field.classList.toggle("invalid", bad); }
+  if (input) { if (bad) { input.setAttribute("aria-invalid", "true"); } else { input.removeAttribute("aria-invalid"); } }
+});
