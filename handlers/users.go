@@ -75,7 +75,7 @@ func (s *Server) usersList(c echo.Context) error {
 	}
 	tr := s.tr(c)
 	if p.AddGroup, err = s.newGroupPicker(c, groupPicker{ID: "bulk-group", Name: "group_id", Plain: true,
-		Label: tr.T("users.group"), Any: tr.T("users.group") + "…"}, nil); err != nil {
+		Label: tr.T("users.bulk.add_group"), Any: tr.T("ui.pick.none_chosen")}, nil); err != nil {
 		return err
 	}
 	if c.Request().Header.Get("HX-Request") == "true" && c.Request().Header.Get("HX-Target") == "results" {
