@@ -41,3 +41,30 @@ func FormatPhone(s string) string {
 	}
 	return phonenumbers.Format(n, phonenumbers.INTERNATIONAL)
 }
+
+// phoneCountry is the region of numbers typed without their country code
+// in an account, read through t.
+func (t *tx) phoneCountry(accountID int64) (string, error) {
+	c, err := t.AccountPhoneCountry(t.ctx, accountID)
+	if err != nil {
+		return "", err
+	}
+	return c, nil
+}
+
+// phoneE164 stores a phone number typed in the account's national form or
+// internationally as E.164; what libphonenumber does not know as a number
+// stays as typed, for checkPhone to judge.
+func (t *tx) phoneE164(accountID int64, s string) (string, error) {
+	if s == "" {
+		return s, nil
+	}
+	country, err := t.phoneCountry(accountID)
+	if err != nil {
+		return s, err
+	}
+	if n, ok := ParsePhone(s, country); ok {
+		return n, nil
+	}
+	return s, nil
+}

@@ -243,11 +243,12 @@ func TestNumbersPage(t *testing.T) {
 		t.Fatalf("add number: %d\n%s", r.Status, r.Body)
 	}
 	r := c.get("/numbers")
-	if !strings.Contains(html.UnescapeString(r.Body), "+48221234567") || !strings.Contains(r.Body, "Office") {
+	// Stored in E.164, shown grouped (issue 11).
+	if !strings.Contains(html.UnescapeString(r.Body), "+48 22 123 45 67") || !strings.Contains(r.Body, "Office") {
 		t.Fatal("number not listed")
 	}
 	r = c.post("/numbers", url.Values{"number": {"22 123"}, "label": {"Typed label"}})
-	if r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "international format") ||
+	if r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "does not look like a phone number") ||
 		!strings.Contains(r.Body, `value="22 123"`) || !strings.Contains(r.Body, `value="Typed label"`) {
 		t.Fatalf("bad number: %d", r.Status)
 	}

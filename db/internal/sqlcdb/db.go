@@ -42,6 +42,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.accountNameTakenStmt, err = db.PrepareContext(ctx, accountNameTaken); err != nil {
 		return nil, fmt.Errorf("error preparing query AccountNameTaken: %w", err)
 	}
+	if q.accountPhoneCountryStmt, err = db.PrepareContext(ctx, accountPhoneCountry); err != nil {
+		return nil, fmt.Errorf("error preparing query AccountPhoneCountry: %w", err)
+	}
 	if q.accountUserCountStmt, err = db.PrepareContext(ctx, accountUserCount); err != nil {
 		return nil, fmt.Errorf("error preparing query AccountUserCount: %w", err)
 	}
@@ -732,6 +735,11 @@ func (q *Queries) Close() error {
 	if q.accountNameTakenStmt != nil {
 		if cerr := q.accountNameTakenStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing accountNameTakenStmt: %w", cerr)
+		}
+	}
+	if q.accountPhoneCountryStmt != nil {
+		if cerr := q.accountPhoneCountryStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing accountPhoneCountryStmt: %w", cerr)
 		}
 	}
 	if q.accountUserCountStmt != nil {
@@ -1874,6 +1882,7 @@ type Queries struct {
 	accountGroupsStmt              *sql.Stmt
 	accountMembershipsStmt         *sql.Stmt
 	accountNameTakenStmt           *sql.Stmt
+	accountPhoneCountryStmt        *sql.Stmt
 	accountUserCountStmt           *sql.Stmt
 	accountUserIDsStmt             *sql.Stmt
 	accountWithSIPDomainStmt       *sql.Stmt
@@ -2105,6 +2114,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		accountGroupsStmt:              q.accountGroupsStmt,
 		accountMembershipsStmt:         q.accountMembershipsStmt,
 		accountNameTakenStmt:           q.accountNameTakenStmt,
+		accountPhoneCountryStmt:        q.accountPhoneCountryStmt,
 		accountUserCountStmt:           q.accountUserCountStmt,
 		accountUserIDsStmt:             q.accountUserIDsStmt,
 		accountWithSIPDomainStmt:       q.accountWithSIPDomainStmt,
