@@ -264,6 +264,7 @@ func (s *Server) routes() *echo.Echo {
 	ui.GET("/licenses/:id", s.licensesShow)
 	ui.POST("/licenses/:id", s.licensesUpdate)
 	ui.POST("/licenses/:id/delete", s.licensesDelete)
+	ui.GET("/licenses/:id/candidates", s.licensesCandidates)
 	ui.POST("/licenses/:id/seats", s.licensesAssign)
 	ui.POST("/licenses/:id/seats/:user_id/delete", s.licensesUnassign)
 	ui.GET("/usage", s.usageShow)

@@ -244,3 +244,22 @@ document.addEventListener("htmx:afterSwap", function (e) {
   if (field) { field.classList.toggle("invalid", bad); }
   if (input) { if (bad) { input.setAttribute("aria-invalid", "true"); } else { input.removeAttribute("aria-invalid"); } }
 });
+
+// The licence page's typeahead (partials/seat-typeahead.html): a found
+// person fills the e-mail field; arrows move between input and list.
+document.addEventListener("click", function (e) {
+  var b = e.target.closest && e.target.closest(".typeahead .seat-pick");
+  if (!b) { return; }
+  var box = b.closest(".typeahead"), input = box.querySelector("input");
+  input.value = b.getAttribute("data-email");
+  box.querySelector(".typeahead-list").textContent = "";
+  input.focus();
+});
+document.addEventListener("keydown", function (e) {
+  var box = e.target.closest && e.target.closest(".typeahead");
+  if (!box) { return; }
+  var items = Array.prototype.slice.call(box.querySelectorAll(".seat-pick")), i = items.indexOf(document.activeElement);
+  if (e.key === "ArrowDown" && items.length) { e.preventDefault(); items[Math.min(i + 1, items.length - 1)].focus(); }
+  if (e.key === "ArrowUp" && i >= 0) { e.preventDefault(); if (i === 0) { box.querySelector("input").focus(); } else { items[i - 1].focus(); } }
+  if (e.key === "Escape") { box.querySelector(".typeahead-list").textContent = ""; box.querySelector("input").focus(); }
+});

@@ -570,6 +570,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.searchSIPAccountsStmt, err = db.PrepareContext(ctx, searchSIPAccounts); err != nil {
 		return nil, fmt.Errorf("error preparing query SearchSIPAccounts: %w", err)
 	}
+	if q.seatCandidatesStmt, err = db.PrepareContext(ctx, seatCandidates); err != nil {
+		return nil, fmt.Errorf("error preparing query SeatCandidates: %w", err)
+	}
 	if q.seatsInPeriodStmt, err = db.PrepareContext(ctx, seatsInPeriod); err != nil {
 		return nil, fmt.Errorf("error preparing query SeatsInPeriod: %w", err)
 	}
@@ -1617,6 +1620,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing searchSIPAccountsStmt: %w", cerr)
 		}
 	}
+	if q.seatCandidatesStmt != nil {
+		if cerr := q.seatCandidatesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing seatCandidatesStmt: %w", cerr)
+		}
+	}
 	if q.seatsInPeriodStmt != nil {
 		if cerr := q.seatsInPeriodStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing seatsInPeriodStmt: %w", cerr)
@@ -2058,6 +2066,7 @@ type Queries struct {
 	searchLicensesStmt             *sql.Stmt
 	searchPresentationsStmt        *sql.Stmt
 	searchSIPAccountsStmt          *sql.Stmt
+	seatCandidatesStmt             *sql.Stmt
 	seatsInPeriodStmt              *sql.Stmt
 	sendSessionsHomeStmt           *sql.Stmt
 	sendUserSessionsHomeStmt       *sql.Stmt
@@ -2290,6 +2299,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		searchLicensesStmt:             q.searchLicensesStmt,
 		searchPresentationsStmt:        q.searchPresentationsStmt,
 		searchSIPAccountsStmt:          q.searchSIPAccountsStmt,
+		seatCandidatesStmt:             q.seatCandidatesStmt,
 		seatsInPeriodStmt:              q.seatsInPeriodStmt,
 		sendSessionsHomeStmt:           q.sendSessionsHomeStmt,
 		sendUserSessionsHomeStmt:       q.sendUserSessionsHomeStmt,

@@ -20,3 +20,58 @@ func (q *Queries) AccountPhoneCountry(ctx context.Context, id int64) (string, er
 	err := row.Scan(&phone_country)
 	return phone_country, err
 }
+
+const seatCandidates = `-- name: SeatCandidates :many
+SELECT u.id, u.email, u.full_name, coalesce(s.extension, '') AS extension
+FROM users u
+LEFT JOIN sip_accounts s ON s.id = u.sip_account_id
+WHERE u.account_id = ?1
+  AND (u.full_name LIKE ?2 OR u.email LIKE ?2
+       OR s.extension LIKE ?2)
+  AND NOT EXISTS (SELECT 1 FROM license_seats ls WHERE ls.license_id = ?3 AND ls.user_id = u.id)
+ORDER BY u.full_name COLLATE NOCASE, u.id
+LIMIT 10
+`
+
+type SeatCandidatesParams struct {
+	AccountID int64
+	Pattern   string
+	LicenseID int64
+}
+
+type SeatCandidatesRow struct {
+	ID        int64
+	Email     string
+	FullName  string
+	Extension string
+}
+
+// Users of an account without a seat of the licence whose name, e-mail or
+// extension contains the typed text: the licence page's typeahead.
+func (q *Queries) SeatCandidates(ctx context.Context, arg SeatCandidatesParams) ([]SeatCandidatesRow, error) {
+	rows, err := q.query(ctx, q.seatCandidatesStmt, seatCandidates, arg.AccountID, arg.Pattern, arg.LicenseID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []SeatCandidatesRow{}
+	for rows.Next() {
+		var i SeatCandidatesRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.Email,
+			&i.FullName,
+			&i.Extension,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
