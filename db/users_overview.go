@@ -90,3 +90,16 @@ func (d *DB) GetUserOverview(ctx context.Context, a Actor, id int64) (UserOvervi
 	}
 	return o, nil
 }
+
+// MyRoleName is the name of the acting user's own role, in their language,
+// for the dashboard: everyone may know their own role.
+func (d *DB) MyRoleName(ctx context.Context, a Actor) (string, error) {
+	if !a.Valid() {
+		return "", errUnauthorized
+	}
+	r, err := d.rq.GetRole(ctx, a.RoleID)
+	if err != nil {
+		return "", notFound(err)
+	}
+	return d.names.roleName(a.Lang, r.Name, r.Builtin), nil
+}

@@ -129,6 +129,9 @@ func visibleNav(a db.Actor) []navItem {
 		if mainOnlyNav[it.Key] && !a.HomeIsMain || ownerOnlyNav[it.Key] && !a.IsOwner {
 			continue
 		}
+		if it.Key == "settings" && db.MaySeeSettings(a) != nil { // no link to a 403
+			continue
+		}
 		out = append(out, it)
 	}
 	return out

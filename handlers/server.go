@@ -142,6 +142,7 @@ func (s *Server) routes() *echo.Echo {
 	e.GET("/healthz", s.healthz)
 	e.GET("/metrics", s.metricsHandler())
 	e.GET("/static/:hash/:name", s.staticFile)
+	e.GET("/favicon.ico", s.favicon)
 	e.POST("/lang", s.langSet)
 	e.POST("/password/strength", s.passwordMeter)
 

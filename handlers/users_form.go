@@ -21,6 +21,7 @@ type userFormExtra struct {
 	Shown      []db.SIPSecret // the previous user's new SIP password ("save and add next")
 	Groups     groupPicker    // chosen groups and a capped few others, never all (R-GROUP-3)
 	UserID     int64          // the user edited, whose own e-mail is no conflict
+	Owner      bool           // editing the owner, who always stays Administrator
 }
 
 func (s *Server) userFormPage(c echo.Context, in db.UserInput, editing *db.UserDetails) (formPage[db.UserInput], error) {
@@ -37,6 +38,7 @@ func (s *Server) userFormPage(c echo.Context, in db.UserInput, editing *db.UserD
 	}
 	if editing != nil {
 		x.Editing, x.Label, x.CurrentSIP, x.UserID = true, editing.Email, editing.SIPAccountID, editing.ID
+		x.Owner = editing.IsOwner
 		x.Action = fmt.Sprintf("/users/%d", editing.ID)
 		if editing.SIPAccountID != 0 { // the user's own account is a choice too
 			x.FreeSIP = append([]db.SIPAccount{{ID: editing.SIPAccountID, Extension: editing.Extension}}, x.FreeSIP...)
