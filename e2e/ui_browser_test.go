@@ -91,9 +91,25 @@ func TestBrowserAdminDailyPages(t *testing.T) {
 	b.poll("the list filtered", fmt.Sprintf(`location.search.includes("group_id=%d")`, deep))
 	b.wantText(".filters .chips", "Synthetic group 1999")
 	b.shot("ui-users-group-filter")
+	b.docScreenshot("users-group-picker")
 	if w := eval[int](b, `document.documentElement.scrollWidth`); w > 1280 {
 		t.Errorf("the list is %d px wide at 1280", w)
 	}
+
+	// A licence seat, found by typing part of the name (R-LIC-1).
+	lic, err := d.CreateLicense(context.Background(), owner, db.LicenseInput{Product: "Biuro 365", Seats: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.open(fmt.Sprintf("/licenses/%d", lic.ID))
+	b.fill("f-email", "Nowa")
+	b.click(`#seat-users button.seat-pick[data-email="jan@example.pl"]`)
+	if got := b.value("f-email"); got != "jan@example.pl" {
+		t.Fatalf("the typeahead filled %q", got)
+	}
+	b.shot("ui-licence-seat")
+	b.submit(`form[action$="/seats"] button.primary`)
+	b.wantText("#seats-used", "1")
 
 	// The user's page, every section.
 	b.open(fmt.Sprintf("/users/%d", jan.ID))
@@ -101,7 +117,9 @@ func TestBrowserAdminDailyPages(t *testing.T) {
 		b.text(id)
 	}
 	b.wantText("#role", "Staff member")
+	b.wantText("#licenses", "Biuro 365")
 	b.shot("ui-user-page")
+	b.docScreenshot("user-page")
 
 	// A refused form: summary, focus, the extension in words.
 	b.open("/users/new")
