@@ -37,3 +37,25 @@ func TestNoDeadLinksOrOffers(t *testing.T) {
 	form := o.get(fmt.Sprintf("/users/%d/edit", me.ID)).Body
 	mustContain(t, "owner's role", form, `<select id="f-role_id" disabled`, "always stays Administrator")
 }
+
+// R-ACC-6 (issue 11, point 9): after creating a sub-account the owner is
+// offered to switch there or to add its first users, which switches and
+// opens the user form there.
+func TestSubAccountNextSteps(t *testing.T) {
+	a := newSetupApp(t)
+	acc := dbtest.AddAccount(t, a.db, ownerActor(t, a), "Oddział")
+	c := a.ownerClient()
+	page := c.get(fmt.Sprintf("/accounts/%d?created=1", acc.ID)).Body
+	mustContain(t, "next steps", page, `id="next-add-users"`, `id="next-switch"`)
+	if strings.Contains(c.get(fmt.Sprintf("/accounts/%d", acc.ID)).Body, `id="next-switch"`) {
+		t.Error("next steps shown on a later visit")
+	}
+	r := c.post("/accounts/switch", map[string][]string{"account_id": {fmt.Sprint(acc.ID)}, "next": {"/users/new"}})
+	if r.Status != http.StatusSeeOther || r.Header.Get("Location") != "/users/new" {
+		t.Fatalf("switch and add: %d %s", r.Status, r.Header.Get("Location"))
+	}
+	mustContain(t, "acting there", c.get("/users/new").Body, "Oddział")
+	if r := c.post("/accounts/switch", map[string][]string{"account_id": {fmt.Sprint(acc.ID)}, "next": {"//evil.example"}}); r.Header.Get("Location") != "/" {
+		t.Errorf("next left the site: %s", r.Header.Get("Location"))
+	}
+}
