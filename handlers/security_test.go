@@ -18,7 +18,7 @@ import (
 var publicRoutes = map[string]bool{
 	"GET /healthz": true, "GET /metrics": true, "GET /static/:hash/:name": true,
 	"GET /favicon.ico": true, // browsers ask for it on every page, the sign-in page too
-	"GET /setup": true, "POST /setup": true, "GET /login": true, "POST /login": true, "POST /lang": true,
+	"GET /setup":       true, "POST /setup": true, "GET /login": true, "POST /login": true, "POST /lang": true,
 	"GET /login/code": true, "POST /login/code": true, // the second step (R-MFA-1), before any session
 	"GET /forgot-password": true, "POST /forgot-password": true, "GET /forgot-password/sent": true,
 	"GET /activate/:token": true, "POST /activate/:token": true,
