@@ -263,3 +263,18 @@ document.addEventListener("keydown", function (e) {
   if (e.key === "ArrowUp" && i >= 0) { e.preventDefault(); if (i === 0) { box.querySelector("input").focus(); } else { items[i - 1].focus(); } }
   if (e.key === "Escape") { box.querySelector(".typeahead-list").textContent = ""; box.querySelector("input").focus(); }
 });
+
+// A live count of ticked boxes (the role wizard's "3 users picked"): the
+// page carries the sentence in each plural form, with the number in it,
+// which is replaced by the count of ticked and carried-over ids.
+document.addEventListener("change", function (e) {
+  if (!e.target.name) { return; }
+  var form = e.target.form;
+  var p = form && form.querySelector('[data-count-of="' + e.target.name + '"]');
+  if (!p) { return; }
+  var n = form.querySelectorAll('input[type=checkbox][name="' + e.target.name + '"]:checked').length +
+    form.querySelectorAll('input[type=hidden][name="' + e.target.name + '"]').length;
+  var k = new Intl.PluralRules(document.documentElement.lang || "en").select(n);
+  var text = p.getAttribute("data-count-" + k) || p.getAttribute("data-count-other");
+  p.textContent = text.replace(/\d+/, String(n));
+});
