@@ -185,17 +185,18 @@ func (d *DB) AssignSeat(ctx context.Context, a Actor, licenseID int64, in SeatIn
 	})
 }
 
-// SetUserLicenses gives a user of the acting account seats of exactly the
-// listed licences of that account, for the user's page: new seats are
-// taken and dropped ones freed in one transaction (R-LIC-1). Needs
-// licenses.manage. Returns ENOTFOUND for the user, EINVALID (license_ids)
-// for other ids, ECONFLICT naming the first full licence; nothing is
-// written then.
-func (d *DB) SetUserLicenses(ctx context.Context, a Actor, userID int64, licenseIDs []int64) error {
+// SetUserLicenses gives a user of the acting account seats of the listed
+// licences of that account, for the user's page: new seats are taken and
+// dropped ones freed in one transaction (R-LIC-1). A licence with no free
+// seat is left out and named in the answer, and the rest is saved (issue
+// 11). Needs licenses.manage. Returns ENOTFOUND for the user, EINVALID
+// (license_ids) for other ids; nothing is written then.
+func (d *DB) SetUserLicenses(ctx context.Context, a Actor, userID int64, licenseIDs []int64) (full []string, err error) {
 	if err := requireLicenseAdmin(a); err != nil {
-		return err
+		return nil, err
 	}
-	return d.update(ctx, a, func(t *tx) ([]change, error) {
+	err = d.update(ctx, a, func(t *tx) ([]change, error) {
+		full = nil
 		u, err := t.targetUser(ActSeat, userID)
 		if err != nil {
 			return nil, err
@@ -226,10 +227,10 @@ func (d *DB) SetUserLicenses(ctx context.Context, a Actor, userID int64, license
 		for _, l := range all {
 			held, wanted := l.Held == 1, slices.Contains(after, l.ID)
 			switch {
+			case wanted && !held && l.Used >= l.Seats:
+				full = append(full, l.Product)
+				after = slices.DeleteFunc(after, func(id int64) bool { return id == l.ID })
 			case wanted && !held:
-				if l.Used >= l.Seats {
-					return nil, Errorf(ECONFLICT, "license.full", "Product", l.Product, "Count", int(l.Seats))
-				}
 				err = t.AssignLicenseSeat(ctx, sqlcdb.AssignLicenseSeatParams{LicenseID: l.ID, UserID: u.ID,
 					AssignedAt: d.unix()})
 			case held && !wanted:
@@ -245,4 +246,5 @@ func (d *DB) SetUserLicenses(ctx context.Context, a Actor, userID int64, license
 		return one(change{Action: "user.licenses", TargetType: "user", TargetID: u.ID, TargetLabel: u.Email,
 			Before: map[string]any{"license_ids": before}, After: map[string]any{"license_ids": after}}), nil
 	})
+	return full, err
 }

@@ -135,22 +135,31 @@ func TestLicenses(t *testing.T) {
 		if _, err := d.AssignSeat(ctx, owner, vpn.ID, db.SeatInput{Email: "U3@example.pl"}); err != nil {
 			t.Fatal(err)
 		}
-		// The user page sets every licence at once; a full one refuses
-		// the whole change.
-		err = d.SetUserLicenses(ctx, owner, u1.ID, []int64{lic.ID, vpn.ID})
-		if e := db.AsError(err); e == nil || e.Code != db.ECONFLICT || e.Msg.ID != "license.full" {
-			t.Fatalf("full: %v", err)
-		}
-		if ul, _ := d.UserLicenses(ctx, owner, u1.ID); ul[0].Held || ul[1].Held {
-			t.Fatalf("half-written: %+v", ul)
-		}
-		if err := d.SetUserLicenses(ctx, owner, u3.ID, nil); err != nil {
+		// The user page sets every licence at once; what fits is saved and
+		// a full licence is named (issue 11).
+		av, err := d.CreateLicense(ctx, owner, db.LicenseInput{Product: "Antywirus", Seats: 5})
+		if err != nil {
 			t.Fatal(err)
 		}
-		if err := d.SetUserLicenses(ctx, owner, u1.ID, []int64{vpn.ID}); err != nil {
+		full, err := d.SetUserLicenses(ctx, owner, u1.ID, []int64{av.ID, vpn.ID})
+		if err != nil || len(full) != 1 || full[0] != "VPN" {
+			t.Fatalf("full: %v %v", full, err)
+		}
+		held := map[int64]bool{}
+		ul, _ := d.UserLicenses(ctx, owner, u1.ID)
+		for _, l := range ul {
+			held[l.ID] = l.Held
+		}
+		if !held[av.ID] || held[vpn.ID] {
+			t.Fatalf("saved %+v", ul)
+		}
+		if _, err := d.SetUserLicenses(ctx, owner, u3.ID, nil); err != nil {
 			t.Fatal(err)
 		}
-		if err := d.SetUserLicenses(ctx, owner, u1.ID, []int64{999}); db.ErrorCode(err) != db.EINVALID {
+		if full, err := d.SetUserLicenses(ctx, owner, u1.ID, []int64{vpn.ID}); err != nil || len(full) != 0 {
+			t.Fatal(full, err)
+		}
+		if _, err := d.SetUserLicenses(ctx, owner, u1.ID, []int64{999}); db.ErrorCode(err) != db.EINVALID {
 			t.Fatalf("unknown licence: %v", err)
 		}
 	})

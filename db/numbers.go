@@ -127,7 +127,11 @@ func (d *DB) savePresentation(ctx context.Context, a Actor, k *PresentationKind,
 		setTo(&in.Value, p.Value)
 		setTo(&in.Label, p.Label)
 		var v ValidationError
-		in.Value = k.normal(&v, in.Value)
+		country, err := t.phoneCountry(a.AccountID)
+		if err != nil {
+			return nil, err
+		}
+		in.Value = k.normal(&v, in.Value, country)
 		in.Label = strings.TrimSpace(in.Label)
 		checkLabel(&v, in.Label)
 		if err := v.Err(); err != nil {

@@ -23,15 +23,16 @@ func normalE164(s string) (string, bool) {
 	return s, e164.MatchString(s)
 }
 
-// normalNumber validates a phone number into v and returns it in E.164.
-func normalNumber(v *ValidationError, s string) string {
+// normalNumber validates a phone number into v and returns it in E.164: typed
+// nationally (in the region country) or internationally.
+func normalNumber(v *ValidationError, s, country string) string {
 	if strings.TrimSpace(s) == "" {
 		v.Add("number", M("error.required"))
 		return s
 	}
-	n, ok := normalE164(s)
+	n, ok := ParsePhone(s, country)
 	if !ok {
-		v.Add("number", M("number.e164"))
+		v.Add("number", M("ui.phone.invalid"))
 		return s
 	}
 	return n
@@ -47,15 +48,15 @@ func isSenderChar(r rune) bool {
 // normalSender validates a sender into v: a number (starting with + or
 // 00, or only digits and separators) must be E.164; a name has 1 to 11 of
 // A-Z a-z 0-9 space . - _ & and at least one letter.
-func normalSender(v *ValidationError, s string) string {
+func normalSender(v *ValidationError, s, country string) string {
 	s = strings.TrimSpace(s)
 	switch {
 	case s == "":
 		v.Add("sender", M("error.required"))
 	case strings.IndexFunc(s, isASCIILetter) < 0:
-		n, ok := normalE164(s)
+		n, ok := ParsePhone(s, country)
 		if !ok {
-			v.Add("sender", M("sms.sender.number"))
+			v.Add("sender", M("ui.phone.sender_invalid"))
 		}
 		return n
 	case utf8.RuneCountInString(s) > SMSSenderMaxLength:

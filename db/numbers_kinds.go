@@ -27,7 +27,7 @@ type PresentationKind struct {
 	msg    string // message id prefix: "number" or "sms.sender"
 	action string // audit action prefix: "number" or "sms"
 	target string // audit target type
-	normal func(v *ValidationError, s string) string
+	normal func(v *ValidationError, s, country string) string
 	writes presentationWrites
 }
 

@@ -26,19 +26,20 @@ type numberCase struct {
 }
 
 var numberCases = []numberCase{{
-	kind:    db.PhoneNumbers,
-	stored:  map[string]string{"+48 22 123-45-67": "+48221234567", "0048 (61) 800 10 20": "+48618001020"},
+	kind: db.PhoneNumbers,
+	// Typed nationally in a Polish account (issue 11) or internationally.
+	stored:  map[string]string{"+48 22 123-45-67": "+48221234567", "0048 (61) 800 10 20": "+48618001020", "58 300 10 20": "+48583001020"},
 	search:  "6180",
 	found:   "+48618001020",
-	invalid: map[string]string{"": "error.required", "221234567": "number.e164", "+0221234567": "number.e164", "+48 22 abc": "number.e164", "+1234567890123456": "number.e164", "+12345": "number.e164"},
-	taken:   "0048221234567",
+	invalid: map[string]string{"": "error.required", "2212345": "ui.phone.invalid", "+0221234567": "ui.phone.invalid", "+48 22 abc": "ui.phone.invalid", "+1234567890123456": "ui.phone.invalid", "+12345": "ui.phone.invalid"},
+	taken:   "22 123 45 67",
 	msg:     "number", action: "number", other: "+48 500 100 200", free: "+48500100201", table: "phone_numbers",
 }, {
 	kind:    db.SMSSenders,
 	stored:  map[string]string{"KADRA": "KADRA", "Biuro Sp-1": "Biuro Sp-1", "+48 600 100 200": "+48600100200", "ABCDEFGHIJK": "ABCDEFGHIJK"},
 	search:  "sp-",
 	found:   "Biuro Sp-1",
-	invalid: map[string]string{"ABCDEFGHIJKL": "sms.sender.too_long", "Zażółć": "sms.sender.chars", "Two  spaces": "sms.sender.chars", "12345": "sms.sender.number", "": "error.required"},
+	invalid: map[string]string{"ABCDEFGHIJKL": "sms.sender.too_long", "Zażółć": "sms.sender.chars", "Two  spaces": "sms.sender.chars", "12345": "ui.phone.sender_invalid", "": "error.required"},
 	taken:   "kadra",
 	msg:     "sms.sender", action: "sms", other: "Old", free: "New", table: "sms_senders",
 }}

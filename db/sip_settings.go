@@ -61,7 +61,7 @@ func checkExtension(v *ValidationError, field, ext, pattern string) {
 	case !extensionChars.MatchString(ext):
 		v.Add(field, M("sip.extension.chars"))
 	case err != nil || !re.MatchString(ext):
-		v.Add(field, M("sip.extension.pattern", "Pattern", pattern))
+		v.Add(field, extensionPatternMsg(pattern))
 	}
 }
 

@@ -164,8 +164,9 @@ func TestCreateSIPAccount(t *testing.T) {
 	// its own.
 	t.Run("ErrBadPattern", func(t *testing.T) {
 		d, owner := dbtest.Setup(t)
-		for ext, want := range map[string]string{"": "error.required", "12": "sip.extension.pattern",
-			"1234567": "sip.extension.pattern", "10a1": "sip.extension.pattern", "10 1": "sip.extension.chars",
+		// The default pattern is said in words (ui.extension.digits).
+		for ext, want := range map[string]string{"": "error.required", "12": "ui.extension.digits",
+			"1234567": "ui.extension.digits", "10a1": "ui.extension.digits", "10 1": "sip.extension.chars",
 			"1001@x": "sip.extension.chars"} {
 			_, err := d.CreateSIPAccount(ctx, owner, db.SIPAccountInput{Extension: ext})
 			if got := fieldOf(err, "extension"); got != want {

@@ -103,6 +103,10 @@ func (d *DB) hashFormPassword(ctx context.Context, in UserInput) (string, error)
 // It returns the changes to audit.
 func (t *tx) createUser(in UserInput, hash string) (UserSaved, []change, error) {
 	in = normalUserInput(in)
+	var err error
+	if in.WorkPhone, err = t.phoneE164(t.a.AccountID, in.WorkPhone); err != nil {
+		return UserSaved{}, nil, err
+	}
 	v, err := t.checkUserInput(in, sqlcdb.User{})
 	if err != nil {
 		return UserSaved{}, nil, err
@@ -212,6 +216,11 @@ func (t *tx) checkUserInput(in UserInput, old sqlcdb.User) (*ValidationError, er
 			return nil, err
 		} else if !ok {
 			v.Add("position_id", M("user.position_unknown"))
+		}
+	}
+	if in.SIPAccountID == 0 && in.NewExtension != "" && !v.Has("extension") {
+		if err := t.checkNewExtension(v, t.a.AccountID, in.NewExtension); err != nil {
+			return nil, err
 		}
 	}
 	return v, nil

@@ -127,7 +127,7 @@ func TestImportUsers(t *testing.T) {
 		}
 		if u.Status != db.StatusInvited || u.Position != "Consultant" || u.RoleName != "Staff member" ||
 			u.SIPAccountID != names.FreeSIP || u.CallNumberID != names.Number || u.SMSSenderID != names.Sender ||
-			u.WorkPhone != "+48 600 100 200" || u.NotifyEmail != "ala.home@example.pl" {
+			u.WorkPhone != "+48600100200" || u.NotifyEmail != "ala.home@example.pl" {
 			t.Fatalf("ala = %+v", u)
 		}
 		groups, _ := d.UserGroupIDs(ctx, owner, u.ID)

@@ -52,6 +52,9 @@ func (d *DB) updateUser(ctx context.Context, a Actor, id int64, in UserInput, ve
 		if err := checkSelfCredentials(a, u, in); err != nil {
 			return nil, err
 		}
+		if in.WorkPhone, err = t.phoneE164(a.AccountID, in.WorkPhone); err != nil {
+			return nil, err
+		}
 		v, err := t.checkUserInput(in, u)
 		if err != nil {
 			return nil, err

@@ -57,6 +57,7 @@ func TestBrowserRolesAndGroups(t *testing.T) {
 	b.submit(`button[value="next"].primary`)
 	b.wantText("main table", "moves from “Staff member”")
 	b.click(fmt.Sprintf("#u-%d", anna.ID))
+	b.wantText("p.count", "1 user") // the count follows the ticks (issue 11)
 	b.submit(`button[value="create"]`)
 	b.wantText(".flash", "Role “Sales” created.")
 	b.wantText("main", "anna@example.pl")

@@ -51,7 +51,7 @@ func TestBrowserCreateUser(t *testing.T) {
 	b.fill("f-password_confirm", "weak")
 	b.fill("f-full_name", "Anna Nowak")
 	b.fill("f-work_phone", "+48 600 100 200")
-	b.click(fmt.Sprintf("#g-%d", grp.ID))
+	b.pickGroup("f-group_ids", "Sal", grp.ID)
 	b.docScreenshot("user-form")
 	b.submit(`form.user-form button.primary`)
 	b.wantText("#e-email", "Another user already signs in with this e-mail.")

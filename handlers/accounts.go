@@ -87,7 +87,7 @@ func (s *Server) accountsCreate(c echo.Context) error {
 		return refuse(s, c, "account-new", formPage[db.AccountInput]{Form: f.AccountInput, active: "accounts"}, err)
 	}
 	s.flash(c, "account.created", "Name", acc.Name)
-	return c.Redirect(http.StatusSeeOther, "/accounts/"+strconv.FormatInt(acc.ID, 10))
+	return c.Redirect(http.StatusSeeOther, "/accounts/"+strconv.FormatInt(acc.ID, 10)+"?created=1")
 }
 
 // accountPage is one account: its details form, who may enter it and its
@@ -102,6 +102,9 @@ type accountPage struct {
 	Delete    db.DeleteAccountInput
 	DelErrors map[string]string
 	DelError  string
+	// Created: the account was just made; the page offers the next steps
+	// (switch there, add its first users).
+	Created bool
 }
 
 func (accountPage) nav() string { return "accounts" }
@@ -138,7 +141,7 @@ func (s *Server) accountsShow(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	p, err := s.accountPageFor(c, id, accountPage{})
+	p, err := s.accountPageFor(c, id, accountPage{Created: c.QueryParam("created") == "1"})
 	if err != nil {
 		return err
 	}

@@ -38,7 +38,8 @@ func (s *Server) accountsSwitchPage(c echo.Context) error {
 }
 
 // accountsSwitch changes the account the session acts in and goes to the
-// dashboard, whose figures are that account's.
+// dashboard, whose figures are that account's, or to the local page named
+// by next ("add its first users" after creating it).
 func (s *Server) accountsSwitch(c echo.Context) error {
 	id, err := strconv.ParseInt(c.FormValue("account_id"), 10, 64)
 	if err != nil {
@@ -49,7 +50,7 @@ func (s *Server) accountsSwitch(c echo.Context) error {
 		return err
 	}
 	s.flash(c, "account.switched", "Name", acc.Name)
-	return c.Redirect(http.StatusSeeOther, "/")
+	return c.Redirect(http.StatusSeeOther, localPath(c.FormValue("next")))
 }
 
 // userAccessPage is a main-account user's checkbox list of the
@@ -127,6 +128,9 @@ func visibleNav(a db.Actor) []navItem {
 	out := make([]navItem, 0, len(navItems))
 	for _, it := range navItems {
 		if mainOnlyNav[it.Key] && !a.HomeIsMain || ownerOnlyNav[it.Key] && !a.IsOwner {
+			continue
+		}
+		if it.Key == "settings" && db.MaySeeSettings(a) != nil { // no link to a 403
 			continue
 		}
 		out = append(out, it)

@@ -239,8 +239,13 @@ type auditRecent struct {
 // recentAudit reads the last 10 entries about an object for its page, or
 // nil when the actor may not see the log.
 func (s *Server) recentAudit(c echo.Context, targetType string, id int64) (*auditRecent, error) {
+	return s.recentAuditN(c, targetType, id, 10)
+}
+
+// recentAuditN is recentAudit with n entries (a user's page shows 20).
+func (s *Server) recentAuditN(c echo.Context, targetType string, id int64, n int) (*auditRecent, error) {
 	page, err := s.db.SearchAudit(c.Request().Context(), actor(c), db.AuditFilter{TargetType: targetType, TargetID: id,
-		PerPage: 10})
+		PerPage: n})
 	if db.ErrorCode(err) == db.EFORBIDDEN {
 		return nil, nil // the domain decides who reads the log (audit.view)
 	} else if err != nil {

@@ -238,7 +238,7 @@ func TestAuditOnUserAndGroupPages(t *testing.T) {
 	ctx := context.Background()
 	owner := ownerActor(t, a)
 	jan := dbtest.NewUser(t, a.db, owner, db.UserInput{Email: "jan@example.pl", FullName: "Jan Nowak"})
-	for i := 0; i < 6; i++ {
+	for i := 0; i < 12; i++ { // 25 entries, of which the page shows the last 20
 		if _, err := a.db.BlockUser(ctx, owner, jan.ID); err != nil {
 			t.Fatal(err)
 		}
@@ -252,7 +252,7 @@ func TestAuditOnUserAndGroupPages(t *testing.T) {
 	}
 	pl := polishOwner(t, a)
 	r := pl.get("/users/" + strconv.FormatInt(jan.ID, 10))
-	if r.Status != http.StatusOK || strings.Count(r.Body, `class="audit-sentence"`) != 10 ||
+	if r.Status != http.StatusOK || strings.Count(r.Body, `class="audit-sentence"`) != 20 ||
 		!strings.Contains(r.Body, "odblokowano użytkownika Jan Nowak") ||
 		!strings.Contains(r.Body, `href="/audit?target_id=`+strconv.FormatInt(jan.ID, 10)+`&amp;target_type=user"`) {
 		t.Errorf("user page: %d, %d entries\n%s", r.Status, strings.Count(r.Body, `class="audit-sentence"`), r.Body)

@@ -63,7 +63,7 @@ func (s *Server) setupSubmit(c echo.Context) error {
 	s.setupToken.Store(nil)
 	s.log.Info("setup done", "account", f.AccountName, "owner", f.Email)
 	s.flash(c, "setup.created")
-	return c.Redirect(http.StatusSeeOther, "/login")
+	return c.Redirect(http.StatusSeeOther, loginWith(f.Email))
 }
 
 type loginForm struct {
@@ -84,9 +84,18 @@ func (s *Server) loginForm(c echo.Context) error {
 	if actor(c).Valid() {
 		return c.Redirect(http.StatusSeeOther, localPath(c.QueryParam("next")))
 	}
-	f := loginForm{Next: c.QueryParam("next")}
+	f := loginForm{Next: c.QueryParam("next"), Email: c.QueryParam("email")}
 	s.withProvider(c, &f)
 	return s.render(c, http.StatusOK, "login", formPage[loginForm]{Form: f, Extra: s.db.PasskeysAvailable()})
+}
+
+// loginWith is the sign-in page with the e-mail filled in: where setup and
+// an activation or reset link lead next (issue 11).
+func loginWith(email string) string {
+	if email == "" {
+		return "/login"
+	}
+	return "/login?" + url.Values{"email": {email}}.Encode()
 }
 
 func (s *Server) loginSubmit(c echo.Context) error {

@@ -43,9 +43,11 @@ func TestSetupFlow(t *testing.T) {
 	}
 	r = c.post("/setup", url.Values{"token": {token}, "account_name": {"Biuro"}, "full_name": {"Ola"},
 		"email": {"ola@example.pl"}, "password": {"Secret-pass1"}, "password_confirm": {"Secret-pass1"}})
-	if r.Status != http.StatusSeeOther || r.Header.Get("Location") != "/login" {
+	// The sign-in form comes next, pre-filled (issue 11).
+	if r.Status != http.StatusSeeOther || r.Header.Get("Location") != "/login?email=ola%40example.pl" {
 		t.Fatalf("setup submit: %d %s\n%s", r.Status, r.Header.Get("Location"), r.Body)
 	}
+	mustContain(t, "pre-filled", c.get(r.Header.Get("Location")).Body, `value="ola@example.pl"`)
 	if a.srv.SetupURL() != "" {
 		t.Fatal("setup URL still offered after setup")
 	}

@@ -399,7 +399,8 @@ func TestIsolationListsAndCounts(t *testing.T) {
 	queries := []string{"", "?q=qmain", "?q=qbee", "?q=zq", "?q=main-user", "?q=bee-user", "?q=600", "?q=S",
 		fmt.Sprintf("?group_id=%d", w.b.ids["group"]), fmt.Sprintf("?group_id=%d", w.main.ids["group"]),
 		fmt.Sprintf("?role_id=%d", w.a1.ids["role"]), "?status=invited", "?state=assigned", "?deep=true",
-		"?sort=-users", "?granted=true"}
+		"?sort=-users", "?granted=true", "?group_q=group", fmt.Sprintf("?parent=%d", w.b.ids["group"]),
+		fmt.Sprintf("?parent=%d&group_q=group", w.main.ids["group"])}
 	for _, r := range w.routes() {
 		if r.method != http.MethodGet || strings.Contains(r.path, ":") {
 			continue

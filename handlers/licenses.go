@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -271,7 +272,8 @@ func (s *Server) userLicensesSave(c echo.Context) error {
 	if err := bindForm(c, &f); err != nil {
 		return err
 	}
-	if err := s.db.SetUserLicenses(c.Request().Context(), actor(c), id, f.LicenseIDs); err != nil {
+	full, err := s.db.SetUserLicenses(c.Request().Context(), actor(c), id, f.LicenseIDs)
+	if err != nil {
 		r, ok := s.formError(c, err)
 		if !ok {
 			return err
@@ -287,5 +289,8 @@ func (s *Server) userLicensesSave(c echo.Context) error {
 		return s.render(c, r.Status, "user-licenses", p)
 	}
 	s.flash(c, "license.user_saved")
+	if len(full) > 0 {
+		s.flash(c, "ui.license.full_skipped", "Products", strings.Join(full, ", "), "Count", len(full))
+	}
 	return c.Redirect(http.StatusSeeOther, "/users/"+strconv.FormatInt(id, 10)+"/licenses")
 }

@@ -75,7 +75,7 @@ func TestInvitationOverSMTP(t *testing.T) {
 		t.Fatalf("link page: %d", r.Status)
 	}
 	r := c.post(path, url.Values{"password": {mailPassword}, "password_confirm": {mailPassword}})
-	if r.Status != http.StatusSeeOther || r.Header.Get("Location") != "/login" {
+	if r.Status != http.StatusSeeOther || r.Header.Get("Location") != "/login?email=anna%40example.pl" {
 		t.Fatalf("set password: %d\n%s", r.Status, r.Body)
 	}
 	c.login("anna@example.pl", mailPassword)

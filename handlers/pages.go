@@ -31,8 +31,9 @@ var navItems = []navItem{
 }
 
 type dashboardPage struct {
-	Me    db.User
-	Stats db.Dashboard
+	Me       db.User
+	Stats    db.Dashboard
+	RoleName string // the user's own role, by name
 }
 
 func (dashboardPage) nav() string { return "" }
@@ -47,5 +48,9 @@ func (s *Server) dashboard(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.render(c, http.StatusOK, "dashboard", dashboardPage{Me: me, Stats: stats})
+	role, err := s.db.MyRoleName(ctx, actor(c))
+	if err != nil {
+		return err
+	}
+	return s.render(c, http.StatusOK, "dashboard", dashboardPage{Me: me, Stats: stats, RoleName: role})
 }

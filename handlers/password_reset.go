@@ -85,6 +85,9 @@ func (s *Server) tokenSubmit(kind string) echo.HandlerFunc {
 		}
 		in := db.NewPasswordInput{Token: c.Param("token"), Password: f.Password,
 			PasswordConfirm: f.PasswordConfirm, IP: c.RealIP()}
+		// Whose link it is, read before it is used up: the sign-in form
+		// then comes pre-filled with their e-mail (issue 11).
+		info, _ := s.db.CheckToken(c.Request().Context(), kind, in.Token)
 		var err error
 		if kind == "activation" {
 			err = s.db.Activate(c.Request().Context(), in)
@@ -102,7 +105,7 @@ func (s *Server) tokenSubmit(kind string) echo.HandlerFunc {
 			return refuse(s, c, "set-password", formPage[newPasswordForm]{Extra: page}, err)
 		}
 		s.flash(c, "token."+kind+".done")
-		return c.Redirect(http.StatusSeeOther, "/login")
+		return c.Redirect(http.StatusSeeOther, loginWith(info.Email))
 	}
 }
 

@@ -214,7 +214,8 @@ func TestActivationPage(t *testing.T) {
 	})
 	t.Run("OK", func(t *testing.T) {
 		r := c.post(path, url.Values{"password": {mailPassword}, "password_confirm": {mailPassword}})
-		if r.Status != http.StatusSeeOther || r.Header.Get("Location") != "/login" {
+		// The sign-in form comes next, pre-filled (issue 11).
+		if r.Status != http.StatusSeeOther || r.Header.Get("Location") != "/login?email=nowa%40example.pl" {
 			t.Fatalf("%d %s\n%s", r.Status, r.Header.Get("Location"), r.Body)
 		}
 		if r := c.get("/login"); !strings.Contains(r.Body, "Your account is active") {

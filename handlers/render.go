@@ -268,3 +268,7 @@ func (v view) TimeZones(current string) []string {
 	}
 	return append([]string{current}, tz.Offered...)
 }
+
+// Phone shows a number stored in E.164 grouped in its country's style,
+// "+48 22 123 45 67"; anything else is shown as it is.
+func (v view) Phone(s string) string { return db.FormatPhone(s) }

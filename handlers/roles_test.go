@@ -155,7 +155,13 @@ func TestRoleDeletePages(t *testing.T) {
 	c := a.ownerClient()
 	_, role, u := roleUser(t, a, "held@example.pl", db.PermUsersView)
 	path := fmt.Sprintf("/roles/%d", role.ID)
-	wantBody(t, c.get(path), http.StatusOK, `data-confirm="Delete the role`)
+	// A held role offers no delete, and says why (issue 11); a forged
+	// request is still refused.
+	held := c.get(path)
+	wantBody(t, held, http.StatusOK, "cannot be deleted while someone has it")
+	if strings.Contains(held.Body, `data-confirm="Delete the role`) {
+		t.Error("a held role offers its delete")
+	}
 	r := c.post(path+"/delete", nil)
 	wantBody(t, r, http.StatusConflict, "cannot be deleted: 1 user holds it", "held@example.pl")
 	for _, key := range []string{db.BuiltinAdministrator, db.BuiltinStaff} {
@@ -165,6 +171,7 @@ func TestRoleDeletePages(t *testing.T) {
 	if err := a.db.SetUserRole(context.Background(), ownerActor(t, a), u.ID, builtinRole(t, a, db.BuiltinStaff)); err != nil {
 		t.Fatal(err)
 	}
+	wantBody(t, c.get(path), http.StatusOK, `data-confirm="Delete the role`)
 	r = c.post(path+"/delete", nil)
 	if r.Status != http.StatusSeeOther {
 		t.Fatalf("delete: %d\n%s", r.Status, r.Body)

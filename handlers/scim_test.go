@@ -136,7 +136,7 @@ func TestSCIMUsersOkta(t *testing.T) {
 		t.Fatalf("PUT: %d %v", st, out)
 	}
 	d, err := w.a.db.GetUserDetails(context.Background(), w.owner, mustID(t, id))
-	if err != nil || d.FullName != "Anna Nowak" || d.WorkPhone != "+48 22 111 22 33" {
+	if err != nil || d.FullName != "Anna Nowak" || d.WorkPhone != "+48221112233" { // stored E.164, like the form (issue 11)
 		t.Errorf("after PUT: %+v %v", d, err)
 	}
 }

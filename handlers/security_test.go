@@ -17,7 +17,8 @@ import (
 // publicRoutes answer without a session by design.
 var publicRoutes = map[string]bool{
 	"GET /healthz": true, "GET /metrics": true, "GET /static/:hash/:name": true,
-	"GET /setup": true, "POST /setup": true, "GET /login": true, "POST /login": true, "POST /lang": true,
+	"GET /favicon.ico": true, // browsers ask for it on every page, the sign-in page too
+	"GET /setup":       true, "POST /setup": true, "GET /login": true, "POST /login": true, "POST /lang": true,
 	"GET /login/code": true, "POST /login/code": true, // the second step (R-MFA-1), before any session
 	"POST /login/passkey/begin": true, "POST /login/passkey/finish": true, // a passkey signs in (R-MFA-2)
 	"GET /forgot-password": true, "POST /forgot-password": true, "GET /forgot-password/sent": true,

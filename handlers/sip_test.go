@@ -83,7 +83,7 @@ func TestSIPPageCreateRefused(t *testing.T) {
 		form url.Values
 		want string
 	}{
-		{url.Values{"extension": {"12"}}, "must match this account"},
+		{url.Values{"extension": {"12"}}, "Extension: 3 to 6 digits, for example 104."},
 		{url.Values{"extension": {"10 01"}}, "at most 32 digits"},
 		{url.Values{"extension": {"1001"}, "password_mode": {"typed"}, "password": {"short1"}}, "12 to 64 characters"},
 		{url.Values{"extension": {"1001"}, "password_mode": {"typed"}, "password": {"abcdefghijklmn"}}, "both letters and digits"},
@@ -243,11 +243,12 @@ func TestNumbersPage(t *testing.T) {
 		t.Fatalf("add number: %d\n%s", r.Status, r.Body)
 	}
 	r := c.get("/numbers")
-	if !strings.Contains(html.UnescapeString(r.Body), "+48221234567") || !strings.Contains(r.Body, "Office") {
+	// Stored in E.164, shown grouped (issue 11).
+	if !strings.Contains(html.UnescapeString(r.Body), "+48 22 123 45 67") || !strings.Contains(r.Body, "Office") {
 		t.Fatal("number not listed")
 	}
 	r = c.post("/numbers", url.Values{"number": {"22 123"}, "label": {"Typed label"}})
-	if r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "international format") ||
+	if r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "does not look like a phone number") ||
 		!strings.Contains(r.Body, `value="22 123"`) || !strings.Contains(r.Body, `value="Typed label"`) {
 		t.Fatalf("bad number: %d", r.Status)
 	}

@@ -1,11 +1,8 @@
 package handlers
 
 import (
-	"html"
-	"html/template"
 	"net/http"
 	"strconv"
-	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -15,10 +12,13 @@ import (
 // usersPage is the user list (R-USER-7, R-USER-16): the URL holds the
 // search, filters, sort and page, so a filtered view can be bookmarked.
 type usersPage struct {
-	F        db.UserFilter
-	Result   db.Page[db.UserRow]
-	Roles    []db.Role
-	Groups   []db.Group
+	F      db.UserFilter
+	Result db.Page[db.UserRow]
+	Roles  []db.Role
+	// Group is the group filter's picker, AddGroup the bulk "add to
+	// group"'s: each carries only the chosen and a capped few groups.
+	Group    groupPicker
+	AddGroup groupPicker
 	Accounts []db.Account // shown as a filter when the actor may enter several
 	Errors   map[string]string
 	acting   int64
@@ -29,31 +29,6 @@ func (usersPage) nav() string { return "users" }
 // Elsewhere says the list shows another account than the one acted in: its
 // rows are read-only here (switch account to change them).
 func (p usersPage) Elsewhere() bool { return p.F.AccountID != 0 && p.F.AccountID != p.acting }
-
-// GroupFilterOptions are the <option>s of the group filter. With thousands
-// of groups, writing them here is many times cheaper than a template range.
-func (p usersPage) GroupFilterOptions() template.HTML {
-	return groupOptions(p.Groups, p.F.GroupID, true)
-}
-
-// GroupBulkOptions are the <option>s of "add to group": groups only.
-func (p usersPage) GroupBulkOptions() template.HTML { return groupOptions(p.Groups, 0, false) }
-
-func groupOptions(groups []db.Group, selected int64, withPositions bool) template.HTML {
-	var b strings.Builder
-	for _, g := range groups {
-		if !withPositions && (g.Position || g.Builtin) {
-			continue
-		}
-		id := strconv.FormatInt(g.ID, 10)
-		b.WriteString(`<option value="` + id + `"`)
-		if g.ID == selected {
-			b.WriteString(" selected")
-		}
-		b.WriteString(">" + html.EscapeString(g.Path) + "</option>")
-	}
-	return template.HTML(b.String()) // every value above is escaped
-}
 
 // Statuses lists the status filter's choices.
 func (usersPage) Statuses() []string {
@@ -95,13 +70,23 @@ func (s *Server) usersList(c echo.Context) error {
 	}
 	p.Result = res
 	p.F.Page, p.F.PerPage = res.Page, res.PerPage
-	if c.Request().Header.Get("HX-Request") == "true" && c.Request().Header.Get("HX-Target") == "results" {
-		return s.render(c, status, "users#results", p)
-	}
 	if p.Roles, err = s.db.RoleOptions(ctx, a); err != nil {
 		return err
 	}
-	if p.Groups, err = s.db.GroupOptions(ctx, a); err != nil {
+	tr := s.tr(c)
+	if p.AddGroup, err = s.newGroupPicker(c, groupPicker{ID: "bulk-group", Name: "group_id", Plain: true,
+		Label: tr.T("users.bulk.add_group"), Any: tr.T("ui.pick.none_chosen")}, nil); err != nil {
+		return err
+	}
+	if c.Request().Header.Get("HX-Request") == "true" && c.Request().Header.Get("HX-Target") == "results" {
+		return s.render(c, status, "users#results", p)
+	}
+	var chosen []int64
+	if p.F.GroupID != 0 {
+		chosen = []int64{p.F.GroupID}
+	}
+	if p.Group, err = s.newGroupPicker(c, groupPicker{ID: "f-group", Name: "group_id", Q: c.QueryParam("group_q"), Find: true,
+		Label: tr.T("users.group"), Any: tr.T("users.any")}, chosen); err != nil {
 		return err
 	}
 	if p.Accounts, err = s.db.EnterableAccounts(ctx, a); err != nil {

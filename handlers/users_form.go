@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 
 	"github.com/labstack/echo/v4"
@@ -20,20 +19,26 @@ type userFormExtra struct {
 	Label      string
 	CurrentSIP int64
 	Shown      []db.SIPSecret // the previous user's new SIP password ("save and add next")
-	groupIDs   []int64
+	Groups     groupPicker    // chosen groups and a capped few others, never all (R-GROUP-3)
+	UserID     int64          // the user edited, whose own e-mail is no conflict
+	Owner      bool           // editing the owner, who always stays Administrator
 }
-
-// Checked says whether a group is ticked.
-func (x userFormExtra) Checked(id int64) bool { return slices.Contains(x.groupIDs, id) }
 
 func (s *Server) userFormPage(c echo.Context, in db.UserInput, editing *db.UserDetails) (formPage[db.UserInput], error) {
 	opts, err := s.db.UserFormOptions(c.Request().Context(), actor(c))
 	if err != nil {
 		return formPage[db.UserInput]{}, err
 	}
-	x := userFormExtra{UserFormOptions: opts, Action: "/users", groupIDs: in.GroupIDs}
+	x := userFormExtra{UserFormOptions: opts, Action: "/users"}
+	x.UserFormOptions.Groups = nil
+	tr := s.tr(c)
+	if x.Groups, err = s.newGroupPicker(c, groupPicker{ID: "f-group_ids", Name: "group_ids", Many: true, Plain: true,
+		Find: true, Q: c.FormValue("group_q"), Label: tr.T("userform.groups")}, in.GroupIDs); err != nil {
+		return formPage[db.UserInput]{}, err
+	}
 	if editing != nil {
-		x.Editing, x.Label, x.CurrentSIP = true, editing.Email, editing.SIPAccountID
+		x.Editing, x.Label, x.CurrentSIP, x.UserID = true, editing.Email, editing.SIPAccountID, editing.ID
+		x.Owner = editing.IsOwner
 		x.Action = fmt.Sprintf("/users/%d", editing.ID)
 		if editing.SIPAccountID != 0 { // the user's own account is a choice too
 			x.FreeSIP = append([]db.SIPAccount{{ID: editing.SIPAccountID, Extension: editing.Extension}}, x.FreeSIP...)
@@ -78,6 +83,9 @@ func (s *Server) usersCreate(c echo.Context) error {
 	if err := bindForm(c, &in); err != nil {
 		return err
 	}
+	if c.FormValue("group_search") != "" {
+		return s.groupSearchAgain(c, in, nil)
+	}
 	saved, err := s.db.CreateUser(c.Request().Context(), actor(c), in)
 	if err != nil {
 		in.Password, in.PasswordConfirm = "", ""
@@ -109,6 +117,18 @@ func (s *Server) usersCreate(c echo.Context) error {
 		return c.Redirect(http.StatusSeeOther, "/users/new?"+q.Encode())
 	}
 	return s.redirectToUser(c, saved)
+}
+
+// groupSearchAgain shows the user form again with what was typed and the
+// groups matching the search, saving nothing: the group picker's search
+// for a browser without script. Passwords are not shown back (R-SEC-1).
+func (s *Server) groupSearchAgain(c echo.Context, in db.UserInput, editing *db.UserDetails) error {
+	in.Password, in.PasswordConfirm = "", ""
+	f, err := s.userFormPage(c, in, editing)
+	if err != nil {
+		return err
+	}
+	return s.render(c, http.StatusOK, "user-form", f)
 }
 
 // redirectToUser goes to the user's page, carrying a new SIP password to be
@@ -151,6 +171,13 @@ func (s *Server) usersUpdate(c echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
+	if c.FormValue("group_search") != "" {
+		u, err := s.db.GetUserDetails(ctx, actor(c), id)
+		if err != nil {
+			return err
+		}
+		return s.groupSearchAgain(c, in, &u)
+	}
 	saved, err := s.db.UpdateUser(ctx, actor(c), id, in)
 	if err != nil {
 		u, gerr := s.db.GetUserDetails(ctx, actor(c), id)
@@ -170,7 +197,7 @@ func (s *Server) usersUpdate(c echo.Context) error {
 
 // userShowPage is a user's details page, with the row menu's actions.
 type userShowPage struct {
-	U       db.UserDetails
+	U       db.UserOverview // each section of the page reads its part
 	Secrets []db.SIPSecret
 	Row     db.UserRow
 	Acts    db.UserActs
@@ -180,6 +207,7 @@ type userShowPage struct {
 	// SecondFactor: the user has one, shown when the actor may remove it.
 	SecondFactor bool
 	Grants       *userGrants // grants that end (R-GOV-2), govgrants.go
+	Areas        []permArea  // the catalogue, for the role's permissions
 }
 
 func (userShowPage) nav() string { return "users" }
@@ -190,7 +218,7 @@ func (s *Server) usersShow(c echo.Context) error {
 		return err
 	}
 	a := actor(c)
-	u, err := s.db.GetUserDetails(c.Request().Context(), a, id)
+	u, err := s.db.GetUserOverview(c.Request().Context(), a, id)
 	if err != nil {
 		return err
 	}
@@ -199,7 +227,7 @@ func (s *Server) usersShow(c echo.Context) error {
 		return err
 	}
 	p := userShowPage{U: u, Secrets: s.secrets.take(a.SessionHash, c.QueryParam("shown")),
-		Row: db.UserRow{User: u.User, Extension: u.Extension}, Acts: acts}
+		Row: db.UserRow{User: u.User, Extension: u.Extension}, Acts: acts, Areas: permAreas()}
 	if acts.Sessions {
 		if p.Sessions, err = s.db.UserSessions(c.Request().Context(), a, id); err != nil {
 			return err
@@ -210,7 +238,7 @@ func (s *Server) usersShow(c echo.Context) error {
 			return err
 		}
 	}
-	if p.Audit, err = s.recentAudit(c, "user", id); err != nil {
+	if p.Audit, err = s.recentAuditN(c, "user", id, 20); err != nil {
 		return err
 	}
 	if p.Grants, err = s.userGrantsBox(c, id); err != nil {

@@ -214,7 +214,7 @@ func (q *Queries) CountSubAccounts(ctx context.Context) (int64, error) {
 const createAccount = `-- name: CreateAccount :one
 INSERT INTO accounts (parent_id, name, external_id, sip_domain, created_at)
 VALUES (?1, ?2, ?3, ?4, ?5)
-RETURNING id, parent_id, name, external_id, sip_domain, created_at
+RETURNING id, parent_id, name, external_id, sip_domain, created_at, phone_country
 `
 
 type CreateAccountParams struct {
@@ -241,6 +241,7 @@ func (q *Queries) CreateAccount(ctx context.Context, arg CreateAccountParams) (A
 		&i.ExternalID,
 		&i.SipDomain,
 		&i.CreatedAt,
+		&i.PhoneCountry,
 	)
 	return i, err
 }
@@ -249,7 +250,7 @@ const createAccountWithID = `-- name: CreateAccountWithID :one
 INSERT INTO accounts (id, parent_id, name, external_id, sip_domain, created_at)
 VALUES (?1, ?2, ?3, ?4, ?5,
         ?6)
-RETURNING id, parent_id, name, external_id, sip_domain, created_at
+RETURNING id, parent_id, name, external_id, sip_domain, created_at, phone_country
 `
 
 type CreateAccountWithIDParams struct {
@@ -278,6 +279,7 @@ func (q *Queries) CreateAccountWithID(ctx context.Context, arg CreateAccountWith
 		&i.ExternalID,
 		&i.SipDomain,
 		&i.CreatedAt,
+		&i.PhoneCountry,
 	)
 	return i, err
 }
@@ -333,7 +335,7 @@ func (q *Queries) DeleteLeafGroups(ctx context.Context, accountID int64) (int64,
 }
 
 const getAccount = `-- name: GetAccount :one
-SELECT id, parent_id, name, external_id, sip_domain, created_at FROM accounts WHERE id = ?1
+SELECT id, parent_id, name, external_id, sip_domain, created_at, phone_country FROM accounts WHERE id = ?1
 `
 
 func (q *Queries) GetAccount(ctx context.Context, id int64) (Account, error) {
@@ -346,6 +348,7 @@ func (q *Queries) GetAccount(ctx context.Context, id int64) (Account, error) {
 		&i.ExternalID,
 		&i.SipDomain,
 		&i.CreatedAt,
+		&i.PhoneCountry,
 	)
 	return i, err
 }
@@ -366,7 +369,7 @@ func (q *Queries) GrantAccountAccess(ctx context.Context, arg GrantAccountAccess
 }
 
 const grantedSubAccounts = `-- name: GrantedSubAccounts :many
-SELECT a.id, a.parent_id, a.name, a.external_id, a.sip_domain, a.created_at FROM accounts a
+SELECT a.id, a.parent_id, a.name, a.external_id, a.sip_domain, a.created_at, a.phone_country FROM accounts a
 JOIN account_access aa ON aa.account_id = a.id
 WHERE aa.user_id = ?1 AND a.parent_id IS NOT NULL
 ORDER BY a.name COLLATE NOCASE, a.id
@@ -388,6 +391,7 @@ func (q *Queries) GrantedSubAccounts(ctx context.Context, userID int64) ([]Accou
 			&i.ExternalID,
 			&i.SipDomain,
 			&i.CreatedAt,
+			&i.PhoneCountry,
 		); err != nil {
 			return nil, err
 		}
@@ -513,7 +517,7 @@ func (q *Queries) MainAccessCandidates(ctx context.Context, arg MainAccessCandid
 }
 
 const mainAccount = `-- name: MainAccount :one
-SELECT id, parent_id, name, external_id, sip_domain, created_at FROM accounts WHERE parent_id IS NULL ORDER BY id LIMIT 1
+SELECT id, parent_id, name, external_id, sip_domain, created_at, phone_country FROM accounts WHERE parent_id IS NULL ORDER BY id LIMIT 1
 `
 
 func (q *Queries) MainAccount(ctx context.Context) (Account, error) {
@@ -526,6 +530,7 @@ func (q *Queries) MainAccount(ctx context.Context) (Account, error) {
 		&i.ExternalID,
 		&i.SipDomain,
 		&i.CreatedAt,
+		&i.PhoneCountry,
 	)
 	return i, err
 }
@@ -567,7 +572,7 @@ func (q *Queries) RevokeAccountAccess(ctx context.Context, arg RevokeAccountAcce
 const searchAccounts = `-- name: SearchAccounts :many
 
 WITH o AS (SELECT CAST(?4 AS TEXT) AS sort)
-SELECT a.id, a.parent_id, a.name, a.external_id, a.sip_domain, a.created_at, (SELECT count(*) FROM users u WHERE u.account_id = a.id) AS user_count
+SELECT a.id, a.parent_id, a.name, a.external_id, a.sip_domain, a.created_at, a.phone_country, (SELECT count(*) FROM users u WHERE u.account_id = a.id) AS user_count
 FROM accounts a
 JOIN o
 WHERE ((a.name LIKE ?1 ESCAPE '!') OR (a.external_id LIKE ?1 ESCAPE '!')
@@ -594,13 +599,14 @@ type SearchAccountsParams struct {
 }
 
 type SearchAccountsRow struct {
-	ID         int64
-	ParentID   sql.NullInt64
-	Name       string
-	ExternalID string
-	SipDomain  string
-	CreatedAt  int64
-	UserCount  int64
+	ID           int64
+	ParentID     sql.NullInt64
+	Name         string
+	ExternalID   string
+	SipDomain    string
+	CreatedAt    int64
+	PhoneCountry string
+	UserCount    int64
 }
 
 // Sub-accounts (R-ACC-2..6). Accounts are the tenants themselves: these
@@ -627,6 +633,7 @@ func (q *Queries) SearchAccounts(ctx context.Context, arg SearchAccountsParams) 
 			&i.ExternalID,
 			&i.SipDomain,
 			&i.CreatedAt,
+			&i.PhoneCountry,
 			&i.UserCount,
 		); err != nil {
 			return nil, err
@@ -693,7 +700,7 @@ func (q *Queries) SetSessionAccount(ctx context.Context, arg SetSessionAccountPa
 }
 
 const subAccounts = `-- name: SubAccounts :many
-SELECT id, parent_id, name, external_id, sip_domain, created_at FROM accounts WHERE parent_id IS NOT NULL ORDER BY name COLLATE NOCASE, id
+SELECT id, parent_id, name, external_id, sip_domain, created_at, phone_country FROM accounts WHERE parent_id IS NOT NULL ORDER BY name COLLATE NOCASE, id
 `
 
 func (q *Queries) SubAccounts(ctx context.Context) ([]Account, error) {
@@ -712,6 +719,7 @@ func (q *Queries) SubAccounts(ctx context.Context) ([]Account, error) {
 			&i.ExternalID,
 			&i.SipDomain,
 			&i.CreatedAt,
+			&i.PhoneCountry,
 		); err != nil {
 			return nil, err
 		}

@@ -48,6 +48,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.accountNameTakenStmt, err = db.PrepareContext(ctx, accountNameTaken); err != nil {
 		return nil, fmt.Errorf("error preparing query AccountNameTaken: %w", err)
 	}
+	if q.accountPhoneCountryStmt, err = db.PrepareContext(ctx, accountPhoneCountry); err != nil {
+		return nil, fmt.Errorf("error preparing query AccountPhoneCountry: %w", err)
+	}
 	if q.accountUserCountStmt, err = db.PrepareContext(ctx, accountUserCount); err != nil {
 		return nil, fmt.Errorf("error preparing query AccountUserCount: %w", err)
 	}
@@ -735,6 +738,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.searchSIPAccountsStmt, err = db.PrepareContext(ctx, searchSIPAccounts); err != nil {
 		return nil, fmt.Errorf("error preparing query SearchSIPAccounts: %w", err)
 	}
+	if q.seatCandidatesStmt, err = db.PrepareContext(ctx, seatCandidates); err != nil {
+		return nil, fmt.Errorf("error preparing query SeatCandidates: %w", err)
+	}
 	if q.seatsInPeriodStmt, err = db.PrepareContext(ctx, seatsInPeriod); err != nil {
 		return nil, fmt.Errorf("error preparing query SeatsInPeriod: %w", err)
 	}
@@ -949,6 +955,11 @@ func (q *Queries) Close() error {
 	if q.accountNameTakenStmt != nil {
 		if cerr := q.accountNameTakenStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing accountNameTakenStmt: %w", cerr)
+		}
+	}
+	if q.accountPhoneCountryStmt != nil {
+		if cerr := q.accountPhoneCountryStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing accountPhoneCountryStmt: %w", cerr)
 		}
 	}
 	if q.accountUserCountStmt != nil {
@@ -2096,6 +2107,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing searchSIPAccountsStmt: %w", cerr)
 		}
 	}
+	if q.seatCandidatesStmt != nil {
+		if cerr := q.seatCandidatesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing seatCandidatesStmt: %w", cerr)
+		}
+	}
 	if q.seatsInPeriodStmt != nil {
 		if cerr := q.seatsInPeriodStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing seatsInPeriodStmt: %w", cerr)
@@ -2428,6 +2444,7 @@ type Queries struct {
 	accountGroupsStmt                  *sql.Stmt
 	accountMembershipsStmt             *sql.Stmt
 	accountNameTakenStmt               *sql.Stmt
+	accountPhoneCountryStmt            *sql.Stmt
 	accountUserCountStmt               *sql.Stmt
 	accountUserIDsStmt                 *sql.Stmt
 	accountWithSIPDomainStmt           *sql.Stmt
@@ -2657,6 +2674,7 @@ type Queries struct {
 	searchLicensesStmt                 *sql.Stmt
 	searchPresentationsStmt            *sql.Stmt
 	searchSIPAccountsStmt              *sql.Stmt
+	seatCandidatesStmt                 *sql.Stmt
 	seatsInPeriodStmt                  *sql.Stmt
 	sendSessionsHomeStmt               *sql.Stmt
 	sendUserSessionsHomeStmt           *sql.Stmt
@@ -2728,6 +2746,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		accountGroupsStmt:                  q.accountGroupsStmt,
 		accountMembershipsStmt:             q.accountMembershipsStmt,
 		accountNameTakenStmt:               q.accountNameTakenStmt,
+		accountPhoneCountryStmt:            q.accountPhoneCountryStmt,
 		accountUserCountStmt:               q.accountUserCountStmt,
 		accountUserIDsStmt:                 q.accountUserIDsStmt,
 		accountWithSIPDomainStmt:           q.accountWithSIPDomainStmt,
@@ -2957,6 +2976,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		searchLicensesStmt:                 q.searchLicensesStmt,
 		searchPresentationsStmt:            q.searchPresentationsStmt,
 		searchSIPAccountsStmt:              q.searchSIPAccountsStmt,
+		seatCandidatesStmt:                 q.seatCandidatesStmt,
 		seatsInPeriodStmt:                  q.seatsInPeriodStmt,
 		sendSessionsHomeStmt:               q.sendSessionsHomeStmt,
 		sendUserSessionsHomeStmt:           q.sendUserSessionsHomeStmt,

@@ -9,12 +9,13 @@ import (
 )
 
 type Account struct {
-	ID         int64
-	ParentID   sql.NullInt64
-	Name       string
-	ExternalID string
-	SipDomain  string
-	CreatedAt  int64
+	ID           int64
+	ParentID     sql.NullInt64
+	Name         string
+	ExternalID   string
+	SipDomain    string
+	CreatedAt    int64
+	PhoneCountry string
 }
 
 type AccountAccess struct {
