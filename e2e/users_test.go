@@ -95,10 +95,10 @@ func TestBrowserBlockAndLogInAs(t *testing.T) {
 	// Log in as Anna, see the banner, come back.
 	admin.open("/users?q=anna")
 	admin.click("details.row-menu summary")
-	admin.submit(fmt.Sprintf(`button[formaction="/users/%d/impersonate"]`, u.ID))
-	if msg := admin.dialog(); !strings.Contains(msg, "Act as anna@example.pl") {
-		t.Fatalf("confirmation %q", msg)
-	}
+	admin.submit(fmt.Sprintf(`a[href="/users/%d/impersonate"]`, u.ID))
+	// R-GOV-3: the reason is asked first.
+	admin.do("type the reason", chromedp.SendKeys(chromedp.ID("f-reason"), "Anna cannot see her phone"))
+	admin.submit("form[action$='/impersonate'] button.primary")
 	admin.wantText(".banner", "You are acting as anna@example.pl")
 	admin.submit(`.banner button`)
 	admin.wantPath("/users")
