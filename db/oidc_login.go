@@ -22,7 +22,9 @@ type OIDCLoginInput struct {
 
 // OIDCLogin opens a session for the kadra user whose login e-mail the
 // provider verified, in one of the directory's domains. No account is ever
-// created here: users come from an admin, CSV or SCIM.
+// created here: users come from an admin, CSV or SCIM. An invited or
+// inactive user (SCIM makes users without a password) is activated by
+// their first sign-in through the provider.
 //
 // Every attempt counts toward the sign-in throttle (R-SEC-3) before it is
 // checked, as a password would; a refused one stays counted. A blocked
@@ -77,6 +79,7 @@ func (d *DB) OIDCLogin(ctx context.Context, in OIDCLoginInput) (LoginResult, err
 		}
 		return LoginResult{}, Errorf(EFORBIDDEN, "login.blocked")
 	case StatusActive:
+	case StatusInvited, StatusInactive:
 	default:
 		return LoginResult{}, Errorf(EFORBIDDEN, "oidc.not_active", "Email", email)
 	}
@@ -84,6 +87,15 @@ func (d *DB) OIDCLogin(ctx context.Context, in OIDCLoginInput) (LoginResult, err
 	provider := s.ButtonLabel()
 	if provider == "" {
 		provider = s.Issuer
+	}
+	if u.Status != StatusActive {
+		// A user the directory brought in (SCIM makes them without a
+		// password) or one still invited: the provider has just shown
+		// who they are, which is what the activation link would, so the
+		// first sign-in through it activates them and voids their links.
+		if err := d.activateByProvider(ctx, u, provider, in.IP); err != nil {
+			return LoginResult{}, err
+		}
 	}
 	if !providerMFA {
 		second, err := d.HasSecondFactor(ctx, u.ID)
@@ -112,6 +124,24 @@ func (d *DB) OIDCLogin(ctx context.Context, in OIDCLoginInput) (LoginResult, err
 		LoginInput{IP: in.IP, UserAgent: in.UserAgent},
 		signInVia{Action: "user.login_oidc", After: after, ProviderMFA: providerMFA})
 	return LoginResult{Session: raw}, err
+}
+
+// activateByProvider makes an invited or inactive user active at their
+// first sign-in through the provider, audited as an activation.
+func (d *DB) activateByProvider(ctx context.Context, u sqlcdb.User, provider, ip string) error {
+	a := Actor{UserID: u.ID, Email: u.Email, Name: u.FullName, AccountID: u.AccountID, IP: ip}
+	return d.update(ctx, a, func(t *tx) ([]change, error) {
+		if err := t.voidLinks(u.ID); err != nil {
+			return nil, err
+		}
+		if err := t.SetUserStatus(ctx, sqlcdb.SetUserStatusParams{ID: u.ID, Status: StatusActive,
+			UpdatedAt: d.unix()}); err != nil {
+			return nil, err
+		}
+		return one(change{Action: "user.activate", TargetType: "user", TargetID: u.ID, TargetLabel: u.Email,
+			AccountID: u.AccountID, Before: map[string]string{"status": u.Status},
+			After: map[string]string{"status": StatusActive, "provider": provider}}), nil
+	})
 }
 
 // OIDCRefused counts a sign-in through the provider that failed before it

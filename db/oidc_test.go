@@ -69,12 +69,12 @@ func TestSetOIDCSettings(t *testing.T) {
 // Issue 17: with password sign-in off for the directory's domains, the
 // directory's users are refused before any password check, and the
 // owner keeps theirs. No account is created by a sign-in through the
-// provider, and an invited user is not activated by one.
+// provider; an invited user (like one SCIM made) is activated by one.
 func TestOIDCPasswordOffAndNoCreation(t *testing.T) {
 	d, owner := dbtest.Setup(t)
 	ctx := context.Background()
 	dbtest.AddUser(t, d, owner, "anna@example.pl")
-	dbtest.AddUser(t, d, owner, "nowy@example.pl", dbtest.Invited)
+	nowy := dbtest.AddUser(t, d, owner, "nowy@example.pl", dbtest.Invited)
 	if err := d.SetOIDCSettings(ctx, owner, db.OIDCSettingsInput{Enabled: true, Issuer: "https://idp.example",
 		ClientID: "a", ClientSecret: "s", Domains: "example.pl", PasswordOff: true}); err != nil {
 		t.Fatal(err)
@@ -88,11 +88,14 @@ func TestOIDCPasswordOffAndNoCreation(t *testing.T) {
 	if db.AsError(err) == nil || db.AsError(err).Msg.ID != "oidc.unknown" {
 		t.Fatalf("unknown: %v", err)
 	}
-	_, err = d.OIDCLogin(ctx, db.OIDCLoginInput{Email: "nowy@example.pl", EmailVerified: true, IP: "192.0.2.1"})
-	if db.AsError(err) == nil || db.AsError(err).Msg.ID != "oidc.not_active" {
-		t.Fatalf("invited: %v, want oidc.not_active", err)
+	res, err := d.OIDCLogin(ctx, db.OIDCLoginInput{Email: "nowy@example.pl", EmailVerified: true, IP: "192.0.2.1"})
+	if err != nil || res.Session == "" {
+		t.Fatalf("invited: %+v %v, want a session", res, err)
 	}
-	res, err := d.OIDCLogin(ctx, db.OIDCLoginInput{Email: "anna@example.pl", EmailVerified: true, IP: "192.0.2.1"})
+	if u, err := d.GetUserDetails(ctx, owner, nowy.ID); err != nil || u.Status != db.StatusActive {
+		t.Fatalf("invited after the provider: %+v %v, want active", u, err)
+	}
+	res, err = d.OIDCLogin(ctx, db.OIDCLoginInput{Email: "anna@example.pl", EmailVerified: true, IP: "192.0.2.1"})
 	if err != nil || res.Session == "" {
 		t.Fatalf("anna: %+v %v", res, err)
 	}

@@ -364,3 +364,40 @@ func (w *oidcWorld) rawDB(t *testing.T) *sql.DB {
 	t.Cleanup(func() { x.Close() })
 	return x
 }
+
+// Issue 17, done when: a user the identity provider created over SCIM
+// (no password, not yet active) signs in through the same provider, and
+// that first sign-in activates them.
+func TestOIDCSignInOfSCIMUser(t *testing.T) {
+	w := newOIDCWorld(t, 0)
+	ctx := context.Background()
+	staff, _ := w.db.BuiltinRoleID(ctx, db.BuiltinStaff)
+	pos, err := w.db.DefaultPositionID(ctx, w.owner)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, err := w.db.CreateSCIMToken(ctx, w.owner, db.SCIMTokenInput{Name: "Entra", CeilingRoleID: staff,
+		DefaultRoleID: staff, DefaultPositionID: pos})
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, _ := http.NewRequest("POST", w.ts.URL+"/scim/v2/Users", strings.NewReader(
+		`{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"ghost@firma.pl",`+
+			`"name":{"givenName":"Nikt","familyName":"Taki"},"active":true}`))
+	req.Header.Set("Content-Type", "application/scim+json")
+	req.Header.Set("Authorization", "Bearer "+tok)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusCreated {
+		t.Fatalf("SCIM create: %d", res.StatusCode)
+	}
+	c := w.client()
+	r := w.oidcSignIn(c, "ghost@firma.pl", nil)
+	if r.Status != http.StatusSeeOther || r.Header.Get("Location") != "/" {
+		t.Fatalf("the SCIM user through the provider: %d %q\n%s", r.Status, r.Header.Get("Location"), r.Body)
+	}
+	wantBody(t, c.get("/profile"), http.StatusOK, "ghost@firma.pl")
+}
