@@ -43,17 +43,35 @@ type AccessReviewRow struct {
 	Status      string `json:"status"`
 	IsOwner     bool   `json:"is_owner"`
 	Role        string `json:"role"`
+	// RoleEndsAt: the role is given until then, and goes back after
+	// (R-GOV-2); nil for a role without end.
+	RoleEndsAt *time.Time `json:"role_ends_at"`
 	// AllPermissions: the owner or an Administrator, who hold every
 	// permission, also ones added later; Permissions then lists them all.
 	AllPermissions bool     `json:"all_permissions"`
 	Permissions    []string `json:"permissions"`
 	Position       string   `json:"position"`
-	// SubAccounts are the sub-accounts the user may act in (R-ACC-4).
-	SubAccounts  []string   `json:"sub_accounts"`
-	SecondFactor bool       `json:"second_factor"`
-	LastLoginAt  *time.Time `json:"last_login_at"`
-	CreatedAt    time.Time  `json:"created_at"`
+	// SubAccounts are the sub-accounts the user may act in (R-ACC-4),
+	// with when that access ends (R-GOV-2).
+	SubAccounts  []ReviewAccess `json:"sub_accounts"`
+	SecondFactor bool           `json:"second_factor"`
+	LastLoginAt  *time.Time     `json:"last_login_at"`
+	CreatedAt    time.Time      `json:"created_at"`
 }
+
+// RoleLast is a moment of the last day of a role given until a day.
+func (r AccessReviewRow) RoleLast() time.Time { return lastMoment(r.RoleEndsAt) }
+
+// ReviewAccess is one sub-account a user may act in, and when that ends
+// (nil: without end).
+type ReviewAccess struct {
+	Name   string     `json:"name"`
+	EndsAt *time.Time `json:"ends_at"`
+}
+
+// Last is a moment of the last day the access holds (it ends at the
+// midnight after that day), for showing the day.
+func (r ReviewAccess) Last() time.Time { return lastMoment(r.EndsAt) }
 
 // AccessReviewState is when the review was last done and whether the
 // reminder is due.
@@ -100,7 +118,7 @@ func (d *DB) AccessReview(ctx context.Context, a Actor, f AccessReviewFilter) (P
 			FullName: r.FullName, Status: r.Status, IsOwner: r.IsOwner == 1,
 			Role:     d.names.roleName(a.Lang, r.RoleName, r.RoleBuiltin),
 			Position: d.names.groupName(a.Lang, r.Position, r.PositionBuiltin), Permissions: []string{},
-			SubAccounts: []string{}, SecondFactor: r.SecondFactor == 1, LastLoginAt: unixTimePtr(r.LastLoginAt),
+			SubAccounts: []ReviewAccess{}, SecondFactor: r.SecondFactor == 1, LastLoginAt: unixTimePtr(r.LastLoginAt),
 			CreatedAt: unixTime(r.CreatedAt)}
 		if row.IsOwner || r.RoleBuiltin == BuiltinAdministrator {
 			row.AllPermissions = true
@@ -110,11 +128,23 @@ func (d *DB) AccessReview(ctx context.Context, a Actor, f AccessReviewFilter) (P
 		} else if r.Permissions != "" {
 			row.Permissions = strings.Split(r.Permissions, ",")
 		}
+		if r.RoleEndsAt != 0 {
+			t := time.Unix(r.RoleEndsAt, 0)
+			row.RoleEndsAt = &t
+		}
 		if r.SubAccounts != "" {
-			row.SubAccounts = strings.Split(r.SubAccounts, ", ")
+			for _, x := range strings.Split(r.SubAccounts, "\x1e") {
+				name, end, _ := strings.Cut(x, "\x1f")
+				acc := ReviewAccess{Name: name}
+				if n, err := strconv.ParseInt(end, 10, 64); err == nil {
+					t := time.Unix(n, 0)
+					acc.EndsAt = &t
+				}
+				row.SubAccounts = append(row.SubAccounts, acc)
+			}
 		}
 		if row.IsOwner && r.IsMain == 1 {
-			row.SubAccounts = []string{} // the owner enters every sub-account (R-ACC-3); said by AllPermissions
+			row.SubAccounts = []ReviewAccess{} // the owner enters every sub-account (R-ACC-3); said by AllPermissions
 		}
 		out.Items = append(out.Items, row)
 	}

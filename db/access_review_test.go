@@ -26,6 +26,10 @@ func TestAccessReview(t *testing.T) {
 		t.Fatal(err)
 	}
 	dbtest.AddUser(t, d, dbtest.In(t, d, owner, sub.ID), "klient@example.pl")
+	// R-GOV-2 in the review: access given for 30 days shows its end.
+	if _, err := d.GiveGrant(ctx, owner, staff.ID, db.GrantInput{Kind: "access", AccountID: sub.ID, Days: 30}); err != nil {
+		t.Fatal(err)
+	}
 	clock.Advance(10 * 24 * time.Hour)
 	dbtest.Login(t, d, "staff@example.pl", dbtest.OwnerPassword)
 
@@ -39,12 +43,16 @@ func TestAccessReview(t *testing.T) {
 	for _, r := range all.Items {
 		switch r.UserID {
 		case admin.ID:
-			if !r.AllPermissions || !slices.Equal(r.SubAccounts, []string{"Klient X"}) {
+			if !r.AllPermissions || !slices.Equal(r.SubAccounts, []db.ReviewAccess{{Name: "Klient X"}}) {
 				t.Errorf("admin row: %+v", r)
 			}
 		case staff.ID:
 			if r.AllPermissions || len(r.Permissions) != 0 || r.LastLoginAt == nil || r.Position == "" {
 				t.Errorf("staff row: %+v", r)
+			}
+			if len(r.SubAccounts) != 1 || r.SubAccounts[0].EndsAt == nil ||
+				r.SubAccounts[0].EndsAt.Sub(clock.Now()) < 19*24*time.Hour {
+				t.Errorf("staff's access until a day: %+v", r.SubAccounts)
 			}
 		}
 	}

@@ -11,8 +11,9 @@ import (
 // mayEnter reports whether the actor's user may act in account id: their
 // own account always; a sub-account only when they belong to the main
 // account and are the owner (R-ACC-3) or were given access to it (R-ACC-4).
-// A sub-account's users never leave it (R-ACC-5).
-func mayEnter(ctx context.Context, q *sqlcdb.Queries, a Actor, id int64) (bool, error) {
+// A sub-account's users never leave it (R-ACC-5). Access past its end
+// (R-GOV-2, now in unix seconds) lets nobody in, swept or not.
+func mayEnter(ctx context.Context, q *sqlcdb.Queries, a Actor, id, now int64) (bool, error) {
 	if id == a.HomeAccountID {
 		return true, nil
 	}
@@ -31,7 +32,7 @@ func mayEnter(ctx context.Context, q *sqlcdb.Queries, a Actor, id int64) (bool, 
 	if a.IsOwner {
 		return true, nil
 	}
-	n, err := q.HasAccountAccess(ctx, sqlcdb.HasAccountAccessParams{UserID: a.UserID, AccountID: id})
+	n, err := q.HasLiveAccountAccess(ctx, sqlcdb.HasLiveAccountAccessParams{UserID: a.UserID, AccountID: id, Now: sql.NullInt64{Int64: now, Valid: true}})
 	return n > 0, err
 }
 
@@ -94,7 +95,7 @@ func (d *DB) SwitchAccount(ctx context.Context, a Actor, id int64) (Account, err
 	}
 	var out Account
 	err := d.update(ctx, a, func(t *tx) ([]change, error) {
-		ok, err := mayEnter(ctx, t.Queries, a, id)
+		ok, err := mayEnter(ctx, t.Queries, a, id, t.d.unix())
 		if err != nil {
 			return nil, err
 		}
@@ -128,7 +129,7 @@ func (d *DB) ActorIn(ctx context.Context, a Actor, id int64) (Actor, error) {
 	if !a.Valid() {
 		return Actor{}, errUnauthorized
 	}
-	ok, err := mayEnter(ctx, d.rq, a, id)
+	ok, err := mayEnter(ctx, d.rq, a, id, d.unix())
 	if err != nil {
 		return Actor{}, err
 	}

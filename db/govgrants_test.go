@@ -77,6 +77,10 @@ func TestGrantAccessExpires(t *testing.T) {
 		t.Fatalf("session before the end: %v", err)
 	}
 	clock.Advance(time.Hour)
+	// Past its end the access lets nobody in, even before the sweep runs.
+	if _, err := d.SwitchAccount(ctx, ua, x.ID); db.ErrorCode(err) == "" {
+		t.Fatal("access past its end, not yet swept, still enters")
+	}
 	if n, err := d.SweepGrants(ctx); err != nil || n != 1 {
 		t.Fatalf("sweep after the end: %d %v", n, err)
 	}

@@ -281,7 +281,7 @@ func (d *DB) SessionActor(ctx context.Context, raw, ip string) (Actor, error) {
 		}
 		return Actor{}, err
 	}
-	if ok, err := mayEnter(ctx, d.rq, a, a.AccountID); err != nil {
+	if ok, err := mayEnter(ctx, d.rq, a, a.AccountID, d.unix()); err != nil {
 		return Actor{}, err
 	} else if !ok {
 		// Access to the account acted in was withdrawn (or the account is

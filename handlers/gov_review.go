@@ -105,7 +105,15 @@ func (s *Server) accessReviewExport(c echo.Context) error {
 		if r.AllPermissions {
 			perms = tr.T("review.all_permissions")
 		}
-		subs := strings.Join(r.SubAccounts, "; ")
+		var parts []string
+		for _, x := range r.SubAccounts {
+			if x.EndsAt != nil {
+				parts = append(parts, tr.T("review.access_until", "Name", x.Name, "Date", tr.Day(x.Last(), loc)))
+			} else {
+				parts = append(parts, x.Name)
+			}
+		}
+		subs := strings.Join(parts, "; ")
 		if r.IsOwner {
 			subs = tr.T("review.every_account")
 		}

@@ -66,6 +66,13 @@ JOIN account_access aa ON aa.account_id = a.id
 WHERE aa.user_id = sqlc.arg(user_id) AND a.parent_id IS NOT NULL
 ORDER BY a.name COLLATE NOCASE, a.id;
 
+-- name: HasLiveAccountAccess :one
+-- Access that has not ended (R-GOV-2): the hourly sweep withdraws it, and
+-- until it runs, an access past its end already lets nobody in.
+SELECT count(*) FROM account_access
+WHERE user_id = sqlc.arg(user_id) AND account_id = sqlc.arg(account_id)
+  AND (ends_at IS NULL OR ends_at > sqlc.arg(now));
+
 -- name: HasAccountAccess :one
 SELECT count(*) FROM account_access WHERE user_id = sqlc.arg(user_id) AND account_id = sqlc.arg(account_id);
 

@@ -59,8 +59,10 @@ SELECT u.id, u.account_id, a.name AS account_name, CAST(a.parent_id IS NULL AS I
        CAST(coalesce((SELECT group_concat(rp.permission, ',') FROM role_permissions rp
                       WHERE rp.role_id = u.role_id), '') AS TEXT) AS permissions,
        CAST(coalesce(p.name, '') AS TEXT) AS position, CAST(coalesce(p.builtin, '') AS TEXT) AS position_builtin,
-       CAST(coalesce((SELECT group_concat(sa.name, ', ') FROM account_access aa JOIN accounts sa ON sa.id = aa.account_id
+       CAST(coalesce((SELECT group_concat(sa.name || char(31) || coalesce(aa.ends_at, ''), char(30))
+                      FROM account_access aa JOIN accounts sa ON sa.id = aa.account_id
                       WHERE aa.user_id = u.id), '') AS TEXT) AS sub_accounts,
+       CAST(coalesce((SELECT rg.ends_at FROM role_grants rg WHERE rg.user_id = u.id), 0) AS INTEGER) AS role_ends_at,
        CAST(EXISTS (SELECT 1 FROM second_factors f WHERE f.user_id = u.id) AS INTEGER) AS second_factor
 FROM page
 JOIN users u ON u.id = page.id

@@ -422,6 +422,27 @@ func (q *Queries) HasAccountAccess(ctx context.Context, arg HasAccountAccessPara
 	return count, err
 }
 
+const hasLiveAccountAccess = `-- name: HasLiveAccountAccess :one
+SELECT count(*) FROM account_access
+WHERE user_id = ?1 AND account_id = ?2
+  AND (ends_at IS NULL OR ends_at > ?3)
+`
+
+type HasLiveAccountAccessParams struct {
+	UserID    int64
+	AccountID int64
+	Now       sql.NullInt64
+}
+
+// Access that has not ended (R-GOV-2): the hourly sweep withdraws it, and
+// until it runs, an access past its end already lets nobody in.
+func (q *Queries) HasLiveAccountAccess(ctx context.Context, arg HasLiveAccountAccessParams) (int64, error) {
+	row := q.queryRow(ctx, q.hasLiveAccountAccessStmt, hasLiveAccountAccess, arg.UserID, arg.AccountID, arg.Now)
+	var count int64
+	err := row.Scan(&count)
+	return count, err
+}
+
 const insertDeletedAccount = `-- name: InsertDeletedAccount :exec
 INSERT INTO deleted_accounts (id, name, external_id, deleted_at)
 VALUES (?1, ?2, ?3, ?4)

@@ -513,6 +513,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.hasAccountAccessStmt, err = db.PrepareContext(ctx, hasAccountAccess); err != nil {
 		return nil, fmt.Errorf("error preparing query HasAccountAccess: %w", err)
 	}
+	if q.hasLiveAccountAccessStmt, err = db.PrepareContext(ctx, hasLiveAccountAccess); err != nil {
+		return nil, fmt.Errorf("error preparing query HasLiveAccountAccess: %w", err)
+	}
 	if q.hasSecondFactorStmt, err = db.PrepareContext(ctx, hasSecondFactor); err != nil {
 		return nil, fmt.Errorf("error preparing query HasSecondFactor: %w", err)
 	}
@@ -1732,6 +1735,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing hasAccountAccessStmt: %w", cerr)
 		}
 	}
+	if q.hasLiveAccountAccessStmt != nil {
+		if cerr := q.hasLiveAccountAccessStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing hasLiveAccountAccessStmt: %w", cerr)
+		}
+	}
 	if q.hasSecondFactorStmt != nil {
 		if cerr := q.hasSecondFactorStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing hasSecondFactorStmt: %w", cerr)
@@ -2599,6 +2607,7 @@ type Queries struct {
 	groupMembersByNameStmt             *sql.Stmt
 	groupSubtreeStmt                   *sql.Stmt
 	hasAccountAccessStmt               *sql.Stmt
+	hasLiveAccountAccessStmt           *sql.Stmt
 	hasSecondFactorStmt                *sql.Stmt
 	iPFailuresSinceStmt                *sql.Stmt
 	impersonationBySessionStmt         *sql.Stmt
@@ -2901,6 +2910,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		groupMembersByNameStmt:             q.groupMembersByNameStmt,
 		groupSubtreeStmt:                   q.groupSubtreeStmt,
 		hasAccountAccessStmt:               q.hasAccountAccessStmt,
+		hasLiveAccountAccessStmt:           q.hasLiveAccountAccessStmt,
 		hasSecondFactorStmt:                q.hasSecondFactorStmt,
 		iPFailuresSinceStmt:                q.iPFailuresSinceStmt,
 		impersonationBySessionStmt:         q.impersonationBySessionStmt,
