@@ -14,13 +14,16 @@ import (
 
 // Account is the main account or a sub-account (R-ACC-1, R-ACC-2).
 type Account struct {
-	ID         int64     `json:"id"`
-	ParentID   int64     `json:"parent_id,omitempty"`
-	Name       string    `json:"name"`
-	ExternalID string    `json:"external_id"`
-	SIPDomain  string    `json:"sip_domain"`
-	UserCount  int       `json:"user_count"`
-	CreatedAt  time.Time `json:"created_at"`
+	ID         int64  `json:"id"`
+	ParentID   int64  `json:"parent_id,omitempty"`
+	Name       string `json:"name"`
+	ExternalID string `json:"external_id"`
+	SIPDomain  string `json:"sip_domain"`
+	// PhoneCountry is the region (ISO 3166 code, PL by default) of phone
+	// numbers typed without their country code (issue 11).
+	PhoneCountry string    `json:"phone_country"`
+	UserCount    int       `json:"user_count"`
+	CreatedAt    time.Time `json:"created_at"`
 }
 
 // Main reports whether this is the main account.
@@ -28,7 +31,7 @@ func (a Account) Main() bool { return a.ParentID == 0 }
 
 func accountFrom(a sqlcdb.Account) Account {
 	return Account{ID: a.ID, ParentID: a.ParentID.Int64, Name: a.Name, ExternalID: a.ExternalID,
-		SIPDomain: a.SipDomain, CreatedAt: time.Unix(a.CreatedAt, 0).UTC()}
+		SIPDomain: a.SipDomain, PhoneCountry: a.PhoneCountry, CreatedAt: time.Unix(a.CreatedAt, 0).UTC()}
 }
 
 // CurrentAccount returns the account the actor acts in.
@@ -131,6 +134,8 @@ type AccountInput struct {
 	Name       string `json:"name" form:"name"`
 	ExternalID string `json:"external_id" form:"external_id"`
 	SIPDomain  string `json:"sip_domain" form:"sip_domain"`
+	// PhoneCountry: on the edit form only; a new account starts with PL.
+	PhoneCountry string `json:"-" form:"phone_country"`
 }
 
 func (in *AccountInput) normalize() {
@@ -315,8 +320,9 @@ func (d *DB) CreateAccount(ctx context.Context, a Actor, in AccountInput) (Accou
 // The SIP domain is changed in the account's SIP settings, which know what
 // a new domain does to its passwords.
 type AccountPatch struct {
-	Name       *string `json:"name"`
-	ExternalID *string `json:"external_id"`
+	Name         *string `json:"name"`
+	ExternalID   *string `json:"external_id"`
+	PhoneCountry *string `json:"phone_country"`
 }
 
 // UpdateAccount renames an account or changes its external id. Needs
@@ -340,16 +346,25 @@ func (d *DB) UpdateAccount(ctx context.Context, a Actor, id int64, p AccountPatc
 			in.ExternalID = *p.ExternalID
 		}
 		in.normalize()
+		country := before.PhoneCountry
+		if p.PhoneCountry != nil {
+			country = strings.ToUpper(strings.TrimSpace(*p.PhoneCountry))
+		}
 		if err := checkAccount(ctx, t.Queries, in, id, false, before.Main()); err != nil {
 			return nil, err
 		}
+		if !PhoneCountryKnown(country) {
+			var v ValidationError
+			v.Add("phone_country", M("account.phone_country.unknown"))
+			return nil, v.Err()
+		}
 		out = before
-		out.Name, out.ExternalID = in.Name, in.ExternalID
+		out.Name, out.ExternalID, out.PhoneCountry = in.Name, in.ExternalID, country
 		if out == before {
 			return nil, nil
 		}
 		if err := t.UpdateAccount(ctx, sqlcdb.UpdateAccountParams{ID: id, Name: in.Name,
-			ExternalID: in.ExternalID}); err != nil {
+			ExternalID: in.ExternalID, PhoneCountry: country}); err != nil {
 			return nil, err
 		}
 		return one(change{Action: "account.update", TargetType: "account", TargetID: id,

@@ -1,27 +1,9 @@
 package db
 
 import (
-	"regexp"
 	"strings"
 	"unicode/utf8"
 )
-
-var e164 = regexp.MustCompile(`^\+[1-9][0-9]{6,14}$`)
-
-// normalE164 turns a number as people write it (+48 22 123-45-67, 0048...)
-// into E.164 (+48221234567); ok is false when it is not one.
-func normalE164(s string) (string, bool) {
-	s = strings.Map(func(r rune) rune {
-		if strings.ContainsRune(" -.()/\u00a0", r) {
-			return -1
-		}
-		return r
-	}, strings.TrimSpace(s))
-	if rest, ok := strings.CutPrefix(s, "00"); ok {
-		s = "+" + rest
-	}
-	return s, e164.MatchString(s)
-}
 
 // normalNumber validates a phone number into v and returns it in E.164: typed
 // nationally (in the region country) or internationally.

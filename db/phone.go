@@ -1,6 +1,7 @@
 package db
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/nyaruka/phonenumbers"
@@ -67,4 +68,28 @@ func (t *tx) phoneE164(accountID int64, s string) (string, error) {
 		return n, nil
 	}
 	return s, nil
+}
+
+// PhoneCountries are the regions an account's numbers may be read in, as
+// libphonenumber knows them, sorted, with their calling codes.
+func PhoneCountries() []PhoneCountry {
+	regions := phonenumbers.GetSupportedRegions()
+	out := make([]PhoneCountry, 0, len(regions))
+	for r := range regions {
+		out = append(out, PhoneCountry{Code: r, CallingCode: phonenumbers.GetCountryCodeForRegion(r)})
+	}
+	slices.SortFunc(out, func(a, b PhoneCountry) int { return strings.Compare(a.Code, b.Code) })
+	return out
+}
+
+// PhoneCountry is a region and its calling code ("PL", 48).
+type PhoneCountry struct {
+	Code        string
+	CallingCode int
+}
+
+// PhoneCountryKnown says whether libphonenumber reads numbers of region.
+func PhoneCountryKnown(region string) bool {
+	_, ok := phonenumbers.GetSupportedRegions()[region]
+	return ok
 }

@@ -1,9 +1,11 @@
 package db_test
 
 import (
+	"context"
 	"testing"
 
 	"kadra/db"
+	"kadra/db/dbtest"
 )
 
 // R-SIP-5 (issue 11): numbers are typed nationally or internationally,
@@ -28,5 +30,24 @@ func TestPhoneParseAndFormat(t *testing.T) {
 		if got := db.FormatPhone(stored); got != want {
 			t.Errorf("FormatPhone(%q) = %q, want %q", stored, got, want)
 		}
+	}
+}
+
+// Issue 11: an account's country decides how numbers typed without a
+// country code are read; an unknown country is refused in words.
+func TestAccountPhoneCountry(t *testing.T) {
+	d, owner := dbtest.Setup(t)
+	ctx := context.Background()
+	de := "DE"
+	if _, err := d.UpdateAccount(ctx, owner, owner.AccountID, db.AccountPatch{PhoneCountry: &de}); err != nil {
+		t.Fatal(err)
+	}
+	u := dbtest.AddUser(t, d, owner, "hans@example.pl", func(in *db.UserInput) { in.WorkPhone = "030 1234567" })
+	if got, _ := d.GetUserDetails(ctx, owner, u.ID); got.WorkPhone != "+49301234567" {
+		t.Errorf("a Berlin number in a German account: %q", got.WorkPhone)
+	}
+	bad := "XX"
+	if _, err := d.UpdateAccount(ctx, owner, owner.AccountID, db.AccountPatch{PhoneCountry: &bad}); db.ErrorCode(err) != db.EINVALID {
+		t.Errorf("unknown country: %v", err)
 	}
 }

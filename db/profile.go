@@ -86,6 +86,13 @@ func (d *DB) UpdateOwnDetails(ctx context.Context, a Actor, in ProfileInput) (Pr
 	}
 	var out ProfileResult
 	err = d.update(ctx, a, func(t *tx) ([]change, error) {
+		// Stored in E.164 like the user form's (issue 11), in the region
+		// of the user's own account.
+		phone, err := t.phoneE164(u.AccountID, n.WorkPhone)
+		if err != nil {
+			return nil, err
+		}
+		n.WorkPhone = phone
 		if err := t.UpdateUserFields(ctx, sqlcdb.UpdateUserFieldsParams{ID: u.ID, AccountID: u.AccountID,
 			Email: n.Email, NotifyEmail: notify, FullName: n.FullName, WorkPhone: n.WorkPhone,
 			PositionID: u.PositionID, UpdatedAt: d.unix()}); err != nil {

@@ -201,6 +201,7 @@ type importNames struct {
 	numbers   map[string]int64 // E.164
 	senders   map[string]int64
 	sip       map[string]importSIP
+	country   string // the account's region, for numbers typed nationally
 }
 
 type importSIP struct {
@@ -212,6 +213,11 @@ type importSIP struct {
 func (d *DB) importNames(ctx context.Context, accountID int64) (*importNames, error) {
 	n := &importNames{roles: map[string]int64{}, positions: map[string]int64{}, groups: map[string]int64{},
 		numbers: map[string]int64{}, senders: map[string]int64{}, sip: map[string]importSIP{}}
+	country, err := d.rq.AccountPhoneCountry(ctx, accountID)
+	if err != nil {
+		return nil, err
+	}
+	n.country = country
 	roles, err := d.rq.CSVRoles(ctx)
 	if err != nil {
 		return nil, err
@@ -351,7 +357,7 @@ func (n *importNames) resolve(r UserCSVRow) importInput {
 		}
 	}
 	if num := r.Get("caller_id"); num != "" {
-		e164, _ := normalE164(num)
+		e164, _ := ParsePhone(num, n.country) // as the form reads it: nationally or internationally
 		if in.CallNumberID = n.numbers[e164]; in.CallNumberID == 0 {
 			v.Add("caller_id", M("csv.unknown_number", "Number", num))
 		}
@@ -359,7 +365,7 @@ func (n *importNames) resolve(r UserCSVRow) importInput {
 	if s := r.Get("sms_sender"); s != "" {
 		id := n.senders[strings.ToLower(s)]
 		if id == 0 {
-			if e164, ok := normalE164(s); ok {
+			if e164, ok := ParsePhone(s, n.country); ok {
 				id = n.senders[e164]
 			}
 		}

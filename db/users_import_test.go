@@ -15,7 +15,7 @@ import (
 // importFile is a file with good and bad rows; its comments say what each
 // line holds (line 1 is the header).
 const importFile = "email,full_name,role,position,groups,extension,caller_id,sms_sender,send_invite,work_phone,notify_email\r\n" +
-	"ala@example.pl,Ala Kowalska,Staff member,Consultant,Foreign branches / France; Sales,1001,+48 22 123 45 67,Kadra,yes,+48 600 100 200,ala.home@example.pl\r\n" + // 2: good, free extension
+	"ala@example.pl,Ala Kowalska,Staff member,Consultant,Foreign branches / France; Sales,1001,22 123 45 67,Kadra,yes,+48 600 100 200,ala.home@example.pl\r\n" + // 2: good, free extension, the number typed nationally (issue 11)
 	"bob@example.pl,Bob Nowak,administrator,manager,,1100,,,no,,\r\n" + // 3: good, new extension, names in any case
 	"cyd@example.pl,Cyd,Boss,Consultant,,1101,,,,,\r\n" + // 4: unknown role
 	"not-an-email,Dee,Staff member,Consultant,,1102,,,,,\r\n" + // 5: bad e-mail

@@ -105,6 +105,8 @@ type accountPage struct {
 	// Created: the account was just made; the page offers the next steps
 	// (switch there, add its first users).
 	Created bool
+	// Countries are the regions phone numbers may be read in (issue 11).
+	Countries []db.PhoneCountry
 }
 
 func (accountPage) nav() string { return "accounts" }
@@ -122,9 +124,9 @@ func (s *Server) accountPageFor(c echo.Context, id int64, p accountPage) (accoun
 	if err != nil {
 		return p, err
 	}
-	p.Account = acc
+	p.Account, p.Countries = acc, db.PhoneCountries()
 	if p.Form == (db.AccountInput{}) {
-		p.Form = db.AccountInput{Name: acc.Name, ExternalID: acc.ExternalID}
+		p.Form = db.AccountInput{Name: acc.Name, ExternalID: acc.ExternalID, PhoneCountry: acc.PhoneCountry}
 	}
 	if !acc.Main() {
 		_ = bindQuery(c, &p.AF)
@@ -157,8 +159,11 @@ func (s *Server) accountsUpdate(c echo.Context) error {
 	if err := bindForm(c, &f); err != nil {
 		return err
 	}
-	acc, err := s.db.UpdateAccount(c.Request().Context(), actor(c), id, db.AccountPatch{Name: &f.Name,
-		ExternalID: &f.ExternalID})
+	patch := db.AccountPatch{Name: &f.Name, ExternalID: &f.ExternalID}
+	if f.PhoneCountry != "" {
+		patch.PhoneCountry = &f.PhoneCountry
+	}
+	acc, err := s.db.UpdateAccount(c.Request().Context(), actor(c), id, patch)
 	if r, ok := s.formError(c, err); ok {
 		p, lerr := s.accountPageFor(c, id, accountPage{Form: f})
 		if lerr != nil {

@@ -55,7 +55,8 @@ WHERE external_id <> '' AND external_id = sqlc.arg(external_id) COLLATE NOCASE A
 SELECT count(*) FROM accounts WHERE lower(sip_domain) = lower(sqlc.arg(sip_domain)) AND id <> sqlc.arg(except_id);
 
 -- name: UpdateAccount :exec
-UPDATE accounts SET name = sqlc.arg(name), external_id = sqlc.arg(external_id) WHERE id = sqlc.arg(id);
+UPDATE accounts SET name = sqlc.arg(name), external_id = sqlc.arg(external_id),
+    phone_country = sqlc.arg(phone_country) WHERE id = sqlc.arg(id);
 
 -- name: SubAccounts :many
 SELECT * FROM accounts WHERE parent_id IS NOT NULL ORDER BY name COLLATE NOCASE, id;

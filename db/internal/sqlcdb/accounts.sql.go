@@ -756,16 +756,23 @@ func (q *Queries) SubAccounts(ctx context.Context) ([]Account, error) {
 }
 
 const updateAccount = `-- name: UpdateAccount :exec
-UPDATE accounts SET name = ?1, external_id = ?2 WHERE id = ?3
+UPDATE accounts SET name = ?1, external_id = ?2,
+    phone_country = ?3 WHERE id = ?4
 `
 
 type UpdateAccountParams struct {
-	Name       string
-	ExternalID string
-	ID         int64
+	Name         string
+	ExternalID   string
+	PhoneCountry string
+	ID           int64
 }
 
 func (q *Queries) UpdateAccount(ctx context.Context, arg UpdateAccountParams) error {
-	_, err := q.exec(ctx, q.updateAccountStmt, updateAccount, arg.Name, arg.ExternalID, arg.ID)
+	_, err := q.exec(ctx, q.updateAccountStmt, updateAccount,
+		arg.Name,
+		arg.ExternalID,
+		arg.PhoneCountry,
+		arg.ID,
+	)
 	return err
 }
