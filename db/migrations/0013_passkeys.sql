@@ -34,12 +34,14 @@ CREATE TABLE passkey_ceremonies (
 );
 CREATE INDEX passkey_ceremonies_ip ON passkey_ceremonies (ip);
 
--- A passkey is a second factor: the one definition grows by it.
+-- A passkey is a second factor: the one definition grows by it. One
+-- SELECT over users, not a UNION, so that SQLite can flatten the view and
+-- answer "does user N have one" by the primary key: a UNION is built whole
+-- first, a scan of every user on every request.
 DROP VIEW second_factors;
 CREATE VIEW second_factors AS
-SELECT id AS user_id FROM users WHERE totp_secret <> ''
-UNION
-SELECT user_id FROM passkeys;
+SELECT u.id AS user_id FROM users u
+WHERE u.totp_secret <> '' OR EXISTS (SELECT 1 FROM passkeys p WHERE p.user_id = u.id);
 
 -- Who must set up a second factor before anything else (R-MFA-3): a role
 -- that requires one, or the owner's switch for the owner and the
@@ -49,7 +51,7 @@ CREATE VIEW must_enrol AS
 SELECT u.id AS user_id
 FROM users u
 JOIN roles r ON r.id = u.role_id
-WHERE NOT EXISTS (SELECT 1 FROM second_factors f WHERE f.user_id = u.id)
-  AND (r.require_mfa = 1
+WHERE (r.require_mfa = 1
        OR ((u.is_owner = 1 OR r.builtin = 'administrator')
-           AND EXISTS (SELECT 1 FROM settings st WHERE st.key = 'mfa.require_admins' AND st.value = '1')));
+           AND EXISTS (SELECT 1 FROM settings st WHERE st.key = 'mfa.require_admins' AND st.value = '1')))
+  AND NOT EXISTS (SELECT 1 FROM second_factors f WHERE f.user_id = u.id);
