@@ -12,13 +12,14 @@ import (
 
 // defaultMemoryLimit is the Go runtime's soft memory limit (GOMEMLIMIT)
 // of "kadra serve" unless --memory-limit, KADRA_MEMORY_LIMIT or GOMEMLIMIT
-// says otherwise: enough for the two argon2id hashes the semaphore allows
-// at once (19 MiB each) over the templates, translations and password
-// dictionaries kadra keeps (about 30 MiB), small enough that a small
-// server's RSS stays near 120 MB under a sign-in flood (BENCHMARKS.md).
-// It is a soft limit: above it the collector runs more often, nothing is
-// refused.
-const defaultMemoryLimit = "80MiB"
+// says otherwise. It is a soft limit: above it the collector runs more
+// often, nothing is refused. 80 MiB kept the RSS lowest but left too
+// little room over the two argon2id hashes the semaphore allows at once
+// (19 MiB each, allocated fresh), the templates, translations and password
+// dictionaries (about 30 MiB): the collector then ran all the time, and at
+// 100,000 users pages and sign-ins were two to three times slower than at
+// 192 MiB (BENCHMARKS.md, "Speed at 100,000 users").
+const defaultMemoryLimit = "192MiB"
 
 // memoryLimit is the value of --memory-limit: a size such as 80MiB, 128MB,
 // 1GiB or a byte count, or "off" for no limit.

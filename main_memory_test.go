@@ -36,7 +36,7 @@ func TestMemoryLimitApply(t *testing.T) {
 		t.Errorf("flag: limit %d", got)
 	}
 	m = memoryLimit{}
-	if got := m.apply(); got == 80<<20 {
+	if got := m.apply(); got == 192<<20 {
 		t.Errorf("GOMEMLIMIT set, yet the default %d was applied", got)
 	}
 }
