@@ -16,7 +16,7 @@ func TestBrowserDirectorySCIM(t *testing.T) {
 	d, _ := dbtest.Setup(t)
 	b := signedIn(t, d, "owner@example.pl")
 	b.open("/settings")
-	b.click(`a[href="/settings/directory"]`)
+	b.submit(`a[href="/settings/directory"]`) // waits for the page, unlike a click
 	b.wantPath("/settings/directory")
 	b.wantText("h1", "Directory")
 	b.fill("f-name", "Microsoft Entra ID")
