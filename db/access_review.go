@@ -3,7 +3,6 @@ package db
 import (
 	"context"
 	"database/sql"
-	"encoding/csv"
 	"errors"
 	"io"
 	"strconv"
@@ -256,28 +255,10 @@ func (d *DB) ExportAccessReview(ctx context.Context, a Actor, f AccessReviewFilt
 	if err := requireOwnerOrSystem(a); err != nil {
 		return err
 	}
-	cw := csv.NewWriter(w)
-	if err := cw.Write(escapeCSVRecord(header)); err != nil {
-		return err
-	}
-	f.PerPage = 200
-	for f.Page = 1; f.Page <= maxPage; f.Page++ {
+	f.PerPage = csvPageSize
+	return writeCSVPages(w, header, func(n int) ([]AccessReviewRow, error) {
+		f.Page = n
 		page, err := d.AccessReview(ctx, a, f)
-		if err != nil {
-			return err
-		}
-		for _, r := range page.Items {
-			if err := cw.Write(escapeCSVRecord(row(r))); err != nil {
-				return err
-			}
-		}
-		cw.Flush()
-		if err := cw.Error(); err != nil {
-			return err
-		}
-		if len(page.Items) < f.PerPage {
-			break
-		}
-	}
-	return nil
+		return page.Items, err
+	}, row)
 }

@@ -17,18 +17,32 @@ func (d *DB) ExportAudit(ctx context.Context, a Actor, f AuditFilter, w io.Write
 	if err := a.require(PermAuditView); err != nil {
 		return err
 	}
+	f.PerPage = csvPageSize
+	return writeCSVPages(w, header, func(n int) ([]AuditEntry, error) {
+		f.Page = n
+		page, err := d.SearchAudit(ctx, a, f)
+		return page.Items, err
+	}, row)
+}
+
+// csvPageSize is how many rows an export reads at a time.
+const csvPageSize = 200
+
+// writeCSVPages writes header and then, page after page until a short
+// one, a record per item as row makes it, each cell escaped like every
+// exported free-text cell (escapeCSVCell), flushed after each page.
+func writeCSVPages[T any](w io.Writer, header []string, page func(n int) ([]T, error), row func(T) []string) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write(escapeCSVRecord(header)); err != nil {
 		return err
 	}
-	f.PerPage = 200
-	for f.Page = 1; f.Page <= maxPage; f.Page++ {
-		page, err := d.SearchAudit(ctx, a, f)
+	for n := 1; n <= maxPage; n++ {
+		items, err := page(n)
 		if err != nil {
 			return err
 		}
-		for _, e := range page.Items {
-			if err := cw.Write(escapeCSVRecord(row(e))); err != nil {
+		for _, it := range items {
+			if err := cw.Write(escapeCSVRecord(row(it))); err != nil {
 				return err
 			}
 		}
@@ -36,8 +50,8 @@ func (d *DB) ExportAudit(ctx context.Context, a Actor, f AuditFilter, w io.Write
 		if err := cw.Error(); err != nil {
 			return err
 		}
-		if len(page.Items) < f.PerPage {
-			break
+		if len(items) < csvPageSize {
+			return nil
 		}
 	}
 	return nil
