@@ -2,6 +2,7 @@ package db_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -67,5 +68,48 @@ func TestImpersonationExpiry(t *testing.T) {
 	list, _ = d.OwnImpersonations(ctx, anna)
 	if len(list) != 2 || list[0].Minutes(clock.Now()) != 5 || list[0].Running {
 		t.Fatalf("stopped: %+v", list)
+	}
+}
+
+// R-GOV-3: "what was done" during a log-in-as is the audit rows its admin
+// wrote as the user while it lasted, and nothing else the admin did.
+func TestImpersonationAuditTrail(t *testing.T) {
+	ctx := context.Background()
+	clock := dbtest.NewClock()
+	d, owner := dbtest.SetupDB(t, dbtest.OpenWith(t, db.Options{Now: clock.Now}))
+	admin := dbtest.AddAdmin(t, d, owner, "admin@example.pl")
+	sid, err := d.Impersonate(ctx, owner, admin.ID, db.ImpersonationInput{Reason: "checking the admin's view", Minutes: 30})
+	if err != nil {
+		t.Fatal(err)
+	}
+	as, err := d.SessionActor(ctx, sid, "127.0.0.1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dbtest.AddUser(t, d, as, "made-as-admin@example.pl") // done as the admin, by the owner
+	dbtest.AddUser(t, d, owner, "made-by-owner@example.pl")
+	list, err := d.OwnImpersonations(ctx, as)
+	if err != nil || len(list) != 1 {
+		t.Fatalf("impersonations: %+v %v", list, err)
+	}
+	page, err := d.SearchAudit(ctx, owner, db.AuditFilter{Impersonation: list[0].ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if page.Total == 0 {
+		t.Fatal("nothing done during the log-in-as is listed")
+	}
+	created := false
+	for _, e := range page.Items {
+		if e.ImpersonatorID != owner.UserID || e.ActorID != admin.ID || strings.Contains(e.After, "made-by-owner") {
+			t.Errorf("not done during the log-in-as: %+v", e)
+		}
+		created = created || (e.Action == "user.create" && e.TargetLabel == "made-as-admin@example.pl")
+	}
+	if !created {
+		t.Errorf("the user made as the admin is missing: %+v", page.Items)
+	}
+	if _, err := d.SearchAudit(ctx, owner, db.AuditFilter{Impersonation: 999}); db.ErrorCode(err) != db.ENOTFOUND {
+		t.Fatalf("unknown log-in-as: %v", err)
 	}
 }

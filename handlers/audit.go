@@ -26,10 +26,12 @@ type auditQuery struct {
 	Target     string `query:"target"`
 	TargetType string `query:"target_type"`
 	TargetID   int64  `query:"target_id"`
-	From       string `query:"from"`
-	To         string `query:"to"`
-	Sort       string `query:"sort"`
-	Page       int    `query:"page"`
+	// Impersonation: what was done during one log-in-as (R-GOV-3).
+	Impersonation int64  `query:"impersonation"`
+	From          string `query:"from"`
+	To            string `query:"to"`
+	Sort          string `query:"sort"`
+	Page          int    `query:"page"`
 }
 
 type auditPage struct {
@@ -88,7 +90,7 @@ func auditObjects(tr i18n.Translator) []auditObjectOption {
 // writes them, so that a Polish page shows 01.12.2026.
 func (q *auditQuery) filter(tr i18n.Translator, loc *time.Location) (db.AuditFilter, error) {
 	f := db.AuditFilter{Actor: q.Actor, Target: q.Target, TargetType: q.TargetType, TargetID: q.TargetID,
-		Page: q.Page, OldestFirst: q.Sort == "at"}
+		Impersonation: q.Impersonation, Page: q.Page, OldestFirst: q.Sort == "at"}
 	var v db.ValidationError
 	if q.From != "" {
 		if t, ok := i18n.ParseDate(q.From, loc); !ok {

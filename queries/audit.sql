@@ -26,6 +26,7 @@ WHERE (account_id = sqlc.narg(account_id) OR sqlc.narg(account_id) IS NULL)
   AND (target_id = sqlc.narg(target_id) OR (target_label LIKE sqlc.narg(target_label) ESCAPE '!') OR (sqlc.narg(target_id) IS NULL AND sqlc.narg(target_label) IS NULL))
   AND (at >= sqlc.narg(from_at) OR sqlc.narg(from_at) IS NULL)
   AND (at < sqlc.narg(to_at) OR sqlc.narg(to_at) IS NULL)
+  AND (impersonator_id = sqlc.narg(impersonator_id) OR sqlc.narg(impersonator_id) IS NULL)
 ORDER BY id DESC
 LIMIT sqlc.arg(lim) OFFSET sqlc.arg(off);
 
@@ -40,6 +41,7 @@ WHERE (account_id = sqlc.narg(account_id) OR sqlc.narg(account_id) IS NULL)
   AND (target_id = sqlc.narg(target_id) OR (target_label LIKE sqlc.narg(target_label) ESCAPE '!') OR (sqlc.narg(target_id) IS NULL AND sqlc.narg(target_label) IS NULL))
   AND (at >= sqlc.narg(from_at) OR sqlc.narg(from_at) IS NULL)
   AND (at < sqlc.narg(to_at) OR sqlc.narg(to_at) IS NULL)
+  AND (impersonator_id = sqlc.narg(impersonator_id) OR sqlc.narg(impersonator_id) IS NULL)
 ORDER BY id ASC
 LIMIT sqlc.arg(lim) OFFSET sqlc.arg(off);
 
@@ -52,7 +54,8 @@ WHERE (account_id = sqlc.narg(account_id) OR sqlc.narg(account_id) IS NULL)
   AND (target_type = sqlc.narg(target_type) OR sqlc.narg(target_type) IS NULL)
   AND (target_id = sqlc.narg(target_id) OR (target_label LIKE sqlc.narg(target_label) ESCAPE '!') OR (sqlc.narg(target_id) IS NULL AND sqlc.narg(target_label) IS NULL))
   AND (at >= sqlc.narg(from_at) OR sqlc.narg(from_at) IS NULL)
-  AND (at < sqlc.narg(to_at) OR sqlc.narg(to_at) IS NULL);
+  AND (at < sqlc.narg(to_at) OR sqlc.narg(to_at) IS NULL)
+  AND (impersonator_id = sqlc.narg(impersonator_id) OR sqlc.narg(impersonator_id) IS NULL);
 
 -- name: AuditPeople :many
 -- The typeahead of the audit log's person filter: the account's users by

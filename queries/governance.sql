@@ -77,3 +77,7 @@ JOIN roles r ON r.id = u.role_id
 WHERE (sqlc.arg(admins_only) = 0 OR u.is_owner = 1 OR r.builtin = 'administrator'
        OR u.role_id IN (SELECT rp.role_id FROM role_permissions rp))
   AND (coalesce(u.last_login_at, u.created_at) <= sqlc.narg(inactive_before) OR sqlc.narg(inactive_before) IS NULL);
+
+-- name: GetImpersonationIn :one
+-- One log-in-as of an account, for the audit log's "what was done".
+SELECT * FROM impersonations WHERE id = sqlc.arg(id) AND account_id = sqlc.arg(account_id);

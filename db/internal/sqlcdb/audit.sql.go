@@ -157,18 +157,20 @@ WHERE (account_id = ?1 OR ?1 IS NULL)
   AND (target_id = ?6 OR (target_label LIKE ?7 ESCAPE '!') OR (?6 IS NULL AND ?7 IS NULL))
   AND (at >= ?8 OR ?8 IS NULL)
   AND (at < ?9 OR ?9 IS NULL)
+  AND (impersonator_id = ?10 OR ?10 IS NULL)
 `
 
 type CountAuditParams struct {
-	AccountID   sql.NullInt64
-	Actor       sql.NullString
-	Action      sql.NullString
-	Actions     interface{}
-	TargetType  sql.NullString
-	TargetID    sql.NullInt64
-	TargetLabel sql.NullString
-	FromAt      sql.NullInt64
-	ToAt        sql.NullInt64
+	AccountID      sql.NullInt64
+	Actor          sql.NullString
+	Action         sql.NullString
+	Actions        interface{}
+	TargetType     sql.NullString
+	TargetID       sql.NullInt64
+	TargetLabel    sql.NullString
+	FromAt         sql.NullInt64
+	ToAt           sql.NullInt64
+	ImpersonatorID sql.NullInt64
 }
 
 func (q *Queries) CountAudit(ctx context.Context, arg CountAuditParams) (int64, error) {
@@ -182,6 +184,7 @@ func (q *Queries) CountAudit(ctx context.Context, arg CountAuditParams) (int64, 
 		arg.TargetLabel,
 		arg.FromAt,
 		arg.ToAt,
+		arg.ImpersonatorID,
 	)
 	var count int64
 	err := row.Scan(&count)
@@ -260,22 +263,24 @@ WHERE (account_id = ?1 OR ?1 IS NULL)
   AND (target_id = ?6 OR (target_label LIKE ?7 ESCAPE '!') OR (?6 IS NULL AND ?7 IS NULL))
   AND (at >= ?8 OR ?8 IS NULL)
   AND (at < ?9 OR ?9 IS NULL)
+  AND (impersonator_id = ?10 OR ?10 IS NULL)
 ORDER BY id DESC
-LIMIT ?11 OFFSET ?10
+LIMIT ?12 OFFSET ?11
 `
 
 type SearchAuditParams struct {
-	AccountID   sql.NullInt64
-	Actor       sql.NullString
-	Action      sql.NullString
-	Actions     interface{}
-	TargetType  sql.NullString
-	TargetID    sql.NullInt64
-	TargetLabel sql.NullString
-	FromAt      sql.NullInt64
-	ToAt        sql.NullInt64
-	Off         int64
-	Lim         int64
+	AccountID      sql.NullInt64
+	Actor          sql.NullString
+	Action         sql.NullString
+	Actions        interface{}
+	TargetType     sql.NullString
+	TargetID       sql.NullInt64
+	TargetLabel    sql.NullString
+	FromAt         sql.NullInt64
+	ToAt           sql.NullInt64
+	ImpersonatorID sql.NullInt64
+	Off            int64
+	Lim            int64
 }
 
 func (q *Queries) SearchAudit(ctx context.Context, arg SearchAuditParams) ([]AuditLog, error) {
@@ -289,6 +294,7 @@ func (q *Queries) SearchAudit(ctx context.Context, arg SearchAuditParams) ([]Aud
 		arg.TargetLabel,
 		arg.FromAt,
 		arg.ToAt,
+		arg.ImpersonatorID,
 		arg.Off,
 		arg.Lim,
 	)
@@ -339,22 +345,24 @@ WHERE (account_id = ?1 OR ?1 IS NULL)
   AND (target_id = ?6 OR (target_label LIKE ?7 ESCAPE '!') OR (?6 IS NULL AND ?7 IS NULL))
   AND (at >= ?8 OR ?8 IS NULL)
   AND (at < ?9 OR ?9 IS NULL)
+  AND (impersonator_id = ?10 OR ?10 IS NULL)
 ORDER BY id ASC
-LIMIT ?11 OFFSET ?10
+LIMIT ?12 OFFSET ?11
 `
 
 type SearchAuditOldestParams struct {
-	AccountID   sql.NullInt64
-	Actor       sql.NullString
-	Action      sql.NullString
-	Actions     interface{}
-	TargetType  sql.NullString
-	TargetID    sql.NullInt64
-	TargetLabel sql.NullString
-	FromAt      sql.NullInt64
-	ToAt        sql.NullInt64
-	Off         int64
-	Lim         int64
+	AccountID      sql.NullInt64
+	Actor          sql.NullString
+	Action         sql.NullString
+	Actions        interface{}
+	TargetType     sql.NullString
+	TargetID       sql.NullInt64
+	TargetLabel    sql.NullString
+	FromAt         sql.NullInt64
+	ToAt           sql.NullInt64
+	ImpersonatorID sql.NullInt64
+	Off            int64
+	Lim            int64
 }
 
 // SearchAudit sorted the other way: sqlc cannot vary ORDER BY.
@@ -369,6 +377,7 @@ func (q *Queries) SearchAuditOldest(ctx context.Context, arg SearchAuditOldestPa
 		arg.TargetLabel,
 		arg.FromAt,
 		arg.ToAt,
+		arg.ImpersonatorID,
 		arg.Off,
 		arg.Lim,
 	)

@@ -432,6 +432,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.getGroupStmt, err = db.PrepareContext(ctx, getGroup); err != nil {
 		return nil, fmt.Errorf("error preparing query GetGroup: %w", err)
 	}
+	if q.getImpersonationInStmt, err = db.PrepareContext(ctx, getImpersonationIn); err != nil {
+		return nil, fmt.Errorf("error preparing query GetImpersonationIn: %w", err)
+	}
 	if q.getLicenseStmt, err = db.PrepareContext(ctx, getLicense); err != nil {
 		return nil, fmt.Errorf("error preparing query GetLicense: %w", err)
 	}
@@ -1600,6 +1603,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing getGroupStmt: %w", cerr)
 		}
 	}
+	if q.getImpersonationInStmt != nil {
+		if cerr := q.getImpersonationInStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getImpersonationInStmt: %w", cerr)
+		}
+	}
 	if q.getLicenseStmt != nil {
 		if cerr := q.getLicenseStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getLicenseStmt: %w", cerr)
@@ -2580,6 +2588,7 @@ type Queries struct {
 	getAccountUserStmt                 *sql.Stmt
 	getBuiltinRoleStmt                 *sql.Stmt
 	getGroupStmt                       *sql.Stmt
+	getImpersonationInStmt             *sql.Stmt
 	getLicenseStmt                     *sql.Stmt
 	getMFAChallengeStmt                *sql.Stmt
 	getMFAChallengeProviderStmt        *sql.Stmt
@@ -2883,6 +2892,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		getAccountUserStmt:                 q.getAccountUserStmt,
 		getBuiltinRoleStmt:                 q.getBuiltinRoleStmt,
 		getGroupStmt:                       q.getGroupStmt,
+		getImpersonationInStmt:             q.getImpersonationInStmt,
 		getLicenseStmt:                     q.getLicenseStmt,
 		getMFAChallengeStmt:                q.getMFAChallengeStmt,
 		getMFAChallengeProviderStmt:        q.getMFAChallengeProviderStmt,

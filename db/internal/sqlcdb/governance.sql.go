@@ -253,6 +253,35 @@ func (q *Queries) EndImpersonation(ctx context.Context, arg EndImpersonationPara
 	return err
 }
 
+const getImpersonationIn = `-- name: GetImpersonationIn :one
+SELECT id, session_hash, admin_id, admin_email, admin_name, user_id, account_id, reason, started_at, ends_at, ended_at FROM impersonations WHERE id = ?1 AND account_id = ?2
+`
+
+type GetImpersonationInParams struct {
+	ID        int64
+	AccountID int64
+}
+
+// One log-in-as of an account, for the audit log's "what was done".
+func (q *Queries) GetImpersonationIn(ctx context.Context, arg GetImpersonationInParams) (Impersonation, error) {
+	row := q.queryRow(ctx, q.getImpersonationInStmt, getImpersonationIn, arg.ID, arg.AccountID)
+	var i Impersonation
+	err := row.Scan(
+		&i.ID,
+		&i.SessionHash,
+		&i.AdminID,
+		&i.AdminEmail,
+		&i.AdminName,
+		&i.UserID,
+		&i.AccountID,
+		&i.Reason,
+		&i.StartedAt,
+		&i.EndsAt,
+		&i.EndedAt,
+	)
+	return i, err
+}
+
 const impersonationBySession = `-- name: ImpersonationBySession :one
 SELECT id, session_hash, admin_id, admin_email, admin_name, user_id, account_id, reason, started_at, ends_at, ended_at FROM impersonations WHERE session_hash = ?1
 ORDER BY id DESC LIMIT 1
