@@ -288,14 +288,8 @@ func (d *DB) Offboard(ctx context.Context, a Actor, userID int64, in Offboarding
 		if err != nil {
 			return nil, err
 		}
-		if in.SuccessorID == 0 && strings.TrimSpace(in.SuccessorQ) != "" {
-			s, err := t.GetUserByEmail(ctx, normalEmail(in.SuccessorQ))
-			if err != nil || s.AccountID != t.a.AccountID {
-				var v ValidationError
-				v.Add("successor_id", M("offboarding.successor_unknown"))
-				return nil, v.Err()
-			}
-			in.SuccessorID = s.ID
+		if err := t.findSuccessor(&in); err != nil {
+			return nil, err
 		}
 		run, del, err := t.checkPlan(&in, loc)
 		if err != nil {
@@ -723,14 +717,8 @@ func (d *DB) OffboardingPreview(ctx context.Context, a Actor, userID int64, in O
 		if _, err := t.targetUser(ActOffboard, userID); err != nil {
 			return nil, err
 		}
-		if in.SuccessorID == 0 && strings.TrimSpace(in.SuccessorQ) != "" {
-			s, err := t.GetUserByEmail(ctx, normalEmail(in.SuccessorQ))
-			if err != nil || s.AccountID != t.a.AccountID {
-				var v ValidationError
-				v.Add("successor_id", M("offboarding.successor_unknown"))
-				return nil, v.Err()
-			}
-			in.SuccessorID = s.ID
+		if err := t.findSuccessor(&in); err != nil {
+			return nil, err
 		}
 		loc, err := d.location(ctx, t.Queries)
 		if err != nil {
@@ -752,4 +740,21 @@ func (d *DB) OffboardingPreview(ctx context.Context, a Actor, userID int64, in O
 		err = nil
 	}
 	return in, succ, err
+}
+
+// findSuccessor reads a successor typed by e-mail (the form's field
+// without script) into in.SuccessorID: a user of the acting account, or
+// EINVALID on "successor_id".
+func (t *tx) findSuccessor(in *OffboardingInput) error {
+	if in.SuccessorID != 0 || strings.TrimSpace(in.SuccessorQ) == "" {
+		return nil
+	}
+	s, err := t.GetUserByEmail(t.ctx, normalEmail(in.SuccessorQ))
+	if err != nil || s.AccountID != t.a.AccountID {
+		var v ValidationError
+		v.Add("successor_id", M("offboarding.successor_unknown"))
+		return v.Err()
+	}
+	in.SuccessorID = s.ID
+	return nil
 }
