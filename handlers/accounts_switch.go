@@ -133,6 +133,9 @@ func visibleNav(a db.Actor) []navItem {
 		if it.Key == "settings" && db.MaySeeSettings(a) != nil { // no link to a 403
 			continue
 		}
+		if !canAny(a, it.Perm) {
+			continue
+		}
 		out = append(out, it)
 	}
 	return out

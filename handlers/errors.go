@@ -85,7 +85,12 @@ func (s *Server) handleError(err error, c echo.Context) {
 		_ = s.redirectToLogin(c)
 		return
 	}
-	_ = s.render(c, status, "error", errorPage{Status: status, Message: tr.Msg(e.Msg)})
+	if err := s.render(c, status, "error", errorPage{Status: status, Message: tr.Msg(e.Msg)}); err != nil {
+		// The error page itself failed (a template's fault): say so in
+		// plain text rather than answer an empty 200.
+		s.log.Error("error page", "err", err, "route", routeOf(c), "request_id", requestID(c))
+		_ = c.String(status, tr.Msg(e.Msg))
+	}
 }
 
 type errorPage struct {

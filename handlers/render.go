@@ -103,13 +103,13 @@ type view struct {
 	Path        string
 	Flashes     []string
 	Nav         string // the active navigation entry
-	// UnsentMail is how many mails wait or failed in the acting account's
-	// outbox, shown beside the owner's "outbox" entry (R-MAIL-1).
-	UnsentMail int
-	Data       any
-	static     *staticFiles
-	loc        *time.Location // the viewer's time zone (R-I18N-2)
-	now        time.Time
+	// NavHTML is the main navigation, rendered by the "nav" block of the
+	// layout (fragments.go).
+	NavHTML template.HTML
+	Data    any
+	static  *staticFiles
+	loc     *time.Location // the viewer's time zone (R-I18N-2)
+	now     time.Time
 }
 
 // Asset is the content-hashed URL of a static file.
@@ -118,9 +118,16 @@ func (v view) Asset(name string) string { return v.static.url(name) }
 // Can reports whether the actor holds a permission, for hiding what is not
 // allowed (the server refuses it anyway).
 // "a|b" asks for any one of them (the navigation uses it).
-func (v view) Can(p string) bool {
+func (v view) Can(p string) bool { return canAny(v.Actor, p) }
+
+// canAny reports whether a holds one of the permissions of p ("a|b"), or
+// p is empty (for everyone).
+func canAny(a db.Actor, p string) bool {
+	if p == "" {
+		return true
+	}
 	for _, one := range strings.Split(p, "|") {
-		if v.Actor.Can(db.Permission(one)) {
+		if a.Can(db.Permission(one)) {
 			return true
 		}
 	}
@@ -187,11 +194,21 @@ func (s *Server) render(c echo.Context, status int, page string, data any) error
 	if nav, ok := data.(interface{ nav() string }); ok {
 		v.Nav = nav.nav()
 	}
-	if a.Valid() {
+	if a.Valid() && block == "layout" {
 		v.AccountName = s.accountName(c, a)
 		v.CanSwitch, _ = s.db.CanSwitchAccount(c.Request().Context(), a)
+		nav := navView{T: v.Translator, Current: v.Nav}
 		if a.IsOwner {
-			v.UnsentMail, _ = s.db.UnsentMailCount(c.Request().Context(), a)
+			nav.Unsent, _ = s.db.UnsentMailCount(c.Request().Context(), a)
+		}
+		keys := make([]string, 0, len(navItems))
+		for _, it := range visibleNav(a) {
+			keys = append(keys, it.Key)
+		}
+		nav.Keys = strings.Join(keys, " ")
+		var err error
+		if v.NavHTML, err = s.fragments.render(page, "nav", nav); err != nil {
+			return err
 		}
 	}
 	var buf bytes.Buffer

@@ -61,6 +61,21 @@ func localPath(p string) string {
 	return p
 }
 
+// backOrCurrent is the "back" query parameter when it is a local path,
+// else the page an htmx request came from (its HX-Current-URL, as a local
+// path): a list's row menu returns to the list as it was shown without
+// every row carrying the list's URL.
+func backOrCurrent(c echo.Context) string {
+	if b := c.QueryParam("back"); b != "" {
+		return localPath(b)
+	}
+	u, err := url.Parse(c.Request().Header.Get("HX-Current-URL"))
+	if err != nil || u.Path == "" {
+		return "/"
+	}
+	return localPath((&url.URL{Path: u.Path, RawQuery: u.RawQuery}).String())
+}
+
 // backTo is the form's "back" field when it is a local path, else def.
 func backTo(c echo.Context, def string) string {
 	if b := c.FormValue("back"); b != "" {

@@ -61,6 +61,7 @@ type Server struct {
 	proxies    []*net.IPNet           // trusted reverse proxies (proxy.go)
 	replica    *replicate.Replicator  // nil without --replicate-url
 	sso        *sso.Client            // sign-in with an OpenID Connect provider (auth_oidc.go)
+	fragments  *fragments             // blocks of pages rendered before (fragments.go)
 }
 
 // New builds the server, parsing every template once and failing fast on a
@@ -91,6 +92,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if err := errors.Join(errBundle, errStatic, errPages); err != nil {
 		return nil, err
 	}
+	s.fragments = newFragments(s.pages)
 	key, err := s.db.SessionKey(ctx)
 	if err != nil {
 		return nil, err

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"html/template"
 	"net/http"
 	"strconv"
 
@@ -12,9 +13,11 @@ import (
 // usersPage is the user list (R-USER-7, R-USER-16): the URL holds the
 // search, filters, sort and page, so a filtered view can be bookmarked.
 type usersPage struct {
-	F      db.UserFilter
-	Result db.Page[db.UserRow]
-	Roles  []db.Role
+	F        db.UserFilter
+	Result   db.Page[db.UserRow]
+	RowsHTML []template.HTML // Result's items as the table's rows (users_rows.go)
+	BulkHTML template.HTML   // the bulk actions' choice
+	Roles    []db.Role
 	// Group is the group filter's picker, AddGroup the bulk "add to
 	// group"'s: each carries only the chosen and a capped few groups.
 	Group    groupPicker
@@ -70,6 +73,13 @@ func (s *Server) usersList(c echo.Context) error {
 	}
 	p.Result = res
 	p.F.Page, p.F.PerPage = res.Page, res.PerPage
+	if p.RowsHTML, err = s.userRows(c, res.Items, p.Elsewhere()); err != nil {
+		return err
+	}
+	if p.BulkHTML, err = s.fragments.render("users", "users_bulk_actions", bulkView{T: s.tr(c),
+		Block: a.Can(db.PermUsersBlock), Delete: a.Can(db.PermUsersDelete), Manage: a.Can(db.PermUsersManage)}); err != nil {
+		return err
+	}
 	if p.Roles, err = s.db.RoleOptions(ctx, a); err != nil {
 		return err
 	}
@@ -196,5 +206,5 @@ func (s *Server) usersMenu(c echo.Context) error {
 		return err
 	}
 	return s.render(c, http.StatusOK, "user-menu#content", userMenuPage{
-		Row: db.UserRow{User: u.User, Extension: u.Extension}, Acts: acts, Back: localPath(c.QueryParam("back"))})
+		Row: db.UserRow{User: u.User, Extension: u.Extension}, Acts: acts, Back: backOrCurrent(c)})
 }

@@ -27,10 +27,10 @@ var Languages = []Language{{"pl", "Polski"}, {"en", "English"}}
 // Bundle holds every message of every language. Load it once and share it.
 type Bundle struct {
 	b *goi18n.Bundle
-	// plain caches messages without data, which read the same every time:
-	// a page with many rows asks for the same ones again and again, and
-	// go-i18n executes a template each time.
-	plain sync.Map // lang + "\x00" + ID -> text
+	// byLang holds one Translator per language, made once: a Translator is
+	// then the same value on every request, which lets rendered blocks be
+	// remembered by it (handlers/fragments.go).
+	byLang map[string]Translator
 }
 
 // Load reads the embedded message files.
@@ -46,7 +46,11 @@ func Load() (*Bundle, error) {
 			return nil, fmt.Errorf("load %s: %w", f, err)
 		}
 	}
-	return &Bundle{b: b}, nil
+	out := &Bundle{b: b, byLang: map[string]Translator{}}
+	for _, l := range Languages {
+		out.byLang[l.Tag] = Translator{lang: l.Tag, loc: goi18n.NewLocalizer(b, l.Tag, "en"), plain: &sync.Map{}}
+	}
+	return out, nil
 }
 
 // Translator localizes messages into lang ("pl" or "en"; anything else
@@ -55,7 +59,7 @@ func (b *Bundle) Translator(lang string) Translator {
 	if !Supported(lang) {
 		lang = "en"
 	}
-	return Translator{lang: lang, loc: goi18n.NewLocalizer(b.b, lang, "en"), plain: &b.plain}
+	return b.byLang[lang]
 }
 
 // Supported reports whether lang is one of Languages.
@@ -79,9 +83,12 @@ func Pick(chosen, acceptLanguage string) string {
 
 // Translator localizes messages into one language.
 type Translator struct {
-	lang  string
-	loc   *goi18n.Localizer
-	plain *sync.Map
+	lang string
+	loc  *goi18n.Localizer
+	// plain caches messages without data, which read the same every time:
+	// a page with many rows asks for the same ones again and again, and
+	// go-i18n executes a template each time.
+	plain *sync.Map // ID -> text
 }
 
 // Lang is the language tag of the text.
@@ -99,7 +106,7 @@ func (tr Translator) T(id string, kv ...any) string {
 func (tr Translator) Msg(m db.Msg) string {
 	key := ""
 	if len(m.Data) == 0 && m.Count == nil {
-		key = tr.lang + "\x00" + m.ID
+		key = m.ID
 		if v, ok := tr.plain.Load(key); ok {
 			return v.(string)
 		}
