@@ -39,18 +39,17 @@ func (p GroupPick) Capped() bool { return p.Total > len(p.Match) }
 // so another account's groups are never offered. Returns EFORBIDDEN to
 // whoever may not see groups; an unknown Parent gives no groups.
 func (d *DB) PickGroups(ctx context.Context, a Actor, in GroupPickQuery) (GroupPick, error) {
-	tree, err := d.GroupOptions(ctx, a)
+	tree, err := d.sharedGroupTree(ctx, a)
 	if err != nil {
 		return GroupPick{}, err
 	}
-	if in.Plain {
-		tree = slices.DeleteFunc(tree, func(g Group) bool { return g.Builtin || g.Position })
-	}
+	// A plain group is neither built in nor a position.
+	skip := func(g Group) bool { return in.Plain && (g.Builtin || g.Position) }
 	out := GroupPick{Match: map[int64]bool{}}
 	q := strings.ToLower(strings.TrimSpace(in.Q))
 	if q == "" {
 		for _, g := range tree {
-			if g.ParentID != in.Parent {
+			if g.ParentID != in.Parent || skip(g) {
 				continue
 			}
 			out.Total++
@@ -67,7 +66,7 @@ func (d *DB) PickGroups(ctx context.Context, a Actor, in GroupPickQuery) (GroupP
 		parent[g.ID] = g.ParentID
 	}
 	for _, g := range tree {
-		if !strings.Contains(strings.ToLower(g.Name), q) {
+		if skip(g) || !strings.Contains(strings.ToLower(g.Name), q) {
 			continue
 		}
 		out.Total++
@@ -80,7 +79,7 @@ func (d *DB) PickGroups(ctx context.Context, a Actor, in GroupPickQuery) (GroupP
 		}
 	}
 	for _, g := range tree {
-		if keep[g.ID] {
+		if keep[g.ID] && !skip(g) {
 			out.Groups = append(out.Groups, g)
 		}
 	}
@@ -94,9 +93,15 @@ func (d *DB) GroupsByID(ctx context.Context, a Actor, ids []int64) ([]Group, err
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	tree, err := d.GroupOptions(ctx, a)
+	tree, err := d.sharedGroupTree(ctx, a)
 	if err != nil {
 		return nil, err
 	}
-	return slices.DeleteFunc(tree, func(g Group) bool { return !slices.Contains(ids, g.ID) }), nil
+	var out []Group
+	for _, g := range tree {
+		if slices.Contains(ids, g.ID) {
+			out = append(out, g)
+		}
+	}
+	return out, nil
 }

@@ -2,7 +2,6 @@ package db
 
 import (
 	"context"
-	"slices"
 	"sync"
 )
 
@@ -27,7 +26,8 @@ type markedTree struct {
 }
 
 // cachedGroupTree returns the account's tree, read again only when the audit
-// mark moved.
+// mark moved. The slice is shared by every caller: read it, never change it
+// (GroupOptions hands out a copy; the pickers only read).
 func (d *DB) cachedGroupTree(ctx context.Context, accountID int64, lang string) ([]Group, error) {
 	mark, err := d.rq.AuditHighWater(ctx)
 	if err != nil {
@@ -37,7 +37,7 @@ func (d *DB) cachedGroupTree(ctx context.Context, accountID int64, lang string) 
 	c.mu.Lock()
 	if t, ok := c.byAccount[treeKey{accountID, lang}]; ok && t.mark == mark {
 		c.mu.Unlock()
-		return slices.Clone(t.tree), nil
+		return t.tree, nil
 	}
 	c.mu.Unlock()
 	tree, err := d.groupTree(ctx, d.rq, accountID, lang)
@@ -50,5 +50,5 @@ func (d *DB) cachedGroupTree(ctx context.Context, accountID int64, lang string) 
 	}
 	c.byAccount[treeKey{accountID, lang}] = markedTree{mark: mark, tree: tree}
 	c.mu.Unlock()
-	return slices.Clone(tree), nil
+	return tree, nil
 }

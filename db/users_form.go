@@ -15,7 +15,6 @@ import (
 type UserFormOptions struct {
 	Roles         []Role
 	Positions     []Option
-	Groups        []Group
 	FreeSIP       []SIPAccount
 	Numbers       []Presentation
 	Senders       []Presentation
@@ -29,8 +28,7 @@ type Option struct {
 	Name string
 }
 
-// UserFormOptions returns the form's choices. Needs users.manage. A new
-// group appears here at once (R-GROUP-3): nothing is cached.
+// UserFormOptions returns the form's choices. Needs users.manage.
 func (d *DB) UserFormOptions(ctx context.Context, a Actor) (UserFormOptions, error) {
 	var o UserFormOptions
 	if err := a.require(PermUsersManage); err != nil {
@@ -40,15 +38,8 @@ func (d *DB) UserFormOptions(ctx context.Context, a Actor) (UserFormOptions, err
 	if o.Roles, err = d.RoleOptions(ctx, a); err != nil {
 		return o, err
 	}
-	groups, err := d.GroupOptions(ctx, a)
-	if err != nil {
-		return o, err
-	}
-	for _, g := range groups {
-		if !g.Builtin && !g.Position {
-			o.Groups = append(o.Groups, g)
-		}
-	}
+	// Groups are not listed: the form's picker asks for a few at a time
+	// (PickGroups, R-GROUP-3).
 	pos, err := d.rq.PositionOptions(ctx, a.AccountID)
 	if err != nil {
 		return o, err

@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"kadra/db"
 	"kadra/db/dbtest"
@@ -83,6 +84,10 @@ func BenchmarkAPIGetUser100k(b *testing.B) {
 	var n atomic.Int64
 	b.SetParallelism(4)
 	b.ResetTimer()
+	start := cpuTime()
+	defer func() {
+		b.ReportMetric(float64(cpuTime()-start)/float64(time.Microsecond)/float64(b.N), "cpu-µs/op")
+	}()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
 			req, _ := http.NewRequest(http.MethodGet, ts.URL+"/api/v1/users/"+itoa(2+n.Add(7919)%100000), nil)

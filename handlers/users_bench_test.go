@@ -12,8 +12,8 @@ import (
 
 // BenchmarkUsersPage100k is the HTML user list searched at 100,000 users
 // (R-USER-16), whole page and the htmx results alone, and the first page
-// without a search, and a search that finds nothing (what the page costs
-// without its rows). Each reports the process's CPU time per request
+// without a search, a search that finds nothing (what the page costs
+// without its rows), and the user form, new and edit. Each reports the process's CPU time per request
 // (client and server: both run here).
 func BenchmarkUsersPage100k(b *testing.B) {
 	d, _ := dbtest.Setup(b)
@@ -27,7 +27,8 @@ func BenchmarkUsersPage100k(b *testing.B) {
 		name, path string
 		htmx       bool
 	}{{"page", "/users?q=Anna+Kowalczyk", false}, {"results", "/users?q=Anna+Kowalczyk", true}, {"first", "/users", false},
-		{"none", "/users?q=Zzyzx+Qwerty", false}, {"none-results", "/users?q=Zzyzx+Qwerty", true}} {
+		{"none", "/users?q=Zzyzx+Qwerty", false}, {"none-results", "/users?q=Zzyzx+Qwerty", true},
+		{"new", "/users/new", false}, {"edit", "/users/5000/edit", false}} {
 		htmx := bc.htmx
 		b.Run(bc.name, func(b *testing.B) {
 			start := cpuTime()

@@ -30,7 +30,6 @@ func (s *Server) userFormPage(c echo.Context, in db.UserInput, editing *db.UserD
 		return formPage[db.UserInput]{}, err
 	}
 	x := userFormExtra{UserFormOptions: opts, Action: "/users"}
-	x.UserFormOptions.Groups = nil
 	tr := s.tr(c)
 	if x.Groups, err = s.newGroupPicker(c, groupPicker{ID: "f-group_ids", Name: "group_ids", Many: true, Plain: true,
 		Find: true, Q: c.FormValue("group_q"), Label: tr.T("userform.groups")}, in.GroupIDs); err != nil {

@@ -7,12 +7,15 @@ RETURNING *;
 SELECT * FROM groups WHERE id = sqlc.arg(id) AND account_id = sqlc.arg(account_id);
 
 -- name: PositionRoot :one
-SELECT * FROM groups WHERE account_id = sqlc.arg(account_id) AND builtin_position = 1;
+-- The root "Position" is a top-level group: the (account_id, parent_id)
+-- index finds it among the few roots instead of scanning every group.
+SELECT * FROM groups WHERE account_id = sqlc.arg(account_id) AND parent_id IS NULL AND builtin_position = 1;
 
 -- name: FirstPosition :one
 SELECT g.* FROM groups g
-JOIN groups r ON r.id = g.parent_id AND r.builtin_position = 1
 WHERE g.account_id = sqlc.arg(account_id)
+  AND g.parent_id = (SELECT r.id FROM groups r
+                     WHERE r.account_id = sqlc.arg(account_id) AND r.parent_id IS NULL AND r.builtin_position = 1)
 ORDER BY g.id LIMIT 1;
 
 -- name: AccountGroups :many
@@ -75,8 +78,10 @@ UPDATE groups SET parent_id = sqlc.narg(parent_id) WHERE id = sqlc.arg(id) AND a
 DELETE FROM groups WHERE id = sqlc.arg(id) AND account_id = sqlc.arg(account_id);
 
 -- name: CountPositions :one
-SELECT count(*) FROM groups c JOIN groups r ON r.id = c.parent_id
-WHERE r.account_id = sqlc.arg(account_id) AND r.builtin_position = 1;
+SELECT count(*) FROM groups c
+WHERE c.account_id = sqlc.arg(account_id)
+  AND c.parent_id = (SELECT r.id FROM groups r
+                     WHERE r.account_id = sqlc.arg(account_id) AND r.parent_id IS NULL AND r.builtin_position = 1);
 
 -- name: GroupMembers :many
 -- A page of the users in a group (deep = 1: or in any of its subgroups),

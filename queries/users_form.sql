@@ -9,9 +9,13 @@ WHERE CAST(sqlc.arg(kind) AS TEXT) = 'sender' AND s.account_id = sqlc.arg(accoun
 ORDER BY value;
 
 -- name: PositionOptions :many
+-- The positions: the children of the root "Position", found through the
+-- (account_id, parent_id) index (a join from every group to its parent
+-- read all 2,000 groups of a big office on each user form).
 SELECT g.id, g.name, g.builtin FROM groups g
-JOIN groups r ON r.id = g.parent_id AND r.builtin_position = 1
 WHERE g.account_id = sqlc.arg(account_id)
+  AND g.parent_id = (SELECT r.id FROM groups r
+                     WHERE r.account_id = sqlc.arg(account_id) AND r.parent_id IS NULL AND r.builtin_position = 1)
 ORDER BY g.name COLLATE NOCASE;
 
 -- name: MaxNumericExtension :one

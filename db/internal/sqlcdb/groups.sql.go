@@ -151,8 +151,10 @@ func (q *Queries) CountGroupMembers(ctx context.Context, arg CountGroupMembersPa
 }
 
 const countPositions = `-- name: CountPositions :one
-SELECT count(*) FROM groups c JOIN groups r ON r.id = c.parent_id
-WHERE r.account_id = ?1 AND r.builtin_position = 1
+SELECT count(*) FROM groups c
+WHERE c.account_id = ?1
+  AND c.parent_id = (SELECT r.id FROM groups r
+                     WHERE r.account_id = ?1 AND r.parent_id IS NULL AND r.builtin_position = 1)
 `
 
 func (q *Queries) CountPositions(ctx context.Context, accountID int64) (int64, error) {
@@ -219,8 +221,9 @@ func (q *Queries) DeleteGroup(ctx context.Context, arg DeleteGroupParams) (int64
 
 const firstPosition = `-- name: FirstPosition :one
 SELECT g.id, g.account_id, g.parent_id, g.name, g.builtin_position, g.created_at, g.builtin, g.external_id FROM groups g
-JOIN groups r ON r.id = g.parent_id AND r.builtin_position = 1
 WHERE g.account_id = ?1
+  AND g.parent_id = (SELECT r.id FROM groups r
+                     WHERE r.account_id = ?1 AND r.parent_id IS NULL AND r.builtin_position = 1)
 ORDER BY g.id LIMIT 1
 `
 
@@ -546,9 +549,11 @@ func (q *Queries) PositionCounts(ctx context.Context, accountID int64) ([]Positi
 }
 
 const positionRoot = `-- name: PositionRoot :one
-SELECT id, account_id, parent_id, name, builtin_position, created_at, builtin, external_id FROM groups WHERE account_id = ?1 AND builtin_position = 1
+SELECT id, account_id, parent_id, name, builtin_position, created_at, builtin, external_id FROM groups WHERE account_id = ?1 AND parent_id IS NULL AND builtin_position = 1
 `
 
+// The root "Position" is a top-level group: the (account_id, parent_id)
+// index finds it among the few roots instead of scanning every group.
 func (q *Queries) PositionRoot(ctx context.Context, accountID int64) (Group, error) {
 	row := q.queryRow(ctx, q.positionRootStmt, positionRoot, accountID)
 	var i Group
