@@ -42,6 +42,7 @@ type DB struct {
 	replicated bool
 	read       *sql.DB
 	write      *sql.DB
+	stmts      readStmts // the read pool's statements built at run time (read_stmts.go)
 	rq         *sqlcdb.Queries
 	hasher     *Hasher
 	now        func() time.Time
@@ -153,6 +154,7 @@ func (d *DB) Close() error {
 	if !d.replicated {
 		_, cerr = d.write.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
 	}
+	d.stmts.close()
 	rerr := d.read.Close()
 	werr := d.write.Close()
 	for _, err := range []error{cerr, rerr, werr} {

@@ -46,7 +46,7 @@ func (d *DB) ExportUsers(ctx context.Context, a Actor, f UserFilter, w io.Writer
 		coalesce((SELECT n.number FROM phone_numbers n WHERE n.id = u.call_number_id), ''),
 		coalesce((SELECT m.sender FROM sms_senders m WHERE m.id = u.sms_sender_id), ''),
 		u.status` + uq.from + " ORDER BY " + uq.order + dir + ", u.id" + dir
-	rows, err := d.read.QueryContext(ctx, query, uq.args...)
+	rows, err := d.queryRead(ctx, query, uq.args...)
 	if err != nil {
 		return err
 	}

@@ -95,7 +95,7 @@ func (d *DB) ListUsers(ctx context.Context, a Actor, f UserFilter) (Page[UserRow
 		cols += "0"
 	}
 	query := with + "SELECT " + cols + from + " ORDER BY " + order + dir + ", u.id" + dir + " LIMIT ? OFFSET ?"
-	rows, err := d.read.QueryContext(ctx, query, append(args, f.PerPage, (f.Page-1)*f.PerPage)...)
+	rows, err := d.queryRead(ctx, query, append(args, f.PerPage, (f.Page-1)*f.PerPage)...)
 	if err != nil {
 		return Page[UserRow]{}, err
 	}
@@ -126,7 +126,7 @@ func (d *DB) ListUsers(ctx context.Context, a Actor, f UserFilter) (Page[UserRow
 		return Page[UserRow]{}, err
 	}
 	if total < 0 && (!uq.searched || f.Page > 1) {
-		if err := d.read.QueryRowContext(ctx, with+"SELECT count(*) FROM (SELECT 1"+from+
+		if err := d.queryRowRead(ctx, with+"SELECT count(*) FROM (SELECT 1"+from+
 			fmt.Sprintf(" LIMIT %d)", countCap+1), args...).Scan(&total); err != nil {
 			return Page[UserRow]{}, err
 		}
