@@ -1,8 +1,10 @@
 package handlers
 
 import (
+	"html/template"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -79,6 +81,39 @@ type groupPicker struct {
 	Capped  bool       // more groups than the plain select holds
 	Any     string     // the label of "no group" (single choice only)
 	Find    bool       // offer the search button that works without script
+	// Options are the plain select's options, Chosen then Choices,
+	// rendered once per distinct list (fragments.go): up to fifty per
+	// picker, and the user list carries two pickers.
+	Options template.HTML
+}
+
+// pickOptions is the plain select's options as one comparable value: per
+// option its id, whether it is chosen and its path, separated by control
+// characters no group name holds.
+type pickOptions struct{ Items string }
+
+// separators drops the separators of pickOptions from a path.
+var separators = strings.NewReplacer("\x1e", "", "\x1f", "")
+
+type pickOption struct {
+	ID     string
+	Chosen bool
+	Path   string
+}
+
+// List are the options of Items.
+func (p pickOptions) List() []pickOption {
+	var out []pickOption
+	for item := range strings.SplitSeq(p.Items, "\x1e") {
+		if item == "" {
+			continue
+		}
+		f := strings.SplitN(item, "\x1f", 3)
+		if len(f) == 3 {
+			out = append(out, pickOption{ID: f[0], Chosen: f[1] == "1", Path: f[2]})
+		}
+	}
+	return out
 }
 
 // newGroupPicker reads the chosen groups and the plain select's choices:
@@ -99,7 +134,19 @@ func (s *Server) newGroupPicker(c echo.Context, pk groupPicker, chosen []int64) 
 		}
 	}
 	pk.Capped = res.Capped()
-	return pk, nil
+	var b strings.Builder
+	for i, list := range [][]db.Group{pk.Chosen, pk.Choices} {
+		for _, g := range list {
+			b.WriteString(strconv.FormatInt(g.ID, 10))
+			b.WriteString("\x1f")
+			b.WriteString(strconv.Itoa(1 - i)) // the chosen come first
+			b.WriteString("\x1f")
+			b.WriteString(separators.Replace(g.Path))
+			b.WriteString("\x1e")
+		}
+	}
+	pk.Options, err = s.fragments.render("group-pick", "group-picker-options", pickOptions{Items: b.String()})
+	return pk, err
 }
 
 func containsGroup(gs []db.Group, id int64) bool {

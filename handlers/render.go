@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"path"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -215,7 +216,10 @@ func (s *Server) render(c echo.Context, status int, page string, data any) error
 	if err := t.ExecuteTemplate(&buf, block, v); err != nil {
 		return fmt.Errorf("render %s: %w", page, err)
 	}
-	c.Response().Header().Set("Cache-Control", "no-store")
+	h := c.Response().Header()
+	h.Set("Cache-Control", "no-store")
+	// The length is known: said, the page goes out without chunked framing.
+	h.Set("Content-Length", strconv.Itoa(buf.Len()))
 	return c.HTMLBlob(status, buf.Bytes())
 }
 
