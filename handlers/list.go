@@ -3,6 +3,8 @@ package handlers
 import (
 	"net/url"
 	"strconv"
+
+	"kadra/i18n"
 )
 
 // list is the state of an HTML list page as its URL holds it: the filters,
@@ -57,6 +59,26 @@ func (l list) SortURL(key string) string {
 		s = "-" + key
 	}
 	return l.URL("sort", s, "page", "")
+}
+
+// sortHead is a sortable column's heading: its label, the link that sorts
+// by it, and its aria-sort mark ("" when the list is not sorted by it).
+type sortHead struct{ URL, Mark, Label string }
+
+// Head is the heading of the column key.
+func (l list) Head(key, label string) sortHead {
+	return sortHead{URL: l.SortURL(key), Mark: l.SortMark(key), Label: label}
+}
+
+// Heads are the headings of the columns keys, labelled by the messages
+// prefix+key: worked out here, so that a wide table's heading row costs
+// its template a few actions per column.
+func (l list) Heads(tr i18n.Translator, prefix string, keys ...string) []sortHead {
+	out := make([]sortHead, len(keys))
+	for i, k := range keys {
+		out[i] = l.Head(k, tr.T(prefix+k))
+	}
+	return out
 }
 
 // SortMark is the aria-sort value of the column key: "ascending",
