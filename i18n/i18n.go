@@ -7,10 +7,13 @@ package i18n
 import (
 	"fmt"
 	"io/fs"
+	"maps"
+	"slices"
+	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/BurntSushi/toml"
+	lru "github.com/hashicorp/golang-lru/v2"
 	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
 	"golang.org/x/text/language"
 
@@ -48,7 +51,8 @@ func Load() (*Bundle, error) {
 	}
 	out := &Bundle{b: b, byLang: map[string]Translator{}}
 	for _, l := range Languages {
-		out.byLang[l.Tag] = Translator{lang: l.Tag, loc: goi18n.NewLocalizer(b, l.Tag, "en"), plain: &sync.Map{}}
+		done, _ := lru.New[string, string](doneSize) // errs only on a size below 1
+		out.byLang[l.Tag] = Translator{lang: l.Tag, loc: goi18n.NewLocalizer(b, l.Tag, "en"), done: done}
 	}
 	return out, nil
 }
@@ -85,11 +89,15 @@ func Pick(chosen, acceptLanguage string) string {
 type Translator struct {
 	lang string
 	loc  *goi18n.Localizer
-	// plain caches messages without data, which read the same every time:
-	// a page with many rows asks for the same ones again and again, and
-	// go-i18n executes a template each time.
-	plain *sync.Map // ID -> text
+	// done keeps translated texts whose data are plain strings and
+	// numbers, by message and data: a page asks for the same ones on every
+	// request (labels, a filter's "inactive for 30 days"), and go-i18n
+	// executes a template, plural rules included, each time.
+	done *lru.Cache[string, string]
 }
+
+// doneSize bounds each language's kept texts.
+const doneSize = 8192
 
 // Lang is the language tag of the text.
 func (tr Translator) Lang() string { return tr.lang }
@@ -98,19 +106,67 @@ func (tr Translator) Lang() string { return tr.lang }
 // selects the CLDR plural form. A missing ID shows itself, so that a gap is
 // visible rather than fatal (a test checks both files have every ID).
 func (tr Translator) T(id string, kv ...any) string {
-	return tr.Msg(db.M(id, kv...))
+	key, ok := textKey(id, kv)
+	if ok {
+		if v, hit := tr.done.Get(key); hit {
+			return v
+		}
+	}
+	out := tr.msg(db.M(id, kv...))
+	if ok {
+		tr.done.Add(key, out)
+	}
+	return out
+}
+
+// textKey is the key of a message's text when its data (key, value pairs)
+// are plain strings and numbers; ok is false otherwise.
+func textKey(id string, kv []any) (key string, ok bool) {
+	if len(kv) == 0 {
+		return id, true
+	}
+	var b strings.Builder
+	b.WriteString(id)
+	for _, v := range kv {
+		b.WriteByte(0)
+		switch v := v.(type) {
+		case string: // length first: no value can pass for two
+			b.WriteString(strconv.Itoa(len(v)))
+			b.WriteByte(':')
+			b.WriteString(v)
+		case int:
+			b.WriteString(strconv.Itoa(v))
+		case int64:
+			b.WriteString(strconv.FormatInt(v, 10))
+		default:
+			return "", false
+		}
+	}
+	return b.String(), true
 }
 
 // Msg translates a domain message. Data values that are messages (or lists
 // of them) are translated first; lists are joined with commas.
 func (tr Translator) Msg(m db.Msg) string {
-	key := ""
-	if len(m.Data) == 0 && m.Count == nil {
-		key = m.ID
-		if v, ok := tr.plain.Load(key); ok {
-			return v.(string)
+	var kv []any
+	for _, k := range slices.Sorted(maps.Keys(m.Data)) {
+		kv = append(kv, k, m.Data[k])
+	}
+	key, ok := textKey(m.ID, kv)
+	if ok {
+		if v, hit := tr.done.Get(key); hit {
+			return v
 		}
 	}
+	out := tr.msg(m)
+	if ok {
+		tr.done.Add(key, out)
+	}
+	return out
+}
+
+// msg translates m without the kept texts.
+func (tr Translator) msg(m db.Msg) string {
 	data := make(map[string]any, len(m.Data))
 	for k, v := range m.Data {
 		switch v := v.(type) {
@@ -129,9 +185,6 @@ func (tr Translator) Msg(m db.Msg) string {
 	out, err := tr.loc.Localize(&goi18n.LocalizeConfig{MessageID: m.ID, TemplateData: data, PluralCount: m.Count})
 	if err != nil && out == "" {
 		return m.ID
-	}
-	if key != "" {
-		tr.plain.Store(key, out)
 	}
 	return out
 }
