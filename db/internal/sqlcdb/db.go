@@ -528,6 +528,30 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.impersonationBySessionStmt, err = db.PrepareContext(ctx, impersonationBySession); err != nil {
 		return nil, fmt.Errorf("error preparing query ImpersonationBySession: %w", err)
 	}
+	if q.importEmailsTakenStmt, err = db.PrepareContext(ctx, importEmailsTaken); err != nil {
+		return nil, fmt.Errorf("error preparing query ImportEmailsTaken: %w", err)
+	}
+	if q.importExtensionsInDomainStmt, err = db.PrepareContext(ctx, importExtensionsInDomain); err != nil {
+		return nil, fmt.Errorf("error preparing query ImportExtensionsInDomain: %w", err)
+	}
+	if q.importMailsStmt, err = db.PrepareContext(ctx, importMails); err != nil {
+		return nil, fmt.Errorf("error preparing query ImportMails: %w", err)
+	}
+	if q.importMembershipsStmt, err = db.PrepareContext(ctx, importMemberships); err != nil {
+		return nil, fmt.Errorf("error preparing query ImportMemberships: %w", err)
+	}
+	if q.importSIPAccountsStmt, err = db.PrepareContext(ctx, importSIPAccounts); err != nil {
+		return nil, fmt.Errorf("error preparing query ImportSIPAccounts: %w", err)
+	}
+	if q.importSeatsStmt, err = db.PrepareContext(ctx, importSeats); err != nil {
+		return nil, fmt.Errorf("error preparing query ImportSeats: %w", err)
+	}
+	if q.importTokensStmt, err = db.PrepareContext(ctx, importTokens); err != nil {
+		return nil, fmt.Errorf("error preparing query ImportTokens: %w", err)
+	}
+	if q.importUsersStmt, err = db.PrepareContext(ctx, importUsers); err != nil {
+		return nil, fmt.Errorf("error preparing query ImportUsers: %w", err)
+	}
 	if q.insertAuditStmt, err = db.PrepareContext(ctx, insertAudit); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertAudit: %w", err)
 	}
@@ -1763,6 +1787,46 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing impersonationBySessionStmt: %w", cerr)
 		}
 	}
+	if q.importEmailsTakenStmt != nil {
+		if cerr := q.importEmailsTakenStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing importEmailsTakenStmt: %w", cerr)
+		}
+	}
+	if q.importExtensionsInDomainStmt != nil {
+		if cerr := q.importExtensionsInDomainStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing importExtensionsInDomainStmt: %w", cerr)
+		}
+	}
+	if q.importMailsStmt != nil {
+		if cerr := q.importMailsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing importMailsStmt: %w", cerr)
+		}
+	}
+	if q.importMembershipsStmt != nil {
+		if cerr := q.importMembershipsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing importMembershipsStmt: %w", cerr)
+		}
+	}
+	if q.importSIPAccountsStmt != nil {
+		if cerr := q.importSIPAccountsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing importSIPAccountsStmt: %w", cerr)
+		}
+	}
+	if q.importSeatsStmt != nil {
+		if cerr := q.importSeatsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing importSeatsStmt: %w", cerr)
+		}
+	}
+	if q.importTokensStmt != nil {
+		if cerr := q.importTokensStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing importTokensStmt: %w", cerr)
+		}
+	}
+	if q.importUsersStmt != nil {
+		if cerr := q.importUsersStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing importUsersStmt: %w", cerr)
+		}
+	}
 	if q.insertAuditStmt != nil {
 		if cerr := q.insertAuditStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing insertAuditStmt: %w", cerr)
@@ -2620,6 +2684,14 @@ type Queries struct {
 	hasSecondFactorStmt                *sql.Stmt
 	iPFailuresSinceStmt                *sql.Stmt
 	impersonationBySessionStmt         *sql.Stmt
+	importEmailsTakenStmt              *sql.Stmt
+	importExtensionsInDomainStmt       *sql.Stmt
+	importMailsStmt                    *sql.Stmt
+	importMembershipsStmt              *sql.Stmt
+	importSIPAccountsStmt              *sql.Stmt
+	importSeatsStmt                    *sql.Stmt
+	importTokensStmt                   *sql.Stmt
+	importUsersStmt                    *sql.Stmt
 	insertAuditStmt                    *sql.Stmt
 	insertAuditRowsStmt                *sql.Stmt
 	insertDeletedAccountStmt           *sql.Stmt
@@ -2924,6 +2996,14 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		hasSecondFactorStmt:                q.hasSecondFactorStmt,
 		iPFailuresSinceStmt:                q.iPFailuresSinceStmt,
 		impersonationBySessionStmt:         q.impersonationBySessionStmt,
+		importEmailsTakenStmt:              q.importEmailsTakenStmt,
+		importExtensionsInDomainStmt:       q.importExtensionsInDomainStmt,
+		importMailsStmt:                    q.importMailsStmt,
+		importMembershipsStmt:              q.importMembershipsStmt,
+		importSIPAccountsStmt:              q.importSIPAccountsStmt,
+		importSeatsStmt:                    q.importSeatsStmt,
+		importTokensStmt:                   q.importTokensStmt,
+		importUsersStmt:                    q.importUsersStmt,
 		insertAuditStmt:                    q.insertAuditStmt,
 		insertAuditRowsStmt:                q.insertAuditRowsStmt,
 		insertDeletedAccountStmt:           q.insertDeletedAccountStmt,
