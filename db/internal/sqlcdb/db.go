@@ -555,9 +555,6 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.insertAuditStmt, err = db.PrepareContext(ctx, insertAudit); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertAudit: %w", err)
 	}
-	if q.insertAuditRowsStmt, err = db.PrepareContext(ctx, insertAuditRows); err != nil {
-		return nil, fmt.Errorf("error preparing query InsertAuditRows: %w", err)
-	}
 	if q.insertDeletedAccountStmt, err = db.PrepareContext(ctx, insertDeletedAccount); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertDeletedAccount: %w", err)
 	}
@@ -1832,11 +1829,6 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing insertAuditStmt: %w", cerr)
 		}
 	}
-	if q.insertAuditRowsStmt != nil {
-		if cerr := q.insertAuditRowsStmt.Close(); cerr != nil {
-			err = fmt.Errorf("error closing insertAuditRowsStmt: %w", cerr)
-		}
-	}
 	if q.insertDeletedAccountStmt != nil {
 		if cerr := q.insertDeletedAccountStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing insertDeletedAccountStmt: %w", cerr)
@@ -2693,7 +2685,6 @@ type Queries struct {
 	importTokensStmt                   *sql.Stmt
 	importUsersStmt                    *sql.Stmt
 	insertAuditStmt                    *sql.Stmt
-	insertAuditRowsStmt                *sql.Stmt
 	insertDeletedAccountStmt           *sql.Stmt
 	insertOffboardingStmt              *sql.Stmt
 	insertSCIMRequestStmt              *sql.Stmt
@@ -3005,7 +2996,6 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		importTokensStmt:                   q.importTokensStmt,
 		importUsersStmt:                    q.importUsersStmt,
 		insertAuditStmt:                    q.insertAuditStmt,
-		insertAuditRowsStmt:                q.insertAuditRowsStmt,
 		insertDeletedAccountStmt:           q.insertDeletedAccountStmt,
 		insertOffboardingStmt:              q.insertOffboardingStmt,
 		insertSCIMRequestStmt:              q.insertSCIMRequestStmt,
