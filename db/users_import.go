@@ -94,10 +94,14 @@ func (d *DB) ImportUsers(ctx context.Context, a Actor, rows []UserCSVRow, opt Im
 		batch := inputs[from:min(from+size, len(rows))]
 		results := make([]ImportRowResult, len(batch))
 		err := d.update(ctx, a, func(t *tx) ([]change, error) {
+			restore, err := t.bigCache()
+			if err != nil {
+				return nil, err
+			}
+			defer restore()
 			t.memo = &txMemo{} // the same checks for every row: read once per batch
 			t.auditRows = &[]sqlcdb.InsertAuditParams{}
 			if sets == nil {
-				var err error
 				if sets, err = t.loadImportSets(); err != nil {
 					return nil, err
 				}
