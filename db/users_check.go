@@ -18,7 +18,8 @@ type newUserLookup interface {
 	passwordPolicy() (PasswordPolicy, error)
 	phoneCountry(accountID int64) (string, error)
 	sipDomainPattern(accountID int64) (SIPSettings, error)
-	groupTree() ([]Group, error)
+	// groupIndex is the acting account's groups by id.
+	groupIndex() (map[int64]Group, error)
 	// emailTaken: does another user than exceptID sign in with email
 	// (compared as the schema does, ASCII letters in any case)?
 	emailTaken(email string, exceptID int64) (bool, error)
@@ -135,14 +136,10 @@ func checkNewUserLinks(a Actor, look newUserLookup, v *ValidationError, in UserI
 // checkGroupIDs checks the groups a user is put in against the account's
 // group tree, adding the refusals to v, and returns the groups to join:
 // each once, sorted. Positions and built-in groups are not groups to join.
-func checkGroupIDs(look interface{ groupTree() ([]Group, error) }, v *ValidationError, groupIDs []int64) ([]int64, error) {
-	tree, err := look.groupTree()
+func checkGroupIDs(look newUserLookup, v *ValidationError, groupIDs []int64) ([]int64, error) {
+	byID, err := look.groupIndex()
 	if err != nil {
 		return nil, err
-	}
-	byID := make(map[int64]Group, len(tree))
-	for _, g := range tree {
-		byID[g.ID] = g
 	}
 	var unknown, positions []string
 	want := []int64{}
@@ -244,6 +241,18 @@ func checkUserFields(a Actor, look newUserLookup, in UserInput, old sqlcdb.User)
 }
 
 // The form's lookups, read through its transaction.
+
+func (t *tx) groupIndex() (map[int64]Group, error) {
+	tree, err := t.groupTree()
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[int64]Group, len(tree))
+	for _, g := range tree {
+		byID[g.ID] = g
+	}
+	return byID, nil
+}
 
 func (t *tx) emailTaken(email string, exceptID int64) (bool, error) {
 	n, err := t.UserEmailTaken(t.ctx, sqlcdb.UserEmailTakenParams{Email: email, ExceptID: exceptID})

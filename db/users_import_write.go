@@ -82,6 +82,18 @@ type importLookup struct {
 	sipErr    map[int64]error
 	pres      map[string]Presentation
 	presErr   map[string]error
+	groups    map[int64]Group
+}
+
+// groupIndex is built once per batch: with 2,000 groups, building it for
+// every row was half the import's time (issue 15).
+func (l *importLookup) groupIndex() (map[int64]Group, error) {
+	if l.groups != nil {
+		return l.groups, nil
+	}
+	g, err := l.tx.groupIndex()
+	l.groups = g
+	return g, err
 }
 
 func newImportLookup(t *tx, sets *importSets) *importLookup {
