@@ -65,12 +65,15 @@ func BenchmarkImportUsers100k(b *testing.B) {
 // organisation of issue 15 (100,000 users, 2,000 groups 8 deep, 100,000
 // memberships): KADRA_IMPORT_KIND "invited" (the default: invited, a
 // position of 20, a group) or "plain" (inactive, one position, new
-// extensions only).
+// extensions only). KADRA_IMPORT_BATCH changes the rows per transaction.
 // Run: go test ./db -run '^$' -bench ImportSeeded -benchtime 1x -cpuprofile imp.prof
 func BenchmarkImportSeeded(b *testing.B) {
-	n := 100_000
+	n, batch := 100_000, 0
 	if v, err := strconv.Atoi(os.Getenv("KADRA_IMPORT_ROWS")); err == nil {
 		n = v
+	}
+	if v, err := strconv.Atoi(os.Getenv("KADRA_IMPORT_BATCH")); err == nil {
+		batch = v
 	}
 	var f strings.Builder
 	if os.Getenv("KADRA_IMPORT_KIND") == "plain" {
@@ -98,7 +101,7 @@ func BenchmarkImportSeeded(b *testing.B) {
 			b.Fatal(err)
 		}
 		b.StartTimer()
-		rep, err := d.ImportUsers(ctx, owner, rows, db.ImportOptions{})
+		rep, err := d.ImportUsers(ctx, owner, rows, db.ImportOptions{BatchSize: batch})
 		if err != nil || rep.Created != n {
 			b.Fatalf("%d created, %v; %+v", rep.Created, err, rep.Rows[0])
 		}
