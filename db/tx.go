@@ -31,8 +31,7 @@ type change struct {
 // outside any write is a plain function taking (ctx, q *sqlcdb.Queries,
 // ...), called with d.rq on the read pool and with t.ctx, t.Queries in a
 // write (getSIP, getAccount, mayActOn); no helper takes a *tx as an
-// argument. A write nested in a write (a row of the CSV import) is
-// t.savepoint, called explicitly; no transaction travels in a context.
+// argument. No transaction travels in a context.
 type tx struct {
 	*sqlcdb.Queries
 	sql   *sql.Tx
@@ -264,26 +263,6 @@ func (d *DB) update(ctx context.Context, a Actor, fn func(t *tx) ([]change, erro
 		return mapSQLError(err)
 	}
 	return mapSQLError(sqlTx.Commit())
-}
-
-// savepoint runs fn inside t as update runs it in a transaction of its
-// own: a refused fn rolls back all it wrote, and only that; its audit rows
-// are written with it. The CSV import saves each row in a savepoint of its
-// batch's transaction (users_import.go).
-func (t *tx) savepoint(fn func(t *tx) ([]change, error)) error {
-	if _, err := t.sql.ExecContext(t.ctx, "SAVEPOINT op"); err != nil {
-		return err
-	}
-	err := t.run(fn)
-	if err != nil {
-		if _, rerr := t.sql.ExecContext(t.ctx, "ROLLBACK TO op"); rerr != nil {
-			return errors.Join(err, rerr)
-		}
-	}
-	if _, rerr := t.sql.ExecContext(t.ctx, "RELEASE op"); rerr != nil {
-		return errors.Join(err, rerr)
-	}
-	return mapSQLError(err)
 }
 
 // run calls fn and writes the audit rows of the changes it reports.
