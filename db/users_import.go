@@ -48,9 +48,12 @@ type ImportReport struct {
 }
 
 // importBatch is how many rows one transaction saves: enough that the
-// commit (an fsync) and each batch's statements are paid rarely, few
-// enough that other writers wait at most about a tenth of a second for a
-// batch to end. See BENCHMARKS.md, "CSV import".
+// commit (an fsync), the search indexes' flush and each batch's reads are
+// paid rarely, few enough that other writers (an admin's edit, a
+// sign-in's session row) wait at most about 0.3 s for a batch to end, as
+// with the 200 rows of the per-row path before (a batch of 1,000 invited
+// users takes 0.2-0.5 s on the 2-core machine of BENCHMARKS.md; 5,000
+// were no faster). See BENCHMARKS.md, "CSV import".
 const importBatch = 1000
 
 // errDryRun rolls a dry run's batch back.
