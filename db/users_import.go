@@ -65,9 +65,9 @@ var errDryRun = errors.New("dry run")
 // that exists and is free is given to the user, one that does not exist
 // is created (its generated password is not shown: regenerate it on the
 // SIP page), one that belongs to someone else refuses the row. Each row
-// passes checkNewUser, the user form's own checks, reading what the file
-// may touch from sets loaded once per file (importLookup) that also hold
-// the rows accepted before it: a refused row is reported with its line
+// passes checkNewUser, the user form's own checks, reading through its
+// batch's transaction, each name once per batch, and seeing the rows
+// accepted before it (importLookup): a refused row is reported with its line
 // and a message per column, and writes nothing; the accepted rows of a
 // batch are written together (importWrite), with the audit rows the form
 // leaves for each. An e-mail or extension used twice in the file refuses
@@ -91,7 +91,7 @@ func (d *DB) ImportUsers(ctx context.Context, a Actor, rows []UserCSVRow, opt Im
 	if size <= 0 {
 		size = importBatch
 	}
-	var sets *importSets
+	sets := newImportSets()
 	invited := false
 	for from := 0; from < len(rows); from += size {
 		batch := inputs[from:min(from+size, len(rows))]
@@ -104,10 +104,8 @@ func (d *DB) ImportUsers(ctx context.Context, a Actor, rows []UserCSVRow, opt Im
 			defer restore()
 			t.memo = &txMemo{} // the same checks for every row: read once per batch
 			t.auditRows = &[]sqlcdb.InsertAuditParams{}
-			if sets == nil {
-				if sets, err = t.loadImportSets(); err != nil {
-					return nil, err
-				}
+			if err := t.markTaken(sets, batch); err != nil {
+				return nil, err
 			}
 			look := newImportLookup(t, sets)
 			var accepted []importAccepted

@@ -196,3 +196,32 @@ func sipOf(t *testing.T, d *db.DB, a db.Actor, email string) int64 {
 	}
 	return det.SIPAccountID
 }
+
+// R-USER-13: what another admin saves while a file is imported (between
+// its batches) is seen by the rows after it, with the form's messages,
+// and the import goes on: each batch reads its rows' e-mails and
+// extensions in its own transaction.
+func TestImportSeesWritesBetweenBatches(t *testing.T) {
+	ctx := context.Background()
+	d, owner, names := importSetup(t)
+	file := "email,full_name,role,position,extension\n" +
+		"a@example.pl,Ala A,Staff member,Consultant,1401\n" +
+		"b@example.pl,Bob B,Staff member,Consultant,1402\n" + // the other admin takes this e-mail
+		"c@example.pl,Cyd C,Staff member,Consultant,1403\n" // and this extension
+	other := func(done, _ int) {
+		if done != 1 {
+			return
+		}
+		dbtest.AddUser(t, d, owner, "B@example.pl", func(in *db.UserInput) {
+			in.PositionID, in.NewExtension = names.Consultant, "1403"
+		})
+	}
+	rep, err := d.ImportUsers(ctx, owner, parse(t, file), db.ImportOptions{BatchSize: 1, Progress: other})
+	if err != nil {
+		t.Fatalf("the import stopped: %v", err)
+	}
+	got := []string{rep.Rows[0].Outcome, rep.Rows[1].Errors["email"].ID, rep.Rows[2].Errors["extension"].ID}
+	if !slices.Equal(got, []string{db.ImportCreated, "user.email_taken", "sip.extension.taken"}) {
+		t.Errorf("rows: %v (%+v)", got, rep.Rows)
+	}
+}

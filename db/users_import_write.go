@@ -11,44 +11,63 @@ import (
 	"kadra/db/internal/sqlcdb"
 )
 
-// importSets is what the CSV import's checks look up for every row, read
-// once per file (in its first batch's transaction) and kept up to date
-// with the rows it accepts, so that a row sees the rows before it as the
-// form would see users saved before (issue 15): a dry run, which writes
-// nothing, sees them too and reports exactly what a real run would.
-// Another writer that takes an e-mail or an extension while the import
-// runs is stopped by the schema (UNIQUE), which stops the import.
+// importSets is what the CSV import's checks look up for every row: the
+// e-mails and extensions taken, and the SIP accounts given. Each batch
+// adds what the database has of its own rows' e-mails and extensions,
+// read in its transaction (markTaken), and every accepted row adds its
+// own, so that a row sees the rows before it as the form would see users
+// saved before (issue 15): a dry run, which writes nothing, sees them too
+// and reports exactly what a real run would.
 type importSets struct {
 	domain     string          // the SIP domain of the acting account
-	emails     map[string]bool // every login e-mail, lower-case ASCII (the schema's NOCASE)
-	extensions map[string]bool // every extension of domain, in any account
+	emails     map[string]bool // login e-mails taken, lower-case ASCII (the schema's NOCASE)
+	extensions map[string]bool // extensions of domain taken, in any account
 	// sips are the existing SIP accounts given to accepted rows, as later
 	// rows see them: taken by that row's user.
 	sips map[int64]SIPAccount
 }
 
-func (t *tx) loadImportSets() (*importSets, error) {
+func newImportSets() *importSets {
+	return &importSets{emails: map[string]bool{}, extensions: map[string]bool{}, sips: map[int64]SIPAccount{}}
+}
+
+// markTaken adds to s the e-mails and new extensions of rows that the
+// database already has, as t reads it: two statements per batch.
+func (t *tx) markTaken(s *importSets, rows []importInput) error {
 	set, err := t.sipDomainPattern(t.a.AccountID)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	emails, err := t.ImportEmailsTaken(t.ctx)
+	s.domain = set.Domain
+	emails := make([]string, 0, len(rows))
+	var exts []string
+	for _, r := range rows {
+		if e := normalEmail(r.in.Email); e != "" {
+			emails = append(emails, e)
+		}
+		if ext := strings.TrimSpace(r.in.NewExtension); ext != "" {
+			exts = append(exts, ext)
+		}
+	}
+	taken, err := t.ImportEmailsTaken(t.ctx, jsonArg(emails))
 	if err != nil {
-		return nil, err
+		return err
 	}
-	exts, err := t.ImportExtensionsInDomain(t.ctx, set.Domain)
-	if err != nil {
-		return nil, err
-	}
-	s := &importSets{domain: set.Domain, emails: make(map[string]bool, len(emails)),
-		extensions: make(map[string]bool, len(exts)), sips: map[int64]SIPAccount{}}
-	for _, e := range emails {
+	for _, e := range taken {
 		s.emails[lowerASCII(e)] = true
 	}
-	for _, e := range exts {
+	if len(exts) == 0 {
+		return nil
+	}
+	taken, err = t.ImportExtensionsTaken(t.ctx, sqlcdb.ImportExtensionsTakenParams{Domain: set.Domain,
+		Extensions: jsonArg(exts)})
+	if err != nil {
+		return err
+	}
+	for _, e := range taken {
 		s.extensions[e] = true
 	}
-	return s, nil
+	return nil
 }
 
 // lowerASCII folds ASCII letters only, as SQLite's NOCASE compares.

@@ -54,12 +54,15 @@ SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, CAST(sqlc.arg(created
 FROM json_each(sqlc.arg(rows)) WHERE true ORDER BY key;
 
 -- name: ImportEmailsTaken :many
--- Every login e-mail in the database (e-mails are unique across accounts),
--- for the import's checks of a whole file.
-SELECT email FROM users;
+-- The login e-mails among emails (a JSON array) that a user has, in any
+-- account, compared as the column does (NOCASE): a batch's rows are
+-- checked against them in its own transaction.
+SELECT email FROM users WHERE email IN (SELECT value FROM json_each(sqlc.arg(emails)));
 
--- name: ImportExtensionsInDomain :many
--- Every extension of a SIP domain, in any account, for the import's checks.
+-- name: ImportExtensionsTaken :many
+-- The extensions among extensions (a JSON array) that an account of the
+-- SIP domain has.
 SELECT s.extension FROM sip_accounts s
 JOIN accounts a ON a.id = s.account_id
-WHERE lower(a.sip_domain) = lower(sqlc.arg(domain));
+WHERE lower(a.sip_domain) = lower(sqlc.arg(domain))
+  AND s.extension IN (SELECT value FROM json_each(sqlc.arg(extensions)));

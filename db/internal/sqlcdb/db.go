@@ -531,8 +531,8 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.importEmailsTakenStmt, err = db.PrepareContext(ctx, importEmailsTaken); err != nil {
 		return nil, fmt.Errorf("error preparing query ImportEmailsTaken: %w", err)
 	}
-	if q.importExtensionsInDomainStmt, err = db.PrepareContext(ctx, importExtensionsInDomain); err != nil {
-		return nil, fmt.Errorf("error preparing query ImportExtensionsInDomain: %w", err)
+	if q.importExtensionsTakenStmt, err = db.PrepareContext(ctx, importExtensionsTaken); err != nil {
+		return nil, fmt.Errorf("error preparing query ImportExtensionsTaken: %w", err)
 	}
 	if q.importMailsStmt, err = db.PrepareContext(ctx, importMails); err != nil {
 		return nil, fmt.Errorf("error preparing query ImportMails: %w", err)
@@ -1789,9 +1789,9 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing importEmailsTakenStmt: %w", cerr)
 		}
 	}
-	if q.importExtensionsInDomainStmt != nil {
-		if cerr := q.importExtensionsInDomainStmt.Close(); cerr != nil {
-			err = fmt.Errorf("error closing importExtensionsInDomainStmt: %w", cerr)
+	if q.importExtensionsTakenStmt != nil {
+		if cerr := q.importExtensionsTakenStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing importExtensionsTakenStmt: %w", cerr)
 		}
 	}
 	if q.importMailsStmt != nil {
@@ -2677,7 +2677,7 @@ type Queries struct {
 	iPFailuresSinceStmt                *sql.Stmt
 	impersonationBySessionStmt         *sql.Stmt
 	importEmailsTakenStmt              *sql.Stmt
-	importExtensionsInDomainStmt       *sql.Stmt
+	importExtensionsTakenStmt          *sql.Stmt
 	importMailsStmt                    *sql.Stmt
 	importMembershipsStmt              *sql.Stmt
 	importSIPAccountsStmt              *sql.Stmt
@@ -2988,7 +2988,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		iPFailuresSinceStmt:                q.iPFailuresSinceStmt,
 		impersonationBySessionStmt:         q.impersonationBySessionStmt,
 		importEmailsTakenStmt:              q.importEmailsTakenStmt,
-		importExtensionsInDomainStmt:       q.importExtensionsInDomainStmt,
+		importExtensionsTakenStmt:          q.importExtensionsTakenStmt,
 		importMailsStmt:                    q.importMailsStmt,
 		importMembershipsStmt:              q.importMembershipsStmt,
 		importSIPAccountsStmt:              q.importSIPAccountsStmt,

@@ -10,13 +10,14 @@ import (
 )
 
 const importEmailsTaken = `-- name: ImportEmailsTaken :many
-SELECT email FROM users
+SELECT email FROM users WHERE email IN (SELECT value FROM json_each(?1))
 `
 
-// Every login e-mail in the database (e-mails are unique across accounts),
-// for the import's checks of a whole file.
-func (q *Queries) ImportEmailsTaken(ctx context.Context) ([]string, error) {
-	rows, err := q.query(ctx, q.importEmailsTakenStmt, importEmailsTaken)
+// The login e-mails among emails (a JSON array) that a user has, in any
+// account, compared as the column does (NOCASE): a batch's rows are
+// checked against them in its own transaction.
+func (q *Queries) ImportEmailsTaken(ctx context.Context, emails interface{}) ([]string, error) {
+	rows, err := q.query(ctx, q.importEmailsTakenStmt, importEmailsTaken, emails)
 	if err != nil {
 		return nil, err
 	}
@@ -38,15 +39,22 @@ func (q *Queries) ImportEmailsTaken(ctx context.Context) ([]string, error) {
 	return items, nil
 }
 
-const importExtensionsInDomain = `-- name: ImportExtensionsInDomain :many
+const importExtensionsTaken = `-- name: ImportExtensionsTaken :many
 SELECT s.extension FROM sip_accounts s
 JOIN accounts a ON a.id = s.account_id
 WHERE lower(a.sip_domain) = lower(?1)
+  AND s.extension IN (SELECT value FROM json_each(?2))
 `
 
-// Every extension of a SIP domain, in any account, for the import's checks.
-func (q *Queries) ImportExtensionsInDomain(ctx context.Context, domain string) ([]string, error) {
-	rows, err := q.query(ctx, q.importExtensionsInDomainStmt, importExtensionsInDomain, domain)
+type ImportExtensionsTakenParams struct {
+	Domain     string
+	Extensions interface{}
+}
+
+// The extensions among extensions (a JSON array) that an account of the
+// SIP domain has.
+func (q *Queries) ImportExtensionsTaken(ctx context.Context, arg ImportExtensionsTakenParams) ([]string, error) {
+	rows, err := q.query(ctx, q.importExtensionsTakenStmt, importExtensionsTaken, arg.Domain, arg.Extensions)
 	if err != nil {
 		return nil, err
 	}
