@@ -31,23 +31,3 @@ const (
 
 // PasswordChecks is how many passwords the DB's hasher has verified.
 func (d *DB) PasswordChecks() int64 { return d.hasher.checks.Load() }
-
-// CreateUsersInOneWrite creates each user in a savepoint of one write
-// transaction, as the CSV import saves its rows, and returns each one's
-// error: for tests that prove the checks of a row see the rows before it.
-func (d *DB) CreateUsersInOneWrite(ctx context.Context, a Actor, ins ...UserInput) []error {
-	errs := make([]error, len(ins))
-	err := d.update(ctx, a, func(t *tx) ([]change, error) {
-		for i, in := range ins {
-			errs[i] = t.savepoint(func(t *tx) ([]change, error) {
-				_, changes, err := t.createUser(in, "")
-				return changes, err
-			})
-		}
-		return nil, nil
-	})
-	if err != nil {
-		return []error{err}
-	}
-	return errs
-}

@@ -212,6 +212,16 @@ func (t *tx) queueMail(u sqlcdb.User, kind, lang, link string, hours int) (int64
 // queueUserMail is queueMail to a given address, with data's Link, Hours
 // and NewEmail; the rest of data comes from u.
 func (t *tx) queueUserMail(u sqlcdb.User, to, kind, lang string, data mailData) (int64, error) {
+	m, err := t.userMail(u, to, kind, lang, data)
+	if err != nil {
+		return 0, err
+	}
+	return t.QueueMail(t.ctx, m)
+}
+
+// userMail is the outbox row queueUserMail writes: the CSV import writes
+// its invitations many to a statement (issue 15).
+func (t *tx) userMail(u sqlcdb.User, to, kind, lang string, data mailData) (sqlcdb.QueueMailParams, error) {
 	data.Name, data.Email = u.FullName, u.Email
 	if t.a.UserID != 0 && t.a.UserID != u.ID {
 		data.Inviter = t.a.Name
@@ -219,21 +229,31 @@ func (t *tx) queueUserMail(u sqlcdb.User, to, kind, lang string, data mailData) 
 			data.Inviter = t.a.Email
 		}
 	}
-	return t.queueMailTo(u.AccountID, to, kind, t.recipientLang(u, lang), data)
+	return t.mailRow(u.AccountID, to, kind, t.recipientLang(u, lang), data)
 }
 
 // queueMailTo renders a mail of kind in lang for the address to and writes
 // it to account's outbox in the transaction.
 func (t *tx) queueMailTo(account int64, to, kind, lang string, data mailData) (int64, error) {
-	acc, err := t.account(account)
+	m, err := t.mailRow(account, to, kind, lang, data)
 	if err != nil {
 		return 0, err
+	}
+	return t.QueueMail(t.ctx, m)
+}
+
+// mailRow renders a mail of kind in lang for the address to, as a row of
+// account's outbox.
+func (t *tx) mailRow(account int64, to, kind, lang string, data mailData) (sqlcdb.QueueMailParams, error) {
+	acc, err := t.account(account)
+	if err != nil {
+		return sqlcdb.QueueMailParams{}, err
 	}
 	data.Account = acc.Name
 	subject, body, err := renderMail(kind, lang, data)
 	if err != nil {
-		return 0, err
+		return sqlcdb.QueueMailParams{}, err
 	}
-	return t.QueueMail(t.ctx, sqlcdb.QueueMailParams{AccountID: account, ToAddr: to,
-		Subject: subject, Body: body, CreatedAt: t.d.unix()})
+	return sqlcdb.QueueMailParams{AccountID: account, ToAddr: to, Subject: subject, Body: body,
+		CreatedAt: t.d.unix()}, nil
 }

@@ -73,8 +73,9 @@ func dsn(path string, replicated bool) string {
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Add("_pragma", "synchronous(FULL)")
-	// Savepoints (one per row of a CSV import) journal the pages they
-	// change; in memory that costs no write system call per page.
+	// Statement journals (a multi-row statement of the CSV import opens
+	// one) and temporary sort b-trees stay in memory: no write system
+	// call per page.
 	q.Add("_pragma", "temp_store(memory)")
 	q.Set("_txlock", "immediate")
 	return "file:" + path + "?" + q.Encode()

@@ -44,6 +44,11 @@ func (d *DB) SeedSynthetic(ctx context.Context, a Actor, o SyntheticOrg) error {
 		o.Positions = 1
 	}
 	return d.update(ctx, a, func(t *tx) ([]change, error) {
+		restore, err := t.bigCache()
+		if err != nil {
+			return nil, err
+		}
+		defer restore()
 		now := d.unix()
 		staff, err := t.GetBuiltinRole(ctx, BuiltinStaff)
 		if err != nil {

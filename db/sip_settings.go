@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync/atomic"
 
 	"kadra/db/internal/sqlcdb"
 )
@@ -47,10 +48,26 @@ func extensionPattern(ctx context.Context, q *sqlcdb.Queries, accountID int64) (
 	return p, err
 }
 
-// compileExtensionPattern anchors an admin's pattern to the whole extension.
+// compileExtensionPattern anchors an admin's pattern to the whole
+// extension. The last pattern compiled is kept: every extension of the
+// CSV import is checked against the same one, and compiling it for each
+// row was 4% of the import's time (issue 15).
 func compileExtensionPattern(p string) (*regexp.Regexp, error) {
-	return regexp.Compile(`^(?:` + p + `)$`)
+	if c := lastPattern.Load(); c != nil && c.pattern == p {
+		return c.re, c.err
+	}
+	re, err := regexp.Compile(`^(?:` + p + `)$`)
+	lastPattern.Store(&compiledPattern{pattern: p, re: re, err: err})
+	return re, err
 }
+
+type compiledPattern struct {
+	pattern string
+	re      *regexp.Regexp
+	err     error
+}
+
+var lastPattern atomic.Pointer[compiledPattern]
 
 // checkExtension validates an extension against the account's pattern.
 func checkExtension(v *ValidationError, field, ext, pattern string) {

@@ -31,14 +31,14 @@ type change struct {
 // outside any write is a plain function taking (ctx, q *sqlcdb.Queries,
 // ...), called with d.rq on the read pool and with t.ctx, t.Queries in a
 // write (getSIP, getAccount, mayActOn); no helper takes a *tx as an
-// argument. A write nested in a write (a row of the CSV import) is
-// t.savepoint, called explicitly; no transaction travels in a context.
+// argument. No transaction travels in a context.
 type tx struct {
 	*sqlcdb.Queries
-	sql *sql.Tx
-	d   *DB
-	a   Actor
-	ctx context.Context
+	sql   *sql.Tx
+	stmts *stmtCache // the statements t prepared, for the few written outside queries/ (flushAudit)
+	d     *DB
+	a     Actor
+	ctx   context.Context
 	// memo, when set, keeps reads that nothing in the transaction changes
 	// (the group tree, the password policy, SIP domain and pattern,
 	// accounts, the names audit labels give) for the transaction's life. Only the CSV
@@ -182,19 +182,16 @@ func (t *tx) flushAudit() error {
 	}
 	rows := *t.auditRows
 	*t.auditRows = rows[:0]
+	args := make([]any, 0, auditChunk*auditColumns)
 	for len(rows) > 0 {
 		n := min(len(rows), auditChunk)
-		chunk := make([][14]any, n)
-		for i, r := range rows[:n] {
-			chunk[i] = [14]any{r.At, nullJSON(r.ActorID), r.ActorEmail, nullJSON(r.ImpersonatorID), r.ImpersonatorEmail,
-				nullJSON(r.AccountID), r.Action, r.TargetType, nullJSON(r.TargetID), r.TargetLabel, r.BeforeJson,
-				r.AfterJson, r.Ip, r.LabelsJson}
+		args = args[:0]
+		for _, r := range rows[:n] {
+			args = append(args, r.At, r.ActorID, r.ActorEmail, r.ImpersonatorID, r.ImpersonatorEmail,
+				r.AccountID, r.Action, r.TargetType, r.TargetID, r.TargetLabel, r.BeforeJson,
+				r.AfterJson, r.Ip, r.LabelsJson)
 		}
-		b, err := json.Marshal(chunk)
-		if err != nil {
-			return fmt.Errorf("audit: %w", err)
-		}
-		if err := t.InsertAuditRows(t.ctx, string(b)); err != nil {
+		if _, err := t.stmts.ExecContext(t.ctx, insertAuditRowsSQL(n), args...); err != nil {
 			return err
 		}
 		rows = rows[n:]
@@ -202,15 +199,41 @@ func (t *tx) flushAudit() error {
 	return nil
 }
 
-// auditChunk is how many audit rows one InsertAuditRows writes.
-const auditChunk = 1000
-
-func nullJSON(id sql.NullInt64) any {
-	if !id.Valid {
-		return nil
+// insertAuditRowsSQL is InsertAudit (queries/audit.sql) for n rows in one
+// statement. It is written here because sqlc cannot generate a VALUES
+// list of a variable length; the statement is prepared once per
+// transaction (stmtCache). Handing the rows over as one JSON argument to
+// json_each, as queries/users_import.sql does, took twice as long for
+// audit rows, whose before, after and labels are JSON texts escaped once
+// more in the argument (issue 15).
+func insertAuditRowsSQL(n int) string {
+	if n == auditChunk {
+		return auditChunkSQL
 	}
-	return id.Int64
+	return auditRowsSQL(n)
 }
+
+func auditRowsSQL(n int) string {
+	var b strings.Builder
+	b.WriteString(`INSERT INTO audit_log (at, actor_id, actor_email, impersonator_id, impersonator_email, account_id,
+	action, target_type, target_id, target_label, before_json, after_json, ip, labels_json) VALUES `)
+	for i := range n {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString("(?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+	}
+	return b.String()
+}
+
+var auditChunkSQL = auditRowsSQL(auditChunk)
+
+// auditChunk is how many audit rows one statement of flushAudit writes:
+// auditColumns arguments each, well under SQLite's limit of 32,766.
+const (
+	auditChunk   = 100
+	auditColumns = 14
+)
 
 func auditJSON(v any) (string, error) {
 	if v == nil {
@@ -235,31 +258,11 @@ func (d *DB) update(ctx context.Context, a Actor, fn func(t *tx) ([]change, erro
 	defer sqlTx.Rollback()
 	stmts := &stmtCache{tx: sqlTx, stmts: map[string]*sql.Stmt{}}
 	defer stmts.close()
-	t := &tx{Queries: sqlcdb.New(stmts), sql: sqlTx, d: d, a: a, ctx: ctx}
+	t := &tx{Queries: sqlcdb.New(stmts), sql: sqlTx, stmts: stmts, d: d, a: a, ctx: ctx}
 	if err := t.run(fn); err != nil {
 		return mapSQLError(err)
 	}
 	return mapSQLError(sqlTx.Commit())
-}
-
-// savepoint runs fn inside t as update runs it in a transaction of its
-// own: a refused fn rolls back all it wrote, and only that; its audit rows
-// are written with it. The CSV import saves each row in a savepoint of its
-// batch's transaction (users_import.go).
-func (t *tx) savepoint(fn func(t *tx) ([]change, error)) error {
-	if _, err := t.sql.ExecContext(t.ctx, "SAVEPOINT op"); err != nil {
-		return err
-	}
-	err := t.run(fn)
-	if err != nil {
-		if _, rerr := t.sql.ExecContext(t.ctx, "ROLLBACK TO op"); rerr != nil {
-			return errors.Join(err, rerr)
-		}
-	}
-	if _, rerr := t.sql.ExecContext(t.ctx, "RELEASE op"); rerr != nil {
-		return errors.Join(err, rerr)
-	}
-	return mapSQLError(err)
 }
 
 // run calls fn and writes the audit rows of the changes it reports.

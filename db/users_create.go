@@ -95,31 +95,19 @@ func (d *DB) hashFormPassword(ctx context.Context, in UserInput) (string, error)
 	return d.hasher.Hash(ctx, in.Password)
 }
 
-// createUser is CreateUser inside t, for the form and for each row of the
-// CSV import: it validates in (reading through t, so that it sees the
-// users t has created), checks the role against the actor's rights,
-// creates the user with a seat and its links, and queues the activation
-// mail of an invited user. hash is in.Password's (hashFormPassword).
+// createUser is CreateUser inside t: it makes every check of checkNewUser
+// (reading through t, so that it sees the users t has created), the rule
+// set the CSV import checks its rows with too, then creates the user with
+// a seat and its links, and queues the activation mail of an invited
+// user. The links' helpers check again what they write. hash is in.Password's (hashFormPassword).
 // It returns the changes to audit.
 func (t *tx) createUser(in UserInput, hash string) (UserSaved, []change, error) {
-	in = normalUserInput(in)
-	var err error
-	if in.WorkPhone, err = t.phoneE164(t.a.AccountID, in.WorkPhone); err != nil {
-		return UserSaved{}, nil, err
-	}
-	v, err := t.checkUserInput(in, sqlcdb.User{})
+	in, v, err := checkNewUser(t.a, t, in)
 	if err != nil {
 		return UserSaved{}, nil, err
 	}
 	if err := v.Err(); err != nil {
 		return UserSaved{}, nil, err
-	}
-	if err := t.mayGiveRole(in.RoleID); err != nil {
-		if AsError(err) == nil || AsError(err).Code != EFORBIDDEN {
-			return UserSaved{}, nil, err
-		}
-		v.Add("role_id", M("role.above_own"))
-		return UserSaved{}, nil, v.Err()
 	}
 	status := StatusInactive
 	switch {
@@ -166,64 +154,9 @@ func normalUserInput(in UserInput) UserInput {
 }
 
 // checkUserInput validates the form's own fields inside t; old is the user
-// being edited (zero when creating). Checks that need the data run even
-// when others failed, so that every field's problem shows at once.
+// being edited (zero when creating): checkUserFields through t.
 func (t *tx) checkUserInput(in UserInput, old sqlcdb.User) (*ValidationError, error) {
-	v := &ValidationError{}
-	policy, err := t.passwordPolicy()
-	if err != nil {
-		return nil, err
-	}
-	checkEmail(v, "email", in.Email, true)
-	checkEmail(v, "notify_email", in.NotifyEmail, false)
-	if in.Password != "" || in.PasswordConfirm != "" {
-		if in.SendInvite {
-			v.Add("password", M("user.password_or_invite"))
-		} else {
-			checkNewPassword(v, policy, "password", in.Password, "password_confirm", in.PasswordConfirm, in.FullName, in.Email)
-		}
-	}
-	checkName(v, "full_name", in.FullName, 200)
-	checkPhone(v, "work_phone", in.WorkPhone)
-	if in.RoleID == 0 {
-		v.Add("role_id", M("error.required"))
-	}
-	if in.PositionID == 0 {
-		v.Add("position_id", M("user.position_required"))
-	}
-	if in.SIPAccountID == 0 && in.NewExtension == "" && (old.ID == 0 || !old.SipAccountID.Valid) {
-		v.Add("sip_account_id", M("user.sip_required")) // R-USER-6
-	}
-	if in.SIPAccountID != 0 && in.NewExtension != "" {
-		v.Add("extension", M("user.sip_one_choice"))
-	}
-	if !v.Has("email") {
-		if n, err := t.UserEmailTaken(t.ctx, sqlcdb.UserEmailTakenParams{Email: in.Email, ExceptID: old.ID}); err != nil {
-			return nil, err
-		} else if n > 0 {
-			v.Conflict("email", M("user.email_taken"))
-		}
-	}
-	if in.RoleID != 0 {
-		if _, err := t.GetRole(t.ctx, in.RoleID); errors.Is(err, sql.ErrNoRows) {
-			v.Add("role_id", M("user.role_unknown"))
-		} else if err != nil {
-			return nil, err
-		}
-	}
-	if in.PositionID != 0 {
-		if ok, err := t.isPosition(in.PositionID); err != nil {
-			return nil, err
-		} else if !ok {
-			v.Add("position_id", M("user.position_unknown"))
-		}
-	}
-	if in.SIPAccountID == 0 && in.NewExtension != "" && !v.Has("extension") {
-		if err := t.checkNewExtension(v, t.a.AccountID, in.NewExtension); err != nil {
-			return nil, err
-		}
-	}
-	return v, nil
+	return checkUserFields(t.a, t, in, old)
 }
 
 // applyUserLinks sets what the form links to a user inside t: the role

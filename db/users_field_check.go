@@ -9,24 +9,6 @@ import (
 	"kadra/db/internal/sqlcdb"
 )
 
-// checkNewExtension checks, inside t, an extension the user form would
-// create, with the form's own fields, so that its message shows on the
-// first submit with theirs (R-SEC-1): its form always, and whether the SIP
-// domain already has it when another field failed already. Otherwise the
-// links' checks that follow report a taken extension together with a bad
-// caller ID or group.
-func (t *tx) checkNewExtension(v *ValidationError, accountID int64, ext string) error {
-	if len(v.Fields) == 0 {
-		set, err := sipDomainPattern(t.ctx, t.Queries, accountID)
-		if err != nil {
-			return err
-		}
-		checkExtension(v, "extension", ext, set.ExtensionPattern)
-		return nil
-	}
-	return checkFreeExtension(t.ctx, t.Queries, v, accountID, ext)
-}
-
 func checkFreeExtension(ctx context.Context, q *sqlcdb.Queries, v *ValidationError, accountID int64, ext string) error {
 	set, err := sipDomainPattern(ctx, q, accountID)
 	if err != nil {

@@ -48,11 +48,13 @@ type ImportReport struct {
 }
 
 // importBatch is how many rows one transaction saves: enough that the
-// commit (an fsync) is paid rarely (3 times faster than a commit per row),
-// few enough that other writers wait at most about a third of a second
-// for a batch to end (500 rows were only 12% faster). See BENCHMARKS.md,
-// "CSV import".
-const importBatch = 200
+// commit (an fsync), the search indexes' flush and each batch's reads are
+// paid rarely, few enough that other writers (an admin's edit, a
+// sign-in's session row) wait at most about 0.3 s for a batch to end, as
+// with the 200 rows of the per-row path before (a batch of 1,000 invited
+// users takes 0.2-0.5 s on the 2-core machine of BENCHMARKS.md; 5,000
+// were no faster). See BENCHMARKS.md, "CSV import".
+const importBatch = 1000
 
 // errDryRun rolls a dry run's batch back.
 var errDryRun = errors.New("dry run")
@@ -63,14 +65,17 @@ var errDryRun = errors.New("dry run")
 // that exists and is free is given to the user, one that does not exist
 // is created (its generated password is not shown: regenerate it on the
 // SIP page), one that belongs to someone else refuses the row. Each row
-// goes through createUser, the form's own path, inside a savepoint: a
-// refused row leaves nothing of itself and is reported with its line and
-// a message per column; the others are saved, many per transaction. An
-// e-mail or extension used twice in the file refuses the later line.
-// With DryRun every row is checked the same way and every batch is rolled
-// back, so nothing is written. Needs users.manage; returns EFORBIDDEN
-// without it. An unexpected error stops the import: the batches committed
-// before it stay, and the report counts only them.
+// passes checkNewUser, the user form's own checks, reading through its
+// batch's transaction, each name once per batch, and seeing the rows
+// accepted before it (importLookup): a refused row is reported with its line
+// and a message per column, and writes nothing; the accepted rows of a
+// batch are written together (importWrite), with the audit rows the form
+// leaves for each. An e-mail or extension used twice in the file refuses
+// the later line. With DryRun every row is checked the same way and
+// nothing is written, so the report is exactly a real run's. Needs
+// users.manage; returns EFORBIDDEN without it. An unexpected error stops
+// the import: the batches committed before it stay, and the report counts
+// only them.
 func (d *DB) ImportUsers(ctx context.Context, a Actor, rows []UserCSVRow, opt ImportOptions) (ImportReport, error) {
 	start := time.Now()
 	rep := ImportReport{DryRun: opt.DryRun, Total: len(rows), Rows: make([]ImportRowResult, 0, len(rows))}
@@ -86,22 +91,40 @@ func (d *DB) ImportUsers(ctx context.Context, a Actor, rows []UserCSVRow, opt Im
 	if size <= 0 {
 		size = importBatch
 	}
+	sets := newImportSets()
 	invited := false
 	for from := 0; from < len(rows); from += size {
 		batch := inputs[from:min(from+size, len(rows))]
 		results := make([]ImportRowResult, len(batch))
 		err := d.update(ctx, a, func(t *tx) ([]change, error) {
+			restore, err := t.bigCache()
+			if err != nil {
+				return nil, err
+			}
+			defer restore()
 			t.memo = &txMemo{} // the same checks for every row: read once per batch
 			t.auditRows = &[]sqlcdb.InsertAuditParams{}
+			if err := t.markTaken(sets, batch); err != nil {
+				return nil, err
+			}
+			look := newImportLookup(t, sets)
+			var accepted []importAccepted
 			for i, in := range batch {
-				r, err := t.importRow(in, opt.DryRun)
+				r, ok, err := t.importCheck(look, in, opt.DryRun)
 				if err != nil {
 					return nil, err
 				}
 				results[i] = r
+				if ok != nil {
+					ok.result = &results[i]
+					accepted = append(accepted, *ok)
+				}
 			}
 			if opt.DryRun {
 				return nil, errDryRun
+			}
+			if err := t.importWrite(look, accepted); err != nil {
+				return nil, err
 			}
 			return nil, t.flushAudit()
 		})
@@ -135,53 +158,38 @@ func (d *DB) ImportUsers(ctx context.Context, a Actor, rows []UserCSVRow, opt Im
 	})
 }
 
-// importRow saves one row inside a savepoint of t, the batch's
-// transaction: createUser, the form's own path, runs in it, and the row is
-// rolled back when anything about it was refused, by the lookups or by
-// createUser. Its checks read through t, so they see the rows saved before
-// it in the batch. Unexpected errors stop the import.
-func (t *tx) importRow(in importInput, dryRun bool) (ImportRowResult, error) {
+// importCheck checks one row with checkNewUser, the form's checks, and
+// reports it: refused with the lookups' and the checks' messages under
+// their CSV columns, or accepted (returned for importWrite, and noted in
+// look's sets so that later rows see it). Unexpected errors stop the
+// import.
+func (t *tx) importCheck(look *importLookup, in importInput, dryRun bool) (ImportRowResult, *importAccepted, error) {
 	res := ImportRowResult{Line: in.line, Email: in.in.Email, Outcome: ImportCreated}
 	if dryRun {
 		res.Outcome = ImportWouldCreate
 	}
 	v := ValidationError{Fields: in.errs}
-	var refused error
-	kept := 0
-	if t.auditRows != nil {
-		kept = len(*t.auditRows)
-	}
-	err := t.savepoint(func(t *tx) ([]change, error) {
-		u, changes, err := t.createUser(in.in, "") // a file sets no passwords
-		if e := AsError(err); e != nil && e.Code != EINTERNAL {
-			for field, m := range e.Fields {
-				v.Add(csvColumnOf(field), m)
-			}
-			if len(e.Fields) == 0 {
-				v.Add("row", e.Msg)
-			}
-		} else if err != nil {
-			return nil, err
+	saved, cv, err := checkNewUser(t.a, look, in.in)
+	if e := AsError(err); e != nil && e.Code != EINTERNAL {
+		cv = &ValidationError{Fields: e.Fields}
+		if len(e.Fields) == 0 {
+			v.Add("row", e.Msg)
 		}
-		if !dryRun {
-			res.UserID = u.ID
-		}
-		if refused = v.Err(); refused != nil {
-			return nil, refused
-		}
-		return changes, nil
-	})
-	if err != nil && t.auditRows != nil { // a row rolled back keeps no audit row
-		*t.auditRows = (*t.auditRows)[:kept]
+	} else if err != nil {
+		return res, nil, err
 	}
-	switch {
-	case refused != nil:
-		res.Outcome, res.Errors, res.UserID = ImportRefused, v.Fields, 0
-		return res, nil
-	case err != nil:
-		return res, err
+	for _, field := range sortedKeys(cv.Fields) {
+		v.Add(csvColumnOf(field), cv.Fields[field])
 	}
-	return res, nil
+	if len(v.Fields) > 0 {
+		res.Outcome, res.Errors = ImportRefused, v.Fields
+		return res, nil, nil
+	}
+	ok := importAccepted{in: saved}
+	if err := look.accept(&ok); err != nil {
+		return res, nil, err
+	}
+	return res, &ok, nil
 }
 
 // importInput is a row turned into the form's input, with what the
@@ -202,6 +210,26 @@ type importNames struct {
 	senders   map[string]int64
 	sip       map[string]importSIP
 	country   string // the account's region, for numbers typed nationally
+	phones    map[string]parsedPhone
+}
+
+type parsedPhone struct {
+	e164 string
+	ok   bool
+}
+
+// parsePhone is ParsePhone in the account's region, once per distinct
+// text: a file names the same few numbers on many rows.
+func (n *importNames) parsePhone(s string) (string, bool) {
+	if p, seen := n.phones[s]; seen {
+		return p.e164, p.ok
+	}
+	e164, ok := ParsePhone(s, n.country)
+	if n.phones == nil {
+		n.phones = map[string]parsedPhone{}
+	}
+	n.phones[s] = parsedPhone{e164, ok}
+	return e164, ok
 }
 
 type importSIP struct {
@@ -357,7 +385,7 @@ func (n *importNames) resolve(r UserCSVRow) importInput {
 		}
 	}
 	if num := r.Get("caller_id"); num != "" {
-		e164, _ := ParsePhone(num, n.country) // as the form reads it: nationally or internationally
+		e164, _ := n.parsePhone(num) // as the form reads it: nationally or internationally
 		if in.CallNumberID = n.numbers[e164]; in.CallNumberID == 0 {
 			v.Add("caller_id", M("csv.unknown_number", "Number", num))
 		}
@@ -365,7 +393,7 @@ func (n *importNames) resolve(r UserCSVRow) importInput {
 	if s := r.Get("sms_sender"); s != "" {
 		id := n.senders[strings.ToLower(s)]
 		if id == 0 {
-			if e164, ok := ParsePhone(s, n.country); ok {
+			if e164, ok := n.parsePhone(s); ok {
 				id = n.senders[e164]
 			}
 		}

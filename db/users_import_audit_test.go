@@ -33,15 +33,60 @@ func TestImportAuditsLikeTheForm(t *testing.T) {
 	if err != nil || rep.Created != 2 {
 		t.Fatalf("import: %+v, %v", rep, err)
 	}
+	compareAudit(t, d, "120", 5, 0)
+}
+
+// R-AUDIT-1, R-AUDIT-2 (issue 15): the same for a user given a free
+// extension that exists, with no caller ID, sender or group, and not
+// invited, as the rows of a plain file are.
+func TestImportAuditsLikeTheFormPlain(t *testing.T) {
+	ctx := context.Background()
+	d, owner, names := importSetup(t)
+	staff, err := d.BuiltinRoleID(ctx, db.BuiltinStaff)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sips := map[string]int64{}
+	for _, ext := range []string{"1301", "1302", "1303"} {
+		s, err := d.CreateSIPAccount(ctx, owner, db.SIPAccountInput{Extension: ext})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sips[ext] = s.ID
+	}
+	var from int64 // the rows before set the test up
+	if err := rawDB(t, d).QueryRow("SELECT max(id) FROM audit_log").Scan(&from); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.CreateUser(ctx, owner, db.UserInput{Email: "form@example.pl", FullName: "Ola Nowak",
+		RoleID: staff, PositionID: names.Consultant, SIPAccountID: sips["1301"]}); err != nil {
+		t.Fatal(err)
+	}
+	file := "email,full_name,role,position,extension\n" +
+		"csv1@example.pl,Ola Nowak,Staff member,Consultant,1302\n" +
+		"csv2@example.pl,Ola Nowak,Staff member,Consultant,1303\n"
+	rep, err := d.ImportUsers(ctx, owner, parse(t, file), db.ImportOptions{})
+	if err != nil || rep.Created != 2 {
+		t.Fatalf("import: %+v, %v", rep, err)
+	}
+	compareAudit(t, d, "130", 2, from)
+}
+
+// compareAudit compares the audit rows of the users form@, csv1@ and
+// csv2@example.pl, whose extensions are ext followed by 1, 2 and 3: the
+// same rows, in the same order, each user's together; at least min each.
+// Rows up to id from are not compared.
+func compareAudit(t *testing.T, d *db.DB, ext string, min int, from int64) {
+	t.Helper()
 	rows, err := rawDB(t, d).Query(`SELECT actor_email, account_id, action, target_type, target_label,
-		before_json, after_json, labels_json, target_id IS NULL FROM audit_log ORDER BY id`)
+		before_json, after_json, labels_json, target_id IS NULL FROM audit_log WHERE id > ? ORDER BY id`, from)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer rows.Close()
 	// Ids, times, e-mails and extensions differ between the three users;
 	// everything else must not.
-	noise := regexp.MustCompile(`(?i)"[a-z_]*(id|_at)":[0-9]+|[0-9]{10}|(form|csv1|csv2)@example\.pl|120[123]|"(user|sip):[0-9]+"`)
+	noise := regexp.MustCompile(`(?i)"[a-z_]*(id|_at)":[0-9]+|[0-9]{10}|(form|csv1|csv2)@example\.pl|` + ext + `[123]|"(user|sip):[0-9]+"`)
 	byUser := map[string][]string{}
 	var order []string
 	for rows.Next() {
@@ -53,7 +98,7 @@ func TestImportAuditsLikeTheForm(t *testing.T) {
 		}
 		who := ""
 		for _, u := range []string{"form", "csv1", "csv2"} {
-			if strings.Contains(before+after+label+labels, u+"@example.pl") || strings.Contains(after+label+labels, "120"+map[string]string{"form": "1", "csv1": "2", "csv2": "3"}[u]) {
+			if strings.Contains(before+after+label+labels, u+"@example.pl") || strings.Contains(after+label+labels, ext+map[string]string{"form": "1", "csv1": "2", "csv2": "3"}[u]) {
 				who = u
 			}
 		}
@@ -70,7 +115,7 @@ func TestImportAuditsLikeTheForm(t *testing.T) {
 		t.Errorf("audit rows interleave: %v", order)
 	}
 	form := byUser["form"]
-	if len(form) < 5 {
+	if len(form) < min {
 		t.Fatalf("the form's user left %d audit rows: %q", len(form), form)
 	}
 	for _, u := range []string{"csv1", "csv2"} {

@@ -59,3 +59,52 @@ func BenchmarkImportUsers100k(b *testing.B) {
 		b.ReportMetric(float64(n)/time.Since(start).Seconds(), "rows/s")
 	}
 }
+
+// BenchmarkImportSeeded imports, as scripts/bench-users.sh with IMPORT=1
+// does, KADRA_IMPORT_ROWS (default 100,000) rows into the seeded
+// organisation of issue 15 (100,000 users, 2,000 groups 8 deep, 100,000
+// memberships): KADRA_IMPORT_KIND "invited" (the default: invited, a
+// position of 20, a group) or "plain" (inactive, one position, new
+// extensions only). KADRA_IMPORT_BATCH changes the rows per transaction.
+// Run: go test ./db -run '^$' -bench ImportSeeded -benchtime 1x -cpuprofile imp.prof
+func BenchmarkImportSeeded(b *testing.B) {
+	n, batch := 100_000, 0
+	if v, err := strconv.Atoi(os.Getenv("KADRA_IMPORT_ROWS")); err == nil {
+		n = v
+	}
+	if v, err := strconv.Atoi(os.Getenv("KADRA_IMPORT_BATCH")); err == nil {
+		batch = v
+	}
+	var f strings.Builder
+	if os.Getenv("KADRA_IMPORT_KIND") == "plain" {
+		f.WriteString("email,full_name,role,position,extension\n")
+		for i := 1; i <= n; i++ {
+			fmt.Fprintf(&f, "plain%d@example.pl,Plain %d,Staff member,Synthetic position 1,%d\n", i, i, 800000+i)
+		}
+	} else {
+		f.WriteString("email,full_name,role,position,groups,extension,send_invite\n")
+		for i := 1; i <= n; i++ {
+			fmt.Fprintf(&f, "inv%d@example.pl,Invited %d,Staff member,Synthetic position %d,Synthetic group 1,%d,true\n",
+				i, i, i%20+1, 600000+i)
+		}
+	}
+	ctx := context.Background()
+	for b.Loop() {
+		b.StopTimer()
+		d, owner := dbtest.Setup(b)
+		if err := d.SeedSynthetic(ctx, db.System(), db.SyntheticOrg{Users: 100000, Groups: 2000, Depth: 8,
+			Positions: 20, Memberships: 100000, Seed: 1}); err != nil {
+			b.Fatal(err)
+		}
+		rows, err := db.ParseUsersCSV(strings.NewReader(f.String()))
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		rep, err := d.ImportUsers(ctx, owner, rows, db.ImportOptions{BatchSize: batch})
+		if err != nil || rep.Created != n {
+			b.Fatalf("%d created, %v; %+v", rep.Created, err, rep.Rows[0])
+		}
+		b.ReportMetric(float64(n)/rep.Duration.Seconds(), "rows/s")
+	}
+}

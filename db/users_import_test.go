@@ -234,36 +234,6 @@ func TestImportUsersDuplicates(t *testing.T) {
 	}
 }
 
-// R-USER-13: the checks of a row read through its batch's transaction, so
-// that they see the rows saved before it in the batch: a taken e-mail is
-// refused on its field with the form's message, not by the schema.
-func TestImportRowSeesItsBatch(t *testing.T) {
-	ctx := context.Background()
-	d, owner, names := importSetup(t)
-	in := func(email, ext string) db.UserInput {
-		in := dbtest.UserInput(t, d, owner, email)
-		in.Password, in.PasswordConfirm, in.PositionID, in.NewExtension = "", "", names.Consultant, ext
-		return in
-	}
-	errs := d.CreateUsersInOneWrite(ctx, owner, in("hal@example.pl", "1300"), in("HAL@example.pl", "1301"),
-		in("ian@example.pl", "1300"))
-	if len(errs) != 3 || errs[0] != nil {
-		t.Fatalf("first row: %v", errs)
-	}
-	if e := db.AsError(errs[1]); e == nil || e.Fields["email"].ID != "user.email_taken" {
-		t.Errorf("same e-mail in the batch: %v", errs[1])
-	}
-	if e := db.AsError(errs[2]); e == nil || e.Fields["extension"].ID != "sip.extension.taken" {
-		t.Errorf("same extension in the batch: %v", errs[2])
-	}
-	if _, ok := userByEmail(t, d, owner, "hal@example.pl"); !ok {
-		t.Error("the first row was not saved")
-	}
-	if _, ok := userByEmail(t, d, owner, "ian@example.pl"); ok {
-		t.Error("a refused row left its user")
-	}
-}
-
 // R-USER-13, R-USER-15: importing needs users.manage.
 func TestImportUsersForbidden(t *testing.T) {
 	ctx := context.Background()

@@ -6,16 +6,6 @@ VALUES (sqlc.arg(at), sqlc.narg(actor_id), sqlc.arg(actor_email), sqlc.narg(impe
         sqlc.narg(target_id), sqlc.arg(target_label), sqlc.arg(before_json), sqlc.arg(after_json), sqlc.arg(ip),
         sqlc.arg(labels_json));
 
--- name: InsertAuditRows :exec
--- Many audit rows in one statement (the CSV import writes its rows' audit
--- entries per batch): rows is a JSON array of arrays in InsertAudit's
--- column order.
-INSERT INTO audit_log (at, actor_id, actor_email, impersonator_id, impersonator_email, account_id,
-                       action, target_type, target_id, target_label, before_json, after_json, ip, labels_json)
-SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6,
-       value ->> 7, value ->> 8, value ->> 9, value ->> 10, value ->> 11, value ->> 12, value ->> 13
-FROM jsonb_each(sqlc.arg(rows)) ORDER BY key;
-
 -- name: SearchAudit :many
 SELECT * FROM audit_log
 WHERE (account_id = sqlc.narg(account_id) OR sqlc.narg(account_id) IS NULL)

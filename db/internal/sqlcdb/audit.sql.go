@@ -237,22 +237,6 @@ func (q *Queries) InsertAudit(ctx context.Context, arg InsertAuditParams) error 
 	return err
 }
 
-const insertAuditRows = `-- name: InsertAuditRows :exec
-INSERT INTO audit_log (at, actor_id, actor_email, impersonator_id, impersonator_email, account_id,
-                       action, target_type, target_id, target_label, before_json, after_json, ip, labels_json)
-SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6,
-       value ->> 7, value ->> 8, value ->> 9, value ->> 10, value ->> 11, value ->> 12, value ->> 13
-FROM jsonb_each(?1) ORDER BY key
-`
-
-// Many audit rows in one statement (the CSV import writes its rows' audit
-// entries per batch): rows is a JSON array of arrays in InsertAudit's
-// column order.
-func (q *Queries) InsertAuditRows(ctx context.Context, rows interface{}) error {
-	_, err := q.exec(ctx, q.insertAuditRowsStmt, insertAuditRows, rows)
-	return err
-}
-
 const searchAudit = `-- name: SearchAudit :many
 SELECT id, at, actor_id, actor_email, impersonator_id, impersonator_email, account_id, "action", target_type, target_id, target_label, before_json, after_json, ip, labels_json FROM audit_log
 WHERE (account_id = ?1 OR ?1 IS NULL)

@@ -528,11 +528,32 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.impersonationBySessionStmt, err = db.PrepareContext(ctx, impersonationBySession); err != nil {
 		return nil, fmt.Errorf("error preparing query ImpersonationBySession: %w", err)
 	}
+	if q.importEmailsTakenStmt, err = db.PrepareContext(ctx, importEmailsTaken); err != nil {
+		return nil, fmt.Errorf("error preparing query ImportEmailsTaken: %w", err)
+	}
+	if q.importExtensionsTakenStmt, err = db.PrepareContext(ctx, importExtensionsTaken); err != nil {
+		return nil, fmt.Errorf("error preparing query ImportExtensionsTaken: %w", err)
+	}
+	if q.importMailsStmt, err = db.PrepareContext(ctx, importMails); err != nil {
+		return nil, fmt.Errorf("error preparing query ImportMails: %w", err)
+	}
+	if q.importMembershipsStmt, err = db.PrepareContext(ctx, importMemberships); err != nil {
+		return nil, fmt.Errorf("error preparing query ImportMemberships: %w", err)
+	}
+	if q.importSIPAccountsStmt, err = db.PrepareContext(ctx, importSIPAccounts); err != nil {
+		return nil, fmt.Errorf("error preparing query ImportSIPAccounts: %w", err)
+	}
+	if q.importSeatsStmt, err = db.PrepareContext(ctx, importSeats); err != nil {
+		return nil, fmt.Errorf("error preparing query ImportSeats: %w", err)
+	}
+	if q.importTokensStmt, err = db.PrepareContext(ctx, importTokens); err != nil {
+		return nil, fmt.Errorf("error preparing query ImportTokens: %w", err)
+	}
+	if q.importUsersStmt, err = db.PrepareContext(ctx, importUsers); err != nil {
+		return nil, fmt.Errorf("error preparing query ImportUsers: %w", err)
+	}
 	if q.insertAuditStmt, err = db.PrepareContext(ctx, insertAudit); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertAudit: %w", err)
-	}
-	if q.insertAuditRowsStmt, err = db.PrepareContext(ctx, insertAuditRows); err != nil {
-		return nil, fmt.Errorf("error preparing query InsertAuditRows: %w", err)
 	}
 	if q.insertDeletedAccountStmt, err = db.PrepareContext(ctx, insertDeletedAccount); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertDeletedAccount: %w", err)
@@ -1763,14 +1784,49 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing impersonationBySessionStmt: %w", cerr)
 		}
 	}
+	if q.importEmailsTakenStmt != nil {
+		if cerr := q.importEmailsTakenStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing importEmailsTakenStmt: %w", cerr)
+		}
+	}
+	if q.importExtensionsTakenStmt != nil {
+		if cerr := q.importExtensionsTakenStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing importExtensionsTakenStmt: %w", cerr)
+		}
+	}
+	if q.importMailsStmt != nil {
+		if cerr := q.importMailsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing importMailsStmt: %w", cerr)
+		}
+	}
+	if q.importMembershipsStmt != nil {
+		if cerr := q.importMembershipsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing importMembershipsStmt: %w", cerr)
+		}
+	}
+	if q.importSIPAccountsStmt != nil {
+		if cerr := q.importSIPAccountsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing importSIPAccountsStmt: %w", cerr)
+		}
+	}
+	if q.importSeatsStmt != nil {
+		if cerr := q.importSeatsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing importSeatsStmt: %w", cerr)
+		}
+	}
+	if q.importTokensStmt != nil {
+		if cerr := q.importTokensStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing importTokensStmt: %w", cerr)
+		}
+	}
+	if q.importUsersStmt != nil {
+		if cerr := q.importUsersStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing importUsersStmt: %w", cerr)
+		}
+	}
 	if q.insertAuditStmt != nil {
 		if cerr := q.insertAuditStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing insertAuditStmt: %w", cerr)
-		}
-	}
-	if q.insertAuditRowsStmt != nil {
-		if cerr := q.insertAuditRowsStmt.Close(); cerr != nil {
-			err = fmt.Errorf("error closing insertAuditRowsStmt: %w", cerr)
 		}
 	}
 	if q.insertDeletedAccountStmt != nil {
@@ -2620,8 +2676,15 @@ type Queries struct {
 	hasSecondFactorStmt                *sql.Stmt
 	iPFailuresSinceStmt                *sql.Stmt
 	impersonationBySessionStmt         *sql.Stmt
+	importEmailsTakenStmt              *sql.Stmt
+	importExtensionsTakenStmt          *sql.Stmt
+	importMailsStmt                    *sql.Stmt
+	importMembershipsStmt              *sql.Stmt
+	importSIPAccountsStmt              *sql.Stmt
+	importSeatsStmt                    *sql.Stmt
+	importTokensStmt                   *sql.Stmt
+	importUsersStmt                    *sql.Stmt
 	insertAuditStmt                    *sql.Stmt
-	insertAuditRowsStmt                *sql.Stmt
 	insertDeletedAccountStmt           *sql.Stmt
 	insertOffboardingStmt              *sql.Stmt
 	insertSCIMRequestStmt              *sql.Stmt
@@ -2924,8 +2987,15 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		hasSecondFactorStmt:                q.hasSecondFactorStmt,
 		iPFailuresSinceStmt:                q.iPFailuresSinceStmt,
 		impersonationBySessionStmt:         q.impersonationBySessionStmt,
+		importEmailsTakenStmt:              q.importEmailsTakenStmt,
+		importExtensionsTakenStmt:          q.importExtensionsTakenStmt,
+		importMailsStmt:                    q.importMailsStmt,
+		importMembershipsStmt:              q.importMembershipsStmt,
+		importSIPAccountsStmt:              q.importSIPAccountsStmt,
+		importSeatsStmt:                    q.importSeatsStmt,
+		importTokensStmt:                   q.importTokensStmt,
+		importUsersStmt:                    q.importUsersStmt,
 		insertAuditStmt:                    q.insertAuditStmt,
-		insertAuditRowsStmt:                q.insertAuditRowsStmt,
 		insertDeletedAccountStmt:           q.insertDeletedAccountStmt,
 		insertOffboardingStmt:              q.insertOffboardingStmt,
 		insertSCIMRequestStmt:              q.insertSCIMRequestStmt,
