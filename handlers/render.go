@@ -57,8 +57,7 @@ var templateFuncs = template.FuncMap{
 }
 
 func parsePages() (*pages, error) {
-	base, err := template.New("layout.html").Funcs(templateFuncs).ParseFS(assets.Templates,
-		"templates/layout.html", "templates/partials/*.html")
+	partials, err := fs.Glob(assets.Templates, "templates/partials/*.html")
 	if err != nil {
 		return nil, err
 	}
@@ -66,17 +65,19 @@ func parsePages() (*pages, error) {
 	if err != nil {
 		return nil, err
 	}
-	// Each page is the layout and partials plus the page; cloning and
-	// parsing them on every core keeps start-up short.
+	sets, err := templateFiles(assets.Templates, "templates/layout.html", partials, files)
+	if err != nil {
+		return nil, err
+	}
+	// Each page is the layout, the partials it calls and the page (see
+	// templateFiles); parsing them on every core keeps start-up short.
 	parsed := make([]*template.Template, len(files))
 	errs := make([]error, len(files))
 	var wg sync.WaitGroup
 	for i, f := range files {
 		wg.Go(func() {
-			clone, err := base.Clone()
-			if err == nil {
-				parsed[i], err = clone.ParseFS(assets.Templates, f)
-			}
+			var err error
+			parsed[i], err = template.New("layout.html").Funcs(templateFuncs).ParseFS(assets.Templates, sets[f]...)
 			if err != nil {
 				errs[i] = fmt.Errorf("template %s: %w", f, err)
 			}

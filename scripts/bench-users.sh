@@ -10,7 +10,8 @@
 # "kadra import" of 100,000 invited users with groups and of 100,000 plain
 # inactive users with new extensions, each into a fresh copy of the seeded
 # file. Stops by itself; needs wrk and curl. PROFILE=DIR also writes a CPU
-# profile of each import there.
+# profile of each import there. ONLY=flood seeds and runs the flood alone;
+# SERVE_FLAGS are added to both "kadra serve" (e.g. --memory-limit 128MiB).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 work=$(mktemp -d)
@@ -35,7 +36,7 @@ done
 cp "$work/k.db" "$work/seeded.db"
 token=$("$kadra" token create --db "$work/k.db" --user bench@example.pl --name bench)
 
-"$kadra" serve --db "$work/k.db" --addr 127.0.0.1:$port --log-level error >"$work/log" 2>&1 &
+"$kadra" serve --db "$work/k.db" --addr 127.0.0.1:$port --log-level error ${SERVE_FLAGS:-} >"$work/log" 2>&1 &
 pid=$!
 until curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; do sleep 0.01; done
 base="http://127.0.0.1:$port"
@@ -69,6 +70,7 @@ page() { # title, path[, lua]
   wrk -t2 -c8 -d"$duration" -s "$work/${3:-page}.lua" "$base$2" | tail -1
 }
 
+if [ "${ONLY:-}" != flood ]; then
 matches=$(curl -fs -H "Authorization: Bearer $token" "$base/api/v1/users?q=Anna%20Kowalczyk&per_page=1" | grep -o '"total":[0-9]*')
 page "HTML user list, search \"Anna Kowalczyk\" ($matches), 50 rows, whole page" "/users?q=Anna+Kowalczyk"
 echo "The same search as typed (htmx: the results only, $(size -H 'HX-Request: true' -H 'HX-Target: results' "$base/users?q=Anna+Kowalczyk" | awk '{printf "%.1f KB", $1/1000}')):"
@@ -109,12 +111,14 @@ $report
 LUA
 wrk -t2 -c8 -d"$duration" --timeout 10s -s "$work/create.lua" "$base" | tail -1
 echo "peak RSS of the server so far: $(awk '/VmHWM/ {printf "%.1f MB", $2/1024}' /proc/$pid/status)"
+fi
 
 # Peak RSS under a sign-in flood plus list load, on a fresh server.
 kill "$pid"; wait "$pid" 2>/dev/null || true
-"$kadra" serve --db "$work/k.db" --addr 127.0.0.1:$port --log-level error >"$work/log" 2>&1 &
+"$kadra" serve --db "$work/k.db" --addr 127.0.0.1:$port --log-level error ${SERVE_FLAGS:-} >"$work/log" 2>&1 &
 pid=$!
 until curl -fs "$base/healthz" >/dev/null 2>&1; do sleep 0.01; done
+echo "RSS of the fresh server: $(awk '/VmRSS/ {printf "%.1f MB", $2/1024}' /proc/$pid/status)"
 curl -fs -c "$work/jar2" "$base/login" >"$work/login2.html"
 csrf2=$(grep -o 'name="_csrf" value="[^"]*"' "$work/login2.html" | head -1 | sed 's/.*value="//; s/"$//')
 cookie2=$(awk '$6 == "kadra_csrf" {print $6 "=" $7}' "$work/jar2")
