@@ -11,7 +11,9 @@
 # inactive users with new extensions, each into a fresh copy of the seeded
 # file. Stops by itself; needs wrk and curl. PROFILE=DIR also writes a CPU
 # profile of each import there. ONLY=flood seeds and runs the flood alone;
-# SERVE_FLAGS are added to both "kadra serve" (e.g. --memory-limit 128MiB).
+# SERVE_FLAGS are added to both "kadra serve" (e.g. --memory-limit 128MiB);
+# SEEDED=FILE starts from a copy of a file this script seeded before (its
+# seeded.db, after the 32 passwords) instead of seeding again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 work=$(mktemp -d)
@@ -25,6 +27,9 @@ if [ -z "$kadra" ]; then
   go build -trimpath -ldflags "-s -w" -o "$work/kadra" .
   kadra="$work/kadra"
 fi
+if [ -n "${SEEDED:-}" ]; then
+  cp "$SEEDED" "$work/k.db"
+else
 "$kadra" init --db "$work/k.db" --account Bench --owner-email bench@example.pl \
   --owner-password 'Zorza-Lipa-93!' >/dev/null
 start=$(date +%s%N)
@@ -33,6 +38,7 @@ echo "seed: $(( ($(date +%s%N) - start) / 1000000 )) ms"
 for i in $(seq 1 32); do
   "$kadra" user reset-password --db "$work/k.db" "synthetic-1-$i@example.invalid" --password 'Zorza-Lipa-93!' >/dev/null
 done
+fi
 cp "$work/k.db" "$work/seeded.db"
 token=$("$kadra" token create --db "$work/k.db" --user bench@example.pl --name bench)
 
