@@ -75,6 +75,11 @@ var memoryMetrics = []string{
 	"/gc/cycles/total:gc-cycles",
 	"/gc/gomemlimit:bytes",
 	"/cpu/classes/gc/total:cpu-seconds",
+	"/cpu/classes/gc/mark/assist:cpu-seconds",
+	"/cpu/classes/gc/mark/dedicated:cpu-seconds",
+	"/cpu/classes/gc/mark/idle:cpu-seconds",
+	"/cpu/classes/gc/pause:cpu-seconds",
+	"/cpu/classes/scavenge/total:cpu-seconds",
 	"/cpu/classes/total:cpu-seconds",
 }
 

@@ -35,7 +35,10 @@ func TestPageSetsHoldWhatTheyCall(t *testing.T) {
 			t.Fatal(err)
 		}
 		name := strings.TrimSuffix(path.Base(f), ".html")
-		small := p.byName[name]
+		small, err := p.lookup(name)
+		if err != nil {
+			t.Fatal(err)
+		}
 		// Every template the small set holds reads as in the full set,
 		// and each one it calls is there whenever the full set has it.
 		for _, tmpl := range small.Templates() {
@@ -51,6 +54,9 @@ func TestPageSetsHoldWhatTheyCall(t *testing.T) {
 					t.Errorf("%s: %q calls %q, missing from the page's set", name, tmpl.Name(), called)
 				}
 			}
+		}
+		if again, _ := p.lookup(name); again != small {
+			t.Errorf("%s: parsed again on its second use", name)
 		}
 		if len(small.Templates()) < len(full.Templates()) {
 			fewer++
