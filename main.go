@@ -248,6 +248,7 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 	var proxies cidrList
 	var memLimit memoryLimit
 	f.Var(&memLimit, "memory-limit", "soft limit of the Go runtime's memory (GOMEMLIMIT), e.g. 80MiB, 256MiB, 1GiB, or off; above it garbage is collected more often; default "+defaultMemoryLimit+" unless GOMEMLIMIT is set")
+	debugAddr := f.String("debug-addr", "", "loopback address, e.g. 127.0.0.1:6060, of Go's profiler (/debug/pprof/) and the memory figures (/debug/memory); empty: none")
 	f.Var(&proxies, "trusted-proxies", "reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed, as CIDR ranges or addresses separated by commas, e.g. 127.0.0.1,10.0.0.0/8; empty: the client is the direct peer")
 	if err := f.parse(args); err != nil {
 		return err
@@ -259,6 +260,13 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 	defer ln.Close()
+	if *debugAddr != "" {
+		dl, err := debugListen(*debugAddr)
+		if err != nil {
+			return err
+		}
+		go serveDebug(ctx, dl, log)
+	}
 	if *baseURL == "" {
 		*baseURL = "http://" + displayAddr(ln.Addr().String())
 	}

@@ -13,13 +13,24 @@ import (
 // defaultMemoryLimit is the Go runtime's soft memory limit (GOMEMLIMIT)
 // of "kadra serve" unless --memory-limit, KADRA_MEMORY_LIMIT or GOMEMLIMIT
 // says otherwise. It is a soft limit: above it the collector runs more
-// often, nothing is refused. 80 MiB kept the RSS lowest but left too
-// little room over the two argon2id hashes the semaphore allows at once
-// (19 MiB each, allocated fresh), the templates, translations and password
-// dictionaries (about 30 MiB): the collector then ran all the time, and at
-// 100,000 users pages and sign-ins were two to three times slower than at
-// 192 MiB (BENCHMARKS.md, "Speed at 100,000 users").
-const defaultMemoryLimit = "192MiB"
+// often, nothing is refused.
+//
+// What it must hold, measured in a 30 s sign-in flood at 16 connections
+// with the user list loaded beside it, at 100,000 users (BENCHMARKS.md,
+// "Memory"): the two argon2id hashes the semaphore allows at once, 19 MiB
+// each and allocated fresh by every call, and a live heap of about 12 MB
+// (the password dictionaries, translations, the templates of the pages in
+// use). That is some 52 MB live at worst; 112 MiB leaves it the room the
+// collector's own default (a goal of twice the live heap) would, so the
+// limit only stops the heap from growing past it. Its cycles are cheap
+// because little of that heap holds pointers: templates are kept per page
+// from first use and only with the partials each page calls, and the
+// common-password list is one text. Against the former 192 MiB it cut the
+// flood's peak RSS from 241 to 163 MB with as many sign-ins and list pages
+// a second and no more collector CPU. 96 MiB took a third more collector
+// CPU and was slower in some runs; 80 MiB left the heap no room over the
+// two hashes, so the collector ran all the time.
+const defaultMemoryLimit = "112MiB"
 
 // memoryLimit is the value of --memory-limit: a size such as 80MiB, 128MB,
 // 1GiB or a byte count, or "off" for no limit.

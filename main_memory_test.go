@@ -2,6 +2,8 @@ package main
 
 import (
 	"math"
+	"os"
+	"runtime/debug"
 	"testing"
 )
 
@@ -35,8 +37,25 @@ func TestMemoryLimitApply(t *testing.T) {
 	if got := m.apply(); got != 96<<20 {
 		t.Errorf("flag: limit %d", got)
 	}
+	var def memoryLimit
+	if err := def.Set(defaultMemoryLimit); err != nil {
+		t.Fatal(err)
+	}
 	m = memoryLimit{}
-	if got := m.apply(); got == 192<<20 {
+	if got := m.apply(); got == def.bytes {
 		t.Errorf("GOMEMLIMIT set, yet the default %d was applied", got)
+	}
+}
+
+// Without the flag, its environment twin or GOMEMLIMIT, kadra serve runs
+// under the default limit (issue 15: sized by the sign-in flood at 100,000
+// users, see main_memory.go).
+func TestMemoryLimitDefault(t *testing.T) {
+	t.Setenv("GOMEMLIMIT", "")
+	os.Unsetenv("GOMEMLIMIT")
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(-1))
+	var m memoryLimit
+	if got := m.apply(); got != 112<<20 || debug.SetMemoryLimit(-1) != 112<<20 {
+		t.Errorf("default limit %d, want 112MiB", got)
 	}
 }

@@ -25,10 +25,32 @@ import (
 	"kadra/tz"
 )
 
-// pages holds one parsed template set per page: the layout, the partials
-// and the page, parsed once at start.
+// pages holds one template set per page: the layout, the partials it
+// calls and the page. Every set is parsed at start, so that a broken
+// template stops kadra there, and then let go: a page's set is parsed
+// again and kept from its first use on. An office uses a few of the 57
+// pages most days, and each kept set is heap the collector scans on every
+// cycle (issue 15, memory).
 type pages struct {
-	byName map[string]*template.Template
+	byName map[string]*pageSet
+}
+
+type pageSet struct {
+	files []string
+	load  func() (*template.Template, error)
+}
+
+// lookup returns the page's template set, parsing it on first use.
+func (p *pages) lookup(name string) (*template.Template, error) {
+	ps, ok := p.byName[name]
+	if !ok {
+		return nil, fmt.Errorf("no page template %q", name)
+	}
+	return ps.load()
+}
+
+func parsePageSet(files []string) (*template.Template, error) {
+	return template.New("layout.html").Funcs(templateFuncs).ParseFS(assets.Templates, files...)
 }
 
 var templateFuncs = template.FuncMap{
@@ -58,8 +80,7 @@ var templateFuncs = template.FuncMap{
 }
 
 func parsePages() (*pages, error) {
-	base, err := template.New("layout.html").Funcs(templateFuncs).ParseFS(assets.Templates,
-		"templates/layout.html", "templates/partials/*.html")
+	partials, err := fs.Glob(assets.Templates, "templates/partials/*.html")
 	if err != nil {
 		return nil, err
 	}
@@ -67,18 +88,17 @@ func parsePages() (*pages, error) {
 	if err != nil {
 		return nil, err
 	}
-	// Each page is the layout and partials plus the page; cloning and
-	// parsing them on every core keeps start-up short.
-	parsed := make([]*template.Template, len(files))
+	sets, err := templateFiles(assets.Templates, "templates/layout.html", partials, files)
+	if err != nil {
+		return nil, err
+	}
+	// Each page is the layout, the partials it calls and the page (see
+	// templateFiles); parsing them on every core keeps start-up short.
 	errs := make([]error, len(files))
 	var wg sync.WaitGroup
 	for i, f := range files {
 		wg.Go(func() {
-			clone, err := base.Clone()
-			if err == nil {
-				parsed[i], err = clone.ParseFS(assets.Templates, f)
-			}
-			if err != nil {
+			if _, err := parsePageSet(sets[f]); err != nil {
 				errs[i] = fmt.Errorf("template %s: %w", f, err)
 			}
 		})
@@ -87,9 +107,11 @@ func parsePages() (*pages, error) {
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
-	p := &pages{byName: make(map[string]*template.Template, len(files))}
-	for i, f := range files {
-		p.byName[strings.TrimSuffix(path.Base(f), ".html")] = parsed[i]
+	p := &pages{byName: make(map[string]*pageSet, len(files))}
+	for _, f := range files {
+		ps := &pageSet{files: sets[f]}
+		ps.load = sync.OnceValues(func() (*template.Template, error) { return parsePageSet(ps.files) })
+		p.byName[strings.TrimSuffix(path.Base(f), ".html")] = ps
 	}
 	return p, nil
 }
@@ -184,9 +206,9 @@ func (s *Server) render(c echo.Context, status int, page string, data any) error
 	if block == "" {
 		block = "layout"
 	}
-	t, ok := s.pages.byName[page]
-	if !ok {
-		return fmt.Errorf("no page template %q", page)
+	t, err := s.pages.lookup(page)
+	if err != nil {
+		return err
 	}
 	a := actor(c)
 	v := view{Translator: s.tr(c), Actor: a, Path: c.Request().URL.Path, Data: data, static: s.static,

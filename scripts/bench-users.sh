@@ -10,7 +10,10 @@
 # "kadra import" of 100,000 invited users with groups and of 100,000 plain
 # inactive users with new extensions, each into a fresh copy of the seeded
 # file. Stops by itself; needs wrk and curl. PROFILE=DIR also writes a CPU
-# profile of each import there.
+# profile of each import there. ONLY=flood seeds and runs the flood alone;
+# SERVE_FLAGS are added to both "kadra serve" (e.g. --memory-limit 128MiB);
+# SEEDED=FILE starts from a copy of a file this script seeded before (its
+# seeded.db, after the 32 passwords) instead of seeding again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 work=$(mktemp -d)
@@ -24,6 +27,9 @@ if [ -z "$kadra" ]; then
   go build -trimpath -ldflags "-s -w" -o "$work/kadra" .
   kadra="$work/kadra"
 fi
+if [ -n "${SEEDED:-}" ]; then
+  cp "$SEEDED" "$work/k.db"
+else
 "$kadra" init --db "$work/k.db" --account Bench --owner-email bench@example.pl \
   --owner-password 'Zorza-Lipa-93!' >/dev/null
 start=$(date +%s%N)
@@ -32,10 +38,11 @@ echo "seed: $(( ($(date +%s%N) - start) / 1000000 )) ms"
 for i in $(seq 1 32); do
   "$kadra" user reset-password --db "$work/k.db" "synthetic-1-$i@example.invalid" --password 'Zorza-Lipa-93!' >/dev/null
 done
+fi
 cp "$work/k.db" "$work/seeded.db"
 token=$("$kadra" token create --db "$work/k.db" --user bench@example.pl --name bench)
 
-"$kadra" serve --db "$work/k.db" --addr 127.0.0.1:$port --log-level error >"$work/log" 2>&1 &
+"$kadra" serve --db "$work/k.db" --addr 127.0.0.1:$port --log-level error ${SERVE_FLAGS:-} >"$work/log" 2>&1 &
 pid=$!
 until curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; do sleep 0.01; done
 base="http://127.0.0.1:$port"
@@ -69,6 +76,7 @@ page() { # title, path[, lua]
   wrk -t2 -c8 -d"$duration" -s "$work/${3:-page}.lua" "$base$2" | tail -1
 }
 
+if [ "${ONLY:-}" != flood ]; then
 matches=$(curl -fs -H "Authorization: Bearer $token" "$base/api/v1/users?q=Anna%20Kowalczyk&per_page=1" | grep -o '"total":[0-9]*')
 page "HTML user list, search \"Anna Kowalczyk\" ($matches), 50 rows, whole page" "/users?q=Anna+Kowalczyk"
 echo "The same search as typed (htmx: the results only, $(size -H 'HX-Request: true' -H 'HX-Target: results' "$base/users?q=Anna+Kowalczyk" | awk '{printf "%.1f KB", $1/1000}')):"
@@ -109,12 +117,14 @@ $report
 LUA
 wrk -t2 -c8 -d"$duration" --timeout 10s -s "$work/create.lua" "$base" | tail -1
 echo "peak RSS of the server so far: $(awk '/VmHWM/ {printf "%.1f MB", $2/1024}' /proc/$pid/status)"
+fi
 
 # Peak RSS under a sign-in flood plus list load, on a fresh server.
 kill "$pid"; wait "$pid" 2>/dev/null || true
-"$kadra" serve --db "$work/k.db" --addr 127.0.0.1:$port --log-level error >"$work/log" 2>&1 &
+"$kadra" serve --db "$work/k.db" --addr 127.0.0.1:$port --log-level error ${SERVE_FLAGS:-} >"$work/log" 2>&1 &
 pid=$!
 until curl -fs "$base/healthz" >/dev/null 2>&1; do sleep 0.01; done
+echo "RSS of the fresh server: $(awk '/VmRSS/ {printf "%.1f MB", $2/1024}' /proc/$pid/status)"
 curl -fs -c "$work/jar2" "$base/login" >"$work/login2.html"
 csrf2=$(grep -o 'name="_csrf" value="[^"]*"' "$work/login2.html" | head -1 | sed 's/.*value="//; s/"$//')
 cookie2=$(awk '$6 == "kadra_csrf" {print $6 "=" $7}' "$work/jar2")
@@ -153,10 +163,19 @@ LUA
 echo "30 s sign-in flood at 16 connections with the list loaded at 4 connections beside it:"
 wrk -t2 -c4 -d30s --timeout 10s -s "$work/page.lua" "$base" | tail -1 >"$work/flood-list.txt" &
 pid2=$!
+# The peak of the anonymous part of the RSS (the heaps, Go's and SQLite's),
+# sampled every 0.1 s: VmHWM also counts the executable's mapped pages.
+( peak=0; while kill -0 "$pid2" 2>/dev/null; do
+    a=$(awk '/RssAnon/ {print $2}' /proc/$pid/status 2>/dev/null || echo 0)
+    [ "${a:-0}" -gt "$peak" ] && peak=$a
+    sleep 0.1
+  done; echo "$peak" >"$work/anon-peak.txt" ) &
+pid3=$!
 echo "  sign-ins:$(wrk -t2 -c16 -d30s --timeout 10s -s "$work/login.lua" "$base/login" | tail -1)"
 wait "$pid2" || true
 echo "  list:$(cat "$work/flood-list.txt")"
-echo "peak RSS of the server: $(awk '/VmHWM/ {printf "%.1f MB", $2/1024}' /proc/$pid/status)"
+wait "$pid3" || true
+echo "peak RSS of the server: $(awk '/VmHWM/ {printf "%.1f MB", $2/1024}' /proc/$pid/status) (anonymous part at most $(awk '{printf "%.1f MB", $1/1024}' "$work/anon-peak.txt"); the executable's pages now $(awk '/RssFile/ {printf "%.1f MB", $2/1024}' /proc/$pid/status))"
 kill "$pid"; wait "$pid" 2>/dev/null || true
 
 if [ "${IMPORT:-0}" = 1 ]; then
