@@ -46,9 +46,9 @@ func (f *fragments) render(page, block string, data any) (template.HTML, error) 
 	if html, ok := f.cache.Get(key); ok {
 		return html, nil
 	}
-	t, ok := f.pages.byName[page]
-	if !ok {
-		return "", fmt.Errorf("no page template %q", page)
+	t, err := f.pages.lookup(page)
+	if err != nil {
+		return "", err
 	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, block, data); err != nil {
