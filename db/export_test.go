@@ -31,3 +31,10 @@ const (
 
 // PasswordChecks is how many passwords the DB's hasher has verified.
 func (d *DB) PasswordChecks() int64 { return d.hasher.checks.Load() }
+
+// TreeReads counts the group trees read from the database, not the cache.
+func (d *DB) TreeReads() int {
+	d.trees.mu.Lock()
+	defer d.trees.mu.Unlock()
+	return d.trees.reads
+}

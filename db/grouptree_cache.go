@@ -6,13 +6,16 @@ import (
 )
 
 // groupTrees keeps each account's group tree as read at an audit mark. Every
-// change to groups writes an audit row in its transaction (R-AUDIT-1), so a
-// tree is current exactly while the newest audit id is the one it was read
-// at; any later change makes the next call read it again. This spares the
-// user list and form re-reading thousands of groups on every request.
+// change to groups (or accounts, which make and remove trees) writes an
+// audit row about a group or an account in its transaction (R-AUDIT-1), so
+// a tree is current exactly while the newest such row is the one it was
+// read at (TreeHighWater); any later change makes the next call read it
+// again. This spares the user list and form re-reading thousands of groups
+// on every request, and sign-ins and user changes leave the trees be.
 type groupTrees struct {
 	mu        sync.Mutex
 	byAccount map[treeKey]markedTree // by account and language (built-in names, R-I18N-1)
+	reads     int                    // trees read from the database, for tests
 }
 
 type treeKey struct {
@@ -25,11 +28,11 @@ type markedTree struct {
 	tree []Group
 }
 
-// cachedGroupTree returns the account's tree, read again only when the audit
+// cachedGroupTree returns the account's tree, read again only when the
 // mark moved. The slice is shared by every caller: read it, never change it
 // (GroupOptions hands out a copy; the pickers only read).
 func (d *DB) cachedGroupTree(ctx context.Context, accountID int64, lang string) ([]Group, error) {
-	mark, err := d.rq.AuditHighWater(ctx)
+	mark, err := d.rq.TreeHighWater(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -45,6 +48,7 @@ func (d *DB) cachedGroupTree(ctx context.Context, accountID int64, lang string) 
 		return nil, err
 	}
 	c.mu.Lock()
+	c.reads++
 	if c.byAccount == nil {
 		c.byAccount = map[treeKey]markedTree{}
 	}

@@ -36,6 +36,16 @@ WHERE g.account_id = sqlc.arg(account_id);
 -- taken at this mark is current while the mark stays the same.
 SELECT CAST(ifnull(max(id), 0) AS INTEGER) AS mark FROM audit_log;
 
+-- name: TreeHighWater :one
+-- The newest audit row about a group or an account: a group tree (names,
+-- places) changes only with one of those, so a tree read at this mark is
+-- current while it stays the same; sign-ins and user changes leave it.
+-- The WHERE is the partial index audit_log_tree_changes's, word for word;
+-- named, the planner reads its last entry alone (it would otherwise scan
+-- audit_log_target).
+SELECT CAST(ifnull(max(id), 0) AS INTEGER) AS mark FROM audit_log INDEXED BY audit_log_tree_changes
+WHERE target_type IN ('group', 'account');
+
 -- name: PositionCounts :many
 -- Users holding each position of an account (users.position_id).
 SELECT g.id AS group_id, count(*) AS n

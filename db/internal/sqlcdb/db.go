@@ -876,6 +876,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.touchTokenStmt, err = db.PrepareContext(ctx, touchToken); err != nil {
 		return nil, fmt.Errorf("error preparing query TouchToken: %w", err)
 	}
+	if q.treeHighWaterStmt, err = db.PrepareContext(ctx, treeHighWater); err != nil {
+		return nil, fmt.Errorf("error preparing query TreeHighWater: %w", err)
+	}
 	if q.trimSCIMRequestsStmt, err = db.PrepareContext(ctx, trimSCIMRequests); err != nil {
 		return nil, fmt.Errorf("error preparing query TrimSCIMRequests: %w", err)
 	}
@@ -2364,6 +2367,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing touchTokenStmt: %w", cerr)
 		}
 	}
+	if q.treeHighWaterStmt != nil {
+		if cerr := q.treeHighWaterStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing treeHighWaterStmt: %w", cerr)
+		}
+	}
 	if q.trimSCIMRequestsStmt != nil {
 		if cerr := q.trimSCIMRequestsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing trimSCIMRequestsStmt: %w", cerr)
@@ -2792,6 +2800,7 @@ type Queries struct {
 	touchSCIMTokenStmt                 *sql.Stmt
 	touchSessionStmt                   *sql.Stmt
 	touchTokenStmt                     *sql.Stmt
+	treeHighWaterStmt                  *sql.Stmt
 	trimSCIMRequestsStmt               *sql.Stmt
 	unassignLicenseSeatStmt            *sql.Stmt
 	updateAccountStmt                  *sql.Stmt
@@ -3103,6 +3112,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		touchSCIMTokenStmt:                 q.touchSCIMTokenStmt,
 		touchSessionStmt:                   q.touchSessionStmt,
 		touchTokenStmt:                     q.touchTokenStmt,
+		treeHighWaterStmt:                  q.treeHighWaterStmt,
 		trimSCIMRequestsStmt:               q.trimSCIMRequestsStmt,
 		unassignLicenseSeatStmt:            q.unassignLicenseSeatStmt,
 		updateAccountStmt:                  q.updateAccountStmt,

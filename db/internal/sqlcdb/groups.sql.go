@@ -668,6 +668,24 @@ func (q *Queries) SubtreeIDs(ctx context.Context, arg SubtreeIDsParams) ([]int64
 	return items, nil
 }
 
+const treeHighWater = `-- name: TreeHighWater :one
+SELECT CAST(ifnull(max(id), 0) AS INTEGER) AS mark FROM audit_log INDEXED BY audit_log_tree_changes
+WHERE target_type IN ('group', 'account')
+`
+
+// The newest audit row about a group or an account: a group tree (names,
+// places) changes only with one of those, so a tree read at this mark is
+// current while it stays the same; sign-ins and user changes leave it.
+// The WHERE is the partial index audit_log_tree_changes's, word for word;
+// named, the planner reads its last entry alone (it would otherwise scan
+// audit_log_target).
+func (q *Queries) TreeHighWater(ctx context.Context) (int64, error) {
+	row := q.queryRow(ctx, q.treeHighWaterStmt, treeHighWater)
+	var mark int64
+	err := row.Scan(&mark)
+	return mark, err
+}
+
 const userGroupIDs = `-- name: UserGroupIDs :many
 SELECT group_id FROM group_members WHERE user_id = ?1 ORDER BY group_id
 `
