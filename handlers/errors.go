@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"errors"
 	"net/http"
 
@@ -65,6 +66,12 @@ type apiError struct {
 // renders JSON for the API, a page (or a redirect to sign-in) for the UI.
 func (s *Server) handleError(err error, c echo.Context) {
 	if c.Response().Committed {
+		return
+	}
+	if errors.Is(err, context.Canceled) && c.Request().Context().Err() != nil {
+		// The client went away (a closed tab, a load generator stopping):
+		// nobody reads an answer, and it is no fault of kadra's.
+		s.log.Debug("client gone", "route", routeOf(c), "request_id", requestID(c))
 		return
 	}
 	e := domainError(err)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"html/template"
+	"reflect"
 	"strings"
 
 	lru "github.com/hashicorp/golang-lru/v2"
@@ -42,6 +43,9 @@ func newFragments(p *pages) *fragments {
 // render is block of page rendered with data, from memory when the same
 // data was rendered before. data must be comparable (see fragments).
 func (f *fragments) render(page, block string, data any) (template.HTML, error) {
+	if t := reflect.TypeOf(data); t == nil || !t.Comparable() {
+		return "", fmt.Errorf("render %s#%s: %T cannot be a key", page, block, data)
+	}
 	key := fragmentKey{page, block, data}
 	if html, ok := f.cache.Get(key); ok {
 		return html, nil

@@ -1,10 +1,12 @@
 package handlers_test
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -207,5 +209,38 @@ func TestOwnerExtensionNudge(t *testing.T) {
 	}
 	if r := c.get("/"); strings.Contains(r.Body, "You have no SIP extension yet") {
 		t.Fatal("the nudge stays after the owner got an extension")
+	}
+}
+
+// The list's rows are rendered once per distinct view (fragments.go): a
+// change to a user, or another language, shows at once (R-USER-16).
+func TestUsersListRowsFollowChanges(t *testing.T) {
+	a := newSetupApp(t)
+	owner := ownerActor(t, a)
+	u := dbtest.AddUser(t, a.db, owner, "wiersz@example.pl")
+	c := a.ownerClient()
+	row := func(lang string) string {
+		t.Helper()
+		req, _ := http.NewRequest(http.MethodGet, a.ts.URL+"/users?q=wiersz", nil)
+		req.Header.Set("Accept-Language", lang)
+		r := c.do(req)
+		i := strings.Index(r.Body, `name="ids" value="`+strconv.FormatInt(u.ID, 10)+`"`)
+		if r.Status != http.StatusOK || i < 0 {
+			t.Fatalf("list: %d, row missing", r.Status)
+		}
+		end := strings.Index(r.Body[i:], "</tr>")
+		return r.Body[i : i+end]
+	}
+	if got := row("en"); !strings.Contains(got, ">active<") {
+		t.Fatalf("row: %s", got)
+	}
+	if _, err := a.db.BlockUser(context.Background(), owner, u.ID); err != nil {
+		t.Fatal(err)
+	}
+	if got := row("en"); !strings.Contains(got, "status-blocked") || !strings.Contains(got, ">blocked<") {
+		t.Fatalf("the blocked user's row still says: %s", got)
+	}
+	if got := row("pl"); !strings.Contains(got, ">zablokowany<") {
+		t.Fatalf("the Polish row: %s", got)
 	}
 }
