@@ -5,8 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"slices"
-	"strconv"
-	"strings"
 
 	"kadra/db/internal/sqlcdb"
 )
@@ -137,38 +135,14 @@ func (t *tx) setUserGroups(userID int64, groupIDs []int64) (change, error) {
 			return change{}, err
 		}
 	}
-	tree, err := t.groupTree()
+	var v ValidationError
+	want, err := checkGroupIDs(t, &v, groupIDs) // the form's and the import's check
 	if err != nil {
 		return change{}, err
-	}
-	byID := make(map[int64]Group, len(tree))
-	for _, g := range tree {
-		byID[g.ID] = g
-	}
-	var unknown, positions []string
-	want := []int64{}
-	for _, id := range groupIDs {
-		g, ok := byID[id]
-		switch {
-		case !ok:
-			unknown = append(unknown, strconv.FormatInt(id, 10))
-		case g.Builtin || g.Position:
-			positions = append(positions, g.Path)
-		case !slices.Contains(want, id):
-			want = append(want, id)
-		}
-	}
-	var v ValidationError
-	if len(unknown) > 0 {
-		v.Add("group_ids", M("group.unknown_ids", "List", strings.Join(unknown, ", ")))
-	}
-	if len(positions) > 0 {
-		v.Add("group_ids", M("group.positions_not_groups", "List", strings.Join(positions, ", ")))
 	}
 	if err := v.Err(); err != nil {
 		return change{}, err
 	}
-	slices.Sort(want)
 	before, err := t.UserGroupIDs(ctx, userID)
 	if err != nil {
 		return change{}, err
