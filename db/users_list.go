@@ -228,8 +228,12 @@ func userListQuery(a Actor, f UserFilter, now time.Time) (userQuery, error) {
 	if len(ctes) > 0 {
 		with = "WITH RECURSIVE " + strings.Join(ctes, ", ") + " "
 	}
+	// LEFT JOINs throughout (every user has a role: role_id is NOT NULL and
+	// a foreign key, so no row changes): SQLite drops a LEFT JOIN by
+	// primary key that nothing reads, so the capped count walks users
+	// alone (at 100,000 users, 1.6 ms -> 0.15 ms with the roles joined).
 	from += `
-		JOIN roles r ON r.id = u.role_id
+		LEFT JOIN roles r ON r.id = u.role_id
 		LEFT JOIN sip_accounts s ON s.id = u.sip_account_id
 		LEFT JOIN groups p ON p.id = u.position_id
 		WHERE ` + strings.Join(where, " AND ")
